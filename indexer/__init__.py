@@ -1,0 +1,1 @@
+"""The database: originals, documents, pages, OCR results, the job queue, search, audit."""

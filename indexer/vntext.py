@@ -1,0 +1,76 @@
+"""Vietnamese text for matching: NFC, one tone-placement style, accent folding.
+
+``fold("Nguyễn Văn Hoà")`` → ``"nguyen van hoa"``; ``canonical("Thuỷ") == canonical("Thủy")``.
+The canonical style puts the tone mark the "old" way (hòa, thủy, khỏe), which is also what most
+Vietnamese keyboards type; both styles compare equal after :func:`canonical`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Combining tone marks (dấu thanh): grave, acute, hook above, tilde, dot below.
+TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+# Vowels carrying a quality mark (breve, circumflex, horn) always take the tone.
+_QUALITY = set("ăâêôơư")
+_VOWELS = set("aăâeêioôơuưy")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    """NFC, with look-alikes scanners and old software produce mapped to the real letters."""
+    return unicodedata.normalize("NFC", text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111"))
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, đ→d, whitespace collapsed: the key for accent-free matching."""
+    decomposed = unicodedata.normalize("NFD", nfc(text).lower())
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(stripped.replace("đ", "d").split())
+
+
+def _syllable_tone(syl: str) -> str:
+    """Move the tone mark of one syllable to its canonical vowel."""
+    nfd = unicodedata.normalize("NFD", syl)
+    tone = next((c for c in nfd if c in TONES), None)
+    if tone is None:
+        return syl
+    bare = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
+    low = bare.lower()
+    idx = [i for i, c in enumerate(low) if c in _VOWELS]
+    if not idx:
+        return syl
+    # "qu" and "gi" onsets: their u / i belong to the consonant when another vowel follows.
+    if len(idx) > 1 and ((low.startswith("qu") and idx[0] == 1) or (low.startswith("gi") and idx[0] == 1)):
+        idx = idx[1:]
+    # The vowel nucleus is the first contiguous run of vowels.
+    run = [idx[0]]
+    for i in idx[1:]:
+        if i == run[-1] + 1:
+            run.append(i)
+        else:
+            break
+    quality = [i for i in run if low[i] in _QUALITY]
+    if quality:
+        target = quality[-1]  # ươ takes it on ơ; every other nucleus has one such vowel
+    elif len(run) == 1:
+        target = run[0]
+    elif run[-1] + 1 < len(low):  # a final consonant follows: tone on the last vowel
+        target = run[-1]
+    elif len(run) == 3:
+        target = run[1]
+    else:
+        target = run[0]  # open two-vowel syllable, old style: hòa, thủy, mùa, khỏe
+    chars = list(bare)
+    chars[target] = unicodedata.normalize("NFC", chars[target] + tone)
+    return "".join(chars)
+
+
+def canonical(text: str) -> str:
+    """NFC with every syllable's tone mark in the one canonical place (display case kept)."""
+    return _WORD.sub(lambda m: _syllable_tone(m.group(0)), nfc(text))
+
+
+def canonical_key(text: str) -> str:
+    """Case-insensitive, tone-placement-insensitive, diacritics kept: the exact-match key."""
+    return " ".join(canonical(text).lower().split())

@@ -1,0 +1,10 @@
+"""Pure OCR stages: image in, typed result out. No database, no files but those asked for.
+
+The stages, in the order :func:`ocr.pipeline.process_page` runs them:
+load → blank → orient → deskew → clean (background, borders, dotted leaders) → recognise → text
+→ searchable PDF.
+"""
+import os
+
+# Tesseract with OpenMP threads is several times slower on a busy machine (stack-facts.md).
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")

@@ -1,0 +1,68 @@
+"""Stage 1: read one page into memory, upright as the file says (EXIF), with its resolution."""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageFile, ImageOps
+
+from ocr.rasterize import PdfRenderError, render_pdf_page
+from ocr.types import LoadedPage, OcrFailure, PageError, PageSource
+
+STANDARD_DPI = (150, 200, 240, 300, 400, 600)
+A4_SHORT_SIDE_IN = 8.27
+
+
+def guess_dpi(width: int, height: int) -> int:
+    """Resolution of a page scanned without a DPI tag, assuming A4 (or A3 landscape registers)."""
+    raw = min(width, height) / A4_SHORT_SIDE_IN
+    return min(STANDARD_DPI, key=lambda d: abs(d - raw))
+
+
+def to_array(im: Image.Image) -> np.ndarray:
+    """8-bit grey or RGB, whatever the file held (bilevel, palette, 16-bit, alpha)."""
+    if im.mode in ("1", "L"):
+        return np.asarray(im.convert("L"))
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(im, dtype=np.float64)
+        top = max(float(arr.max()), 1.0)
+        return (arr * (255.0 / (65535.0 if top > 255 else 255.0))).clip(0, 255).astype(np.uint8)
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        im = Image.alpha_composite(white, rgba)
+    rgb = np.asarray(im.convert("RGB"))
+    # A colour scan of a black-and-white page is cheaper to keep as grey.
+    if rgb.shape[0] * rgb.shape[1] > 0:
+        sample = rgb[::16, ::16].astype(np.int16)
+        if int(np.abs(sample - sample.mean(axis=2, keepdims=True)).max()) <= 12:
+            return np.asarray(im.convert("L"))
+    return rgb
+
+
+def load_page(src: PageSource, pdf_dpi: int = 300) -> LoadedPage:
+    if src.media_type == "application/pdf":
+        try:
+            im = render_pdf_page(src.path, src.index, pdf_dpi)
+        except PdfRenderError as exc:
+            raise PageError(OcrFailure.BAD_INPUT, str(exc)) from None
+        return LoadedPage(image=to_array(im), dpi=pdf_dpi)
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(src.path) as im:
+            if src.index:
+                im.seek(src.index)
+            dpi_info = im.info.get("dpi")
+            im = ImageOps.exif_transpose(im)
+            im.load()
+            arr = to_array(im)
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+        raise PageError(OcrFailure.BAD_INPUT, f"{src.path.name} page {src.index + 1}: {exc}") from None
+    h, w = arr.shape[:2]
+    dpi = 0
+    if dpi_info:
+        try:
+            dpi = int(round(float(dpi_info[0])))
+        except (TypeError, ValueError, IndexError):
+            dpi = 0
+    if 70 <= dpi <= 1200:
+        return LoadedPage(image=arr, dpi=dpi)
+    return LoadedPage(image=arr, dpi=guess_dpi(w, h), dpi_guessed=True)

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Set up everything sohoa needs on a Debian machine. Idempotent: a second run only checks.
+#   scripts/setup.sh          system packages, virtual environment, the project
+#   scripts/setup.sh test     the same, plus test tools and the PostgreSQL test database
+#   scripts/setup.sh bench    the same as test, plus OCRmyPDF for the comparison benchmark
+set -euo pipefail
+mode="${1:-run}"
+cd "$(dirname "$0")/.."
+root="$PWD"
+stamps="$root/.setup-stamps"
+mkdir -p "$stamps"
+
+say() { printf '\033[1;34m[sohoa setup]\033[0m %s\n' "$*"; }
+
+# 1. Debian packages --------------------------------------------------------------------------
+pkgs=(python3 python3-venv python3-pip tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd
+      poppler-utils sane-utils libsane1 fonts-liberation2 fonts-dejavu-core)
+case "$mode" in
+  test|bench) pkgs+=(chromium postgresql-client) ;;
+esac
+[ "$mode" = bench ] && pkgs+=(qpdf ghostscript unpaper pngquant)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# 2. Virtual environment and the project --------------------------------------------------------
+py="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  say "creating the virtual environment .venv"
+  "$py" -m venv .venv
+fi
+extras=""
+case "$mode" in test|bench) extras="[test]" ;; esac
+hash="$(sha256sum pyproject.toml | cut -c1-16)"
+have="$(cat "$stamps/pip" 2>/dev/null || true)"
+# An install with the test extras also serves the plain run.
+if [ "$have" != "$hash$extras" ] && [ "$have" != "$hash[test]" ]; then
+  say "installing the project into .venv (pip install -e .$extras)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip>=23.2"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".$extras"
+  echo "$hash$extras" > "$stamps/pip"
+fi
+
+# 3. Test services --------------------------------------------------------------------------------
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
+  scripts/setup-postgres.sh || say "PostgreSQL on 127.0.0.1:5432 is not reachable; its tests will fail"
+fi
+
+# 4. Benchmark comparison tools: OCRmyPDF in its own environment ---------------------------------
+if [ "$mode" = bench ] && [ ! -x .venv-bench/bin/ocrmypdf ]; then
+  say "installing OCRmyPDF for the comparison into .venv-bench"
+  "$py" -m venv .venv-bench
+  .venv-bench/bin/python -m pip install -q --disable-pip-version-check "ocrmypdf>=16,<18"
+fi
+exit 0

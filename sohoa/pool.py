@@ -1,0 +1,152 @@
+"""A small supervised process pool: one task per worker at a time, a deadline per task, and a
+dead or hung worker replaced without taking the others down.
+
+Unlike ``concurrent.futures``, a worker that segfaults inside Tesseract or hangs on a broken
+page costs only its own task (reported as WORKER_CRASHED or TIMEOUT), never the pool.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from ocr.types import OcrFailure, PageError
+
+
+@dataclass
+class TaskOutcome:
+    task_id: Any
+    ok: bool
+    value: Any = None  # the result when ok
+    kind: OcrFailure | None = None
+    detail: str = ""
+
+
+def _worker_main(conn: Connection, fn: Callable[[Any], Any]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        task_id, payload = msg
+        try:
+            conn.send((task_id, True, fn(payload), None, ""))
+        except PageError as exc:
+            conn.send((task_id, False, None, exc.kind.value, exc.detail))
+        except MemoryError:
+            conn.send((task_id, False, None, OcrFailure.ENGINE_ERROR.value, "out of memory"))
+        except Exception as exc:  # any other bug: report it, keep the worker
+            conn.send((task_id, False, None, OcrFailure.ENGINE_ERROR.value, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"))
+
+
+@dataclass
+class _Worker:
+    process: mp.process.BaseProcess
+    conn: Connection
+    task_id: Any = None
+    deadline: float = 0.0
+
+
+class WorkerPool:
+    def __init__(self, size: int, fn: Callable[[Any], Any], timeout_s: float) -> None:
+        self.fn = fn
+        self.timeout_s = timeout_s
+        self.ctx = mp.get_context("spawn")
+        self.workers: list[_Worker] = [self._spawn() for _ in range(size)]
+
+    def _spawn(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        p = self.ctx.Process(target=_worker_main, args=(child, self.fn), daemon=True)
+        p.start()
+        child.close()
+        return _Worker(p, parent)
+
+    @property
+    def size(self) -> int:
+        return len(self.workers)
+
+    def idle(self) -> int:
+        return sum(1 for w in self.workers if w.task_id is None)
+
+    def busy(self) -> int:
+        return self.size - self.idle()
+
+    def submit(self, task_id: Any, payload: Any) -> None:
+        for w in self.workers:
+            if w.task_id is None:
+                w.task_id = task_id
+                w.deadline = time.monotonic() + self.timeout_s
+                w.conn.send((task_id, payload))
+                return
+        raise RuntimeError("no idle worker")
+
+    def poll(self, timeout: float) -> list[TaskOutcome]:
+        """Wait up to ``timeout`` seconds for finished tasks; also reaps hung and dead workers."""
+        busy = [w for w in self.workers if w.task_id is not None]
+        if not busy:
+            time.sleep(timeout)
+            return []
+        now = time.monotonic()
+        wait_for = max(0.0, min(timeout, min(w.deadline for w in busy) - now))
+        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for)
+        out: list[TaskOutcome] = []
+        for i, w in enumerate(self.workers):
+            if w.task_id is None:
+                continue
+            if w.conn in ready:
+                try:
+                    task_id, ok, value, kind, detail = w.conn.recv()
+                except (EOFError, OSError):
+                    out.append(self._replace(i, OcrFailure.WORKER_CRASHED, f"worker exited ({w.process.exitcode})"))
+                    continue
+                w.task_id = None
+                out.append(TaskOutcome(task_id, ok, value, OcrFailure(kind) if kind else None, detail))
+            elif w.process.sentinel in ready or not w.process.is_alive():
+                out.append(self._replace(i, OcrFailure.WORKER_CRASHED, f"worker exited ({w.process.exitcode})"))
+            elif time.monotonic() > w.deadline:
+                out.append(self._replace(i, OcrFailure.TIMEOUT, f"page took longer than {self.timeout_s:.0f} s"))
+        return out
+
+    def _replace(self, i: int, kind: OcrFailure, detail: str) -> TaskOutcome:
+        w = self.workers[i]
+        task_id = w.task_id
+        _kill(w)
+        self.workers[i] = self._spawn()
+        return TaskOutcome(task_id, False, None, kind, detail)
+
+    def close(self) -> None:
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 2
+        for w in self.workers:
+            w.process.join(max(0.0, deadline - time.monotonic()))
+            _kill(w)
+        self.workers = []
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _kill(w: _Worker) -> None:
+    if w.process.is_alive():
+        try:
+            os.kill(w.process.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        except ProcessLookupError:
+            pass
+        w.process.join(5)
+    w.conn.close()
