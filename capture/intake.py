@@ -51,6 +51,7 @@ class Outcome(StrEnum):
     QUARANTINED = "quarantined"
     ALREADY_TAKEN = "already_taken"
     VANISHED = "vanished"
+    CHANGED = "changed"  # still being written: not taken, look again later
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class Intake:
         if stored.size != arrival.size:
             # Changed while we read it: not finished after all. Leave it for the next look.
             log.warning("%s changed while being read (%d -> %d bytes); will retry", path.name, arrival.size, stored.size)
-            return IntakeResult(Outcome.VANISHED, path)
+            return IntakeResult(Outcome.CHANGED, path)
         doc_id, duplicate = self.sink.record_capture(arrival, stored, probe, self.store.relative(stored.path))
         if remove:
             _unlink(path)

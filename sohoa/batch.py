@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from capture.probe import ACCEPTED_EXTENSIONS, Limits, probe_file
+from capture.probe import Limits, probe_file
 from capture.rejections import Rejected
+from capture.walk import iter_files
 from ocr.pipeline import OcrOptions
 from ocr.types import PageResult, PageSource
 from sohoa.pool import WorkerPool
@@ -25,18 +26,6 @@ class BatchSummary:
     pages: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
-
-
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    for p in paths:
-        if p.is_dir():
-            for dirpath, dirnames, filenames in os.walk(p):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    if not name.startswith(".") and Path(name).suffix.lower() in ACCEPTED_EXTENSIONS:
-                        yield Path(dirpath) / name
-        else:
-            yield p
 
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
@@ -59,7 +48,7 @@ def run_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary()
     tasks: list[tuple[str, PageTask]] = []
-    for path in iter_files(paths):
+    for path in iter_files(paths, accepted_only=True):
         summary.files += 1
         try:
             probe = probe_file(path, limits)

@@ -1,0 +1,255 @@
+"""The embedded runner behind ``sohoa run``: hot folder → intake → queue → worker pool → index.
+
+The queue lives in the database, so a restart resumes exactly where the last run stopped:
+jobs a killed run had claimed are put back (``indexer.jobs.recover``), and a page's result is
+stored in the same transaction that finishes its job, so nothing is indexed twice.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError, DBAPIError
+
+from capture.intake import Outcome
+from capture.quarantine import quarantine_file
+from capture.rejections import RejectReason
+from capture.watcher import HotFolder
+from indexer import jobs, results
+from indexer.jobs import ClaimedJob
+from indexer.results import PageOutput
+from ocr.types import OcrFailure, PageResult, PageSource
+from sohoa.app import App
+from sohoa.options import ocr_options
+from sohoa.pool import TaskOutcome, WorkerPool
+from sohoa.tasks import PageTask, run_page_task
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Snapshot:
+    waiting_files: int
+    queued: int
+    running: int
+    done: int
+    failed: int
+    quarantined: int
+    taken: int
+    pages_per_min: float
+
+
+class Runner:
+    def __init__(self, app: App, *, watch: bool = True, on_status: Callable[[Snapshot], None] | None = None) -> None:
+        self.app = app
+        self.settings = app.settings
+        self.watch = watch
+        self.on_status = on_status
+        self.worker = jobs.worker_name()
+        self.stop_event = threading.Event()
+        self.inflight: dict[int, ClaimedJob] = {}
+        self.unsaved: list[tuple[ClaimedJob, TaskOutcome]] = []
+        self.intake_q: queue.Queue[Path] = queue.Queue()
+        self.intake_busy = threading.Event()
+        self.hot: HotFolder | None = None
+        self.options = ocr_options(self.settings)
+        self.done = self.failed = self.quarantined = self.taken = 0
+        self._recent: deque[float] = deque(maxlen=200)
+        self._queued_estimate = 0
+
+    # -- the main loop -------------------------------------------------------------------------------
+    def run(self, *, once: bool = False) -> None:
+        app, s = self.app, self.settings
+        s.ensure_dirs()
+        app.store.clean_tmp()
+        recovered = jobs.recover(app.db)
+        if recovered:
+            log.info("put %d unfinished page(s) from an earlier run back in the queue", recovered)
+        if self.watch:
+            self.hot = HotFolder(
+                s.inbox_dir,
+                self.intake_q.put,
+                mode=s.capture.watch_mode,
+                stable_seconds=s.capture.stable_seconds,
+                settle_seconds=s.capture.settle_seconds,
+                rescan_seconds=s.capture.rescan_seconds,
+            )
+            self.hot.start()
+            threading.Thread(target=self._intake_loop, name="intake", daemon=True).start()
+        pool = WorkerPool(s.workers, run_page_task, s.ocr.page_timeout_s)
+        last_status = 0.0
+        try:
+            while not self.stop_event.is_set():
+                self._save_unsaved()
+                self._fill(pool)
+                for outcome in pool.poll(0.25):
+                    self._finish(outcome)
+                now = time.monotonic()
+                if self.on_status and now - last_status >= 1.0:
+                    self.on_status(self.snapshot())
+                    last_status = now
+                if once and self._idle(pool):
+                    break
+        finally:
+            self.stop_event.set()
+            if self.hot:
+                self.hot.stop()
+            pool.close()
+            for job in list(self.inflight.values()):
+                try:
+                    jobs.release(app.db, job.job_id, self.worker)
+                except DBAPIError:
+                    pass  # recover() at the next start does it
+            self.inflight.clear()
+            if self.on_status:
+                self.on_status(self.snapshot())
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def _idle(self, pool: WorkerPool) -> bool:
+        hot_idle = self.hot is None or (self.hot.waiting == 0 and self.intake_q.empty() and not self.intake_busy.is_set())
+        if not (hot_idle and not self.inflight and not self.unsaved and self._queued_estimate == 0):
+            return False
+        return jobs.queue_counts(self.app.db).get("queued", 0) == 0
+
+    # -- intake ------------------------------------------------------------------------------------------
+    def _intake_loop(self) -> None:
+        assert self.hot is not None
+        while not self.stop_event.is_set():
+            try:
+                path = self.intake_q.get(timeout=0.3)
+            except queue.Empty:
+                continue
+            self.intake_busy.set()
+            try:
+                result = self.app.intake.take(path, source="hotfolder", remove=True)
+            except Exception:
+                log.exception("could not take %s; will try again", path.name)
+                self.hot.done(path, look_again=True)
+                time.sleep(1.0)
+                continue
+            finally:
+                self.intake_busy.clear()
+            if result.outcome in (Outcome.NEW, Outcome.DUPLICATE):
+                self.taken += 1
+            elif result.outcome is Outcome.QUARANTINED:
+                self.quarantined += 1
+            self.hot.done(path, look_again=result.outcome is Outcome.CHANGED)
+
+    # -- dispatch ------------------------------------------------------------------------------------
+    def _fill(self, pool: WorkerPool) -> None:
+        idle = pool.idle()
+        if idle <= 0:
+            return
+        try:
+            claimed = jobs.claim(self.app.db, self.worker, limit=idle, lease_s=self.settings.ocr.page_timeout_s * 2)
+        except DBAPIError as exc:
+            log.warning("database unavailable while claiming work: %s", exc.__class__.__name__)
+            time.sleep(1.0)
+            return
+        self._queued_estimate = len(claimed)
+        for job in claimed:
+            pdf_out = None
+            if self.settings.ocr.searchable_pdf:
+                pdf_out = self.app.archive_path(self.app.archive_key(job.sha256, job.page_no, ".pdf"))
+            task = PageTask(
+                PageSource(self.app.original_path(job.store_key), job.media_type, job.page_no - 1),
+                self.options,
+                pdf_out,
+            )
+            self.inflight[job.job_id] = job
+            pool.submit(job.job_id, task)
+
+    def _finish(self, outcome: TaskOutcome) -> None:
+        job = self.inflight.pop(outcome.task_id)
+        try:
+            self._store(job, outcome)
+        except (OperationalError, DBAPIError) as exc:
+            log.warning("database unavailable, result of page %d kept to save later: %s", job.page_id, exc.__class__.__name__)
+            self.unsaved.append((job, outcome))
+
+    def _save_unsaved(self) -> None:
+        while self.unsaved:
+            job, outcome = self.unsaved[0]
+            try:
+                self._store(job, outcome)
+            except (OperationalError, DBAPIError):
+                time.sleep(1.0)
+                return
+            self.unsaved.pop(0)
+
+    def _store(self, job: ClaimedJob, outcome: TaskOutcome) -> None:
+        s = self.settings
+        if outcome.ok:
+            r: PageResult = outcome.value
+            pdf_key = self.app.archive_key(job.sha256, job.page_no, ".pdf") if s.ocr.searchable_pdf else None
+            out = PageOutput(
+                text=r.text,
+                words=[w.as_row() for w in r.words],
+                mean_conf=r.mean_conf,
+                rotation=r.rotation,
+                skew_deg=r.skew_deg,
+                blank=r.blank,
+                width=r.width,
+                height=r.height,
+                dpi=r.dpi,
+                engine=r.engine,
+                timings=r.timings,
+                pdf_key=pdf_key,
+            )
+            if results.complete(self.app.db, job, self.worker, out):
+                self.done += 1
+                self._recent.append(time.monotonic())
+            return
+        kind = outcome.kind or OcrFailure.ENGINE_ERROR
+        permanent = kind is OcrFailure.BAD_INPUT
+        qpath = None
+        if permanent:
+            placed = quarantine_file(
+                self.app.original_path(job.store_key), RejectReason.PAGE_UNREADABLE,
+                f"trang {job.page_no}: {outcome.detail}", s.quarantine_dir, move=False,
+            )
+            qpath = str(placed) if placed else None
+        res = results.fail(
+            self.app.db, job, self.worker, kind.value, outcome.detail,
+            max_attempts=s.limits.max_attempts, permanent=permanent, quarantine_path=qpath,
+            reason=RejectReason.PAGE_UNREADABLE.value if permanent else "",
+            message=RejectReason.PAGE_UNREADABLE.message if permanent else "",
+        )
+        log.warning("page %d of document %d: %s (%s) -> %s", job.page_no, job.document_id, kind.value,
+                    outcome.detail.splitlines()[0] if outcome.detail else "", res.value)
+        if res is results.FailOutcome.QUARANTINED:
+            self.quarantined += 1
+        elif res is results.FailOutcome.FAILED:
+            self.failed += 1
+
+    # -- status --------------------------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        try:
+            counts = jobs.queue_counts(self.app.db)
+        except DBAPIError:
+            counts = {}
+        now = time.monotonic()
+        recent = [t for t in self._recent if now - t <= 60]
+        if len(recent) >= 2:
+            span = max(now - recent[0], 1.0)
+            rate = len(recent) / span * 60
+        else:
+            rate = 0.0
+        return Snapshot(
+            waiting_files=(self.hot.waiting if self.hot else 0) + self.intake_q.qsize(),
+            queued=counts.get("queued", 0),
+            running=counts.get("running", 0),
+            done=counts.get("done", 0),
+            failed=counts.get("failed", 0),
+            quarantined=self.quarantined,
+            taken=self.taken,
+            pages_per_min=rate,
+        )
