@@ -74,3 +74,43 @@ def canonical(text: str) -> str:
 def canonical_key(text: str) -> str:
     """Case-insensitive, tone-placement-insensitive, diacritics kept: the exact-match key."""
     return " ".join(canonical(text).lower().split())
+
+
+# -- syllable shape ------------------------------------------------------------------------------
+_INITIALS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
+             "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
+_FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "")
+_NUCLEI = frozenset(
+    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ "
+    "uy ưa ưi ưu ươ yê iêu oai oay oao oeo uây uôi ươi ươu uya uyê uyu yêu".split()
+)
+
+
+def _strip_tone(word: str) -> tuple[str, int]:
+    nfd = unicodedata.normalize("NFD", word)
+    tones = sum(1 for c in nfd if c in TONES)
+    return unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES)), tones
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` has the shape of one Vietnamese syllable (onset, vowel nucleus, coda,
+    at most one tone mark). ``Nguyễn`` yes; ``Nguyeăn`` or ``Vaên`` (mis-decoded VNI) no."""
+    bare, tones = _strip_tone(word.lower())
+    if tones > 1 or not bare.isalpha():
+        return False
+    for ini in _INITIALS:
+        if not bare.startswith(ini):
+            continue
+        rest = bare[len(ini):]
+        if ini in ("gi", "qu") and rest and rest[0] not in _VOWEL_CHARS:
+            continue
+        for fin in _FINALS:
+            if fin and not rest.endswith(fin):
+                continue
+            nucleus = rest[: len(rest) - len(fin)] if fin else rest
+            if nucleus in _NUCLEI or (ini == "gi" and nucleus == ""):
+                return True
+    return False
+
+
+_VOWEL_CHARS = frozenset("aăâeêioôơuưy")

@@ -1,0 +1,1 @@
+"""Data from older civil-status software: legacy Vietnamese encodings and register exports."""
