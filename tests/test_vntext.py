@@ -34,3 +34,17 @@ def test_fold() -> None:
     assert fold("  Nguyễn   Văn Hoà ") == "nguyen van hoa"
     assert fold("ĐẶNG THỊ THUỶ") == "dang thi thuy"
     assert fold(unicodedata.normalize("NFD", "Lê Thị Hồng")) == "le thi hong"
+
+
+@pytest.mark.parametrize("word", ["Nguyễn", "NGUYỄN", "người", "khuỷu", "quyết", "gì", "giữ", "nghiêng", "Ủy", "trường", "oa"])
+def test_real_syllables(word: str) -> None:
+    from indexer.vntext import is_syllable
+
+    assert is_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["Nguyeăn", "Vaên", "ngưyễn", "abcd", "hoàá", "tr", "Nguyễnn1"])
+def test_impossible_syllables(word: str) -> None:
+    from indexer.vntext import is_syllable
+
+    assert not is_syllable(word)
