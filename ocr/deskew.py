@@ -39,12 +39,17 @@ def _score(ys: np.ndarray, xs: np.ndarray, angle_deg: float) -> float:
     return float(np.dot(counts, counts))
 
 
-def estimate_skew(gray: np.ndarray, dpi: int, max_deg: float = 8.0) -> float:
+def estimate_skew(gray: np.ndarray, dpi: int, max_deg: float = 8.0, hint: float | None = None) -> float:
+    """``hint``: a coarse estimate (±0.5°) from elsewhere, e.g. the orientation stage; the
+    coarse ±``max_deg`` search is then skipped."""
     ys, xs = _ink_points(gray, dpi)
     if len(ys) < 200:
         return 0.0
     best = 0.0
-    for step, span in ((0.5, max_deg), (0.1, 0.6), (0.02, 0.12)):
+    stages = ((0.5, max_deg), (0.1, 0.6), (0.02, 0.12))
+    if hint is not None and abs(hint) <= max_deg:
+        best, stages = float(hint), ((0.1, 0.7), (0.02, 0.12))
+    for step, span in stages:
         angles = np.arange(best - span, best + span + step / 2, step)
         scores = [_score(ys, xs, a) for a in angles]
         best = float(angles[int(np.argmax(scores))])

@@ -28,6 +28,10 @@ def default_tessdata() -> Path:
     return DEBIAN_TESSDATA[0]
 
 
+# Characters Tesseract sometimes puts for a plainer one that this paperwork prints.
+LOOKALIKES = str.maketrans({"\u2044": "/", "\u2215": "/"})  # fraction slash, division slash
+
+
 @dataclass(frozen=True)
 class Osd:
     rotation: int  # clockwise turn of the content, as in the bench's truth
@@ -40,7 +44,7 @@ def parse_tsv(tsv: str) -> list[Word]:
         cols = line.split("\t")
         if len(cols) < 12 or cols[0] != "5":
             continue
-        text = unicodedata.normalize("NFC", cols[11]).strip()
+        text = unicodedata.normalize("NFC", cols[11]).strip().translate(LOOKALIKES)
         if not text:
             continue
         try:

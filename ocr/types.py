@@ -61,6 +61,8 @@ class Orientation:
     rotation: int  # 0/90/180/270: content turned clockwise by this much
     confidence: float | None
     applied: bool  # False when the confidence was too low to act on
+    method: str = "osd"  # "geometry" (own estimate) or "osd" (Tesseract)
+    skew_hint: float | None = None  # coarse tilt seen while judging, degrees CCW
 
 
 @dataclass(frozen=True)
