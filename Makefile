@@ -9,6 +9,9 @@ run:
 	@scripts/setup.sh run
 	.venv/bin/sohoa run --samples
 
+# The tests' own SANE configuration (virtual test and pnm scanners, no network probing); only for
+# the tests: `make run` keeps the machine's real scanners.
+test: export SANE_CONFIG_DIR = $(CURDIR)/tests/sane
 test:
 	@scripts/setup.sh test
 	.venv/bin/python -m pytest $(PYTEST_ARGS)

@@ -78,6 +78,132 @@ class LimitSettings(BaseModel):
     max_attempts: int = Field(3, ge=1, le=20, description="a failing page is retried this often")
 
 
+class WebSettings(BaseModel):
+    """The clerk's web desk (``sohoa run`` serves it beside the watcher and workers)."""
+
+    model_config = {"extra": "forbid"}
+
+    enabled: bool = Field(True, description="serve the web desk in `sohoa run`")
+    host: str = Field("127.0.0.1", description="address to listen on; 0.0.0.0 for the office network")
+    port: int = Field(8000, ge=1, le=65535)
+    secret_key_file: Path | None = Field(
+        None, description="signs CSRF tokens; None: web-secret.key in data_dir, made at first start (0600)"
+    )
+    session_hours: float = Field(10.0, gt=0, le=24 * 30, description="a login lasts at most this long")
+    idle_minutes: float = Field(60.0, gt=0, description="a login unused this long ends")
+    secure_cookies: bool = Field(False, description="send cookies over HTTPS only (behind a TLS proxy)")
+    login_max_failures: int = Field(5, ge=1, description="failed logins per username within the window")
+    login_max_failures_ip: int = Field(20, ge=1, description="failed logins per client address within the window")
+    login_window_minutes: float = Field(15.0, gt=0)
+    timezone: str = Field("Asia/Ho_Chi_Minh", description="times shown and 'today' on the desk")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}, e.g. 'Asia/Ho_Chi_Minh'") from None
+        return v
+
+
+DEFAULT_SCAN_PROFILES: dict[str, dict[str, object]] = {
+    # Dossiers handed in at the counter: grey, 300 dpi, from the feeder, both sides when the
+    # scanner can (blank back sides are kept out of OCR), split by separator sheets.
+    "intake": {"source": "feeder", "duplex": "auto", "mode": "gray", "resolution": 300, "page_size": "A4"},
+    # Bound registers and fragile originals: colour, 400 dpi, on the glass, one page at a time.
+    "book": {"source": "flatbed", "duplex": "off", "mode": "color", "resolution": 400, "page_size": "A4",
+             "drop_blank_backs": False, "split_on_separator": False},
+}
+
+
+class ScanProfileSettings(BaseModel):
+    """One named scan profile (``[scanner.profiles.NAME]`` in sohoa.toml)."""
+
+    model_config = {"extra": "forbid"}
+
+    source: Literal["feeder", "flatbed", "auto"] = Field(
+        "feeder", description="feeder (ADF), flatbed (glass), or auto: the feeder when the device has one"
+    )
+    duplex: Literal["auto", "on", "off"] = Field("auto", description="both sides: auto = when the device can")
+    mode: Literal["gray", "color", "lineart"] = "gray"
+    resolution: int = Field(300, ge=50, le=1200, description="dpi; checked against the device at scan time")
+    page_size: Literal["A3", "A4", "A5", "B5", "letter", "legal", "max"] = "A4"
+    back_rotation: int = Field(0, description="turn back sides clockwise by 0, 90, 180 or 270 degrees")
+    drop_blank_backs: bool = Field(True, description="keep blank back sides out of OCR (stored and listed)")
+    split_on_separator: bool = Field(True, description="a separator sheet (sohoa separator) starts a new dossier")
+    options: dict[str, str | bool | int | float] = Field(
+        default_factory=dict, description="raw SANE options of the device, set last, in this order"
+    )
+
+    @field_validator("back_rotation")
+    @classmethod
+    def _rotation(cls, v: int) -> int:
+        if v % 360 not in (0, 90, 180, 270):
+            raise ValueError("back_rotation must be 0, 90, 180 or 270")
+        return v % 360
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "ScanProfileSettings":
+        if self.source == "flatbed" and self.duplex == "on":
+            raise ValueError("duplex = 'on' needs source = 'feeder' or 'auto' (a flatbed scans one side)")
+        return self
+
+
+class ScannerSettings(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    device: str | None = Field(None, description="SANE device name (sohoa scanners); None: the first found")
+    default_profile: str = Field("intake", description="the profile sohoa scan uses without --profile")
+    sane_config_dir: Path | None = Field(None, description="a private SANE configuration folder (SANE_CONFIG_DIR)")
+    open_timeout_s: float = Field(30.0, gt=0, le=600, description="opening the device and setting the profile")
+    page_timeout_s: float = Field(90.0, gt=0, le=3600, description="a page taking longer means the device hung")
+    profiles: dict[str, ScanProfileSettings] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_defaults(cls, data: object) -> object:
+        """The built-in profiles stay unless redefined; a redefined one changes only the keys given."""
+        if not isinstance(data, dict):
+            return data
+        given = data.get("profiles") or {}
+        if not isinstance(given, dict):
+            return data
+        merged: dict[str, object] = {}
+        for name, base in DEFAULT_SCAN_PROFILES.items():
+            over = given.get(name)
+            if isinstance(over, BaseModel):
+                over = over.model_dump(exclude_unset=True)
+            merged[name] = {**base, **over} if isinstance(over, dict) else (over if over is not None else dict(base))
+        for name, prof in given.items():
+            if name not in merged:
+                merged[name] = prof
+        return {**data, "profiles": merged}
+
+    @field_validator("profiles")
+    @classmethod
+    def _names(cls, v: dict[str, ScanProfileSettings]) -> dict[str, ScanProfileSettings]:
+        for name in v:
+            if not name or not all(c.isalnum() or c in "-_" for c in name) or len(name) > 60:
+                raise ValueError(f"profile name {name!r}: use letters, digits, - and _ (at most 60)")
+        return v
+
+    @field_validator("sane_config_dir")
+    @classmethod
+    def _abs(cls, v: Path | None) -> Path | None:
+        return v.expanduser().absolute() if v is not None else None
+
+    @model_validator(mode="after")
+    def _default_exists(self) -> "ScannerSettings":
+        if self.default_profile not in self.profiles:
+            raise ValueError(
+                f"default_profile {self.default_profile!r} is not a profile ({', '.join(sorted(self.profiles))})"
+            )
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SOHOA_",
@@ -93,6 +219,8 @@ class Settings(BaseSettings):
     ocr: OcrSettings = OcrSettings()
     capture: CaptureSettings = CaptureSettings()
     limits: LimitSettings = LimitSettings()
+    scanner: ScannerSettings = ScannerSettings()
+    web: WebSettings = WebSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -144,6 +272,19 @@ class Settings(BaseSettings):
     @property
     def quarantine_dir(self) -> Path:
         return self.data_dir / "quarantine"
+
+    @property
+    def web_secret_path(self) -> Path:
+        return self.web.secret_key_file or self.data_dir / "web-secret.key"
+
+    @property
+    def web_cache_dir(self) -> Path:
+        return self.data_dir / "cache" / "web"
+
+    @property
+    def scan_spool_dir(self) -> Path:
+        """Pages from the scanner wait here (fsynced) for the instant until intake takes them."""
+        return self.data_dir / "scanning"
 
     @property
     def db_url(self) -> str:

@@ -118,6 +118,8 @@ class Page(Base):
     pdf_key: Mapped[str | None] = mapped_column(String(300))
     image_key: Mapped[str | None] = mapped_column(String(300))
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    doc_type: Mapped[str | None] = mapped_column(String(60))  # this page's own type (issue 3)
+    register_entries: Mapped[list[Any] | None] = mapped_column(JSON)  # a register page's entries
 
     document: Mapped[Document] = relationship(back_populates="pages")
     __table_args__ = (UniqueConstraint("document_id", "page_no", name="uq_pages_doc_page"),)
@@ -133,6 +135,40 @@ class OcrResult(Base):
     words: Mapped[list[Any]] = mapped_column(JSON)
     timings: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FieldValue(Base):
+    """One field read from a page (issue 3, migration 0002): the raw OCR value beside the repaired
+    one and why, a confidence, whether a person must look at it and why, and the word boxes to
+    highlight on the image. ``confirmed_*`` record a clerk's check of the value."""
+
+    __tablename__ = "fields"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
+    doc_type: Mapped[str] = mapped_column(String(60))
+    field_id: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str] = mapped_column(String(300), default="")
+    section: Mapped[str] = mapped_column(String(40), default="")
+    raw_value: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[str | None] = mapped_column(Text)
+    corrected_from: Mapped[str | None] = mapped_column(Text)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    needs_review: Mapped[bool] = mapped_column(Boolean)
+    review_reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    boxes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    confirmed_value: Mapped[str | None] = mapped_column(Text)
+    confirmed_by: Mapped[str | None] = mapped_column(String(80))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("page_id", "field_id", name="uq_fields_page_field"),
+        Index("ix_fields_document", "document_id", "field_id"),
+        Index("ix_fields_review", "needs_review"),
+    )
 
 
 class Job(Base):
@@ -185,3 +221,157 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
+
+
+# -- The web desk: accounts, login sessions, login attempts (issue 7, migration 0004) -------------
+
+
+class User(Base):
+    """A person who uses the web desk. Never deleted (the audit trail names them): deactivated."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(20))  # clerk | archivist | admin (indexer.accounts.Role)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)  # consecutive, reset on success
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A login. The browser holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class LoginAttempt(Base):
+    """Recent login attempts, counted to rate-limit by username and by client address."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    username: Mapped[str] = mapped_column(String(60))
+    ip: Mapped[str] = mapped_column(String(64))
+    success: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
+
+
+class BatchState(StrEnum):
+    SCANNING = "scanning"
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+
+
+class ScanBatch(Base):
+    """One press of Scan at the counter (issue 4): which device and profile, how far it got and,
+    when it stopped early, why (``reason`` is a ``capture.scanner.errors.Problem``). A batch
+    resumed after a paper jam is a new row pointing at the one it continues."""
+
+    __tablename__ = "scan_batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device: Mapped[str] = mapped_column(String(200))
+    profile: Mapped[str] = mapped_column(String(60))
+    worker: Mapped[str] = mapped_column(String(120))  # host:pid of the scanning process
+    state: Mapped[str] = mapped_column(String(20), default=BatchState.SCANNING, index=True)
+    reason: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    sheets: Mapped[int] = mapped_column(Integer, default=0)
+    dossiers: Mapped[int] = mapped_column(Integer, default=0)
+    last_dossier: Mapped[str | None] = mapped_column(String(40))
+    resumes_batch_id: Mapped[int | None] = mapped_column(ForeignKey("scan_batches.id"))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the device options the profile set
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # documents, separators, dropped backs
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# -- Person-name search index (issue 6, migration 0006) --------------------------------------------
+
+from datetime import date as _date  # noqa: E402
+
+from sqlalchemy import Date  # noqa: E402
+
+
+class Person(Base):
+    """One person named by a source (a register entry, a document's fields …), with the keys the
+    name search looks them up by (``indexer.people``). Rows are derived: a source's people are
+    replaced whenever it is (re)indexed."""
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_type: Mapped[str] = mapped_column(String(30))  # register_entry | document | register_page …
+    source_id: Mapped[int] = mapped_column(Integer)
+    source_seq: Mapped[int] = mapped_column(Integer, default=0)  # n-th person of that source
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"))
+    role: Mapped[str] = mapped_column(String(20))  # child, mother, father, bride, groom, deceased …
+    name: Mapped[str] = mapped_column(String(200))  # NFC, as written
+    name_exact: Mapped[str] = mapped_column(String(200))  # canonical tones, lower case
+    name_fold: Mapped[str] = mapped_column(String(200))  # no diacritics
+    name_skel: Mapped[str] = mapped_column(String(200))  # variants merged (i/y, Hoàng/Huỳnh, Vũ/Võ)
+    sur_skel: Mapped[str] = mapped_column(String(60))
+    mid_skel: Mapped[str] = mapped_column(String(120))
+    given_skel: Mapped[str] = mapped_column(String(60))
+    birth_date: Mapped[_date | None] = mapped_column(Date)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    register_type: Mapped[str | None] = mapped_column(String(30))
+    reg_year: Mapped[int | None] = mapped_column(Integer)
+    commune: Mapped[str | None] = mapped_column(String(120))
+    commune_key: Mapped[str | None] = mapped_column(String(120))
+    mother_name: Mapped[str | None] = mapped_column(String(200))
+    mother_skel: Mapped[str | None] = mapped_column(String(200))
+    father_name: Mapped[str | None] = mapped_column(String(200))
+    father_skel: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("ix_people_exact", "name_exact", "birth_year"),
+        Index("ix_people_fold", "name_fold", "birth_year"),
+        Index("ix_people_given_sur", "given_skel", "sur_skel", "birth_year", "mid_skel"),
+        Index("ix_people_given_year", "given_skel", "birth_year"),
+        Index("ix_people_source", "source_type", "source_id"),
+        Index("ix_people_document", "document_id"),
+    )
+
+
+class PersonName(Base):
+    """The distinct skeleton names of ``people`` — (given, surname, middle) — with how many rows have
+    each: what the OCR-tolerant tiers enumerate instead of scanning every person of a common name."""
+
+    __tablename__ = "people_names"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    given_skel: Mapped[str] = mapped_column(String(60))
+    sur_skel: Mapped[str] = mapped_column(String(60))
+    mid_skel: Mapped[str] = mapped_column(String(120))
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("given_skel", "sur_skel", "mid_skel", name="uq_people_names_key"),)
+
+
+class PersonToken(Base):
+    """The distinct surname (s), middle-name (m) and given-name (g) skeleton tokens of ``people``
+    with how many rows use them: the vocabulary OCR-damaged queries are corrected against."""
+
+    __tablename__ = "people_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pos: Mapped[str] = mapped_column(String(1))
+    token: Mapped[str] = mapped_column(String(60))
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("pos", "token", name="uq_people_tokens_pos_token"),)

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from indexer.audit import audit
 from indexer.db import Database
+from indexer.fieldstore import store_reading
 from indexer.jobs import ClaimedJob
 from indexer.models import Document, DocState, Job, JobState, OcrResult, Page, PageState, QuarantineEntry, utcnow
+from indexer.people.sources import index_document_people
 from indexer.vntext import fold, nfc
 
 
@@ -31,6 +33,7 @@ class PageOutput:
     timings: dict[str, float] = field(default_factory=dict)
     pdf_key: str | None = None
     image_key: str | None = None
+    reading: Any = None  # indexer.fields.DocumentReading: the page's type and fields (issue 3)
 
 
 class FailOutcome(StrEnum):
@@ -40,10 +43,11 @@ class FailOutcome(StrEnum):
     LOST_LEASE = "lost_lease"
 
 
-def _finish_job(s: Session, job: ClaimedJob, worker: str, **values: Any) -> bool:
+def _finish_job(s: Session, job: ClaimedJob, owner: str, **values: Any) -> bool:
+    # ``owner`` is the claiming worker; ``values`` may set the job's ``worker`` column itself.
     res = s.execute(
         update(Job)
-        .where(Job.id == job.job_id, Job.worker == worker, Job.state == JobState.RUNNING)
+        .where(Job.id == job.job_id, Job.worker == owner, Job.state == JobState.RUNNING)
         .values(updated_at=utcnow(), **values)
     )
     return res.rowcount == 1
@@ -94,6 +98,8 @@ def complete(db: Database, job: ClaimedJob, worker: str, out: PageOutput) -> boo
             )
         )
         s.add(OcrResult(page_id=job.page_id, engine=out.engine, words=out.words, timings=out.timings))
+        store_reading(s, job.document_id, job.page_id, out.reading)
+        index_document_people(s, job.document_id)  # the name index (issue 6)
         _settle_document(s, job.document_id)
     return True
 
@@ -138,7 +144,7 @@ def fail(
         return FailOutcome.RETRY
 
 
-def retry_failed(db: Database, document_id: int | None = None) -> int:
+def retry_failed(db: Database, document_id: int | None = None, *, actor: str = "system") -> int:
     """Put failed jobs back in the queue with fresh attempts (``sohoa retry``)."""
     with db.write() as s:
         q = select(Job.id, Job.page_id).where(Job.state == JobState.FAILED)
@@ -149,5 +155,5 @@ def retry_failed(db: Database, document_id: int | None = None) -> int:
             return 0
         s.execute(update(Job).where(Job.id.in_([r.id for r in rows])).values(state=JobState.QUEUED, attempts=0, worker=None))
         s.execute(update(Page).where(Page.id.in_([r.page_id for r in rows])).values(state=PageState.CAPTURED))
-        audit(s, "system", "jobs.retry", "job", None, {"count": len(rows)})
+        audit(s, actor, "jobs.retry", "job", None, {"count": len(rows), "document_id": document_id})
         return len(rows)

@@ -1,14 +1,22 @@
 """Find pages by what is written on them, with or without diacritics.
 
-Candidates come from the full-text index of folded page text (FTS5 on SQLite, ``to_tsvector``
-on PostgreSQL); each candidate is then ranked in tiers:
+Candidates come from the full-text index of folded page text: first the pages with the words as
+a phrase (an FTS5 phrase query on SQLite; on PostgreSQL the index of word pairs, then a regex
+on ``text_folded``), then — only when those are fewer than asked for — pages with every word
+(FTS5 / ``to_tsvector``), then pages with words starting like them. Each candidate is then ranked
+in tiers:
 
 0. the query as typed, diacritics and all (case and tone placement aside: hoà = hòa);
 1. the folded query as a phrase (``nguyen van an`` in "Nguyễn Văn An");
 2. every folded word of the query, in any order;
 3. a near miss: a word only starts the same, or a fuzzy match of the phrase.
 
-Within a tier, the index's relevance decides.
+Within a tier, pages where the words occur more often come first. The index does not rank
+(bm25 / ``ts_rank`` would score every page that matches before the LIMIT applies — for common
+names, most pages — which costs seconds at 100,000 pages).
+
+People (register entries, documents' fields) are found by name in ``indexer.people``;
+``indexer.people.search_all`` returns both.
 """
 from __future__ import annotations
 
@@ -57,45 +65,75 @@ def _fts_query(tokens: list[str], *, prefix: bool) -> str:
     return " AND ".join(f'"{t}"' for t in tokens)
 
 
-def _candidates(db: Database, tokens: list[str], prefix: bool) -> list[tuple[int, float]]:
+def _candidates(db: Database, tokens: list[str], prefix: bool, n: int) -> list[int]:
+    """Pages with every word (or, ``prefix``, any word's beginning), in index order.
+
+    Not ranked by the index: bm25 / ts_rank would score every matching page (for common words,
+    most of them) before the LIMIT applies; the tiers and counts below rank what comes back."""
     with db.read() as s:
         if db.dialect == "sqlite":
             rows = s.execute(
-                text(
-                    "SELECT rowid, bm25(pages_fts) AS rank FROM pages_fts WHERE pages_fts MATCH :q "
-                    "ORDER BY rank LIMIT :n"
-                ),
-                {"q": _fts_query(tokens, prefix=prefix), "n": CANDIDATES},
+                text("SELECT rowid FROM pages_fts WHERE pages_fts MATCH :q LIMIT :n"),
+                {"q": _fts_query(tokens, prefix=prefix), "n": n},
             ).all()
-            return [(r[0], -float(r[1])) for r in rows]
-        tsq = " | ".join(f"{t}:*" for t in tokens) if prefix else " & ".join(tokens)
-        rows = s.execute(
-            text(
-                "SELECT id, ts_rank(to_tsvector('simple', coalesce(text_folded, '')), to_tsquery('simple', :q)) AS rank "
-                "FROM pages WHERE to_tsvector('simple', coalesce(text_folded, '')) @@ to_tsquery('simple', :q) "
-                "ORDER BY rank DESC LIMIT :n"
-            ),
-            {"q": tsq, "n": CANDIDATES},
-        ).all()
-        return [(r[0], float(r[1])) for r in rows]
+        else:
+            tsq = " | ".join(f"{t}:*" for t in tokens) if prefix else " & ".join(tokens)
+            rows = s.execute(
+                text(
+                    "SELECT id FROM pages WHERE to_tsvector('simple', coalesce(text_folded, '')) "
+                    "@@ to_tsquery('simple', :q) LIMIT :n"
+                ),
+                {"q": tsq, "n": n},
+            ).all()
+        return [r[0] for r in rows]
 
 
-def _tier(query: str, tokens: list[str], page_text: str) -> int:
-    key = canonical_key(query)
-    if key and key in canonical_key(page_text):
-        return 0
-    folded = f" {fold(page_text)} "
-    words = set(_TOKEN.findall(folded))
-    if f" {' '.join(tokens)} " in folded:
-        return 1
-    if all(t in words for t in tokens):
-        return 2
-    return 3
+def _phrase_regex(tokens: list[str]) -> str:
+    return r"(^|[^a-z0-9])" + r"[^a-z0-9]+".join(tokens) + r"([^a-z0-9]|$)"
 
 
-def _snippet(page_text: str, tokens: list[str], width: int = 90) -> str:
+def _phrase_candidates(db: Database, tokens: list[str], n: int) -> list[int]:
+    """Pages with the folded words in this order (tiers 0 and 1)."""
+    with db.read() as s:
+        if db.dialect == "sqlite":
+            rows = s.execute(
+                text("SELECT rowid FROM pages_fts WHERE pages_fts MATCH :q LIMIT :n"),
+                {"q": '"' + " ".join(tokens) + '"', "n": n},
+            ).all()
+        else:
+            # The word-pair index (migration 0006) narrows to pages with every consecutive pair
+            # of the words; the regex on those few checks the order.
+            rows = s.execute(
+                text("SELECT id FROM pages WHERE sohoa_bigrams(text_folded) @@ to_tsquery('simple', :pairs) "
+                     "AND text_folded ~ :re LIMIT :n"),
+                {"pairs": " & ".join(f"{a}0{b}" for a, b in zip(tokens, tokens[1:])), "re": _phrase_regex(tokens),
+                 "n": n},
+            ).all()
+        return [r[0] for r in rows]
+
+
+def _tier(query: str, tokens: list[str], page_text: str, folded: str) -> tuple[int, float]:
+    """The page's tier and, within it, how often the words occur (``folded`` = fold(page_text))."""
+    phrase = re.compile(r"(?<![a-z0-9])" + r"[^a-z0-9]+".join(tokens) + r"(?![a-z0-9])")
+    spans = [m.span() for m in phrase.finditer(folded)]
+    if spans:
+        key = canonical_key(query)
+        flat = " ".join(page_text.split())
+        if len(folded) == len(flat):  # one folded character per character: compare the very words
+            exact = sum(1 for a, b in spans if canonical_key(flat[a:b]) == key)
+        else:
+            exact = int(bool(key) and key in canonical_key(page_text))
+        return (0, float(exact)) if exact else (1, float(len(spans)))
+    words = _TOKEN.findall(folded)
+    present = set(words)
+    if all(t in present for t in tokens):
+        want = set(tokens)
+        return 2, float(sum(1 for w in words if w in want))
+    return 3, 0.0
+
+
+def _snippet(page_text: str, folded: str, tokens: list[str], width: int = 90) -> str:
     flat = " ".join(page_text.split())
-    folded = fold(flat)
     # fold() keeps one character per NFC character here (whitespace already collapsed).
     pos = folded.find(" ".join(tokens)) if len(folded) == len(flat) else -1
     if pos < 0 and tokens and len(folded) == len(flat):
@@ -109,18 +147,19 @@ def _snippet(page_text: str, tokens: list[str], width: int = 90) -> str:
 def search(db: Database, query: str, limit: int = 20) -> list[Hit]:
     query = nfc(query).strip()
     tokens = _tokens(query)
-    if not tokens:
+    if not tokens or limit <= 0:
         return []
-    found = dict(_candidates(db, tokens, prefix=False))
+    found = dict.fromkeys(_phrase_candidates(db, tokens, max(3 * limit, 30))) if len(tokens) > 1 else {}
     if len(found) < limit:
-        for pid, score in _candidates(db, tokens, prefix=True):
-            found.setdefault(pid, score - 1000.0)
+        found.update(dict.fromkeys(i for i in _candidates(db, tokens, False, max(5 * limit, 50)) if i not in found))
+    if len(found) < limit:
+        found.update(dict.fromkeys(i for i in _candidates(db, tokens, True, CANDIDATES) if i not in found))
     if not found:
         return []
     with db.read() as s:
         rows = s.execute(
             text(
-                "SELECT p.id, p.document_id, p.page_no, p.text, d.title FROM pages p "
+                "SELECT p.id, p.document_id, p.page_no, p.text, p.text_folded, d.title FROM pages p "
                 "JOIN documents d ON d.id = p.document_id WHERE p.id IN ("
                 + ",".join(str(int(i)) for i in found)
                 + ")"
@@ -128,15 +167,14 @@ def search(db: Database, query: str, limit: int = 20) -> list[Hit]:
         ).all()
     hits = []
     phrase = " ".join(tokens)
-    for pid, doc_id, page_no, page_text, title in rows:
+    for pid, doc_id, page_no, page_text, folded, title in rows:
         page_text = page_text or ""
-        tier = _tier(query, tokens, page_text)
-        score = found[pid]
+        folded = folded if folded is not None else fold(page_text)
+        tier, score = _tier(query, tokens, page_text, folded)
         if tier == 3:
-            fuzzy = fuzz.partial_ratio(phrase, fold(page_text))
-            if fuzzy < 70:
+            score = fuzz.partial_ratio(phrase, folded)
+            if score < 70:
                 continue
-            score = fuzzy
-        hits.append(Hit(pid, doc_id, page_no, title, tier, score, _snippet(page_text, tokens)))
+        hits.append(Hit(pid, doc_id, page_no, title, tier, score, _snippet(page_text, folded, tokens)))
     hits.sort(key=lambda h: (h.tier, -h.score, h.page_id))
     return hits[:limit]

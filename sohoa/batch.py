@@ -1,5 +1,9 @@
 """``sohoa process PATH... --out DIR``: OCR files straight to one JSON per page, no database.
 
+Each JSON has the benchmark's keys (text, rotation, skew_deg, blank, doc_type, fields,
+register_entries) plus ``fields_review`` (the ids of fields marked for review) and
+``fields_detail`` (raw OCR value, confidence, reasons per field).
+
 The benchmark's contract (../shared/bench/README.md): ``<stem>.json`` per single-page file,
 ``<stem>-p0002.json`` for the pages of a multi-page file. Refused files get ``<stem>.error.json``.
 """
@@ -17,7 +21,7 @@ from capture.walk import iter_files
 from ocr.pipeline import OcrOptions
 from ocr.types import PageResult, PageSource
 from sohoa.pool import WorkerPool
-from sohoa.tasks import PageTask, run_page_task
+from sohoa.tasks import PageOutcome, PageTask, run_page_task
 
 
 @dataclass
@@ -68,8 +72,11 @@ def run_batch(
                 pool.submit(stem, task)
             for outcome in pool.poll(0.5):
                 if outcome.ok:
-                    result: PageResult = outcome.value
+                    page: PageOutcome = outcome.value
+                    result = page.result
                     data = result.prediction()
+                    if page.reading is not None:
+                        data.update(page.reading.prediction())
                     data["timings"] = result.timings
                     _write_json(out_dir / f"{outcome.task_id}.json", data)
                     summary.pages += 1

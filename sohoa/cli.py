@@ -87,14 +87,37 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], move: bool, process_
 
 @cli.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, help="số người và số trang tối đa")
+@click.option("--born", default=None, metavar="NĂM|NGÀY", help="năm sinh (1990) hoặc ngày sinh (02/07/1990)")
+@click.option("--mother", default=None, help="tên mẹ (đủ hoặc một phần, có hoặc không dấu)")
+@click.option("--father", default=None, help="tên cha")
+@click.option("--type", "register_type", default=None, metavar="LOẠI",
+              help="loại sổ: khai-sinh, ket-hon, khai-tu, hon-nhan, chung-thuc …")
+@click.option("--year", type=int, default=None, help="năm đăng ký")
+@click.option("--commune", default=None, help="xã/phường đăng ký")
 @click.pass_context
-def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int) -> None:
-    """Tìm trang theo nội dung, ví dụ tên công dân, có hoặc không dấu."""
+def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int, born: str | None, mother: str | None,
+               father: str | None, register_type: str | None, year: int | None, commune: str | None) -> None:
+    """Tìm người theo tên (có hoặc không dấu, sai chính tả, lỗi OCR) và trang theo nội dung.
+
+    Ví dụ: sohoa search nguyen van an --born 1990 --mother "le thi hoa"
+    """
     from sohoa.commands.search_cmd import run
 
     with _app(ctx) as app:
-        sys.exit(run(app, " ".join(query), limit))
+        sys.exit(run(app, " ".join(query), limit, born=born, mother=mother, father=father,
+                     register_type=register_type, year=year, commune=commune))
+
+
+@cli.command("show")
+@click.argument("document_id", type=int)
+@click.pass_context
+def show_cmd(ctx: click.Context, document_id: int) -> None:
+    """In loại giấy tờ và các trường đã đọc của một hồ sơ (đánh dấu trường cần kiểm tra)."""
+    from sohoa.commands.show_cmd import show
+
+    with _app(ctx) as app:
+        sys.exit(show(app, document_id))
 
 
 @cli.command("status")
@@ -117,6 +140,119 @@ def retry_cmd(ctx: click.Context, document_id: int | None) -> None:
     with _app(ctx) as app:
         n = retry_failed(app.db, document_id)
         click.echo(f"Đã đưa {n} trang trở lại hàng đợi; chạy `sohoa run` để xử lý.")
+
+
+@cli.group("user")
+def user_group() -> None:
+    """Tài khoản của bàn làm việc trên trình duyệt (clerk, archivist, admin)."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["clerk", "archivist", "admin"]), default="clerk", show_default=True,
+              help="clerk: tiếp nhận, tra cứu; archivist: lưu trữ; admin: quản trị tài khoản và nhật ký")
+@click.option("--full-name", default="", help="họ tên hiển thị")
+@click.option("--password-stdin", is_flag=True, help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
+@click.pass_context
+def user_add_cmd(ctx: click.Context, username: str, role: str, full_name: str, password_stdin: bool) -> None:
+    """Tạo tài khoản (hỏi mật khẩu), ví dụ: sohoa user add admin --role admin."""
+    from sohoa.commands import user_cmd
+
+    with _app(ctx) as app:
+        sys.exit(user_cmd.add(app, username, role, full_name, password_stdin))
+
+
+@user_group.command("list")
+@click.pass_context
+def user_list_cmd(ctx: click.Context) -> None:
+    """Liệt kê tài khoản."""
+    from sohoa.commands import user_cmd
+
+    with _app(ctx) as app:
+        sys.exit(user_cmd.list_users(app))
+
+
+@user_group.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
+@click.pass_context
+def user_passwd_cmd(ctx: click.Context, username: str, password_stdin: bool) -> None:
+    """Đặt mật khẩu mới cho một tài khoản (kết thúc các phiên đăng nhập của họ)."""
+    from sohoa.commands import user_cmd
+
+    with _app(ctx) as app:
+        sys.exit(user_cmd.passwd(app, username, password_stdin))
+
+
+@user_group.command("deactivate")
+@click.argument("username")
+@click.pass_context
+def user_deactivate_cmd(ctx: click.Context, username: str) -> None:
+    """Khóa tài khoản (không xóa: nhật ký vẫn ghi tên họ)."""
+    from sohoa.commands import user_cmd
+
+    with _app(ctx) as app:
+        sys.exit(user_cmd.set_active(app, username, False))
+
+
+@user_group.command("activate")
+@click.argument("username")
+@click.pass_context
+def user_activate_cmd(ctx: click.Context, username: str) -> None:
+    """Mở khóa tài khoản."""
+    from sohoa.commands import user_cmd
+
+    with _app(ctx) as app:
+        sys.exit(user_cmd.set_active(app, username, True))
+
+
+@cli.command("web")
+@click.option("--host", default=None, help="địa chỉ (mặc định: theo cấu hình, 127.0.0.1)")
+@click.option("--port", type=int, default=None, help="cổng (mặc định: theo cấu hình, 8000)")
+@click.pass_context
+def web_cmd(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Chỉ chạy bàn làm việc trên trình duyệt (không theo dõi hộp nhận) — để phát triển."""
+    from sohoa.web import desk_url
+    from sohoa.web.server import serve_forever
+
+    with _app(ctx) as app:
+        s = app.settings
+        click.echo(f"Bàn làm việc: {desk_url(host or s.web.host, port or s.web.port)}  (Ctrl+C để dừng)")
+        serve_forever(app, host, port)
+
+
+@cli.command("scanners")
+@click.option("--details", is_flag=True, help="kèm nguồn giấy, chế độ màu, độ phân giải mỗi máy nhận")
+@click.pass_context
+def scanners_cmd(ctx: click.Context, details: bool) -> None:
+    """Liệt kê máy quét (SANE) và các hồ sơ quét trong cấu hình."""
+    from sohoa.commands import scan_cmd
+
+    sys.exit(scan_cmd.scanners(_settings(ctx), details=details))
+
+
+@cli.command("scan")
+@click.option("--profile", "profile", default=None, help="hồ sơ quét trong cấu hình (mặc định: intake)")
+@click.option("--device", default=None, help="tên máy quét theo `sohoa scanners` (mặc định: theo cấu hình, hoặc máy đầu tiên)")
+@click.option("--resume", "resume", type=int, default=None, metavar="LÔ", help="quét tiếp lô bị dừng (kẹt giấy, mất kết nối...) vào cùng hồ sơ")
+@click.option("--process", "process_now", is_flag=True, help="nhận dạng chữ ngay trong lúc quét, chờ đến khi xong")
+@click.pass_context
+def scan_cmd(ctx: click.Context, profile: str | None, device: str | None, resume: int | None, process_now: bool) -> None:
+    """Quét các tờ trong khay nạp giấy (hoặc trên mặt kính) thành trang trong kho lưu trữ."""
+    from sohoa.commands import scan_cmd as cmd
+
+    with _app(ctx) as app:
+        sys.exit(cmd.scan(app, profile=profile, device=device, resume=resume, process=process_now))
+
+
+@cli.command("separator")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("to-phan-cach-ho-so.pdf"),
+              show_default=True, help="tệp PDF để in")
+def separator_cmd(out: Path) -> None:
+    """Tạo tờ phân cách hồ sơ (PDF có mã QR) để chia một lần quét thành nhiều hồ sơ."""
+    from sohoa.commands import scan_cmd
+
+    sys.exit(scan_cmd.separator(out))
 
 
 @contextmanager

@@ -28,7 +28,7 @@ from ocr.types import OcrFailure, PageResult, PageSource
 from sohoa.app import App
 from sohoa.options import ocr_options
 from sohoa.pool import TaskOutcome, WorkerPool
-from sohoa.tasks import PageTask, run_page_task
+from sohoa.tasks import PageOutcome, PageTask, run_page_task
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,8 @@ class Runner:
     def _store(self, job: ClaimedJob, outcome: TaskOutcome) -> None:
         s = self.settings
         if outcome.ok:
-            r: PageResult = outcome.value
+            page: PageOutcome = outcome.value
+            r: PageResult = page.result
             pdf_key = self.app.archive_key(job.sha256, job.page_no, ".pdf") if s.ocr.searchable_pdf else None
             out = PageOutput(
                 text=r.text,
@@ -203,6 +204,7 @@ class Runner:
                 engine=r.engine,
                 timings=r.timings,
                 pdf_key=pdf_key,
+                reading=page.reading,
             )
             if results.complete(self.app.db, job, self.worker, out):
                 self.done += 1

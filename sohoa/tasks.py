@@ -1,12 +1,20 @@
-"""What a worker process runs for one page. One Tesseract engine per process, reused."""
+"""What a worker process runs for one page. One Tesseract engine per process, reused.
+
+A page is OCR'd and then read (document type and fields, ``indexer.fields``) in the same worker,
+so the indexer only stores what comes back.
+"""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.fields import DocumentReading, read_document
 from ocr.pipeline import OcrOptions, process_page
 from ocr.tesseract import Tesseract
 from ocr.types import PageResult, PageSource
+
+log = logging.getLogger(__name__)
 
 _engine: Tesseract | None = None
 _engine_key: tuple[str, str, str] | None = None
@@ -30,5 +38,54 @@ def engine_for(options: OcrOptions) -> Tesseract:
     return _engine
 
 
-def run_page_task(task: PageTask) -> PageResult:
-    return process_page(task.source, task.options, engine_for(task.options), task.pdf_out)
+@dataclass
+class PageOutcome:
+    """A page's OCR result and, when it could be read, its document type and fields."""
+
+    result: PageResult
+    reading: DocumentReading | None = None
+
+
+def read_page(result: PageResult) -> DocumentReading | None:
+    """The fields of an OCR'd page; a bug in the reader costs the fields, never the page."""
+    try:
+        return read_document(result.words, blank=result.blank, width=result.width, height=result.height)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("could not read the fields of a page: %s", exc.__class__.__name__)
+        return None
+
+
+def reread_doubtful(task: PageTask, result: PageResult, reading: DocumentReading, engine: Tesseract) -> int:
+    """OCR the image regions of doubtful IDs, codes and dates again (``ocr.regions``). The reader
+    takes a second read that passes the checks the first failed, and a second read that agrees
+    with a digit repair confirms it (indexer.fields.reader.apply_reread). Returns how many second
+    reads were taken."""
+    from indexer.fields.reader import apply_reread, reread_candidates
+    from ocr.load import load_page
+    from ocr.pipeline import upright
+    from ocr.regions import reread_region
+
+    ids = reread_candidates(reading)
+    if not ids:
+        return 0
+    page = load_page(task.source, task.options.pdf_dpi)
+    gray = upright(page.gray, result.rotation, result.skew_deg)
+    taken = 0
+    for fid in ids:
+        for rec in reread_region(gray, reading.fields[fid].boxes, result.dpi, engine):
+            if apply_reread(reading, fid, rec.text, rec.mean_conf):
+                taken += 1
+                break
+    return taken
+
+
+def run_page_task(task: PageTask) -> PageOutcome:
+    engine = engine_for(task.options)
+    result = process_page(task.source, task.options, engine, task.pdf_out)
+    reading = read_page(result)
+    if reading is not None and not result.blank:
+        try:
+            reread_doubtful(task, result, reading, engine)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not re-read doubtful fields: %s", exc.__class__.__name__)
+    return PageOutcome(result, reading)

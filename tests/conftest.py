@@ -14,6 +14,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 for _k in [k for k in os.environ if k.startswith("SOHOA_") and k != "SOHOA_TEST_PG_URL"]:
     del os.environ[_k]
 os.environ["SOHOA_CONFIG"] = ""
+# The committed SANE configuration (test and pnm backends only): libsane reads it once per
+# process, and only scan child processes load libsane, so setting it here reaches all of them
+# even when pytest is run directly rather than through `make test` (which exports it too).
+os.environ["SANE_CONFIG_DIR"] = str(Path(__file__).resolve().parent / "sane")
 
 from config import Settings  # noqa: E402
 from sohoa.app import App  # noqa: E402

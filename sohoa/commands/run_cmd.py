@@ -5,12 +5,16 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import click
 
 from sohoa.app import App
 from sohoa.runner import Runner, Snapshot
 from sohoa.samples import write_samples
+
+if TYPE_CHECKING:
+    from sohoa.web.server import DeskServer
 
 SAMPLES_MARK = ".samples-dropped"
 
@@ -37,6 +41,24 @@ def _status_printer() -> "callable":
     return show
 
 
+def _start_desk(app: App, *, once: bool) -> tuple["DeskServer | None", str]:
+    """The web desk in a thread beside the runner (not for ``--once``); and its banner lines."""
+    web = app.settings.web
+    if not web.enabled or once:
+        return None, ""
+    from indexer.accounts import count_users
+    from sohoa.web.server import DeskServer
+
+    desk = DeskServer(app)
+    if not desk.start():
+        return None, (f"  Bàn làm việc: KHÔNG mở được {web.host}:{web.port} (cổng đang bị chương trình khác dùng?);"
+                      " đổi cổng: SOHOA_WEB__PORT\n")
+    lines = f"  Bàn làm việc trên trình duyệt:           {desk.url}\n"
+    if count_users(app.db) == 0:
+        lines += "    chưa có tài khoản; tạo quản trị viên:   .venv/bin/sohoa user add TÊN --role admin\n"
+    return desk, lines
+
+
 def run(app: App, *, samples: bool, once: bool) -> int:
     s = app.settings
     s.ensure_dirs()
@@ -45,8 +67,10 @@ def run(app: App, *, samples: bool, once: bool) -> int:
         dropped = write_samples(s.inbox_dir)
         (s.data_dir / SAMPLES_MARK).write_text("\n".join(p.name for p in dropped), encoding="utf-8")
         click.echo(f"Đã đặt {len(dropped)} ảnh quét mẫu vào hộp nhận để thử.")
+    desk, desk_lines = _start_desk(app, once=once)
     click.echo(
         "sohoa đang chạy.\n"
+        f"{desk_lines}"
         f"  Thả ảnh quét (JPEG, PNG, TIFF, PDF) vào:  {s.inbox_dir}\n"
         f"  Tra cứu theo tên (không cần dấu):        .venv/bin/sohoa search \"nguyen van an\"\n"
         f"  Tình trạng, tệp lỗi:                      .venv/bin/sohoa status   (cách ly: {s.quarantine_dir})\n"
@@ -59,6 +83,9 @@ def run(app: App, *, samples: bool, once: bool) -> int:
         runner.run(once=once)
     except KeyboardInterrupt:
         runner.stop()
+    finally:
+        if desk is not None:
+            desk.stop()
     sys.stderr.write("\n")
     click.echo("Đã dừng. Công việc dở dang sẽ tiếp tục ở lần chạy sau.")
     return 0

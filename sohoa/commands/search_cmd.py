@@ -1,23 +1,67 @@
-"""``sohoa search``: a readable table of the pages that match, best first."""
+"""``sohoa search``: readable tables of the people and the pages that match, best first."""
 from __future__ import annotations
+
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from indexer.search import search
+from indexer.people import SearchResults, search_all
 from sohoa.app import App
 
+ROLE_VI = {
+    "child": "người được khai sinh", "mother": "mẹ", "father": "cha", "bride": "bên nữ", "groom": "bên nam",
+    "wife": "vợ", "husband": "chồng", "deceased": "người chết", "requester": "người yêu cầu",
+    "declarant": "người đi khai", "subject": "người được cấp", "applicant": "người nộp hồ sơ",
+}
+TYPE_VI = {
+    "khai_sinh": "khai sinh", "ket_hon": "kết hôn", "khai_tu": "khai tử", "hon_nhan": "tình trạng hôn nhân",
+    "chung_thuc": "chứng thực", "giam_ho": "giám hộ", "cha_me_con": "nhận cha, mẹ, con",
+}
 
-def run(app: App, query: str, limit: int) -> int:
-    hits = search(app.db, query, limit=limit)
+
+def _born(h: Any) -> str:
+    if h.birth_date is not None:
+        return f"{h.birth_date:%d/%m/%Y}"
+    return str(h.birth_year) if h.birth_year else ""
+
+
+def _where(h: Any) -> str:
+    parts = []
+    if h.document_id is not None:
+        parts.append(f"hồ sơ {h.document_id}")
+    if h.page_id is not None:
+        parts.append(f"trang #{h.page_id}")
+    if h.source_type == "register_entry":
+        parts.append(f"mục sổ {h.source_id}")
+    return ", ".join(parts)
+
+
+def render(con: Console, res: SearchResults) -> None:
+    if res.people:
+        t = Table(title=f"Người: {len(res.people)} — {res.query.describe()}")
+        for col in ("#", "Họ, chữ đệm, tên", "Vai trò", "Sinh", "Mẹ", "Cha", "Sổ", "Năm ĐK", "Xã", "Ở đâu", "Vì sao khớp"):
+            t.add_column(col, overflow="fold")
+        for i, h in enumerate(res.people, 1):
+            why = h.why + (f"; đúng {', '.join(h.matched[1:])}" if len(h.matched) > 1 else "")
+            t.add_row(str(i), h.name, ROLE_VI.get(h.role, h.role), _born(h), h.mother_name or "", h.father_name or "",
+                      TYPE_VI.get(h.register_type or "", h.register_type or ""), str(h.reg_year or ""), h.commune or "",
+                      _where(h), why)
+        con.print(t)
+    if res.pages:
+        t = Table(title=f"Trang: {len(res.pages)}")
+        for col in ("#", "Hồ sơ", "Trang", "Tệp", "Vì sao khớp", "Trích đoạn"):
+            t.add_column(col, overflow="fold")
+        for i, h in enumerate(res.pages, 1):
+            t.add_row(str(i), str(h.document_id), str(h.page_no), h.title, h.why, h.snippet)
+        con.print(t)
+
+
+def run(app: App, query: str, limit: int, **options: Any) -> int:
+    res = search_all(app.db, query, people_limit=limit, pages_limit=limit, **options)
     con = Console()
-    if not hits:
-        con.print(f"Không tìm thấy trang nào cho “{query}”.")
+    if not res:
+        con.print(f"Không tìm thấy người hay trang nào cho “{res.query.describe() or query}”.")
         return 1
-    t = Table(title=f"Kết quả cho “{query}”: {len(hits)}")
-    for col in ("#", "Hồ sơ", "Trang", "Tệp", "Vì sao khớp", "Trích đoạn"):
-        t.add_column(col, overflow="fold")
-    for i, h in enumerate(hits, 1):
-        t.add_row(str(i), str(h.document_id), str(h.page_no), h.title, h.why, h.snippet)
-    con.print(t)
+    render(con, res)
     return 0

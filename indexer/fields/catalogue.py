@@ -1,0 +1,221 @@
+"""The catalogue of document types (``doc_types.yaml`` beside this file), loaded once.
+
+Every label, lead-in and row label is expanded with ``label_synonyms`` and kept as a sequence of
+folded atoms (``"Họ, chữ đệm, tên:"`` → ``("ho", "chu", "dem", "ten")``), the form the label
+finder compares with OCR tokens.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from indexer.vntext import fold, nfc
+
+CATALOGUE = Path(__file__).parent / "doc_types.yaml"
+_ATOM = re.compile(r"[0-9a-zđ]+")
+
+BLANK = "trang_trang"
+OTHER = "van_ban"
+
+
+def atoms(text: str) -> tuple[str, ...]:
+    return tuple(_ATOM.findall(fold(text)))
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    id: str
+    section: str
+    labels: tuple[str, ...]
+    type: str
+    vocab: str | None = None
+    position: str = "after"          # "below": a name under a signature heading
+    of: str | None = None            # date_words: the digits field it spells out
+    person: str | None = None
+
+    @property
+    def label_vi(self) -> str:
+        return self.labels[0].rstrip(": ")
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    lead_ins: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    section: str
+    headers: tuple[tuple[str, ...], ...]
+    label_vi: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    id: str
+    labels: tuple[tuple[str, ...], ...]
+    type: str
+    vocab: str | None = None
+    label_vi: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    label_header: tuple[tuple[str, ...], ...]
+    columns: tuple[TableColumn, ...]
+    rows: tuple[TableRow, ...]
+
+
+@dataclass(frozen=True)
+class RegisterColumn:
+    id: str
+    headers: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Register:
+    markers: tuple[str, ...]
+    columns: tuple[RegisterColumn, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str
+    field: str
+    than: str | None = None
+    sex: str | None = None
+
+
+@dataclass
+class DocType:
+    id: str
+    title_vi: str
+    kind: str
+    titles: tuple[str, ...]
+    supporting: tuple[tuple[str, ...], ...]
+    must_not: tuple[str, ...]
+    priority: int
+    sections: tuple[Section, ...]
+    fields: tuple[FieldSpec, ...]
+    table: Table | None
+    register: Register | None
+    checks: tuple[Check, ...]
+    # label atoms -> the fields printed with that label
+    label_index: dict[tuple[str, ...], list[FieldSpec]] = field(default_factory=dict)
+
+    def field(self, field_id: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    def field_type(self, field_id: str) -> str | None:
+        f = self.field(field_id)
+        if f is not None:
+            return f.type
+        if self.table:
+            for col in self.table.columns:
+                for row in self.table.rows:
+                    if f"{col.section}_{row.id}" == field_id:
+                        return row.type
+        return None
+
+    def label_vi(self, field_id: str) -> str:
+        f = self.field(field_id)
+        if f is not None:
+            return f.label_vi
+        if self.table:
+            for col in self.table.columns:
+                for row in self.table.rows:
+                    if f"{col.section}_{row.id}" == field_id:
+                        return f"{col.label_vi} — {row.label_vi}"
+        return field_id
+
+
+@dataclass
+class Catalogue:
+    doc_types: dict[str, DocType]
+    boilerplate: tuple[tuple[str, ...], ...]
+    vocab: dict[str, tuple[str, ...]]
+    synonyms: tuple[tuple[tuple[str, ...], ...], ...]
+
+    def get(self, doc_type: str | None) -> DocType | None:
+        return self.doc_types.get(doc_type or "")
+
+
+def expand(text: str, synonyms: tuple[tuple[tuple[str, ...], ...], ...]) -> list[tuple[str, ...]]:
+    """The atoms of ``text`` and of every wording its synonym groups allow (each group applied once)."""
+    out = {atoms(text)}
+    for group in synonyms:
+        members = sorted(group, key=len, reverse=True)
+        for seq in list(out):
+            for member in members:
+                n = len(member)
+                at = next((i for i in range(len(seq) - n + 1) if seq[i:i + n] == member), None)
+                if at is None:
+                    continue
+                for other in group:
+                    out.add(seq[:at] + other + seq[at + n:])
+                break
+    return sorted(out, key=lambda s: (-len(s), s))
+
+
+def _load(path: Path) -> Catalogue:
+    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    synonyms = tuple(tuple(atoms(m) for m in group) for group in raw.get("label_synonyms", []))
+    boiler = tuple(atoms(b) for b in raw.get("boilerplate", []))
+    vocab = {k: tuple(nfc(v) for v in vals) for k, vals in (raw.get("vocab") or {}).items()}
+    types: dict[str, DocType] = {}
+    for d in raw["doc_types"]:
+        fields = tuple(
+            FieldSpec(
+                id=f["id"], section=f.get("section", ""), labels=tuple(nfc(x) for x in f.get("labels", [])),
+                type=f.get("type", "text"), vocab=f.get("vocab"), position=f.get("position", "after"),
+                of=f.get("of"), person=f.get("person"),
+            )
+            for f in d.get("fields", [])
+        )
+        sections = tuple(
+            Section(s["id"], tuple(a for t in (s.get("lead_in") or []) for a in expand(t, synonyms)))
+            for s in d.get("sections", [])
+        )
+        table = None
+        if d.get("table"):
+            t = d["table"]
+            table = Table(
+                label_header=tuple(atoms(x) for x in t.get("label_header", [])),
+                columns=tuple(TableColumn(c["section"], tuple(atoms(h) for h in c["header"]), c.get("label_vi", c["section"]))
+                              for c in t["columns"]),
+                rows=tuple(TableRow(r["id"], tuple(a for lab in r["labels"] for a in expand(lab, synonyms)), r.get("type", "text"),
+                                    r.get("vocab"), nfc(r["labels"][0])) for r in t["rows"]),
+            )
+        register = None
+        if d.get("register"):
+            r = d["register"]
+            register = Register(tuple(r.get("markers", [])),
+                                tuple(RegisterColumn(c["id"], tuple(atoms(h) for h in c.get("headers", []))) for c in r["columns"]))
+        checks = tuple(Check(c["kind"], c["field"], c.get("than"), c.get("sex")) for c in d.get("checks", []))
+        dt = DocType(
+            id=d["id"], title_vi=nfc(d.get("title_vi", d["id"])), kind=d.get("kind", ""),
+            titles=tuple(nfc(t) for t in d.get("titles", [])),
+            supporting=tuple(atoms(s) for s in d.get("supporting", [])),
+            must_not=tuple(fold(m) for m in d.get("must_not", [])),
+            priority=int(d.get("priority", 0)), sections=sections, fields=fields, table=table,
+            register=register, checks=checks,
+        )
+        for f in fields:
+            for lab in f.labels:
+                for seq in expand(lab, synonyms):
+                    lst = dt.label_index.setdefault(seq, [])
+                    if f not in lst:
+                        lst.append(f)
+        types[dt.id] = dt
+    return Catalogue(types, boiler, vocab, synonyms)
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> Catalogue:
+    return _load(Path(path) if path else CATALOGUE)

@@ -1,0 +1,231 @@
+"""Checks across fields of one page, and the repairs they allow:
+
+- a personal ID against its holder's sex and birth year (12-digit structure, personal_id.py);
+- a birth date in digits against the same date in words;
+- dates in their order (registration not before birth, death not before birth, due not before
+  received), the dossier code's date against the receipt date (catalogue ``checks``);
+- one value printed several times on a page (a requester who is also the mother, a commune
+  repeated in several addresses) is read the same everywhere, from its best-read occurrence.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+from indexer.fields import dates, personal_id
+from indexer.fields.catalogue import DocType
+from indexer.fields.reading import FieldReading
+from indexer.fields.syllables import is_valid, marks
+from indexer.fields.vocab import sex_of_relationship
+from indexer.vntext import fold
+
+PERSON_SEX = {"mother": "Nữ", "father": "Nam", "bride": "Nữ", "groom": "Nam", "wife": "Nữ", "husband": "Nam"}
+
+
+def _date(f: FieldReading | None) -> dt.date | None:
+    if f is None or not f.normalized:
+        return None
+    try:
+        return dt.date.fromisoformat(f.normalized[:10])
+    except ValueError:
+        return None
+
+
+def _year(f: FieldReading | None) -> int | None:
+    if f is None or not f.normalized:
+        return None
+    m = re.match(r"^(\d{4})", f.normalized)
+    return int(m.group(1)) if m else None
+
+
+def person_of(field_id: str) -> str:
+    return field_id.split("_", 1)[0]
+
+
+def person_facts(person: str, fields: dict[str, FieldReading]) -> tuple[str | None, int | None, FieldReading | None]:
+    """(sex, birth year, the field the year came from) of a person on this page."""
+    sex = PERSON_SEX.get(person)
+    sf = fields.get(f"{person}_sex")
+    if sf is not None and sf.normalized in ("Nam", "Nữ"):
+        sex = sf.normalized
+    birth = fields.get(f"{person}_birth_date") or fields.get(f"{person}_birth_year")
+    if person == "requester":
+        rel = fields.get("requester_relationship")
+        if rel is not None and sex is None:
+            sex = sex_of_relationship(rel.value)
+        name = fields.get("requester_name")
+        for parent in ("mother", "father"):
+            pn = fields.get(f"{parent}_name")
+            if name is not None and pn is not None and name.normalized and name.normalized == pn.normalized:
+                sex = sex or PERSON_SEX[parent]
+                birth = birth or fields.get(f"{parent}_birth_year")
+    return sex, _year(birth), birth
+
+
+def check_ids(fields: dict[str, FieldReading]) -> None:
+    for fid, f in list(fields.items()):
+        if not (fid.endswith("_id_doc") or fid.endswith("_personal_id")) or not f.normalized:
+            continue
+        number = f.normalized
+        if len(number) != 12:
+            if len(number) == 9:
+                continue
+            f.review(f"số định danh có {len(number)} chữ số")
+            continue
+        person = person_of(fid)
+        sex, year, year_field = person_facts(person, fields)
+        hint = None
+        addr = fields.get(f"{person}_residence") or fields.get(f"{person}_address") or fields.get("applicant_address")
+        if addr is not None and addr.normalized and re.fullmatch(r"\d{3}", addr.normalized):
+            hint = addr.normalized
+        chk = personal_id.check_id12(number, sex, year, hint)
+        if chk.changes:
+            f.correct(f.value.replace(number, chk.number), chk.changes[0])
+            f.normalized = chk.number
+            f.review("số định danh đã sửa chữ số, cần kiểm tra")
+        if chk.problems:
+            # The ID alone is fine but disagrees with the birth year: maybe the date is the misread one.
+            alone = personal_id.problems_id12(chk.number)
+            if not alone and year_field is not None and year is not None and sex_ok(chk.number, sex):
+                if _repair_year_from_id(year_field, chk.number):
+                    continue
+            for p in chk.problems:
+                f.review(p)
+            if year_field is not None and any("năm sinh" in p for p in chk.problems):
+                year_field.review("năm sinh không khớp số định danh")
+        elif chk.confirmed:
+            f.confirmed.append("số định danh khớp " + ", ".join(chk.confirmed))
+            if year_field is not None and "năm sinh" in chk.confirmed:
+                year_field.confirmed.append("khớp số định danh")
+
+
+def sex_ok(number: str, sex: str | None) -> bool:
+    return sex is None or personal_id.SEX_OF_DIGIT[number[3]] == sex
+
+
+def _repair_year_from_id(f: FieldReading, number: str) -> bool:
+    want = personal_id.CENTURY_OF_DIGIT[number[3]] + int(number[4:6])
+    if re.fullmatch(r"\d{4}", f.value):
+        d = dates.read_year(f.value, dates.Expect(year=want))
+    else:
+        d = dates.read_numeric(f.value, dates.Expect(year=want))
+    if d.changes and not d.problems:
+        f.correct(dates.normalize_digits(d.text).strip(), d.changes[0] + " (theo số định danh)")
+        f.normalized = d.iso
+        f.review("năm sinh đã sửa theo số định danh")
+        return True
+    return False
+
+
+def check_words(fields: dict[str, FieldReading], dtype: DocType) -> None:
+    for spec in dtype.fields:
+        if spec.type != "date_words" or not spec.of:
+            continue
+        w, d = fields.get(spec.id), fields.get(spec.of)
+        if w is None or d is None or not w.normalized:
+            continue
+        if d.normalized == w.normalized:
+            for f in (w, d):
+                f.confirmed.append("ngày bằng số khớp ngày bằng chữ")
+            continue
+        wd = dt.date.fromisoformat(w.normalized)
+        fixed = dates.read_numeric(d.raw, dates.Expect(not_before=wd, not_after=wd))
+        if fixed.date == wd:
+            d.correct(fixed.text.strip(), "sửa theo ngày ghi bằng chữ")
+            d.normalized = wd.isoformat()
+            d.review("ngày sinh đã sửa theo ngày ghi bằng chữ")
+        else:
+            d.review("ngày sinh không khớp ngày ghi bằng chữ")
+            w.review("ngày ghi bằng chữ không khớp ngày sinh")
+
+
+def check_order(fields: dict[str, FieldReading], dtype: DocType) -> None:
+    for c in dtype.checks:
+        a, b = fields.get(c.field), fields.get(c.than or "")
+        if c.kind == "not_before":
+            da, db = _date(a), _date(b)
+            if da and db and da < db:
+                a.review(f"ngày sớm hơn {dtype.label_vi(c.than or '')}")  # type: ignore[union-attr]
+                b.review(f"ngày muộn hơn {dtype.label_vi(c.field)}")  # type: ignore[union-attr]
+        elif c.kind == "code_date" and a is not None and b is not None:
+            _repair_code_date(a, b)
+            if not a.normalized:
+                continue
+            m = re.search(r"-(\d{6})-", a.normalized)
+            db = _date(b)
+            if m and db and m.group(1) != db.strftime("%y%m%d"):
+                a.review("ngày trong mã hồ sơ khác ngày tiếp nhận")
+                b.review("ngày tiếp nhận khác ngày trong mã hồ sơ")
+            elif m and db:
+                for f in (a, b):
+                    f.confirmed.append("mã hồ sơ khớp ngày tiếp nhận")
+
+
+def _repair_code_date(code: FieldReading, received: FieldReading) -> None:
+    """The dossier code's YYMMDD is the receipt date: undo digit confusions that make them differ."""
+    from indexer.fields.correct import digit_variants
+    from indexer.fields.dossier_code import check
+
+    db = _date(received)
+    m = re.search(r"-(\d{6})-", code.value)
+    if db is None or m is None or m.group(1) == db.strftime("%y%m%d"):
+        return
+    want = db.strftime("%y%m%d")
+    if any(cand == want for cand, _ in digit_variants(m.group(1), 2)):
+        fixed = code.value[:m.start(1)] + want + code.value[m.end(1):]
+        chk = check(fixed)
+        if chk.ok:
+            code.correct(fixed, "sửa chữ số nhận nhầm trong mã hồ sơ theo ngày tiếp nhận")
+            code.normalized = fixed
+            code.review_reasons = [r for r in code.review_reasons if "mã hồ sơ" not in r]
+            code.needs_review = bool(code.review_reasons)
+
+
+# -- one value, several occurrences ----------------------------------------------------------------
+
+_SPLIT = re.compile(r"\s*,\s*")
+
+
+def _quality(text: str) -> tuple[int, int]:
+    words = [w for w in re.findall(r"[^\W\d_]+", text)]
+    return (sum(is_valid(w) for w in words) - len(words), sum(marks(w) for w in words))
+
+
+def consensus(fields: dict[str, FieldReading], types: dict[str, str]) -> None:
+    """Make repeated names and address parts agree on their best-read spelling."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)   # fold -> [(field id, spelling)]
+    for fid, f in fields.items():
+        t = types.get(fid)
+        if t == "name":
+            groups["N:" + fold(f.value)].append((fid, f.value))
+        elif t in ("place", "place_date", "text") or t == "id_doc":
+            for part in _SPLIT.split(f.value):
+                if len(part.split()) >= 2 and not re.search(r"\d{3}", part):
+                    groups["P:" + fold(part)].append((fid, part))
+    for key, occ in groups.items():
+        spellings = {s for _, s in occ}
+        if len(occ) < 2 or len(spellings) < 2:
+            continue
+        names = key.startswith("N:")
+        count = defaultdict(int)
+        for _, s in occ:
+            count[s.lower() if names else s] += 1
+
+        def score(s: str) -> tuple:
+            f_q = _quality(s)
+            return (f_q[0], count[s.lower() if names else s], f_q[1])
+
+        best = max(spellings, key=score)
+        agreeing = count[best.lower() if names else best]
+        for fid, s in occ:
+            if s == best or (names and s.lower() == best.lower()):
+                continue
+            f = fields[fid]
+            if names:
+                new = best.upper() if s.isupper() else (best if not best.isupper() else best.title())
+                f.correct(new, f"thống nhất với {', '.join(o for o, _ in occ if o != fid)}")
+            else:
+                f.correct(f.value.replace(s, best, 1), f"thống nhất “{best}” với trường khác")
+            if agreeing < 2:
+                f.review(f"“{s}” và “{best}” khác nhau giữa các trường")

@@ -1,0 +1,117 @@
+"""``read_document(words)``: a page's document type and its fields, each read, checked, repaired
+and scored. Pure: no database, no files; it runs in the OCR worker right after recognition."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from indexer.fields import confidence, values
+from indexer.fields.catalogue import Catalogue, load
+from indexer.fields.classify import classify
+from indexer.fields.crosscheck import check_ids, check_order, check_words, consensus
+from indexer.fields.extract import extract_form
+from indexer.fields.layout import build_page
+from indexer.fields.names import read_name
+from indexer.fields.reading import DocumentReading
+from indexer.fields.register import extract_register
+from indexer.fields.table import extract_table
+
+
+def read_document(
+    words: Sequence[object],
+    *,
+    blank: bool = False,
+    width: int = 0,
+    height: int = 0,
+    catalogue: Catalogue | None = None,
+) -> DocumentReading:
+    """``words``: ``ocr.types.Word`` objects or their ``as_row()`` lists, in page pixels."""
+    cat = catalogue or load()
+    page = build_page(words, width, height)
+    cls = classify(page, cat, blank)
+    reading = DocumentReading(cls.doc_type, round(cls.score, 3), cls.title)
+    dtype = cat.get(cls.doc_type)
+    if dtype is None:
+        return reading
+    raws = extract_form(page, dtype, cat)
+    raws += [r for r in extract_table(page, dtype) if r.spec_id not in {x.spec_id for x in raws}]
+    fields = {r.spec_id: values.read(r) for r in raws}
+    types = {r.spec_id: r.type for r in raws}
+    consensus(fields, types)
+    check_ids(fields)
+    check_words(fields, dtype)
+    check_order(fields, dtype)
+    for f in fields.values():
+        confidence.assess(f)
+    reading.fields = fields
+    if dtype.register is not None:
+        entries = extract_register(page, dtype)
+        for e in entries:
+            for k in ("child_name", "mother_name", "father_name"):
+                if e.get(k):
+                    e[k] = read_name(e[k]).text
+        reading.register_entries = entries
+    return reading
+
+
+# Fields worth a second, closer look at their image region when the first read fails a check.
+REREAD_TYPES = {"id12", "dossier_code", "id_doc", "date", "datetime", "phone"}
+
+
+def reread_candidates(reading: DocumentReading, catalogue: Catalogue | None = None, limit: int = 6) -> list[str]:
+    """Ids of doubtful numeric fields (IDs, codes, dates) with boxes, to OCR again from the image."""
+    dtype = (catalogue or load()).get(reading.doc_type)
+    if dtype is None:
+        return []
+    out = []
+    for fid, f in reading.fields.items():
+        if f.needs_review and f.boxes and dtype.field_type(fid) in REREAD_TYPES:
+            out.append(fid)
+    return out[:limit]
+
+
+def apply_reread(reading: DocumentReading, field_id: str, text: str, conf: float | None,
+                 catalogue: Catalogue | None = None) -> bool:
+    """Take a second OCR of a field's region when it passes the checks the first read failed.
+
+    The first read stays the raw value; the field keeps a review mark (a person confirms it), with
+    the reason. Returns True when the second read was taken."""
+    from indexer.fields.extract import RawField
+    from indexer.fields.layout import Tok
+
+    dtype = (catalogue or load()).get(reading.doc_type)
+    old = reading.fields.get(field_id)
+    if dtype is None or old is None or not text.strip():
+        return False
+    x, y, w, h = old.boxes[0]
+    toks = [Tok(t, conf if conf is not None else 80.0, x, y, x + w, y + h) for t in text.split()]
+    raw = RawField(field_id, dtype.field_type(field_id) or "text", toks, old.label, old.section)
+    new = values.read(raw)
+    trial = dict(reading.fields)
+    trial[field_id] = new
+    check_ids(trial)
+    check_order(trial, dtype)
+    hard = [r for r in new.review_reasons if "độ tin cậy" not in r and "nhận dạng kém" not in r]
+    if hard:
+        return False
+    repaired = any("chữ số" in c for c in old.corrections)
+    if old.normalized is not None and new.value == old.value:
+        if repaired:  # a second, independent read agrees with the repair: it is confirmed
+            old.confirmed.append("đọc lại vùng ảnh khớp")
+            old.review_reasons = [r for r in old.review_reasons
+                                  if not any(k in r for k in ("chưa đối chiếu", "độ tin cậy", "nhận dạng kém"))]
+            old.needs_review = bool(old.review_reasons)
+            confidence.assess(old)
+        return False
+    if old.normalized is not None:
+        if repaired:
+            old.review(f"đọc lại vùng ảnh cho “{new.value}”")
+            return False  # two reads disagree: keep the first, a person decides
+        if conf is None or old.min_word_conf is None or conf < old.min_word_conf + 15:
+            return False  # the first read was only unsure, and the second is not clearly surer
+    old.correct(new.value, f"đọc lại vùng ảnh: “{text.strip()}”")
+    old.normalized = new.normalized
+    old.confirmed = list(new.confirmed)
+    old.review_reasons = ["đã đọc lại vùng ảnh, cần kiểm tra"]
+    old.needs_review = True
+    old.confidence = min(old.confidence, 0.6)
+    return True

@@ -1,0 +1,246 @@
+"""Read one field's value by its type: parse, normalise, repair, and note what needs a person.
+
+Each reader gets the value's OCR tokens and returns a FieldReading whose ``raw`` is exactly what
+OCR gave, ``value`` the text as printed after repair, ``normalized`` a machine form (ISO date, bare
+number …). Cross-field checks (ID vs sex vs birth date …) come after, in crosscheck.py.
+"""
+from __future__ import annotations
+
+import re
+
+from indexer.fields import dates, dossier_code, personal_id, vocab
+from indexer.fields.correct import normalize_digits
+from indexer.fields.extract import RawField
+from indexer.fields.names import read_name
+from indexer.fields.phrases import _core
+from indexer.fields.places import read_place, read_text
+from indexer.fields.reading import FieldReading
+from indexer.vntext import canonical, fold, nfc
+
+STRIP = " .,;:|_-–—"
+MAX_COUNT = 20             # copies / sets of a dossier above this are a misread
+UNKNOWN_NAME_CONF = 93.0   # a name syllable no lexicon knows is trusted only when read this clearly
+
+ID_DOC_KINDS = ["CCCD", "CMND", "Căn cước công dân", "Thẻ căn cước", "Căn cước", "Chứng minh nhân dân", "Hộ chiếu",
+                "Giấy chứng minh nhân dân", "Thẻ căn cước công dân"]
+
+
+def clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", nfc(text)).strip(STRIP + " ")
+    return text
+
+
+def new_reading(raw: RawField) -> FieldReading:
+    text = clean(raw.text)
+    confs = [t.conf for t in raw.toks]
+    r = FieldReading(raw.spec_id, text, text, label=raw.label, section=raw.section,
+                     boxes=[t.box for t in raw.toks], word_conf=(sum(confs) / len(confs)) if confs else None,
+                     min_word_conf=min(confs) if confs else None)
+    return r
+
+
+def read(raw: RawField) -> FieldReading:
+    r = new_reading(raw)
+    if not r.raw:
+        r.review("không đọc được giá trị")
+        return r
+    reader = READERS.get(raw.type, read_plain_text)
+    reader(r, raw)
+    return r
+
+
+def _apply(r: FieldReading, text: str, changes: list[str], problems: list[str]) -> None:
+    for c in changes:
+        r.correct(text, c)
+    if text != r.value:
+        r.correct(text, "chuẩn hóa")
+    for p in problems:
+        r.review(p)
+
+
+def read_name_field(r: FieldReading, raw: RawField) -> None:
+    n = read_name(r.raw)
+    _apply(r, n.text, n.changes, n.problems)
+    if n.unknown and (r.min_word_conf or 0) < UNKNOWN_NAME_CONF:
+        r.review(f"“{' '.join(n.unknown)}” không có trong danh mục tên, chữ nhận dạng chưa chắc")
+    r.normalized = fold(n.text)
+
+
+def read_place_field(r: FieldReading, raw: RawField) -> None:
+    p = read_place(r.raw)
+    _apply(r, p.text, p.changes, p.problems)
+    r.normalized = p.province_code
+
+
+def read_plain_text(r: FieldReading, raw: RawField) -> None:
+    p = read_text(r.raw)
+    _apply(r, p.text, p.changes, p.problems)
+
+
+def read_date_field(r: FieldReading, raw: RawField) -> None:
+    d = dates.read_numeric(r.raw)
+    text = clean(d.text)
+    m = re.match(r"^(\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4})\s+(\S.*)$", text)
+    if m and d.date:
+        text = m.group(1)
+        d.problems.append(f"bỏ phần thừa sau ngày: “{m.group(2)}”")
+    _apply(r, text, d.changes, d.problems)
+    r.normalized = d.iso
+
+
+def read_year_field(r: FieldReading, raw: RawField) -> None:
+    d = dates.read_year(r.raw)
+    text = clean(d.text)
+    m = re.match(r"^(\d{4})\b(.+)$", text)
+    if m and not dates.read_numeric(r.raw).date:
+        text = m.group(1)
+        d.problems.append(f"bỏ phần thừa sau năm sinh: “{m.group(2).strip()}”")
+    # "Năm sinh: 1977" keeps only the year; older forms print a whole date there.
+    if d.year and re.fullmatch(r"\d{4}", text) is None:
+        full = dates.read_numeric(r.raw)
+        if full.date:
+            text, d = clean(full.text), full
+    _apply(r, text, d.changes, d.problems)
+    r.normalized = d.iso if d.date else (str(d.year) if d.year else None)
+
+
+def read_datetime_field(r: FieldReading, raw: RawField) -> None:
+    d = dates.read_datetime(r.raw)
+    _apply(r, clean(d.text), d.changes, d.problems)
+    r.normalized = d.iso
+
+
+def read_place_date_field(r: FieldReading, raw: RawField) -> None:
+    place, d = dates.read_place_date(r.raw)
+    p = read_place(place)
+    text = f"{p.text}, {d.text}" if p.text else d.text
+    _apply(r, clean(text), p.changes + d.changes, p.problems + d.problems)
+    r.normalized = d.iso
+
+
+def read_words_field(r: FieldReading, raw: RawField) -> None:
+    text, date, changes, problems = dates.read_words(r.raw)
+    _apply(r, clean(text), changes, problems)
+    r.normalized = date.isoformat() if date else None
+
+
+def read_enum_field(r: FieldReading, raw: RawField) -> None:
+    text = r.raw
+    if re.fullmatch(r"[\dOo]{1,2}", text):  # "Kết hôn lần thứ mấy: 01"
+        _apply(r, normalize_digits(text), [], [])
+        r.normalized = str(int(normalize_digits(text)))
+        return
+    m = vocab.match(text, raw.vocab or "")
+    if m is None:
+        p = read_text(text)
+        _apply(r, p.text, p.changes, p.problems + [f"“{text}” không có trong danh mục"])
+        return
+    if m.value != text:
+        r.correct(m.value, f"theo danh mục: {text} → {m.value}")
+        if m.score < 0.9:
+            r.review(f"“{text}” gần với “{m.value}”")
+    r.normalized = m.value
+
+
+def read_id12_field(r: FieldReading, raw: RawField) -> None:
+    chk = personal_id.check_id12(r.raw)
+    if chk.kind == "cmnd9":
+        r.normalized = chk.number
+        _apply(r, chk.number, [], [])
+        return
+    _apply(r, chk.number, chk.changes, chk.problems)
+    r.normalized = chk.number if chk.ok else None
+
+
+def read_id_doc_field(r: FieldReading, raw: RawField) -> None:
+    """``CCCD số 027177435539, cấp ngày 25/05/2020``: kind, number, issue date — each checked."""
+    text = normalize_digits(r.raw)
+    m = re.search(r"(\d[\d .]{7,16}\d)", text)
+    changes: list[str] = []
+    problems: list[str] = []
+    if not m:
+        p = read_text(r.raw)
+        _apply(r, p.text, p.changes, p.problems + ["không thấy số giấy tờ"])
+        return
+    head = text[:m.start()].strip()
+    number = re.sub(r"[ .]", "", m.group(1))
+    tail = text[m.end():]
+    # the kind of paper and "số"
+    head_words = head.split()
+    if head_words and fold(_core(head_words[-1])[1]) == "so":
+        head_words = head_words[:-1]
+    kind_text = " ".join(head_words).strip(STRIP)
+    kind = vocab_kind(kind_text)
+    if kind and kind != kind_text:
+        changes.append(f"{kind_text} → {kind}")
+    kind = kind or read_text(kind_text).text
+    # the issue date
+    d = dates.read_numeric(tail) if re.search(r"\d", tail) else None
+    tail_text = ""
+    if d is not None and d.date is not None:
+        dm = re.search(r"\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4}", normalize_digits(d.text))
+        date_text = dm.group(0) if dm else d.text
+        tail_text = f", cấp ngày {date_text}"
+        changes += d.changes
+        problems += d.problems
+    elif tail.strip(STRIP):
+        tail_text = " " + read_text(tail.strip()).text
+    text_out = f"{kind} số {number}{tail_text}" if kind else f"{number}{tail_text}"
+    if len(number) not in (9, 12):
+        problems.append(f"số giấy tờ có {len(number)} chữ số")
+    _apply(r, clean(text_out), changes, problems)
+    r.normalized = number
+
+
+def vocab_kind(text: str) -> str | None:
+    key = fold(text)
+    for k in ID_DOC_KINDS:
+        if fold(k) == key:
+            return k
+    return None
+
+
+def read_dossier_code_field(r: FieldReading, raw: RawField) -> None:
+    chk = dossier_code.check(r.raw)
+    _apply(r, chk.code, chk.changes, chk.problems)
+    r.normalized = chk.code if chk.ok else None
+
+
+def read_phone_field(r: FieldReading, raw: RawField) -> None:
+    digits = re.sub(r"[\s.\-]", "", normalize_digits(r.raw))
+    problems = [] if re.fullmatch(r"0\d{9,10}", digits) else ["số điện thoại không đúng dạng"]
+    _apply(r, digits, [], problems)
+    r.normalized = digits
+
+
+def read_count_field(r: FieldReading, raw: RawField) -> None:
+    m = re.match(r"^\s*([\dOo]{1,3})\s*\(?\s*(\w+)?\s*\)?", normalize_digits(r.raw))
+    if not m:
+        read_plain_text(r, raw)
+        return
+    n = normalize_digits(m.group(1))
+    unit = m.group(2)
+    changes, problems = [], []
+    if not 1 <= int(n) <= MAX_COUNT:
+        # "61 (bộ)": a dossier is one or a few sets; undo a digit confusion if exactly one fits
+        from indexer.fields.correct import digit_variants
+
+        fits = sorted((k, c) for c, k in digit_variants(n, 1) if 1 <= int(c) <= MAX_COUNT)
+        best = [c for k, c in fits if k == fits[0][0]] if fits else []
+        if len(best) == 1:
+            changes.append(f"sửa chữ số bị nhận nhầm: {n} → {best[0]}")
+            n = best[0]
+        else:
+            problems.append(f"số lượng {n} bất thường")
+    text = n + (f" ({canonical('bộ') if fold(unit) == 'bo' else unit})" if unit else "")
+    _apply(r, text, changes, problems)
+    r.normalized = str(int(n))
+
+
+READERS = {
+    "name": read_name_field, "place": read_place_field, "text": read_plain_text, "date": read_date_field,
+    "year": read_year_field, "datetime": read_datetime_field, "place_date": read_place_date_field,
+    "date_words": read_words_field, "enum": read_enum_field, "id12": read_id12_field,
+    "id_doc": read_id_doc_field, "dossier_code": read_dossier_code_field, "phone": read_phone_field,
+    "count": read_count_field,
+}

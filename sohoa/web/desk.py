@@ -1,0 +1,125 @@
+"""The web desk's app factory: one FastAPI app over the same :class:`sohoa.app.App` (settings,
+database, stores) the runner uses. Each area of the desk is a router in its own module."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from indexer.accounts import LoginPolicy
+from sohoa.app import App
+from sohoa.web import admin, audit, auth, documents, fields_panel, intake, search, status
+from sohoa.web.security import (
+    CsrfFailed,
+    Forbidden,
+    LoginRequired,
+    SecurityHeaders,
+    csrf_protect,
+    load_or_create_secret,
+    login_url_for,
+)
+from sohoa.web.templating import STATIC, make_templates, render
+
+PANELS = (fields_panel.fields_panel,)  # registered on import; listed here so the import is used
+ROUTERS = (auth.router, intake.router, documents.router, search.router, status.router, admin.router, audit.router)
+# Reachable without logging in: the login form itself and the static files (CSS, htmx).
+PUBLIC_PATHS = ("/login", "/static")
+
+
+@dataclass
+class Desk:
+    """What every request of the desk shares."""
+
+    app: App
+    secret: bytes
+    templates: Jinja2Templates
+    tz: ZoneInfo
+    policy: LoginPolicy
+    lifetime: timedelta
+    idle: timedelta
+    secure_cookies: bool
+    static_version: str
+
+
+def _static_version() -> str:
+    h = hashlib.sha256()
+    for p in sorted(STATIC.iterdir()):
+        if p.is_file():
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:10]
+
+
+def create_app(app: App) -> FastAPI:
+    s = app.settings
+    s.ensure_dirs()
+    app.db  # open and migrate before the first request
+    tz = ZoneInfo(s.web.timezone)
+    desk = Desk(
+        app=app,
+        secret=load_or_create_secret(s.web_secret_path),
+        templates=make_templates(tz),
+        tz=tz,
+        policy=LoginPolicy(s.web.login_max_failures, s.web.login_max_failures_ip,
+                           timedelta(minutes=s.web.login_window_minutes)),
+        lifetime=timedelta(hours=s.web.session_hours),
+        idle=timedelta(minutes=s.web.idle_minutes),
+        secure_cookies=s.web.secure_cookies,
+        static_version=_static_version(),
+    )
+    api = FastAPI(
+        title="sohoa — bàn làm việc",
+        docs_url=None, redoc_url=None, openapi_url=None,  # no public schema of the desk
+        dependencies=[Depends(csrf_protect)],
+    )
+    api.state.desk = desk
+    api.add_middleware(SecurityHeaders)
+    api.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        api.include_router(router)
+
+    @api.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired) -> Response:
+        target = login_url_for(request)
+        if request.headers.get("HX-Request"):
+            return PlainTextResponse("Cần đăng nhập", status_code=401, headers={"HX-Redirect": target})
+        if request.method in ("GET", "HEAD"):
+            return RedirectResponse(target, status_code=303)
+        return PlainTextResponse("Cần đăng nhập", status_code=401)
+
+    @api.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return render(request, "error.html", {"title": "Không có quyền",
+                                              "message": "Tài khoản của bạn không được dùng trang này."}, status_code=403)
+
+    @api.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        return render(request, "error.html", {
+            "title": "Biểu mẫu đã cũ",
+            "message": "Trang này đã mở quá lâu hoặc không hợp lệ. Hãy tải lại trang rồi làm lại.",
+        }, status_code=403)
+
+    @api.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return render(request, "error.html", {"title": "Yêu cầu không hợp lệ",
+                                              "message": "Dữ liệu gửi lên không đúng. Hãy quay lại và thử lại."},
+                      status_code=400)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return render(request, "error.html", {"title": "Không tìm thấy",
+                                                  "message": "Không có trang hoặc hồ sơ này."}, status_code=404)
+        if exc.status_code == 405:
+            return PlainTextResponse("Phương thức không được phép", status_code=405)
+        return render(request, "error.html", {"title": "Lỗi", "message": str(exc.detail)}, status_code=exc.status_code)
+
+    return api

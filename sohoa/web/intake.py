@@ -1,0 +1,63 @@
+"""Tiếp nhận: the documents that arrived on a day (today by default), refreshed live by htmx.
+
+The Scan button (scanner profiles, issue 4) belongs on this page, above the list.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from indexer.accounts import UserInfo
+from indexer.documents import documents_between
+from sohoa.web.security import current_user, desk_of
+from sohoa.web.templating import render
+
+router = APIRouter(dependencies=[Depends(current_user)])
+
+POLL_SECONDS = 3
+
+
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    return start, start + timedelta(days=1)
+
+
+def _day(request: Request, day: str | None) -> date:
+    today = datetime.now(desk_of(request).tz).date()
+    if day:
+        try:
+            return min(date.fromisoformat(day), today)
+        except ValueError:
+            pass
+    return today
+
+
+def _context(request: Request, day: date) -> dict[str, object]:
+    desk = desk_of(request)
+    start, end = day_bounds(day, desk.tz)
+    docs = documents_between(desk.app.db, start, end)
+    today = datetime.now(desk.tz).date()
+    return {
+        "docs": docs,
+        "day": day,
+        "is_today": day == today,
+        "prev_day": (day - timedelta(days=1)).isoformat(),
+        "next_day": (day + timedelta(days=1)).isoformat() if day < today else None,
+        "poll_seconds": POLL_SECONDS,
+        "pending": sum(1 for d in docs if d.state in ("captured", "processing")),
+    }
+
+
+@router.get("/intake")
+def intake_page(request: Request, user: Annotated[UserInfo, Depends(current_user)], day: str | None = None) -> Response:
+    return render(request, "intake/page.html", _context(request, _day(request, day)), active="intake")
+
+
+@router.get("/intake/list")
+def intake_list(request: Request, day: str | None = None) -> Response:
+    """The list alone, for htmx to swap in every few seconds."""
+    return render(request, "intake/_list.html", _context(request, _day(request, day)))

@@ -1,0 +1,54 @@
+"""Trạng thái: the queue, failed pages and quarantined files with their reasons; Retry.
+
+Scanner state (issue 4) goes on this page, beside the queue.
+"""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from indexer.accounts import UserInfo
+from indexer.results import retry_failed
+from indexer.status import status
+from sohoa.web.security import current_user, desk_of
+from sohoa.web.templating import render
+
+router = APIRouter(dependencies=[Depends(current_user)])
+
+POLL_SECONDS = 5
+
+
+def _context(request: Request) -> dict[str, object]:
+    app = desk_of(request).app
+    st = status(app.db, limit=50)
+    return {
+        "st": st,
+        "poll_seconds": POLL_SECONDS,
+        "queued": st.jobs.get("queued", 0),
+        "running": st.jobs.get("running", 0),
+        "done": st.jobs.get("done", 0),
+        "failed": st.jobs.get("failed", 0),
+        "inbox_dir": app.settings.inbox_dir,
+        "quarantine_dir": app.settings.quarantine_dir,
+    }
+
+
+@router.get("/status")
+def status_page(request: Request, retried: int | None = None) -> Response:
+    ctx = _context(request)
+    ctx["retried"] = retried
+    return render(request, "status/page.html", ctx, active="status")
+
+
+@router.get("/status/summary")
+def status_summary(request: Request) -> Response:
+    return render(request, "status/_summary.html", _context(request))
+
+
+@router.post("/status/retry")
+def retry(request: Request, user: Annotated[UserInfo, Depends(current_user)],
+          document_id: Annotated[int | None, Form()] = None) -> Response:
+    n = retry_failed(desk_of(request).app.db, document_id, actor=user.username)
+    return RedirectResponse(f"/status?retried={n}", status_code=303)

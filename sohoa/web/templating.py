@@ -1,0 +1,129 @@
+"""Jinja2 set-up: Vietnamese labels and dates, search highlights, and ``render`` that gives every
+template the signed-in user, the CSRF token and the navigation."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from starlette.responses import Response
+
+from indexer.accounts import ROLE_VI, Role
+from indexer.vntext import fold
+from sohoa.web.security import csrf_token, session_of
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+STATE_VI = {
+    "queued": "chờ xử lý",
+    "running": "đang xử lý",
+    "done": "xong",
+    "failed": "lỗi",
+    "captured": "đã nhận, chờ xử lý",
+    "processing": "đang xử lý",
+    "ocr": "đang nhận dạng",
+    "indexed": "xong",
+    "quarantined": "cách ly",
+}
+SOURCE_VI = {"hotfolder": "hộp nhận", "import": "nhập hàng loạt", "scanner": "máy quét"}
+
+# The pages of the desk, in the order of the navigation bar; admin only where marked.
+NAV = [
+    ("intake", "/intake", "Tiếp nhận", None),
+    ("search", "/search", "Tra cứu", None),
+    ("status", "/status", "Trạng thái", None),
+    ("admin", "/admin/users", "Quản trị", Role.ADMIN),
+]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def make_templates(tz: ZoneInfo) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    env = templates.env
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+
+    def local(dt: datetime | None) -> datetime | None:
+        return None if dt is None else _aware(dt).astimezone(tz)
+
+    def vn_datetime(dt: datetime | None) -> str:
+        d = local(dt)
+        return "" if d is None else d.strftime("%H:%M %d/%m/%Y")
+
+    def vn_time(dt: datetime | None) -> str:
+        d = local(dt)
+        return "" if d is None else d.strftime("%H:%M:%S")
+
+    def vn_date(dt: datetime | None) -> str:
+        d = local(dt)
+        return "" if d is None else d.strftime("%d/%m/%Y")
+
+    env.filters.update(
+        vn_datetime=vn_datetime,
+        vn_time=vn_time,
+        vn_date=vn_date,
+        state_vi=lambda s: STATE_VI.get(s or "", s or ""),
+        source_vi=lambda s: SOURCE_VI.get(s or "", s or ""),
+        role_vi=lambda r: ROLE_VI.get(Role(r), r) if r in Role._value2member_map_ else r,
+        pct=lambda v: "" if v is None else f"{v:.0f}%",
+        filesize=_filesize,
+        highlight=highlight,
+        jsontext=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True),
+    )
+    return templates
+
+
+def _filesize(n: int | None) -> str:
+    if n is None:
+        return ""
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def highlight(text: str | None, query: str | None) -> Markup:
+    """The text, escaped, with the words of the query marked — diacritics or not."""
+    text = text or ""
+    tokens = set(_WORD.findall(fold(query or "")))
+    if not tokens:
+        return Markup(escape(text))
+    out: list[str] = []
+    pos = 0
+    for m in _WORD.finditer(text):
+        out.append(str(escape(text[pos : m.start()])))
+        word = m.group(0)
+        if fold(word) in tokens:
+            out.append(f"<mark>{escape(word)}</mark>")
+        else:
+            out.append(str(escape(word)))
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
+           headers: dict[str, str] | None = None, active: str = "") -> Response:
+    desk = request.app.state.desk
+    session = session_of(request)
+    user = session.user if session else None
+    ctx: dict[str, Any] = {
+        "user": user,
+        "csrf_token": csrf_token(request),
+        "nav": [(key, href, label) for key, href, label, role in NAV if user and (role is None or user.role == role)],
+        "active": active,
+        "static_version": desk.static_version,
+    }
+    ctx.update(context or {})
+    return desk.templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
