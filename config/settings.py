@@ -214,6 +214,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("sohoa-data"), description="inbox, originals, archive, quarantine")
     database_url: str | None = Field(None, description="None: SQLite file sohoa.db in data_dir")
+    broker_url: str | None = Field(
+        None, description="redis://host:6379/0: pages are OCR'd by Celery workers (sohoa worker); None: in-process"
+    )
+    broker_queue: str = Field("sohoa", pattern=r"^[A-Za-z0-9_.-]{1,60}$", description="the Celery queue (one per installation sharing a Redis)")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=256)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     ocr: OcrSettings = OcrSettings()
@@ -248,6 +252,15 @@ class Settings(BaseSettings):
             raise ValueError("database_url must start with sqlite:/// or postgresql+psycopg://")
         if v.startswith("postgresql://"):
             v = "postgresql+psycopg://" + v[len("postgresql://"):]
+        return v
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None
+        if not v.startswith(("redis://", "rediss://", "redis+socket://")):
+            raise ValueError("broker_url must start with redis:// (or rediss://, redis+socket://)")
         return v
 
     @model_validator(mode="after")

@@ -375,3 +375,150 @@ class PersonToken(Base):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (UniqueConstraint("pos", "token", name="uq_people_tokens_pos_token"),)
+
+
+# -- Register books, entries and filing (issue 5, migration 0005) ----------------------------------
+
+
+class Commune(Base):
+    """A commune (xã/phường) whose register books sohoa keeps. Its code is only meaningful with its
+    scheme: after the 2025 reform codes were reused (domain.md §6)."""
+
+    __tablename__ = "communes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(10))
+    scheme: Mapped[str] = mapped_column(String(12))  # legacy_63 | v2025
+    name: Mapped[str] = mapped_column(String(120))
+    province: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("scheme", "code", name="uq_communes_scheme_code"),)
+
+
+class RegisterBook(Base):
+    """One register book (sổ hộ tịch / sổ chứng thực): its type, year and quyển số, whether one
+    entry fills a page (since 2016) or rows of a columnar ledger."""
+
+    __tablename__ = "register_books"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    book_type: Mapped[str] = mapped_column(String(30))  # indexer.registers.vocabulary.BOOK_TYPES
+    year: Mapped[int] = mapped_column(Integer)
+    volume: Mapped[str] = mapped_column(String(20))  # quyển số, as printed ("01")
+    layout: Mapped[str] = mapped_column(String(20))  # entry_per_page | ledger
+    title: Mapped[str] = mapped_column(String(200), default="")
+    opened_on: Mapped[_date | None] = mapped_column(Date)
+    closed_on: Mapped[_date | None] = mapped_column(Date)
+    expected_pages: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("commune_id", "book_type", "year", "volume", name="uq_register_books_key"),)
+
+
+class RegisterBookPage(Base):
+    """A scanned page of a book being digitised, in the book's page order (``page_no`` = trang số)."""
+
+    __tablename__ = "register_book_pages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("register_books.id"))
+    seq: Mapped[int] = mapped_column(Integer)  # order of arrival
+    page_no: Mapped[int | None] = mapped_column(Integer)
+    number_from: Mapped[str] = mapped_column(String(10), default="")  # name | order | given | printed
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
+    source_name: Mapped[str] = mapped_column(String(300), default="")
+    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending | built | duplicate | failed
+    problem: Mapped[str | None] = mapped_column(Text)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("page_id", name="uq_register_book_pages_page"),
+        Index("ix_register_book_pages_book", "book_id", "page_no"),
+    )
+
+
+class RegisterEntry(Base):
+    """One entry of a register book. ``data`` holds its fields under the national digitisation
+    vocabulary (``nksHoTen``, ``meHoTen``, ``ngayDangKy`` …); the main person's name and birth date
+    and the registration date are copied out for listing and sorting. Filing key: (commune, book
+    type, year, quyển số, ``so``)."""
+
+    __tablename__ = "register_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("register_books.id"))
+    so: Mapped[str | None] = mapped_column(String(20))  # normalised (no leading zeros); None: not known
+    so_raw: Mapped[str] = mapped_column(String(40), default="")
+    page_no: Mapped[int | None] = mapped_column(Integer)  # trang số
+    registration_date: Mapped[_date | None] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    birth_date: Mapped[_date | None] = mapped_column(Date)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="unverified")  # unverified | verified
+    origin: Mapped[str] = mapped_column(String(20))  # ocr | legacy | desk
+    source_ref: Mapped[str | None] = mapped_column(String(120))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    verified_by: Mapped[str | None] = mapped_column(String(80))
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("book_id", "so", name="uq_register_entries_book_so"),
+        Index("ix_register_entries_book_page", "book_id", "page_no"),
+    )
+
+
+class RegisterEntryChange(Base):
+    """The history of an entry: created, corrected (old → new, why), amended, verified."""
+
+    __tablename__ = "register_entry_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entries.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))  # create | correction | amendment | verify
+    field: Mapped[str] = mapped_column(String(60), default="")
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class RegisterEntryRegion(Base):
+    """Where an entry is seen: a scanned page and, for a ledger row, the box of that row (pixels of
+    the upright page, the OCR words' coordinates)."""
+
+    __tablename__ = "register_entry_regions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entries.id"), index=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # page | row
+    x: Mapped[int | None] = mapped_column(Integer)
+    y: Mapped[int | None] = mapped_column(Integer)
+    w: Mapped[int | None] = mapped_column(Integer)
+    h: Mapped[int | None] = mapped_column(Integer)
+
+
+class RegisterFiling(Base):
+    """A dossier document proposed for, linked to or rejected from a register entry."""
+
+    __tablename__ = "register_filings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entries.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20))  # proposed | linked | rejected
+    method: Mapped[str] = mapped_column(String(20))  # number | name | created | manual
+    score: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "entry_id", name="uq_register_filings_doc_entry"),
+        Index("ix_register_filings_document", "document_id", "state"),
+    )

@@ -15,6 +15,7 @@ from indexer.fieldstore import store_reading
 from indexer.jobs import ClaimedJob
 from indexer.models import Document, DocState, Job, JobState, OcrResult, Page, PageState, QuarantineEntry, utcnow
 from indexer.people.sources import index_document_people
+from indexer.registers.filing import file_document
 from indexer.vntext import fold, nfc
 
 
@@ -101,6 +102,7 @@ def complete(db: Database, job: ClaimedJob, worker: str, out: PageOutput) -> boo
         store_reading(s, job.document_id, job.page_id, out.reading)
         index_document_people(s, job.document_id)  # the name index (issue 6)
         _settle_document(s, job.document_id)
+        file_document(s, job.document_id)  # propose the register entries it belongs to (issue 5)
     return True
 
 

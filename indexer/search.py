@@ -3,8 +3,9 @@
 Candidates come from the full-text index of folded page text: first the pages with the words as
 a phrase (an FTS5 phrase query on SQLite; on PostgreSQL the index of word pairs, then a regex
 on ``text_folded``), then — only when those are fewer than asked for — pages with every word
-(FTS5 / ``to_tsvector``), then pages with words starting like them. Each candidate is then ranked
-in tiers:
+(FTS5 / ``to_tsvector``), then pages where every word starts like a typed one, and only when
+nothing at all came back, pages with any word starting like a typed one. Each candidate is then
+ranked in tiers:
 
 0. the query as typed, diacritics and all (case and tone placement aside: hoà = hòa);
 1. the folded query as a phrase (``nguyen van an`` in "Nguyễn Văn An");
@@ -59,14 +60,14 @@ def _tokens(q: str) -> list[str]:
     return _TOKEN.findall(fold(q))
 
 
-def _fts_query(tokens: list[str], *, prefix: bool) -> str:
-    if prefix:
-        return " OR ".join(f'"{t}"*' for t in tokens)
-    return " AND ".join(f'"{t}"' for t in tokens)
+def _fts_query(tokens: list[str], *, prefix: bool, any_word: bool = False) -> str:
+    words = [f'"{t}"*' if prefix else f'"{t}"' for t in tokens]
+    return (" OR " if any_word else " AND ").join(words)
 
 
-def _candidates(db: Database, tokens: list[str], prefix: bool, n: int) -> list[int]:
-    """Pages with every word (or, ``prefix``, any word's beginning), in index order.
+def _candidates(db: Database, tokens: list[str], prefix: bool, n: int, any_word: bool = False) -> list[int]:
+    """Pages with every word (``prefix``: every word's beginning; ``any_word``: any of them), in
+    index order.
 
     Not ranked by the index: bm25 / ts_rank would score every matching page (for common words,
     most of them) before the LIMIT applies; the tiers and counts below rank what comes back."""
@@ -74,16 +75,18 @@ def _candidates(db: Database, tokens: list[str], prefix: bool, n: int) -> list[i
         if db.dialect == "sqlite":
             rows = s.execute(
                 text("SELECT rowid FROM pages_fts WHERE pages_fts MATCH :q LIMIT :n"),
-                {"q": _fts_query(tokens, prefix=prefix), "n": n},
+                {"q": _fts_query(tokens, prefix=prefix, any_word=any_word), "n": n},
             ).all()
         else:
-            tsq = " | ".join(f"{t}:*" for t in tokens) if prefix else " & ".join(tokens)
+            words = [f"{t}:*" if prefix else t for t in tokens]
+            # A sequential scan would re-parse every page until n match: always use the GIN index.
+            s.execute(text("SET LOCAL enable_seqscan = off"))
             rows = s.execute(
                 text(
                     "SELECT id FROM pages WHERE to_tsvector('simple', coalesce(text_folded, '')) "
                     "@@ to_tsquery('simple', :q) LIMIT :n"
                 ),
-                {"q": tsq, "n": n},
+                {"q": (" | " if any_word else " & ").join(words), "n": n},
             ).all()
         return [r[0] for r in rows]
 
@@ -150,10 +153,12 @@ def search(db: Database, query: str, limit: int = 20) -> list[Hit]:
     if not tokens or limit <= 0:
         return []
     found = dict.fromkeys(_phrase_candidates(db, tokens, max(3 * limit, 30))) if len(tokens) > 1 else {}
-    if len(found) < limit:
-        found.update(dict.fromkeys(i for i in _candidates(db, tokens, False, max(5 * limit, 50)) if i not in found))
-    if len(found) < limit:
-        found.update(dict.fromkeys(i for i in _candidates(db, tokens, True, CANDIDATES) if i not in found))
+    more = max(5 * limit, 50)
+    for prefix, any_word in ((False, False), (True, False), (True, True)):
+        if len(found) >= limit or (any_word and (found or len(tokens) == 1)):
+            break  # any word: only as the last resort, when nothing else came back
+        found.update(dict.fromkeys(i for i in _candidates(db, tokens, prefix, more if not any_word else CANDIDATES,
+                                                          any_word) if i not in found))
     if not found:
         return []
     with db.read() as s:

@@ -184,4 +184,18 @@ def write_searchable_pdf(image: np.ndarray, words: list[Word], dpi: int, out: Pa
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(out.parent)  # the rename itself survives a crash (a shared folder may not allow it)
     return out
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -16,7 +16,7 @@ say() { printf '\033[1;34m[sohoa setup]\033[0m %s\n' "$*"; }
 pkgs=(python3 python3-venv python3-pip tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd
       poppler-utils sane-utils libsane1 fonts-liberation2 fonts-dejavu-core)
 case "$mode" in
-  test|bench) pkgs+=(chromium postgresql-client) ;;
+  test|bench) pkgs+=(chromium postgresql-client redis-server) ;;
 esac
 [ "$mode" = bench ] && pkgs+=(qpdf ghostscript unpaper pngquant)
 missing=()
@@ -51,6 +51,12 @@ fi
 # 3. Test services --------------------------------------------------------------------------------
 if [ "$mode" = test ] || [ "$mode" = bench ]; then
   scripts/setup-postgres.sh || say "PostgreSQL on 127.0.0.1:5432 is not reachable; its tests will fail"
+  # Redis on 127.0.0.1:6379 for the several-machines tests (tests/test_distributed.py): start one
+  # (nothing on disk) when none answers.
+  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    redis-server --port 6379 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >/dev/null \
+      || say "Redis on 127.0.0.1:6379 is not reachable; its tests will fail"
+  fi
 fi
 
 # 4. Benchmark comparison tools: OCRmyPDF in its own environment ---------------------------------

@@ -255,6 +255,264 @@ def separator_cmd(out: Path) -> None:
     sys.exit(scan_cmd.separator(out))
 
 
+@cli.command("worker")
+@click.option("--concurrency", "-c", type=int, default=None, help="số tiến trình OCR (mặc định: workers trong cấu hình)")
+@click.option("--loglevel", default=None, help="DEBUG, INFO, WARNING (mặc định: log_level trong cấu hình)")
+@click.pass_context
+def worker_cmd(ctx: click.Context, concurrency: int | None, loglevel: str | None) -> None:
+    """Chạy máy xử lý (Celery worker) nhận trang từ broker — cho nhiều máy dùng chung một CSDL."""
+    from sohoa.distributed.worker import run_worker
+
+    sys.exit(run_worker(_settings(ctx), concurrency=concurrency, loglevel=loglevel))
+
+
+# -- Register books, entries, filing, legacy import, export (issue 5) -------------------------------
+
+
+@cli.group("book")
+def book_group() -> None:
+    """Sổ hộ tịch: tạo sổ, số hóa cả quyển sổ cũ theo thứ tự trang, xem tiến độ."""
+
+
+@book_group.command("new")
+@click.option("--type", "book_type", required=True, metavar="LOẠI",
+              help="khai_sinh, ket_hon, khai_tu, nhan_cha_me_con, thay_doi_cai_chinh, xac_nhan_tthn, giam_ho, "
+                   "chung_thuc_ban_sao, chung_thuc_chu_ky, chung_thuc_hop_dong")
+@click.option("--year", type=int, required=True, help="năm của sổ")
+@click.option("--volume", required=True, help="quyển số (01, 02 …)")
+@click.option("--layout", type=click.Choice(["entry_per_page", "ledger"]), default=None,
+              help="mỗi trang một mục (từ 2016) hay sổ kẻ cột (mặc định: theo năm)")
+@click.option("--commune", default=None, help="tên xã/phường (mặc định: xã duy nhất đã có)")
+@click.option("--commune-code", default=None, help="mã xã")
+@click.option("--scheme", type=click.Choice(["v2025", "legacy_63"]), default="v2025", show_default=True,
+              help="hệ mã đơn vị hành chính của mã xã")
+@click.option("--opened", default=None, metavar="NGÀY", help="mở sổ ngày (dd/mm/yyyy)")
+@click.option("--closed", default=None, metavar="NGÀY", help="khóa sổ ngày (dd/mm/yyyy)")
+@click.option("--pages", type=int, default=None, help="số trang của quyển (để báo trang thiếu ở cuối sổ)")
+@click.option("--by", default=None, help="người thực hiện (mặc định: tài khoản máy)")
+@click.pass_context
+def book_new_cmd(ctx: click.Context, **kw: object) -> None:
+    """Tạo sổ, ví dụ: sohoa book new --type khai_sinh --year 2012 --volume 01 --layout ledger."""
+    from sohoa.commands import book_cmd
+
+    with _app(ctx) as app:
+        sys.exit(book_cmd.new(app, **kw))  # type: ignore[arg-type]
+
+
+@book_group.command("list")
+@click.option("--type", "book_type", default=None, help="chỉ loại sổ này")
+@click.option("--year", type=int, default=None, help="chỉ năm này")
+@click.pass_context
+def book_list_cmd(ctx: click.Context, book_type: str | None, year: int | None) -> None:
+    """Liệt kê các sổ với số trang, số mục, số mục đã kiểm tra."""
+    from sohoa.commands import book_cmd
+
+    with _app(ctx) as app:
+        sys.exit(book_cmd.list_(app, book_type=book_type, year=year))
+
+
+def _book_take_options(f):  # type: ignore[no-untyped-def]
+    f = click.option("--by", default=None, help="người thực hiện")(f)
+    f = click.option("--process/--no-process", default=True, show_default=True,
+                     help="nhận dạng ngay và lập mục sổ (không: chỉ nhận tệp)")(f)
+    f = click.option("--start-page", type=int, default=None, help="số trang của tệp đầu tiên (mặc định: theo tên tệp, "
+                                                                   "hoặc tiếp sau trang cuối đã có)")(f)
+    return f
+
+
+@book_group.command("import")
+@click.argument("book")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@_book_take_options
+@click.pass_context
+def book_import_cmd(ctx: click.Context, book: str, paths: tuple[Path, ...], start_page: int | None, process: bool,
+                    by: str | None) -> None:
+    """Số hóa cả quyển sổ từ các tệp ảnh quét, theo thứ tự trang (chạy lại để làm tiếp)."""
+    from sohoa.commands import book_cmd
+
+    with _app(ctx) as app:
+        sys.exit(book_cmd.take(app, book, list(paths), start_page=start_page, process=process, by=by))
+
+
+@book_group.command("scan")
+@click.argument("book")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--profile", default=None, help="hồ sơ quét (mặc định: book)")
+@click.option("--device", default=None, help="máy quét")
+@_book_take_options
+@click.pass_context
+def book_scan_cmd(ctx: click.Context, book: str, paths: tuple[Path, ...], profile: str | None, device: str | None,
+                  start_page: int | None, process: bool, by: str | None) -> None:
+    """Quét các trang của quyển sổ bằng máy quét (hoặc nhận các tệp PATH đã quét) theo thứ tự trang."""
+    from sohoa.commands import book_cmd
+
+    with _app(ctx) as app:
+        if paths:
+            sys.exit(book_cmd.take(app, book, list(paths), start_page=start_page, process=process, by=by))
+        sys.exit(book_cmd.scan(app, book, profile=profile, device=device, start_page=start_page, process=process, by=by))
+
+
+@book_group.command("build")
+@click.argument("book")
+@click.option("--by", default=None, help="người thực hiện")
+@click.pass_context
+def book_build_cmd(ctx: click.Context, book: str, by: str | None) -> None:
+    """Lập mục sổ từ các trang đã nhận dạng (khi `sohoa run` đã nhận dạng xong)."""
+    from sohoa.commands import book_cmd
+
+    with _app(ctx) as app:
+        sys.exit(book_cmd.build(app, book, by))
+
+
+@book_group.command("show")
+@click.argument("book")
+@click.option("--entries", is_flag=True, help="kèm danh sách các mục")
+@click.pass_context
+def book_show_cmd(ctx: click.Context, book: str, entries: bool) -> None:
+    """Tiến độ số hóa một sổ: trang thiếu, trang trùng, số bị thiếu, mục chưa kiểm tra."""
+    from sohoa.commands import book_cmd
+
+    with _app(ctx) as app:
+        sys.exit(book_cmd.show(app, book, entries=entries))
+
+
+@book_group.command("close")
+@click.argument("book")
+@click.option("--on", default=None, metavar="NGÀY", help="ngày khóa sổ (mặc định: hôm nay)")
+@click.option("--by", default=None, help="người thực hiện")
+@click.pass_context
+def book_close_cmd(ctx: click.Context, book: str, on: str | None, by: str | None) -> None:
+    """Khóa sổ."""
+    from sohoa.commands import book_cmd
+
+    with _app(ctx) as app:
+        sys.exit(book_cmd.close(app, book, on, by))
+
+
+@book_group.command("print")
+@click.argument("book")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="tệp PDF để in")
+@click.option("--by", default=None, help="người thực hiện")
+@click.pass_context
+def book_print_cmd(ctx: click.Context, book: str, out: Path, by: str | None) -> None:
+    """Bản in các trang sổ (PDF khổ A4) để ghi vào sổ giấy."""
+    from sohoa.commands import export_cmd
+
+    with _app(ctx) as app:
+        sys.exit(export_cmd.print_book(app, book, out, by))
+
+
+@cli.group("entry")
+def entry_group() -> None:
+    """Mục sổ hộ tịch: xem, xác nhận, sửa (có lịch sử)."""
+
+
+@entry_group.command("show")
+@click.argument("entry")
+@click.pass_context
+def entry_show_cmd(ctx: click.Context, entry: str) -> None:
+    """Một mục sổ (số mục, hoặc khai_sinh/2012/01#47) với ảnh, hồ sơ và lịch sử sửa."""
+    from sohoa.commands import book_cmd
+
+    with _app(ctx) as app:
+        sys.exit(book_cmd.entry_show(app, entry))
+
+
+@entry_group.command("verify")
+@click.argument("entries", nargs=-1, required=True)
+@click.option("--by", default=None, help="người đối chiếu")
+@click.pass_context
+def entry_verify_cmd(ctx: click.Context, entries: tuple[str, ...], by: str | None) -> None:
+    """Xác nhận mục (đọc từ ảnh) đã đối chiếu đúng với sổ."""
+    from sohoa.commands import book_cmd
+
+    with _app(ctx) as app:
+        sys.exit(book_cmd.entry_verify(app, list(entries), by))
+
+
+@entry_group.command("edit")
+@click.argument("entry")
+@click.argument("changes", nargs=-1, required=True)
+@click.option("--reason", required=True, help="lý do sửa (ghi vào lịch sử)")
+@click.option("--amend", is_flag=True, help="thay đổi, cải chính theo quyết định (không phải sửa lỗi nhập)")
+@click.option("--by", default=None, help="người sửa")
+@click.pass_context
+def entry_edit_cmd(ctx: click.Context, entry: str, changes: tuple[str, ...], reason: str, amend: bool,
+                   by: str | None) -> None:
+    """Sửa trường của mục: sohoa entry edit 812 nksHoTen="Nguyễn Văn An" --reason "đọc sai"."""
+    from sohoa.commands import book_cmd
+
+    with _app(ctx) as app:
+        sys.exit(book_cmd.entry_edit(app, entry, list(changes), reason=reason, amend=amend, by=by))
+
+
+@cli.command("file")
+@click.argument("document_id", type=int)
+@click.option("--confirm", default=None, metavar="MỤC", help="vào sổ: hồ sơ thuộc mục này")
+@click.option("--reject", default=None, metavar="MỤC", help="hồ sơ không thuộc mục này")
+@click.option("--create", is_flag=True, help="đăng ký mới: lập mục sổ từ các trường đã xác nhận")
+@click.option("--book", default=None, help="với --create: sổ (mặc định: sổ đang mở của năm)")
+@click.option("--so", default=None, help="với --create: số (mặc định: số tiếp theo trong năm)")
+@click.option("--date", "registration_date", default=None, help="với --create: ngày đăng ký (mặc định: hôm nay)")
+@click.option("--refile", is_flag=True, help="tìm lại các mục sổ phù hợp")
+@click.option("--by", default=None, help="người thực hiện")
+@click.pass_context
+def file_cmd(ctx: click.Context, document_id: int, **kw: object) -> None:
+    """Hồ sơ thuộc mục sổ nào: xem đề xuất, xác nhận, từ chối, hoặc lập mục mới."""
+    from sohoa.commands import file_cmd as cmd
+
+    with _app(ctx) as app:
+        sys.exit(cmd.run(app, document_id, **kw))  # type: ignore[arg-type]
+
+
+@cli.group("legacy")
+def legacy_group() -> None:
+    """Dữ liệu từ phần mềm hộ tịch cũ (CSV, XLSX; UTF-8, Windows-1258, TCVN3, VNI)."""
+
+
+@legacy_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--book", required=True, help="sổ nhận dữ liệu (số sổ hoặc khai_sinh/2012/01)")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="tệp YAML/JSON {tên cột: trường} (nksHoTen, meHoTen, so, quyenSo, ngayDangKy …)")
+@click.option("--map", "pairs", multiple=True, metavar="CỘT=TRƯỜNG", help="ánh xạ một cột (lặp lại được)")
+@click.option("--encoding", type=click.Choice(["utf-8", "windows-1258", "tcvn3", "vni"]), default=None,
+              help="bảng mã (mặc định: tự nhận biết)")
+@click.option("--sheet", default=None, help="trang tính của tệp Excel (mặc định: trang đầu)")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="tệp CSV ghi các dòng bị từ chối (mặc định: cạnh tệp nhập)")
+@click.option("--dry-run", is_flag=True, help="chỉ kiểm tra, không ghi")
+@click.option("--verified", is_flag=True, help="coi dữ liệu cũ là đã kiểm tra")
+@click.option("--by", default=None, help="người thực hiện")
+@click.pass_context
+def legacy_import_cmd(ctx: click.Context, path: Path, book: str, mapping: Path | None, pairs: tuple[str, ...],
+                      encoding: str | None, sheet: str | None, report: Path | None, dry_run: bool, verified: bool,
+                      by: str | None) -> None:
+    """Nhập sổ từ tệp CSV/XLSX; dòng bị từ chối được liệt kê kèm lý do; nhập lại không đổi gì."""
+    from sohoa.commands import export_cmd
+
+    with _app(ctx) as app:
+        sys.exit(export_cmd.legacy(app, path, book=book, mapping=mapping, pairs=list(pairs), encoding=encoding,
+                                   sheet=sheet, report=report, dry_run=dry_run, verified=verified, by=by))
+
+
+@cli.command("export")
+@click.argument("target", metavar="BOOK|all")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="thư mục (một sổ) hoặc tệp (all)")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="với all: định dạng")
+@click.option("--by", default=None, help="người thực hiện")
+@click.pass_context
+def export_cmd(ctx: click.Context, target: str, out: Path | None, fmt: str, by: str | None) -> None:
+    """Xuất một sổ (XLSX + ZIP các PDF theo mẫu số hóa quốc gia + bản in) hoặc tất cả (CSV/JSON)."""
+    from sohoa.commands import export_cmd as cmd
+
+    with _app(ctx) as app:
+        if target == "all":
+            sys.exit(cmd.export_all(app, fmt, out, by))
+        sys.exit(cmd.export_book(app, target, out or Path("."), by))
+
+
 @contextmanager
 def _app(ctx: click.Context) -> Iterator["App"]:
     from sohoa.app import App

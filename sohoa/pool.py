@@ -28,6 +28,23 @@ class TaskOutcome:
     detail: str = ""
 
 
+def outcome_of(task_id: Any, fn: Callable[[Any], Any], payload: Any,
+               timeout_errors: tuple[type[BaseException], ...] = ()) -> TaskOutcome:
+    """Run one task in this process and say how it went, as a pool worker reports it (the Celery
+    workers of ``sohoa.distributed`` call this too; ``timeout_errors`` are reported as TIMEOUT)."""
+    try:
+        return TaskOutcome(task_id, True, fn(payload))
+    except timeout_errors as exc:
+        return TaskOutcome(task_id, False, None, OcrFailure.TIMEOUT, f"page took too long ({type(exc).__name__})")
+    except PageError as exc:
+        return TaskOutcome(task_id, False, None, exc.kind, exc.detail)
+    except MemoryError:
+        return TaskOutcome(task_id, False, None, OcrFailure.ENGINE_ERROR, "out of memory")
+    except Exception as exc:  # any other bug: report it, keep the worker
+        return TaskOutcome(task_id, False, None, OcrFailure.ENGINE_ERROR,
+                           f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
+
+
 def _worker_main(conn: Connection, fn: Callable[[Any], Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
     while True:
@@ -38,14 +55,11 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any]) -> None:
         if msg is None:
             return
         task_id, payload = msg
+        o = outcome_of(task_id, fn, payload)
         try:
-            conn.send((task_id, True, fn(payload), None, ""))
-        except PageError as exc:
-            conn.send((task_id, False, None, exc.kind.value, exc.detail))
-        except MemoryError:
-            conn.send((task_id, False, None, OcrFailure.ENGINE_ERROR.value, "out of memory"))
-        except Exception as exc:  # any other bug: report it, keep the worker
-            conn.send((task_id, False, None, OcrFailure.ENGINE_ERROR.value, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"))
+            conn.send((o.task_id, o.ok, o.value, o.kind.value if o.kind else None, o.detail))
+        except Exception as exc:  # a result that cannot be sent (pickling): report it, keep the worker
+            conn.send((task_id, False, None, OcrFailure.ENGINE_ERROR.value, f"{type(exc).__name__}: {exc}"))
 
 
 @dataclass

@@ -18,17 +18,14 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, DBAPIError
 
 from capture.intake import Outcome
-from capture.quarantine import quarantine_file
-from capture.rejections import RejectReason
 from capture.watcher import HotFolder
-from indexer import jobs, results
+from indexer import jobs
 from indexer.jobs import ClaimedJob
-from indexer.results import PageOutput
-from ocr.types import OcrFailure, PageResult, PageSource
+from sohoa import stage
 from sohoa.app import App
 from sohoa.options import ocr_options
 from sohoa.pool import TaskOutcome, WorkerPool
-from sohoa.tasks import PageOutcome, PageTask, run_page_task
+from sohoa.tasks import run_page_task
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +79,19 @@ class Runner:
             )
             self.hot.start()
             threading.Thread(target=self._intake_loop, name="intake", daemon=True).start()
+        try:
+            self._work(once)
+        finally:
+            self.stop_event.set()
+            if self.hot:
+                self.hot.stop()
+            if self.on_status:
+                self.on_status(self.snapshot())
+
+    def _work(self, once: bool) -> None:
+        """The pages: here a supervised process pool on this PC (``sohoa.distributed`` hands them
+        to Celery workers instead)."""
+        app, s = self.app, self.settings
         pool = WorkerPool(s.workers, run_page_task, s.ocr.page_timeout_s)
         last_status = 0.0
         try:
@@ -98,8 +108,6 @@ class Runner:
                     break
         finally:
             self.stop_event.set()
-            if self.hot:
-                self.hot.stop()
             pool.close()
             for job in list(self.inflight.values()):
                 try:
@@ -107,13 +115,11 @@ class Runner:
                 except DBAPIError:
                     pass  # recover() at the next start does it
             self.inflight.clear()
-            if self.on_status:
-                self.on_status(self.snapshot())
 
     def stop(self) -> None:
         self.stop_event.set()
 
-    def _idle(self, pool: WorkerPool) -> bool:
+    def _idle(self, pool: WorkerPool | None) -> bool:
         hot_idle = self.hot is None or (self.hot.waiting == 0 and self.intake_q.empty() and not self.intake_busy.is_set())
         if not (hot_idle and not self.inflight and not self.unsaved and self._queued_estimate == 0):
             return False
@@ -156,16 +162,8 @@ class Runner:
             return
         self._queued_estimate = len(claimed)
         for job in claimed:
-            pdf_out = None
-            if self.settings.ocr.searchable_pdf:
-                pdf_out = self.app.archive_path(self.app.archive_key(job.sha256, job.page_no, ".pdf"))
-            task = PageTask(
-                PageSource(self.app.original_path(job.store_key), job.media_type, job.page_no - 1),
-                self.options,
-                pdf_out,
-            )
             self.inflight[job.job_id] = job
-            pool.submit(job.job_id, task)
+            pool.submit(job.job_id, stage.page_task(self.app, self.options, job))
 
     def _finish(self, outcome: TaskOutcome) -> None:
         job = self.inflight.pop(outcome.task_id)
@@ -186,50 +184,13 @@ class Runner:
             self.unsaved.pop(0)
 
     def _store(self, job: ClaimedJob, outcome: TaskOutcome) -> None:
-        s = self.settings
-        if outcome.ok:
-            page: PageOutcome = outcome.value
-            r: PageResult = page.result
-            pdf_key = self.app.archive_key(job.sha256, job.page_no, ".pdf") if s.ocr.searchable_pdf else None
-            out = PageOutput(
-                text=r.text,
-                words=[w.as_row() for w in r.words],
-                mean_conf=r.mean_conf,
-                rotation=r.rotation,
-                skew_deg=r.skew_deg,
-                blank=r.blank,
-                width=r.width,
-                height=r.height,
-                dpi=r.dpi,
-                engine=r.engine,
-                timings=r.timings,
-                pdf_key=pdf_key,
-                reading=page.reading,
-            )
-            if results.complete(self.app.db, job, self.worker, out):
-                self.done += 1
-                self._recent.append(time.monotonic())
-            return
-        kind = outcome.kind or OcrFailure.ENGINE_ERROR
-        permanent = kind is OcrFailure.BAD_INPUT
-        qpath = None
-        if permanent:
-            placed = quarantine_file(
-                self.app.original_path(job.store_key), RejectReason.PAGE_UNREADABLE,
-                f"trang {job.page_no}: {outcome.detail}", s.quarantine_dir, move=False,
-            )
-            qpath = str(placed) if placed else None
-        res = results.fail(
-            self.app.db, job, self.worker, kind.value, outcome.detail,
-            max_attempts=s.limits.max_attempts, permanent=permanent, quarantine_path=qpath,
-            reason=RejectReason.PAGE_UNREADABLE.value if permanent else "",
-            message=RejectReason.PAGE_UNREADABLE.message if permanent else "",
-        )
-        log.warning("page %d of document %d: %s (%s) -> %s", job.page_no, job.document_id, kind.value,
-                    outcome.detail.splitlines()[0] if outcome.detail else "", res.value)
-        if res is results.FailOutcome.QUARANTINED:
+        stored = stage.store_outcome(self.app, job, self.worker, outcome)
+        if stored is stage.Stored.DONE:
+            self.done += 1
+            self._recent.append(time.monotonic())
+        elif stored is stage.Stored.QUARANTINED:
             self.quarantined += 1
-        elif res is results.FailOutcome.FAILED:
+        elif stored is stage.Stored.FAILED:
             self.failed += 1
 
     # -- status --------------------------------------------------------------------------------------

@@ -88,4 +88,10 @@ def run_page_task(task: PageTask) -> PageOutcome:
             reread_doubtful(task, result, reading, engine)
         except Exception as exc:  # noqa: BLE001
             log.warning("could not re-read doubtful fields: %s", exc.__class__.__name__)
+        try:  # a columnar ledger page: entries from its ruled grid, each with its row's region (issue 5)
+            from indexer.registers.ledger import refine_reading
+
+            refine_reading(task.source, task.options.pdf_dpi, result, reading, engine)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not read the ledger grid: %s", exc.__class__.__name__)
     return PageOutcome(result, reading)

@@ -192,8 +192,9 @@ def test_replace_update_and_remove_keep_the_index_in_step(app: App) -> None:
     assert find_people(app.db, "Lê Văn Duyệt") == []
     pid = find_people(app.db, "Bùi Thị Xuyến")[0].person_id
     with app.db.write() as s:
-        update_person(s, pid, name="Bùi Thị Xuân", birth="1771")
-    assert find_people(app.db, "Bùi Thị Xuân 1771")[0].person_id == pid
+        update_person(s, pid, name="Bùi Thị Xuân", birth="1971")
+    assert [h.person_id for h in find_people(app.db, "Bùi Thị Xuân 1971")] == [pid]
+    assert find_people(app.db, "Bùi Thị Xuân 1972") == []
     with app.db.write() as s:
         assert remove_source(s, "document", 77) == 1
     assert find_people(app.db, "Bùi Thị Xuân") == []
@@ -228,3 +229,12 @@ def test_search_all_has_people_and_pages(app: App) -> None:
     assert [h.name for h in res.people][:1] == ["Nguyễn Văn An"]
     assert res.query.born_year == 1990
     assert res.pages == []  # no page text in this database
+
+
+def test_new_people_are_found_by_a_process_that_already_searched(app: App) -> None:
+    assert find_people(app.db, "Khúc Thừa Dụ") == []  # the vocabulary is now cached in this process
+    with app.db.write() as s:
+        index_person(s, PersonRecord("Khúc Thừa Dụ", "child", "register_entry", 906, birth=1905))
+    hits = find_people(app.db, "Khuc Thu Du")  # "thu" for "thừa": needs the new middle name in the vocabulary
+    assert [(h.name, h.tier) for h in hits][:1] == [("Khúc Thừa Dụ", FUZZY)]
+    assert find_people(app.db, "Khúc Dụ 1905")[0].tier == MIDDLE  # and the new (given, surname) pair

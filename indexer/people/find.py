@@ -1,20 +1,25 @@
 """Find people by name: candidate generation from the indexes, tier by tier, best first.
 
-The tiers are those of :mod:`indexer.people.match`. Each is answered by index lookups, and a
-tier is only asked when the better ones did not fill ``limit``:
+The tiers are those of :mod:`indexer.people.match`. Each is answered by index lookups that stop
+at ``limit`` rows, and a tier is only asked when the better ones did not fill ``limit``:
 
 0. ``name_exact = ?``                       (B-tree ``ix_people_exact``)
 1. ``name_fold = ?``                        (``ix_people_fold``)
 2. given, surname and middle skeletons      (``ix_people_given_sur``)
-3–4. the surname and given-name tokens within the OCR edit budget are looked up in the vocabulary
-   (``people_tokens``, in memory); for each (given, surname) pair, cheapest first, the index
-   returns the distinct middle names with their counts (an index-only GROUP BY), the middle names
-   are aligned in Python, and rows are fetched only from the best groups. Pairs are visited by
-   their edit cost, so the search stops as soon as no unvisited pair can beat what it has.
-5. every word in any order                  (FTS5 ``people_fts`` / GIN ``to_tsvector``)
+3–4. the given-name and surname tokens within the OCR-damage budget are found in the in-memory
+   vocabulary (``people_tokens``; rapidfuzz over a few hundred tokens), and only (given, surname)
+   pairs that exist (``people_names``, also in memory) are kept. Pairs are visited by their cost,
+   0 to ``MAX_EDITS``: the distinct middle names of each pair come from ``people_names`` (or, with
+   a birth year, from a seek on (given, surname, year) in the people index), are aligned with the
+   typed ones in Python, and people are fetched group by group in rank order. A group that needs
+   more edits than the level reached waits, since a later pair may hold better ones; the search
+   stops as soon as ``limit`` is reached.
+5. every word in any order                  (FTS5 ``people_fts`` / GIN ``to_tsvector``; the birth
+   year is a word of that index too, so "words + year" is an intersection, not a filter)
 
-Birth year (and date), parents, register type, registration year and commune are filters in
-every tier's SQL; the birth year is part of each name index, so "given name + year" is a seek.
+Birth year (and date), parents, register type, registration year and commune are conditions in
+every tier's SQL; the birth year is the second column of each name index, so "given name + year"
+is a seek. Statements go to the driver directly (no SQL compilation per query).
 """
 from __future__ import annotations
 

@@ -37,16 +37,18 @@ class _Pos:
     def add(self, tok: str) -> None:
         if tok in self.tokens:
             return
-        self.tokens.add(tok)
+        # The skeleton lists grow first: a reader scanning ``surf`` concurrently (no lock on the
+        # read path) must always find the skeleton of an index it got back.
         for s in surfaces(tok):
-            self.surf.append(s)
             self.surf_skel.append(tok)
+            self.surf.append(s)
             if s.startswith("tr"):
-                self.tr_rest.append(s[2:])
                 self.tr_skel.append(tok)
+                self.tr_rest.append(s[2:])
             elif s.startswith("u"):
-                self.u_rest.append(s[1:])
                 self.u_skel.append(tok)
+                self.u_rest.append(s[1:])
+        self.tokens.add(tok)
 
 
 class Vocab:

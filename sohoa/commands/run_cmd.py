@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 import click
 
 from sohoa.app import App
-from sohoa.runner import Runner, Snapshot
+from sohoa.distributed import make_runner
+from sohoa.runner import Snapshot
 from sohoa.samples import write_samples
 
 if TYPE_CHECKING:
+    from config import Settings
     from sohoa.web.server import DeskServer
 
 SAMPLES_MARK = ".samples-dropped"
@@ -59,6 +61,14 @@ def _start_desk(app: App, *, once: bool) -> tuple["DeskServer | None", str]:
     return desk, lines
 
 
+def _ocr_where(s: "Settings") -> str:
+    if s.broker_url:
+        from sohoa.distributed.dispatcher import _safe
+
+        return f"OCR trên các máy `sohoa worker` qua {_safe(s.broker_url)}, hàng đợi {s.broker_queue!r}"
+    return f"{s.workers} tiến trình OCR"
+
+
 def run(app: App, *, samples: bool, once: bool) -> int:
     s = app.settings
     s.ensure_dirs()
@@ -75,9 +85,9 @@ def run(app: App, *, samples: bool, once: bool) -> int:
         f"  Tra cứu theo tên (không cần dấu):        .venv/bin/sohoa search \"nguyen van an\"\n"
         f"  Tình trạng, tệp lỗi:                      .venv/bin/sohoa status   (cách ly: {s.quarantine_dir})\n"
         f"  PDF tìm kiếm được của từng trang:         {s.archive_dir}\n"
-        f"  Dừng: Ctrl+C ({s.workers} tiến trình OCR)"
+        f"  Dừng: Ctrl+C ({_ocr_where(s)})"
     )
-    runner = Runner(app, on_status=_status_printer())
+    runner = make_runner(app, on_status=_status_printer())
     signal.signal(signal.SIGTERM, lambda *_: runner.stop())
     try:
         runner.run(once=once)

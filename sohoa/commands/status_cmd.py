@@ -22,6 +22,7 @@ def show(app: App) -> None:
     con.print(f"[bold]Hồ sơ:[/bold] {docs}")
     con.print(f"[bold]Trang đã lập chỉ mục:[/bold] {st.pages_indexed}")
     con.print(f"[bold]Hộp nhận:[/bold] {app.settings.inbox_dir}")
+    _show_throughput_and_workers(app, con)
     if st.failures:
         t = Table(title="Trang lỗi (thử lại: sohoa retry)")
         for col in ("Hồ sơ", "Tệp", "Trang", "Số lần", "Loại lỗi", "Chi tiết"):
@@ -38,3 +39,43 @@ def show(app: App) -> None:
         con.print(t)
     else:
         con.print("[bold]Cách ly:[/bold] không có tệp nào")
+
+
+def _show_throughput_and_workers(app: App, con: Console) -> None:
+    """Queue depth, pages per minute from jobs.finished_at, and (with a broker) the Celery workers."""
+    from indexer.dispatch import activity_by_host, depth, throughput
+
+    d = depth(app.db)
+    rates = [throughput(app.db, m) for m in (10, 60)]
+    con.print(f"[bold]Độ sâu hàng đợi:[/bold] chờ {d.queued} | đã gửi cho máy xử lý {d.dispatched} | đang xử lý {d.running}")
+    con.print("[bold]Tốc độ:[/bold] " + "; ".join(
+        f"{t.per_minute:.1f} trang/phút trong {t.minutes:.0f} phút qua ({t.pages} trang)" for t in rates))
+    s = app.settings
+    if not s.broker_url:
+        return
+    from sohoa.distributed.dispatcher import _safe
+    from sohoa.distributed.monitor import workers
+
+    ws = workers(s)
+    where = f"broker {_safe(s.broker_url)}, hàng đợi {s.broker_queue!r}"
+    if ws is None:
+        con.print(f"[bold red]Máy xử lý:[/bold red] không kết nối được {where}")
+    elif not ws:
+        con.print(f"[bold]Máy xử lý:[/bold] không có máy nào đang chạy `sohoa worker` ({where})")
+    else:
+        t = Table(title=f"Máy xử lý (Celery workers) — {where}")
+        for col in ("Tên", "Tiến trình", "Đang làm", "Đã nhận từ khi chạy", "Chạy được"):
+            t.add_column(col)
+        for w in ws:
+            up = f"{w.uptime_s // 3600}h{w.uptime_s % 3600 // 60:02d}" if w.uptime_s is not None else "?"
+            t.add_row(w.name, str(w.processes), str(w.active), str(w.processed), up)
+        con.print(t)
+    hosts = activity_by_host(app.db, 10)
+    if hosts:
+        t = Table(title="Theo máy (từ cơ sở dữ liệu, 10 phút qua)")
+        for col in ("Máy", "Đang xử lý", "Xong (10 phút)", "Trang cuối lúc"):
+            t.add_column(col)
+        for h in hosts:
+            t.add_row(h.host, str(h.running), str(h.done_recent),
+                      h.last_done.astimezone().strftime("%H:%M:%S") if h.last_done else "")
+        con.print(t)

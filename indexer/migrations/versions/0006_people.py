@@ -103,10 +103,10 @@ POSTGRES_EXTRAS = (
     "(to_tsvector('simple', name_skel || coalesce(' y' || birth_year::text, '')))",
     # "nguyen van an" → lexemes nguyen0van, van0an ('0' joins two words; [a-z0-9] are the words).
     """CREATE OR REPLACE FUNCTION sohoa_bigrams(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT to_tsvector('simple', coalesce(string_agg(a || '0' || b, ' '), ''))
-  FROM (SELECT a, lead(a) OVER (ORDER BY i) AS b
-        FROM unnest(regexp_split_to_array(coalesce(t, ''), '[^a-z0-9]+')) WITH ORDINALITY AS u(a, i)) w
-  WHERE b IS NOT NULL AND a <> '' AND b <> ''
+  SELECT to_tsvector('simple', array_to_string(ARRAY(
+    SELECT x || '0' || y FROM unnest(w[1:cardinality(w) - 1], w[2:cardinality(w)]) AS u(x, y)
+    WHERE x <> '' AND y <> ''), ' '))
+  FROM regexp_split_to_array(coalesce(t, ''), '[^a-z0-9]+') AS w
 $$""",
     "CREATE INDEX ix_pages_text_bigrams ON pages USING gin (sohoa_bigrams(text_folded))",
 )

@@ -1,0 +1,442 @@
+"""Exports of the registers.
+
+* :func:`export_book` — what the national import (Công văn 1437/BTP-CNTT, domain.md §3) expects per
+  book: one XLSX, one row per entry, its columns the national vocabulary (``so, quyenSo, trangSo,
+  ngayDangKy, …, nksHoTen, …``), and one ZIP with one PDF per entry made of the entry's page images
+  (colour, about 150 dpi, JPEG — some 100–200 kB an A4 page); the PDF's name is in the row's
+  ``tepDinhKem`` column. The official file-naming rule is not confirmed (domain.md §9):
+  ``KS_2012_Q01_00047.pdf`` (type code, year, quyển số, số) until it is.
+* :func:`export_all` — every book and entry as CSV (one row per entry) or JSON (books with their
+  entries, each with its history and its filed documents).
+* :func:`print_pdf` — print-ready pages for the paper book: one A4 page per entry for books of one
+  entry per page, ruled landscape pages of rows for ledgers.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageOps
+from sqlalchemy import select
+
+from indexer.db import Database
+from indexer.models import (
+    Commune,
+    Document,
+    Original,
+    Page,
+    RegisterBook,
+    RegisterEntry,
+    RegisterEntryChange,
+    RegisterEntryRegion,
+    RegisterFiling,
+)
+from indexer.registers.books import BookInfo, find_book
+from indexer.registers.model import book_key, fmt_date, so_sort_key
+from indexer.registers.vocabulary import BOOK_TYPES, COMMON, ENTRY_PER_PAGE, BookType
+
+FILE_COLUMN = "tepDinhKem"
+EXPORT_DPI = 150
+JPEG_QUALITY = 60
+FONTS = (
+    ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+     "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf"),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+)
+
+
+@dataclass
+class BookExport:
+    xlsx: Path
+    zip: Path
+    print_pdf: Path
+    entries: int
+    pdfs: int
+    without_images: list[str] = field(default_factory=list)  # số of entries with no scanned page
+
+
+def columns(bt: BookType) -> list[str]:
+    return [k.key for k in bt.all_keys]
+
+
+def pdf_name(book: BookInfo, so: str | None, entry_id: int) -> str:
+    num = f"{int(so):05d}" if so and so.isdigit() else f"id{entry_id}"
+    vol = "".join(c if c.isalnum() else "-" for c in book.volume)
+    return f"{book.type.code.replace('-', '')}_{book.year}_Q{vol}_{num}.pdf"
+
+
+def _entries(db: Database, book_id: int) -> list[RegisterEntry]:
+    with db.read() as s:
+        rows = s.scalars(select(RegisterEntry).where(RegisterEntry.book_id == book_id)).all()
+    return sorted(rows, key=lambda e: (so_sort_key(e.so), e.page_no or 0, e.id))
+
+
+# -- page images ------------------------------------------------------------------------------------
+
+
+def _page_image(app: Any, page_id: int) -> Image.Image | None:
+    """The page upright (its stored rotation undone), RGB, at most ``EXPORT_DPI``."""
+    with app.db.read() as s:
+        row = s.execute(select(Page.page_no, Page.rotation, Page.dpi, Original.store_key, Original.media_type)
+                        .join(Document, Document.id == Page.document_id)
+                        .join(Original, Original.id == Document.original_id).where(Page.id == page_id)).first()
+    if row is None:
+        return None
+    page_no, rotation, dpi, key, media = row
+    src = app.original_path(key)
+    if not src.is_file():
+        return None
+    if media == "application/pdf":
+        with tempfile.TemporaryDirectory() as tmp:
+            prefix = Path(tmp) / "p"
+            subprocess.run(["pdftoppm", "-q", "-r", str(EXPORT_DPI), "-jpeg", "-f", str(page_no), "-l", str(page_no),
+                            "-singlefile", str(src), str(prefix)], check=True, capture_output=True, timeout=120)
+            im = Image.open(prefix.with_suffix(".jpg"))
+            im.load()
+        dpi = EXPORT_DPI
+    else:
+        im = Image.open(src)
+        if page_no > 1:
+            im.seek(page_no - 1)
+        im = ImageOps.exif_transpose(im)
+        src_dpi = dpi or (im.info.get("dpi") or (300, 300))[0] or 300
+        scale = min(1.0, EXPORT_DPI / float(src_dpi))
+        if scale < 1:
+            im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.LANCZOS)
+        dpi = min(EXPORT_DPI, int(src_dpi))
+    im = im.convert("RGB")
+    if rotation:
+        im = im.rotate(rotation, expand=True)
+    im.info["dpi"] = (dpi, dpi)
+    return im
+
+
+def entry_pdf(app: Any, page_ids: list[int]) -> bytes | None:
+    """One PDF of the given pages' images (reportlab, each image as JPEG), or None without images."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    images = [im for im in (_page_image(app, p) for p in page_ids) if im is not None]
+    if not images:
+        return None
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for im in images:
+        dpi = im.info.get("dpi", (EXPORT_DPI, EXPORT_DPI))[0]
+        w, h = im.width * 72.0 / dpi, im.height * 72.0 / dpi
+        jpg = io.BytesIO()
+        im.save(jpg, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        jpg.seek(0)
+        c.setPageSize((w, h))
+        c.drawImage(ImageReader(jpg), 0, 0, w, h)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _entry_pages(db: Database, entry_ids: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    with db.read() as s:
+        for eid, pid in s.execute(select(RegisterEntryRegion.entry_id, RegisterEntryRegion.page_id)
+                                  .where(RegisterEntryRegion.entry_id.in_(entry_ids or [-1]))
+                                  .order_by(RegisterEntryRegion.id)).all():
+            if pid not in out.setdefault(eid, []):
+                out[eid].append(pid)
+    return out
+
+
+# -- per book -----------------------------------------------------------------------------------------
+
+
+def write_xlsx(book: BookInfo, entries: list[RegisterEntry], files: dict[int, str], out: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    bt = book.type
+    cols = columns(bt)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "DuLieu"
+    ws.append(cols + [FILE_COLUMN])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for e in entries:
+        data = dict(e.data or {})
+        data.setdefault("quyenSo", book.volume)
+        if e.notes and not data.get("ghiChu"):
+            data["ghiChu"] = e.notes
+        row = [data.get(k, "") for k in cols] + [files.get(e.id, "")]
+        ws.append(row)
+    for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
+        for cell in col:
+            cell.number_format = "@"  # text: numbers and dates exactly as in the book
+    notes = wb.create_sheet("ChuThich")
+    notes.append(["truong", "y_nghia"])
+    for k in bt.all_keys:
+        notes.append([k.key, k.label])
+    notes.append([FILE_COLUMN, "Tệp PDF ảnh trang sổ của mục (trong tệp ZIP)"])
+    info = wb.create_sheet("So")
+    for label, value in (("Loại sổ", bt.label), ("Năm", book.year), ("Quyển số", book.volume),
+                         ("Cơ quan đăng ký", book.commune.name), ("Mã xã", f"{book.commune.code} ({book.commune.scheme})"),
+                         ("Mở ngày", fmt_date(book.opened_on)), ("Khóa ngày", fmt_date(book.closed_on)),
+                         ("Số mục", len(entries))):
+        info.append([label, value])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    wb.save(tmp)
+    os.replace(tmp, out)
+    return out
+
+
+def export_book(app: Any, book_ref: str | int, out_dir: Path) -> BookExport:
+    book = find_book(app.db, book_ref)
+    entries = _entries(app.db, book.id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{book.type.code.replace('-', '')}_{book.year}_Q{''.join(c if c.isalnum() else '-' for c in book.volume)}"
+    pages = _entry_pages(app.db, [e.id for e in entries])
+    files: dict[int, str] = {}
+    without: list[str] = []
+    zpath = out_dir / f"{stem}.zip"
+    tmpz = zpath.with_name(zpath.name + ".tmp")
+    with zipfile.ZipFile(tmpz, "w", compression=zipfile.ZIP_STORED) as z:
+        for e in entries:
+            pdf = entry_pdf(app, pages.get(e.id, []))
+            if pdf is None:
+                without.append(e.so or f"#{e.id}")
+                continue
+            name = pdf_name(book, e.so, e.id)
+            z.writestr(name, pdf)
+            files[e.id] = name
+    os.replace(tmpz, zpath)
+    xlsx = write_xlsx(book, entries, files, out_dir / f"{stem}.xlsx")
+    pdf = print_pdf(app.db, book.id, out_dir / f"{stem}_in-so.pdf")
+    return BookExport(xlsx, zpath, pdf, len(entries), len(files), without)
+
+
+# -- everything ---------------------------------------------------------------------------------------
+
+
+def _all_keys() -> list[str]:
+    keys = [k.key for k in COMMON]
+    for bt in BOOK_TYPES.values():
+        keys += [k.key for k in bt.keys if k.key not in keys]
+    return keys
+
+
+def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
+    """Every entry of every book as CSV or JSON. Returns the file and how many entries."""
+    if fmt not in ("csv", "json"):
+        raise ValueError("format must be csv or json")
+    with db.read() as s:
+        books = s.execute(select(RegisterBook, Commune).join(Commune, Commune.id == RegisterBook.commune_id)
+                          .order_by(RegisterBook.book_type, RegisterBook.year, RegisterBook.volume)).all()
+        entries = s.scalars(select(RegisterEntry)).all()
+        history: dict[int, list[dict[str, Any]]] = {}
+        for h in s.scalars(select(RegisterEntryChange).order_by(RegisterEntryChange.id)):
+            history.setdefault(h.entry_id, []).append(
+                {"at": h.at.isoformat(), "actor": h.actor, "kind": h.kind, "field": h.field, "old": h.old_value,
+                 "new": h.new_value, "reason": h.reason})
+        docs: dict[int, list[dict[str, Any]]] = {}
+        for f in s.scalars(select(RegisterFiling).where(RegisterFiling.state == "linked")):
+            docs.setdefault(f.entry_id, []).append({"document_id": f.document_id, "decided_by": f.decided_by})
+    by_book: dict[int, list[RegisterEntry]] = {}
+    for e in entries:
+        by_book.setdefault(e.book_id, []).append(e)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    n = 0
+    if fmt == "csv":
+        keys = _all_keys()
+        head = ["entry_id", "commune", "commune_code", "book_type", "year", "book_id", "status", "origin", *keys,
+                "notes", "verified_by", "documents"]
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(head)
+            for b, c in books:
+                for e in sorted(by_book.get(b.id, []), key=lambda e: (so_sort_key(e.so), e.id)):
+                    d = dict(e.data or {})
+                    d.setdefault("quyenSo", b.volume)
+                    w.writerow([e.id, c.name, c.code, b.book_type, b.year, b.id, e.status, e.origin,
+                                *[d.get(k, "") for k in keys], e.notes or "", e.verified_by or "",
+                                " ".join(str(x["document_id"]) for x in docs.get(e.id, []))])
+                    n += 1
+    else:
+        doc: dict[str, Any] = {"books": []}
+        for b, c in books:
+            items = []
+            for e in sorted(by_book.get(b.id, []), key=lambda e: (so_sort_key(e.so), e.id)):
+                items.append({"id": e.id, "so": e.so, "trangSo": e.page_no, "status": e.status, "origin": e.origin,
+                              "data": e.data or {}, "notes": e.notes or "", "verified_by": e.verified_by,
+                              "history": history.get(e.id, []), "documents": docs.get(e.id, [])})
+                n += 1
+            doc["books"].append({"id": b.id, "key": book_key(b.book_type, b.year, b.volume), "book_type": b.book_type,
+                                 "year": b.year, "quyenSo": b.volume, "layout": b.layout,
+                                 "commune": {"name": c.name, "code": c.code, "scheme": c.scheme},
+                                 "opened_on": fmt_date(b.opened_on), "closed_on": fmt_date(b.closed_on),
+                                 "entries": items})
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, out)
+    return out, n
+
+
+# -- print-ready pages --------------------------------------------------------------------------------
+
+
+def _fonts() -> tuple[str, str]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for regular, bold in FONTS:
+        if os.path.exists(regular) and os.path.exists(bold):
+            if "SohoaSerif" not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont("SohoaSerif", regular))
+                pdfmetrics.registerFont(TTFont("SohoaSerif-Bold", bold))
+            return "SohoaSerif", "SohoaSerif-Bold"
+    raise RuntimeError("no font with Vietnamese glyphs: install fonts-liberation2 or fonts-dejavu-core")
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    words, lines, cur = text.split(), [], ""
+    for w in words:
+        trial = f"{cur} {w}".strip()
+        if stringWidth(trial, font, size) <= width or not cur:
+            cur = trial
+        else:
+            lines.append(cur)
+            cur = w
+    if cur:
+        lines.append(cur)
+    return lines or [""]
+
+
+LEDGER_COLUMNS = {
+    "khai_sinh": ["so", "ngayDangKy", "nksHoTen", "nksNgaySinh", "nksGioiTinh", "nksNoiSinh", "meHoTen", "chaHoTen", "ghiChu"],
+    "ket_hon": ["so", "ngayDangKy", "chongHoTen", "chongNgaySinh", "voHoTen", "voNgaySinh", "ghiChu"],
+    "khai_tu": ["so", "ngayDangKy", "nktHoTen", "nktNgaySinh", "nktGioiTinh", "nktNgayChet", "nktNoiChet", "ghiChu"],
+}
+
+
+def print_pdf(db: Database, book_ref: str | int, out: Path, *, entry_ids: list[int] | None = None) -> Path:
+    """Print-ready register pages (A4) of a book's entries (or of some of them)."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
+    book = find_book(db, book_ref)
+    bt = book.type
+    entries = [e for e in _entries(db, book.id) if entry_ids is None or e.id in entry_ids]
+    regular, bold = _fonts()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    title = bt.label.upper()
+    if book.layout == ENTRY_PER_PAGE:
+        c = canvas.Canvas(str(tmp), pagesize=A4)
+        c.setTitle(f"{bt.label} — quyển số {book.volume} năm {book.year}")
+        width, height = A4
+        for e in entries:
+            d = dict(e.data or {})
+            y = height - 25 * mm
+            c.setFont(bold, 15)
+            c.drawCentredString(width / 2, y, title)
+            y -= 8 * mm
+            c.setFont(regular, 11)
+            c.drawCentredString(width / 2, y, f"Cơ quan đăng ký: {book.commune.name}")
+            y -= 10 * mm
+            c.setFont(bold, 12)
+            c.drawString(25 * mm, y, f"Số: {d.get('so', e.so or '')}")
+            c.drawString(75 * mm, y, f"Quyển số: {book.volume}")
+            c.drawString(120 * mm, y, f"Ngày đăng ký: {d.get('ngayDangKy', '')}")
+            y -= 10 * mm
+            for k in bt.keys:
+                v = d.get(k.key)
+                if not v:
+                    continue
+                c.setFont(regular, 11)
+                label = f"{k.label}: "
+                c.drawString(25 * mm, y, label)
+                from reportlab.pdfbase.pdfmetrics import stringWidth
+
+                x = 25 * mm + stringWidth(label, regular, 11)
+                c.setFont(bold, 11)
+                for i, line in enumerate(_wrap(v, bold, 11, width - x - 20 * mm)):
+                    c.drawString(x, y, line)
+                    y -= 6.5 * mm
+                if y < 50 * mm:
+                    break
+            y -= 4 * mm
+            c.setFont(regular, 11)
+            c.drawString(25 * mm, y, "Ghi chú:")
+            c.setFont(regular, 10)
+            for line in _wrap(d.get("ghiChu") or e.notes or "", regular, 10, width - 70 * mm)[:6]:
+                c.drawString(45 * mm, y, line)
+                y -= 5.5 * mm
+            c.setFont(regular, 10)
+            c.drawString(25 * mm, 30 * mm, "Người đi đăng ký")
+            c.drawString(120 * mm, 30 * mm, "Người thực hiện")
+            c.drawCentredString(width / 2, 15 * mm, f"Trang số: {e.page_no or d.get('trangSo', '')}")
+            c.showPage()
+        if not entries:
+            c.setFont(regular, 12)
+            c.drawString(25 * mm, height - 30 * mm, f"{bt.label} quyển số {book.volume} năm {book.year}: chưa có mục nào.")
+            c.showPage()
+        c.save()
+    else:
+        size = landscape(A4)
+        width, height = size
+        c = canvas.Canvas(str(tmp), pagesize=size)
+        c.setTitle(f"{bt.label} — quyển số {book.volume} năm {book.year}")
+        cols = LEDGER_COLUMNS.get(bt.id) or (["so", "ngayDangKy"] + [k.key for k in bt.keys[:5]] + ["ghiChu"])
+        heads = [(bt.key(k).label if bt.key(k) else k) for k in cols]
+        weights = [0.6 if k == "so" else 1.0 if ("Ngay" in k or "GioiTinh" in k) else 1.8 for k in cols]
+        left, right = 12 * mm, width - 12 * mm
+        unit = (right - left) / sum(weights)
+        xs = [left]
+        for w in weights:
+            xs.append(xs[-1] + w * unit)
+        rows_per_page = 12
+        pages = [entries[i: i + rows_per_page] for i in range(0, len(entries), rows_per_page)] or [[]]
+        for pno, chunk in enumerate(pages, 1):
+            c.setFont(bold, 14)
+            c.drawCentredString(width / 2, height - 15 * mm, title)
+            c.setFont(regular, 10)
+            c.drawCentredString(width / 2, height - 21 * mm, f"{book.commune.name} — Năm {book.year}")
+            c.drawRightString(right, height - 21 * mm, f"Quyển số: {book.volume}")
+            top = height - 28 * mm
+            head_h = 14 * mm
+            row_h = (top - head_h - 20 * mm) / rows_per_page
+            c.setLineWidth(0.6)
+            c.line(left, top, right, top)
+            c.line(left, top - head_h, right, top - head_h)
+            c.setFont(bold, 7.5)
+            for i, h in enumerate(heads):
+                for j, line in enumerate(_wrap(h, bold, 7.5, xs[i + 1] - xs[i] - 2 * mm)[:3]):
+                    c.drawString(xs[i] + 1 * mm, top - 4 * mm - j * 3.3 * mm, line)
+            y = top - head_h
+            for e in chunk:
+                d = dict(e.data or {})
+                c.setFont(regular, 8.5)
+                for i, k in enumerate(cols):
+                    v = d.get(k, "") if k != "ghiChu" else (d.get("ghiChu") or e.notes or "")
+                    for j, line in enumerate(_wrap(v, regular, 8.5, xs[i + 1] - xs[i] - 2 * mm)[:3]):
+                        c.drawString(xs[i] + 1 * mm, y - 4 * mm - j * 3.6 * mm, line)
+                y -= row_h
+                c.line(left, y, right, y)
+            for x in xs:
+                c.line(x, top, x, y)
+            c.setFont(regular, 9)
+            c.drawCentredString(width / 2, 10 * mm, f"Trang số: {pno}")
+            c.showPage()
+        c.save()
+    os.replace(tmp, out)
+    return out

@@ -1,0 +1,393 @@
+"""Columnar ledgers (sổ kẻ cột, before 2016): the ruled table found with OpenCV, one entry per
+row, each cell's text from the page's OCR words — read again from the cell's own image where the
+words fail — and each entry tied to its row's box on the page.
+
+1. **Grid.** The rules of the upright page (``ocr.structure.rule_mask``: long thin openings) make
+   the table (``ocr.structure.find_tables``): its horizontal separators are the row edges, its
+   vertical ones the column edges of each row.
+2. **Columns** are bound to the catalogue's register columns (``doc_types.yaml``) by the numbered
+   markers ``(1) (2) …`` in the header row, else by the header texts, else by position when the
+   counts agree.
+3. **Cells.** A word belongs to the cell holding its centre. A cell that should hold a number or a
+   name but has no word, low-confidence words, or text that is not a number / a name, is cropped
+   (inside its rules) and OCR'd alone (``ocr_cell``); the second read is kept when it is better.
+4. **Rows.** Rows above the marker row are the header; a body row with text becomes an entry:
+   ``{column id: text, …, "region": [x, y, w, h]}``. Without a ruled grid the word-based reader
+   (``indexer.fields.register``) is used and each entry's region is the span of its lines.
+
+Pure but for the optional ``ocr_cell`` callable: no database, no files.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from rapidfuzz import fuzz
+
+from indexer.fields.catalogue import DocType, atoms
+from indexer.fields.layout import build_page
+from indexer.fields.names import read_name
+from indexer.fields.register import extract_register
+from indexer.vntext import fold, is_syllable
+from ocr.structure import Table, find_tables, rule_mask
+
+Box = tuple[int, int, int, int]
+OcrCell = Callable[[np.ndarray, int], tuple[str, float | None]]  # (grey crop, dpi) -> (text, mean conf)
+
+_MARK = re.compile(r"^[(\[{|]?\s*(\d{1,2})\s*[)\]}|]?$")
+_NUMBER = re.compile(r"^\d{1,5}$")
+NUMBER_COLUMNS = {"so"}
+NAME_COLUMNS = {"child_name", "mother_name", "father_name", "deceased_name", "wife_name", "husband_name"}
+LOW_CONF = 55.0
+
+
+@dataclass
+class W:
+    text: str
+    conf: float
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+def _words(words: Sequence[object]) -> list[W]:
+    out = []
+    for w in words:
+        if isinstance(w, (list, tuple)):
+            text, conf, left, top, width, height = w[:6]
+        else:
+            text, conf, left, top, width, height = (w.text, w.conf, w.left, w.top, w.width, w.height)  # type: ignore[attr-defined]
+        if str(text).strip():
+            out.append(W(str(text), float(conf), int(left), int(top), int(left) + int(width), int(top) + int(height)))
+    return out
+
+
+@dataclass
+class Row:
+    values: dict[str, str]
+    region: Box
+    reread: list[str] = field(default_factory=list)  # columns whose text came from a cell re-read
+    confidence: float = 0.0
+
+    def as_entry(self) -> dict[str, object]:
+        out: dict[str, object] = dict(self.values)
+        out["region"] = list(self.region)
+        if self.reread:
+            out["reread"] = list(self.reread)
+        return out
+
+
+@dataclass
+class LedgerReading:
+    method: str  # grid | words | none
+    rows: list[Row]
+    table: Box | None = None
+
+    def entries(self) -> list[dict[str, object]]:
+        return [r.as_entry() for r in self.rows]
+
+
+# -- the grid -------------------------------------------------------------------------------------
+
+
+def find_grid(gray: np.ndarray, dpi: float) -> Table | None:
+    """The largest ruled table of an upright grey page, or None."""
+    mm = dpi / 25.4
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    hmask = rule_mask(ink, 15 * mm, horizontal=True)
+    vmask = rule_mask(ink, 8 * mm, horizontal=False)
+    tables = find_tables(hmask, vmask, mm)
+    if not tables:
+        return None
+    return max(tables, key=lambda t: (t.x1 - t.x0) * (t.y1 - t.y0))
+
+
+def _bands(table: Table, min_h: float) -> list[tuple[float, float]]:
+    rows = sorted(table.rows)
+    return [(a, b) for a, b in zip(rows, rows[1:]) if b - a >= min_h]
+
+
+def _cell_words(words: list[W], x0: float, x1: float, y0: float, y1: float) -> list[W]:
+    return [w for w in words if x0 <= w.cx < x1 and y0 <= w.cy < y1]
+
+
+def _text(ws: list[W]) -> str:
+    if not ws:
+        return ""
+    ws = sorted(ws, key=lambda w: w.cy)
+    lines: list[list[W]] = []
+    for w in ws:
+        if lines and abs(w.cy - np.mean([v.cy for v in lines[-1]])) <= 0.6 * max(8, w.y1 - w.y0):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    text = " ".join(" ".join(v.text for v in sorted(line, key=lambda v: v.x0)) for line in lines)
+    return clean_cell(text)
+
+
+_LEADER = re.compile(r"\s*(?:\.\s*){2,}|…+")
+_GLUE = re.compile(r"(?<=[^\W\d_])[.;:](?=[^\W\d_])")
+
+
+def clean_cell(text: str) -> str:
+    """A cell's text without dotted leaders, stray edge punctuation, or a dot gluing two words."""
+    text = _LEADER.sub(" ", text)
+    text = _GLUE.sub(" ", text)
+    return " ".join(text.split()).strip(" .,;:|_-—–")
+
+
+def _bind_columns(header: list[list[W]], dt: DocType, n: int) -> dict[int, str] | None:
+    """Column index → register column id: the numbered markers of the header cells first, their
+    header texts for the columns whose marker OCR garbled, then — between two bound columns —
+    position; by position alone only when the counts agree."""
+    reg = dt.register
+    assert reg is not None
+    ids = [c.id for c in reg.columns]
+    bound: dict[int, str] = {}
+    for i, ws in enumerate(header):
+        for w in ws:
+            m = _MARK.match(w.text.replace(" ", ""))
+            if m and ("(" in w.text or ")" in w.text) and 1 <= int(m.group(1)) <= len(ids):
+                bound[i] = ids[int(m.group(1)) - 1]
+                break
+    for i, ws in enumerate(header):
+        if i in bound:
+            continue
+        t = " ".join(a for a in atoms(_text(ws)) if not a.isdigit())
+        if not t:
+            continue
+        best, best_s = None, 0.0
+        for c in reg.columns:
+            for h in c.headers:
+                sc = fuzz.ratio(t, " ".join(h))
+                if sc > best_s:
+                    best, best_s = c.id, sc
+        if best is not None and best_s >= 75 and best not in bound.values():
+            bound[i] = best
+    if len(bound) < max(2, min(n, len(ids)) - 2):
+        return dict(enumerate(ids)) if n == len(ids) else None
+    known = sorted(bound)
+    for i in range(n):
+        if i in bound:
+            continue
+        lo = max((k for k in known if k < i), default=None)
+        hi = min((k for k in known if k > i), default=None)
+        guess = None
+        if lo is not None and ids.index(bound[lo]) + (i - lo) < len(ids):
+            guess = ids[ids.index(bound[lo]) + (i - lo)]
+        elif hi is not None and ids.index(bound[hi]) - (hi - i) >= 0:
+            guess = ids[ids.index(bound[hi]) - (hi - i)]
+        if guess is not None and guess not in bound.values():
+            bound[i] = guess
+    return bound
+
+
+def _needs_reread(col: str, ws: list[W], text: str) -> bool:
+    if col in NUMBER_COLUMNS:
+        return not _NUMBER.match(text.replace(" ", ""))
+    if col in NAME_COLUMNS:
+        if not text:
+            return True
+        if min(w.conf for w in ws) < LOW_CONF:
+            return True
+        return not all(is_syllable(t) for t in text.split())
+    return False
+
+
+def _better(col: str, old: str, old_conf: float, new: str, new_conf: float | None) -> bool:
+    if not new:
+        return False
+    if col in NUMBER_COLUMNS:
+        return bool(_NUMBER.match(new.replace(" ", ""))) and not _NUMBER.match(old.replace(" ", ""))
+    valid_new = sum(is_syllable(t) for t in new.split())
+    valid_old = sum(is_syllable(t) for t in old.split())
+    if not old:
+        return valid_new >= 2
+    if valid_new > valid_old and len(new.split()) <= len(old.split()) + 1:
+        return True
+    return valid_new == valid_old == len(new.split()) and (new_conf or 0) > old_conf + 15
+
+
+def _cell_crop(gray: np.ndarray, x0: float, x1: float, y0: float, y1: float, dpi: float) -> np.ndarray | None:
+    inset = max(2, int(0.6 * dpi / 25.4))  # keep the rules out
+    a, b = int(y0) + inset, int(y1) - inset
+    c, d = int(x0) + inset, int(x1) - inset
+    if b - a < 8 or d - c < 8:
+        return None
+    crop = gray[a:b, c:d]
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if ink.mean() / 255 < 0.002 or crop.std() < 12:
+        return None  # an empty cell
+    return crop
+
+
+def read_grid(gray: np.ndarray, dpi: float, words: Sequence[object], dt: DocType,
+              ocr_cell: OcrCell | None = None, table: Table | None = None) -> LedgerReading | None:
+    """The entries of the ruled table of a ledger page, or None when no table fits the catalogue."""
+    if dt.register is None:
+        return None
+    table = table or find_grid(gray, dpi)
+    if table is None:
+        return None
+    ws = _words(words)
+    mm = dpi / 25.4
+    bands = _bands(table, 3.0 * mm)
+    if len(bands) < 2:
+        return None
+    # Header: the bands down to and including the one with the column markers (or the first band).
+    header_end = 0
+    for i, (a, b) in enumerate(bands[:4]):
+        marks = [w for w in ws if a <= w.cy < b and table.x0 <= w.cx < table.x1 and _MARK.match(w.text.replace(" ", ""))
+                 and ("(" in w.text or ")" in w.text)]
+        if len(marks) >= 3:
+            header_end = i
+            break
+    body_y = (bands[header_end + 1][0] + bands[header_end + 1][1]) / 2 if header_end + 1 < len(bands) else bands[-1][0]
+    xs = table.columns_at(body_y)
+    if len(xs) < 3:
+        return None
+    n = len(xs) - 1
+    head_cells: list[list[W]] = [[] for _ in range(n)]
+    for a, b in bands[: header_end + 1]:
+        for i in range(n):
+            head_cells[i] += _cell_words(ws, xs[i], xs[i + 1], a, b)
+    binding = _bind_columns(head_cells, dt, n)
+    if binding is None:
+        return None
+    rows: list[Row] = []
+    for a, b in bands[header_end + 1:]:
+        cols = table.columns_at((a + b) / 2)
+        if len(cols) - 1 != n:
+            cols = xs
+        values: dict[str, str] = {c.id: "" for c in dt.register.columns}
+        confs: list[float] = []
+        reread: list[str] = []
+        for i in range(n):
+            col = binding.get(i)
+            if col is None:
+                continue
+            cw = _cell_words(ws, cols[i], cols[i + 1], a, b)
+            text = _text(cw)
+            conf = min((w.conf for w in cw), default=0.0)
+            if ocr_cell is not None and _needs_reread(col, cw, text):
+                crop = _cell_crop(gray, cols[i], cols[i + 1], a, b, dpi)
+                if crop is not None:
+                    new, new_conf = ocr_cell(crop, int(round(dpi)))
+                    new = clean_cell(new)
+                    if _better(col, text, conf, new, new_conf):
+                        text, conf = new, new_conf or conf
+                        reread.append(col)
+            values[col] = " ".join(text.split())
+            if cw or col in reread:
+                confs.append(conf)
+        if not any(values.values()):
+            continue  # an empty ruled row at the foot of the page
+        box = (int(cols[0]), int(a), int(cols[-1] - cols[0]), int(b - a))
+        rows.append(Row(values, box, reread, float(np.mean(confs)) if confs else 0.0))
+    if not rows:
+        return None
+    return LedgerReading("grid", rows, (table.x0, table.y0, table.x1 - table.x0, table.y1 - table.y0))
+
+
+def read_words(words: Sequence[object], dt: DocType, width: int = 0, height: int = 0) -> LedgerReading:
+    """The word-based reader (no grid): entries bound by the column markers; each entry's region is
+    the span of the lines from its number to the next number."""
+    page = build_page(words, width, height)
+    entries = extract_register(page, dt)
+    if not entries:
+        return LedgerReading("none", [])
+    ws = _words(words)
+    tops: list[tuple[int, int]] = []  # (y of the number, x of the number) per entry, in order
+    starts = [w for w in ws if _NUMBER.match(w.text.strip(".,"))]
+    used: set[int] = set()
+    for e in entries:
+        so = (e.get("so") or "").strip(".,")
+        hit = next((i for i, w in enumerate(starts) if i not in used and w.text.strip(".,") == so), None)
+        if hit is not None:
+            used.add(hit)
+            tops.append((starts[hit].y0, starts[hit].x0))
+        else:
+            tops.append((-1, -1))
+    x0 = min((w.x0 for w in ws), default=0)
+    x1 = max((w.x1 for w in ws), default=0)
+    rows = []
+    for i, e in enumerate(entries):
+        y = tops[i][0]
+        nxt = next((t[0] for t in tops[i + 1:] if t[0] > y), None)
+        below = [w for w in ws if w.y0 >= y - 4 and (nxt is None or w.y0 < nxt - 4)] if y >= 0 else []
+        y1 = max((w.y1 for w in below), default=y + 10) if y >= 0 else 0
+        region = (x0, max(0, y - 6), x1 - x0, (y1 - y + 12) if y >= 0 else 0)
+        rows.append(Row({k: v for k, v in e.items()}, region))
+    return LedgerReading("words", rows)
+
+
+def tidy(values: dict[str, object]) -> dict[str, object]:
+    """Names as the field reader prints them (NFC, one tone style, lexicon repairs)."""
+    out = dict(values)
+    for k in NAME_COLUMNS:
+        v = out.get(k)
+        if isinstance(v, str) and v:
+            out[k] = read_name(v).text
+    return out
+
+
+def read_ledger(gray: np.ndarray | None, dpi: float, words: Sequence[object], dt: DocType, *,
+                width: int = 0, height: int = 0, ocr_cell: OcrCell | None = None) -> LedgerReading:
+    """Grid first; the word-based reader when there is no image, no grid, or the grid found fewer
+    entries than the words did (a grid with a lost rule merges two rows)."""
+    by_words = read_words(words, dt, width, height)
+    grid = read_grid(gray, dpi, words, dt, ocr_cell) if gray is not None else None
+    if grid is None or len(grid.rows) < len(by_words.rows):
+        chosen = by_words
+    else:
+        chosen = grid
+    for r in chosen.rows:
+        r.values = {k: v for k, v in tidy(r.values).items() if isinstance(v, str)}  # type: ignore[misc]
+    return chosen
+
+
+def fold_name(text: str) -> str:
+    return fold(text)
+
+
+def cell_reader(engine: object) -> OcrCell:
+    """``ocr_cell`` with a worker's Tesseract engine: the crop at twice its size, as a text block."""
+
+    def read(crop: np.ndarray, dpi: int) -> tuple[str, float | None]:
+        big = cv2.resize(crop, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+        rec = engine.recognize(big, dpi * 2, psm=6)  # type: ignore[attr-defined]
+        return rec.text.replace("\n", " "), rec.mean_conf
+
+    return read
+
+
+def refine_reading(source: object, pdf_dpi: int, result: object, reading: object, engine: object) -> bool:
+    """In the OCR worker (``sohoa.tasks``), after the field reader: re-read a ledger page's entries
+    from its ruled grid, each with its row's region. Returns whether the entries were replaced."""
+    from indexer.fields.catalogue import load
+    from ocr.load import load_page
+    from ocr.pipeline import upright
+
+    dt = load().get(getattr(reading, "doc_type", None))
+    if dt is None or dt.register is None or getattr(result, "blank", False):
+        return False
+    page = load_page(source, pdf_dpi)  # type: ignore[arg-type]
+    gray = upright(page.gray, result.rotation, result.skew_deg)  # type: ignore[attr-defined]
+    got = read_ledger(gray, result.dpi, result.words, dt, width=result.width, height=result.height,  # type: ignore[attr-defined]
+                      ocr_cell=cell_reader(engine))
+    if not got.rows:
+        return False
+    reading.register_entries = got.entries()  # type: ignore[attr-defined]
+    return True
