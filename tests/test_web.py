@@ -61,7 +61,8 @@ def _routes() -> Iterator[tuple[str, str]]:
             if r.path.startswith(PUBLIC_PATHS):
                 continue
             for m in sorted(r.methods):
-                yield m, r.path.replace("{doc_id}", "1").replace("{page_no}", "1").replace("{username}", "quantri")
+                yield m, (r.path.replace("{doc_id}", "1").replace("{page_no}", "1").replace("{username}", "quantri")
+                      .replace("{field_id}", "ho_ten").replace("{book_id}", "1").replace("{entry_id}", "1"))
 
 
 # -- nobody sees anything without logging in -------------------------------------------------------
@@ -351,7 +352,7 @@ def test_search_finds_without_diacritics_says_why_and_is_audited(clerk: tuple[Te
     assert "Không tìm thấy" in none.text and "<script>alert" not in none.text
     assert c.get("/search").status_code == 200  # the empty box
     [_, entry] = _entries(app, actor="tiepnhan", action="search")  # newest first
-    assert entry.detail == {"q": "nguyen van an", "results": 1, "documents": [an]}
+    assert entry.detail == {"q": "nguyen van an", "results": 1, "documents": [an], "people": []}
 
 
 def test_status_shows_failures_and_quarantine_and_retries(clerk: tuple[TestClient, str], app: App) -> None:
@@ -499,8 +500,10 @@ def test_fields_read_from_the_page_show_with_doubtful_ones_highlighted(clerk: tu
     assert r.status_code == 200
     assert 'class="panel panel-fields"' in r.text and 'data-extension="fields-and-filing"' not in r.text
     assert "1 trường cần kiểm tra" in r.text
-    assert '<tr class="doubt" data-field="ngay_sinh">' in r.text and "ngày sinh sau ngày đăng ký" in r.text
-    assert '<tr class="sure" data-field="ho_ten">' in r.text and "đọc được: “NGUYEN VĂN AN”" in r.text
+    assert '<form class="field-row doubt" role="listitem"\n      data-field="ngay_sinh"' in r.text
+    assert "ngày sinh sau ngày đăng ký" in r.text
+    assert '<form class="field-row sure" role="listitem"\n      data-field="ho_ten"' in r.text
+    assert "đọc được: “NGUYEN VĂN AN”" in r.text
     assert 'class="box box-doubt" data-box="300,260,200,40" data-ref="ngay_sinh"' in r.text
     assert 'class="box box-field" data-box="300,200,400,40" data-ref="ho_ten"' in r.text
     # The doubtful field and the doubtful OCR word are counted as places to check; the sure field is not.

@@ -2,10 +2,11 @@
 download), against the desk served by uvicorn beside a runner watching the inbox.
 
 A clerk logs in, a scan dropped into the inbox appears on the intake page by itself, the clerk
-opens it, waits for its text, turns the page image, then finds the citizen by name typed without
-diacritics. Screenshots go to tests/artifacts/web/ (not committed).
-
-Still to come with issues 3 and 5: correcting a field and filing the document.
+opens it, waits for its text, turns the page image, corrects a field with the keyboard alone
+(typed, saved by itself, still there after a reload; Enter confirms and moves on), files it — a
+new registration: the register entry is made from the confirmed fields — then finds the citizen
+by name typed without diacritics, with the entry beside. Screenshots go to tests/artifacts/web/
+(not committed).
 """
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from datetime import date
+
 from indexer import accounts
+from indexer.registers.books import create_book
 from indexer.audit import AuditFilter, audit_page
 from sohoa.app import App
 from sohoa.runner import Runner
@@ -40,6 +44,8 @@ pytestmark = pytest.mark.slow
 def live_desk(app: App) -> Iterator[str]:
     """The desk on a free port and a runner processing the inbox, as ``sohoa run`` has them."""
     accounts.create_user(app.db, "tiepnhan", PASSWORD, "clerk", "Lê Thị Tiếp")
+    # This year's birth register is open: a declaration filed today gets its entry there.
+    create_book(app.db, "khai_sinh", date.today().year, "01", commune="Phú Lộc")
     runner = Runner(app)
     worker = threading.Thread(target=runner.run, name="runner", daemon=True)
     worker.start()
@@ -116,6 +122,41 @@ def test_clerk_sees_a_scan_arrive_opens_it_and_finds_the_citizen(live_desk: str,
         expect(page.locator(f'.viewer-stage .box.hot[data-ref="{field_id}"]').first).to_be_visible()
         _shot(page, "04b-truong-tren-anh")
         page.mouse.move(0, 0)
+    # Correct the child's name with the keyboard alone: typed, saved by itself (no button).
+    name = page.locator("#field-child_name")
+    expect(name).to_be_visible()
+    name.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Lê Thị Hồng Nhung")
+    row = page.locator('form.field-row[data-field="child_name"]')
+    expect(row.locator(".save-state")).to_contain_text("Đã lưu")
+    _shot(page, "04c-sua-truong")
+    page.reload()  # the correction survives a reload
+    expect(page.locator("#field-child_name")).to_have_value("Lê Thị Hồng Nhung")
+    # Tab goes to the next field; Shift+Tab back; Enter confirms and moves on to the next field.
+    page.locator("#field-child_name").focus()
+    page.keyboard.press("Tab")
+    next_id = page.evaluate("() => document.activeElement.closest('form.field-row').dataset.field")
+    assert next_id != "child_name"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator('form.field-row[data-field="child_name"]')).to_have_class(re.compile(r"\bconfirmed\b"))
+    expect(page.locator('form.field-row[data-field="child_name"]')).to_contain_text("đã xác nhận")
+    page.wait_for_function(f"() => document.activeElement && document.activeElement.id === 'field-{next_id}'")
+    _shot(page, "04d-xac-nhan-truong")
+
+    # File it: a new registration, so its entry is made from the confirmed fields.
+    filing = page.locator("#filing")
+    create = filing.locator("button", has_text="Lập mục mới")
+    expect(create).to_be_visible()
+    create.click()
+    expect(page.locator("#filing")).to_contain_text("Đã lập mục mới")
+    expect(page.locator("#filing .filed")).to_contain_text("Lê Thị Hồng Nhung")
+    entry_link = page.locator("#filing .filed a")
+    entry_text = entry_link.inner_text()  # khai_sinh/<year>/01 số 1
+    assert re.fullmatch(r"khai_sinh/\d{4}/01 số \d+", entry_text), entry_text
+    _shot(page, "04e-vao-so")
+
     stage = page.locator(".viewer-stage")
     before = stage.bounding_box()
     page.click("button[data-act=rotate]")
@@ -134,9 +175,19 @@ def test_clerk_sees_a_scan_arrive_opens_it_and_finds_the_citizen(live_desk: str,
     expect(hit.locator(".why")).to_have_text("khớp không dấu (cụm từ)")
     expect(hit.locator(".snippet mark").first).to_be_visible()
     page.wait_for_function("() => [...document.querySelectorAll('.hit img')].every(i => i.complete && i.naturalWidth > 0)")
+    # The person, from the register entry just made, with a link to it.
+    entry_hit = page.locator(".person").filter(has_text="Lê Thị Hồng Nhung").locator("a", has_text="Mục sổ")
+    expect(entry_hit).to_have_text(f"Mục sổ {entry_text}")
     _shot(page, "06-tra-cuu")
     hit.locator(".hit-title").click()
     expect(page.locator(".ocr-text")).to_contain_text("HỒNG NHUNG")
+
+    # The register book now holds her entry.
+    page.click(".mainnav >> text=Sổ hộ tịch")
+    expect(page.locator("h2").first).to_contain_text(f"Sổ đăng ký khai sinh — năm {date.today().year}")
+    page.click("a.book-link")
+    expect(page.locator("table.entries")).to_contain_text("Lê Thị Hồng Nhung")
+    _shot(page, "07-so-ho-tich")
 
     # Log out: back to the login form, and the desk is closed again.
     page.click("text=Đăng xuất")
@@ -148,3 +199,4 @@ def test_clerk_sees_a_scan_arrive_opens_it_and_finds_the_citizen(live_desk: str,
     rows, _ = audit_page(app.db, AuditFilter(actor="tiepnhan"), limit=100)
     actions = [r.action for r in rows]
     assert "search" in actions and actions.count("document.view") >= 2 and "page.image" in actions
+    assert "field.edit" in actions and "field.confirm" in actions and "filing.create" in actions

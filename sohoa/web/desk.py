@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.accounts import LoginPolicy
 from sohoa.app import App
-from sohoa.web import admin, audit, auth, documents, fields_panel, intake, search, status
+from sohoa.web import admin, audit, auth, books, documents, fields, fields_panel, filing, intake, scan, search, status
 from sohoa.web.security import (
     CsrfFailed,
     Forbidden,
@@ -28,8 +28,9 @@ from sohoa.web.security import (
 )
 from sohoa.web.templating import STATIC, make_templates, render
 
-PANELS = (fields_panel.fields_panel,)  # registered on import; listed here so the import is used
-ROUTERS = (auth.router, intake.router, documents.router, search.router, status.router, admin.router, audit.router)
+PANELS = (fields_panel.fields_panel, filing.filing_panel)  # registered on import, in this order
+ROUTERS = (auth.router, intake.router, scan.router, documents.router, fields.router, filing.router, search.router,
+           books.router, status.router, admin.router, audit.router)
 # Reachable without logging in: the login form itself and the static files (CSS, htmx).
 PUBLIC_PATHS = ("/login", "/static")
 

@@ -27,7 +27,6 @@ from sohoa.web.templating import render
 
 router = APIRouter(dependencies=[Depends(current_user)])
 
-FIELD_ID = r"^[A-Za-z0-9_.-]{1,80}$"
 
 
 def _page_id(request: Request, doc_id: int, page_no: int) -> int:

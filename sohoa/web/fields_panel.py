@@ -25,5 +25,7 @@ def fields_panel(ctx: PanelContext) -> Panel | None:
     return Panel("fields", "Thông tin trích xuất", "documents/_fields.html",
                  {"fields": rows, "doubtful": sum(1 for r in rows if r.needs_review),
                   "unconfirmed": sum(1 for r in rows if not r.confirmed_by),
+                  "focus": next((r.field_id for r in rows if r.needs_review),
+                                next((r.field_id for r in rows if not r.confirmed_by), None)),
                   "base": f"/documents/{ctx.document.id}/pages/{ctx.page.page_no}/fields",
                   "delay": SAVE_DELAY_MS}, boxes)

@@ -1,6 +1,6 @@
 """Tiếp nhận: the documents that arrived on a day (today by default), refreshed live by htmx.
 
-The Scan button (scanner profiles, issue 4) belongs on this page, above the list.
+The Scan button (scanner profiles, issue 4) is above the list: ``sohoa/web/scan.py``.
 """
 from __future__ import annotations
 
@@ -54,7 +54,11 @@ def _context(request: Request, day: date) -> dict[str, object]:
 
 @router.get("/intake")
 def intake_page(request: Request, user: Annotated[UserInfo, Depends(current_user)], day: str | None = None) -> Response:
-    return render(request, "intake/page.html", _context(request, _day(request, day)), active="intake")
+    from sohoa.web.scan import scanner_context
+
+    ctx = _context(request, _day(request, day))
+    ctx.update(scanner_context(request))
+    return render(request, "intake/page.html", ctx, active="intake")
 
 
 @router.get("/intake/list")

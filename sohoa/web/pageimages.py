@@ -37,7 +37,11 @@ def page_image(app: App, ref: PageRef, width: int) -> tuple[Path, bool]:
         raise ValueError(f"width must be one of {WIDTHS}")
     cache = app.settings.web_cache_dir / ref.sha256[:2]
     pdf = app.archive_path(ref.pdf_key) if ref.pdf_key else None
-    if pdf is not None and pdf.is_file():
+    # A thumbnail needs no OCR coordinates: drawn from a scanned image (turned upright) it costs a
+    # fraction of a PDF rendered by pdftoppm, which matters for a page of search results.
+    thumb_from_original = width == THUMB and ref.media_type != "application/pdf" \
+        and app.original_path(ref.store_key).is_file()
+    if pdf is not None and pdf.is_file() and not thumb_from_original:
         out = cache / f"{ref.sha256}-p{ref.page_no:04d}-a-w{width}.jpg"
         if not out.is_file():
             _write_atomically(out, lambda tmp: _from_pdf(pdf, 1, width, tmp))
@@ -92,6 +96,12 @@ def _from_image(src: Path, index: int, width: int, out: Path, turn: int) -> None
                 im.seek(index)
             im.draft("RGB", (width, width))  # JPEG: decode at a reduced size when possible
             im = ImageOps.exif_transpose(im)
+            factor = im.width // (2 * width)
+            if factor >= 2:  # box-reduce first: LANCZOS over a full-size scan is what costs
+                if im.mode == "1":
+                    im = im.convert("L")
+                if im.mode in ("L", "RGB"):
+                    im = im.reduce(factor)
             im = Image.fromarray(to_array(im))  # 8-bit grey or RGB, whatever the file held
             if turn:
                 im = im.rotate(turn, expand=True)  # undo a clockwise turn: rotate counter-clockwise

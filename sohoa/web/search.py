@@ -1,14 +1,18 @@
-"""Tra cứu: one box; pages that match, best first, with why they matched and a thumbnail.
+"""Tra cứu: one box. People first — the citizens named in register entries and in documents'
+fields, found by name (OCR-tolerant, diacritics or not) with birth date and parents' names when
+typed (``indexer.people``) — then pages whose text matches, each with a thumbnail and why it
+matched; links open the page, the searchable PDF, the register entry.
 
-Each search is written to the audit trail with the documents it showed: looking a citizen up by
+Each search is written to the audit trail with the records it showed: looking a citizen up by
 name is access to personal data.
 """
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
 from indexer.accounts import UserInfo
 from indexer.audit import audit
@@ -18,7 +22,47 @@ from sohoa.web.templating import render
 
 router = APIRouter(dependencies=[Depends(current_user)])
 
-LIMIT = 50
+LIMIT = 20  # pages per results page: each has a thumbnail; people come first
+PEOPLE_LIMIT = 20
+ROLE_VI = {"child": "người được khai sinh", "mother": "mẹ", "father": "cha", "deceased": "người chết",
+           "wife": "vợ", "husband": "chồng", "bride": "vợ", "groom": "chồng", "applicant": "người yêu cầu",
+           "declarant": "người đi khai", "subject": "người được xác nhận"}
+
+
+def _filed(db: Any, document_ids: list[int]) -> dict[int, int]:
+    """document id → the register entry it is filed to."""
+    try:
+        from indexer.models import RegisterFiling
+    except ImportError:
+        return {}
+    if not document_ids:
+        return {}
+    with db.read() as s:
+        return {d: e for d, e in s.execute(select(RegisterFiling.document_id, RegisterFiling.entry_id).where(
+            RegisterFiling.document_id.in_(document_ids), RegisterFiling.state == "linked")).all()}
+
+
+def _search(db: Any, q: str) -> tuple[list[Any], list[Any], dict[int, tuple[int, str]], dict[int, int]]:
+    """People hits, page hits, entry id → (book id, label), document id → filed entry id."""
+    try:
+        from indexer.people.unified import search_all
+    except ImportError:  # the person search (issue 6) is not installed
+        return [], search(db, q, limit=LIMIT), {}, {}
+    res = search_all(db, q, people_limit=PEOPLE_LIMIT, pages_limit=LIMIT)
+    entries: dict[int, tuple[int, str]] = {}
+    filed = _filed(db, sorted({h.document_id for h in res.pages}))
+    ids = [h.source_id for h in res.people if h.source_type == "register_entry"] + list(filed.values())
+    if ids:
+        from indexer.models import RegisterBook, RegisterEntry
+        from indexer.registers.model import book_key
+
+        with db.read() as s:
+            for eid, so, bid, bt, year, vol in s.execute(
+                select(RegisterEntry.id, RegisterEntry.so, RegisterBook.id, RegisterBook.book_type, RegisterBook.year,
+                       RegisterBook.volume).join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
+                .where(RegisterEntry.id.in_(ids))).all():
+                entries[eid] = (bid, f"{book_key(bt, year, vol)} số {so or '?'}")
+    return res.people, res.pages, entries, filed
 
 
 @router.get("/search")
@@ -26,9 +70,11 @@ def search_page(request: Request, user: Annotated[UserInfo, Depends(current_user
                 q: Annotated[str, Query(max_length=200)] = "") -> Response:
     db = desk_of(request).app.db
     q = q.strip()
-    hits = search(db, q, limit=LIMIT) if q else []
+    people, hits, entries, filed = _search(db, q) if q else ([], [], {}, {})
     if q:
         with db.write() as s:
             audit(s, user.username, "search", "query", None,
-                  {"q": q, "results": len(hits), "documents": sorted({h.document_id for h in hits})[:LIMIT]})
-    return render(request, "search.html", {"q": q, "hits": hits, "limit": LIMIT}, active="search")
+                  {"q": q, "results": len(hits) + len(people), "documents": sorted({h.document_id for h in hits})[:LIMIT],
+                   "people": [f"{p.source_type}:{p.source_id}" for p in people]})
+    return render(request, "search.html", {"q": q, "hits": hits, "people": people, "entries": entries, "filed": filed,
+                                           "limit": LIMIT, "role_vi": ROLE_VI}, active="search")

@@ -1,6 +1,7 @@
 """Trạng thái: the queue, failed pages and quarantined files with their reasons; Retry.
 
-Scanner state (issue 4) goes on this page, beside the queue.
+The scanner's state (its recent batches; the devices SANE sees, on request) is on this page too
+(``sohoa/web/scan.py``).
 """
 from __future__ import annotations
 
@@ -37,8 +38,11 @@ def _context(request: Request) -> dict[str, object]:
 
 @router.get("/status")
 def status_page(request: Request, retried: int | None = None) -> Response:
+    from sohoa.web.scan import scanner_context
+
     ctx = _context(request)
     ctx["retried"] = retried
+    ctx["scanner"] = scanner_context(request, limit=10)
     return render(request, "status/page.html", ctx, active="status")
 
 

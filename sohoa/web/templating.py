@@ -38,6 +38,7 @@ SOURCE_VI = {"hotfolder": "hộp nhận", "import": "nhập hàng loạt", "scan
 NAV = [
     ("intake", "/intake", "Tiếp nhận", None),
     ("search", "/search", "Tra cứu", None),
+    ("books", "/books", "Sổ hộ tịch", None),
     ("status", "/status", "Trạng thái", None),
     ("admin", "/admin/users", "Quản trị", Role.ADMIN),
 ]

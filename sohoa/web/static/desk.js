@@ -90,6 +90,61 @@
   document.addEventListener("focusin", function (e) { light(e, true); });
   document.addEventListener("focusout", function (e) { light(e, false); });
 
+  // The fields panel: each field is a one-input form (htmx saves it as the clerk types, Enter
+  // confirms). After Enter, the confirmed row comes back redrawn: move on to the next field, and
+  // redraw that field's boxes on the image (no longer doubtful).
+  var confirming = null;
+  document.addEventListener("submit", function (e) {
+    var row = e.target.closest && e.target.closest("form.field-row");
+    if (row) confirming = row.dataset.field;
+  }, true);
+  function fieldLoaded(row) {
+    var sure = !row.classList.contains("doubt");
+    document.querySelectorAll(".viewer-stage .box[data-ref]").forEach(function (b) {
+      if (b.dataset.ref !== row.dataset.field) return;
+      b.classList.toggle("box-doubt", !sure);
+      b.classList.toggle("box-field", sure);
+    });
+    if (confirming !== row.dataset.field) return;
+    confirming = null;
+    var rows = Array.prototype.slice.call(document.querySelectorAll("form.field-row"));
+    var next = rows[rows.indexOf(row) + 1];
+    var input = next ? next.querySelector("input[name=value]") : null;
+    if (input) { input.focus(); input.select(); }
+    else { var own = row.querySelector("input[name=value]"); if (own) own.focus(); }
+  }
+
+  // Typing not yet sent when the page is left (reload, link): send it with the page's CSRF token.
+  var dirty = new Map();
+  document.addEventListener("input", function (e) {
+    if (e.target.matches && e.target.matches("input[data-autosave]")) dirty.set(e.target, true);
+  });
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail.elt;
+    if (elt && elt.matches && elt.matches("input[data-autosave]")) dirty.delete(elt);
+    else if (elt && elt.matches && elt.matches("form.field-row")) {
+      var inp = elt.querySelector("input[data-autosave]");
+      if (inp) dirty.delete(inp);
+    }
+  });
+  function csrf() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"] || ""; } catch (err) { return ""; }
+  }
+  window.addEventListener("pagehide", function () {
+    if (!navigator.sendBeacon) return;
+    dirty.forEach(function (_, input) {
+      var fd = new FormData();
+      fd.append("value", input.value);
+      fd.append("csrf_token", csrf());
+      navigator.sendBeacon(input.getAttribute("hx-post"), fd);
+    });
+    dirty.clear();
+  });
+
   document.addEventListener("DOMContentLoaded", function () { setup(document); });
-  document.addEventListener("htmx:load", function (e) { setup(e.detail.elt); });
+  document.addEventListener("htmx:load", function (e) {
+    setup(e.detail.elt);
+    var elt = e.detail.elt;
+    if (elt && elt.matches && elt.matches("form.field-row")) fieldLoaded(elt);
+  });
 })();

@@ -1,0 +1,166 @@
+"""Filing panel of the document view: which register entry this dossier belongs to (issue 5).
+
+Shows the proposals ``indexer.registers.filing`` made when the document was indexed, best first,
+with why; the clerk confirms one ("Đúng mục này"), rejects one ("Không phải"), chooses another
+entry by searching the books (a name, or a book key and number ``khai_sinh/2024/01#47``), or —
+for a new registration — creates the entry from the document's confirmed fields. All of it is
+audited by the filing functions. Clerks and admins file; archivists see the panel read-only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from indexer.accounts import Role, UserInfo
+from indexer.audit import audit
+from indexer.documents import has_table
+from sohoa.web.panels import Panel, PanelContext, register
+from sohoa.web.security import current_user, desk_of, require_role
+from sohoa.web.templating import render
+
+router = APIRouter(dependencies=[Depends(current_user)])
+FILERS = (Role.CLERK, Role.ADMIN)
+can_file = require_role(*FILERS)
+
+
+def _available(app) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        import indexer.registers.filing  # noqa: F401
+    except ImportError:
+        return False
+    return has_table(app.db, "register_filings")
+
+
+def _context(request: Request, doc_id: int, user: UserInfo, message: str = "", error: str = "",
+             found: list | None = None, q: str = "") -> dict[str, object]:  # type: ignore[type-arg]
+    from indexer.registers.filing import document_filing
+
+    filing = document_filing(desk_of(request).app.db, doc_id)
+    return {"filing": filing, "doc_id": doc_id, "may_file": user.role in FILERS, "message": message,
+            "error": error, "found": found, "q": q}
+
+
+@register
+def filing_panel(ctx: PanelContext) -> Panel | None:
+    if ctx.page.state != "indexed" or not _available(ctx.app):
+        return None
+    from indexer.registers.filing import document_filing
+
+    filing = document_filing(ctx.app.db, ctx.document.id)
+    if not filing.proposals and not filing.book_type:  # nothing a register could be about
+        return None
+    return Panel("filing", "Vào sổ hộ tịch", "documents/_filing.html",
+                 {"filing": filing, "doc_id": ctx.document.id, "may_file": ctx.user.role in FILERS,
+                  "message": "", "error": "", "found": None, "q": ""})
+
+
+def _answer(request: Request, doc_id: int, user: UserInfo, **kw: object) -> Response:
+    if not request.headers.get("HX-Request"):
+        return RedirectResponse(f"/documents/{doc_id}#filing", status_code=303)
+    return render(request, "documents/_filing_panel.html", {"ctx": _context(request, doc_id, user, **kw)})  # type: ignore[arg-type]
+
+
+def _run(request: Request, doc_id: int, user: UserInfo, done: str, fn) -> Response:  # type: ignore[no-untyped-def]
+    from indexer.registers.model import RegisterError
+
+    if not _available(desk_of(request).app):
+        raise HTTPException(404)
+    try:
+        fn()
+    except RegisterError as e:
+        return _answer(request, doc_id, user, error=str(e))
+    return _answer(request, doc_id, user, message=done)
+
+
+@router.post("/documents/{doc_id}/filing/confirm")
+def filing_confirm(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)],
+                   entry_id: Annotated[int, Form()]) -> Response:
+    from indexer.registers.filing import confirm
+
+    return _run(request, doc_id, user, "Đã vào sổ: hồ sơ gắn với mục đã chọn.",
+                lambda: confirm(desk_of(request).app.db, doc_id, entry_id, actor=user.username))
+
+
+@router.post("/documents/{doc_id}/filing/reject")
+def filing_reject(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)],
+                  entry_id: Annotated[int, Form()]) -> Response:
+    from indexer.registers.filing import reject
+
+    return _run(request, doc_id, user, "Đã bỏ đề xuất này.",
+                lambda: reject(desk_of(request).app.db, doc_id, entry_id, actor=user.username))
+
+
+@router.post("/documents/{doc_id}/filing/create")
+def filing_create(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)]) -> Response:
+    from indexer.registers.filing import create_from_document
+
+    return _run(request, doc_id, user, "Đã lập mục mới trong sổ từ các trường đã xác nhận.",
+                lambda: create_from_document(desk_of(request).app.db, doc_id, actor=user.username))
+
+
+@router.post("/documents/{doc_id}/filing/refresh")
+def filing_refresh(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)]) -> Response:
+    from indexer.registers.filing import refile
+
+    return _run(request, doc_id, user, "Đã tìm lại các mục phù hợp theo các trường hiện tại.",
+                lambda: refile(desk_of(request).app.db, doc_id))
+
+
+@dataclass(frozen=True)
+class FoundEntry:
+    entry_id: int
+    book_key: str
+    so: str | None
+    name: str
+    birth: str
+    registration_date: str
+    status: str
+
+
+def find_entries(app, q: str, limit: int = 15) -> list[FoundEntry]:  # type: ignore[no-untyped-def]
+    """Register entries for "choose another": a number reference (``812``, ``khai_sinh/2024/01#47``)
+    or a name (the name index, entries only)."""
+    from indexer.models import RegisterBook, RegisterEntry
+    from indexer.registers.entries import find_entry_id
+    from indexer.registers.model import RegisterError, book_key, fmt_date
+
+    ids: list[int] = []
+    if q.isdigit() or "#" in q:
+        try:
+            ids = [find_entry_id(app.db, q)]
+        except RegisterError:
+            ids = []
+    if not ids:
+        from indexer.people.find import find_people
+
+        for h in find_people(app.db, q, limit=limit * 3):
+            if h.source_type == "register_entry" and h.source_id not in ids:
+                ids.append(h.source_id)
+        ids = ids[:limit]
+    if not ids:
+        return []
+    with app.db.read() as s:
+        rows = {e.id: (e, b) for e, b in s.execute(
+            select(RegisterEntry, RegisterBook).join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
+            .where(RegisterEntry.id.in_(ids))).all()}
+    return [FoundEntry(i, book_key(b.book_type, b.year, b.volume), e.so, e.name, fmt_date(e.birth_date),
+                       fmt_date(e.registration_date), e.status) for i in ids if i in rows for e, b in [rows[i]]]
+
+
+@router.get("/documents/{doc_id}/filing/find")
+def filing_find(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)],
+                q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    app = desk_of(request).app
+    if not _available(app):
+        raise HTTPException(404)
+    q = q.strip()
+    found = find_entries(app, q) if q else []
+    if q:
+        with app.db.write() as s:
+            audit(s, user.username, "filing.search", "document", doc_id,
+                  {"q": q, "entries": [f.entry_id for f in found]})
+    return render(request, "documents/_filing_found.html", {"found": found, "doc_id": doc_id, "q": q})
