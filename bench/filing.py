@@ -6,7 +6,8 @@
 1. **Registers.** One commune, ``--years`` years (2005 onwards) of khai sinh (~80 %), kết hôn (~12 %)
    and khai tử (~8 %) books — ``--entries`` entries with realistic names (``bench.namegen``: many
    Nguyễn Văn / Thị), the số running on through the volumes of a year (600 entries a volume), parents
-   for births, both spouses for marriages. ~3 % of the stored names carry one OCR error, as entries
+   for births, both spouses for marriages; ~1.5 % of births are twins (same parents, same birth
+   and registration day, another name). ~3 % of the stored names carry one OCR error, as entries
    read from scanned ledgers do. Loaded through ``indexer.registers.entries`` (name index included).
 2. **Dossiers.** ``--dossiers`` documents with the fields the reader would store: 85 % for an
    existing entry — a certificate with số, quyển số and registration date, an extract, or a
@@ -45,6 +46,7 @@ from bench.namegen import NameGen, ocr_errors
 from config import Settings
 from indexer.models import Document, FieldValue, Original, Page
 from indexer.people.keys import strip_marks
+from indexer.vntext import fold
 from indexer.people.sources import index_document_people
 from indexer.registers import filing
 from indexer.registers.books import create_book
@@ -55,6 +57,7 @@ from sohoa.app import App
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "bench" / "dev"
 PER_VOLUME = 600
+TWINS = 0.015  # share of births registered with a twin
 TARGETS = {
     "top1": ("right entry ranked first (entry exists)", 0.98, "≥"),
     "top3": ("right entry in the top 3 (entry exists)", 0.995, "≥"),
@@ -120,6 +123,11 @@ def make_registers(gen: NameGen, rng: random.Random, n: int, years: int) -> list
                     "meHoTen": gen.full_name(False), "chaHoTen": gen.full_name(True, sur) if rng.random() < 0.93 else "",
                     "ngayDangKy": _d(reg)}
             out.append(Truth("khai_sinh", year, {k: v for k, v in data.items() if v}))
+            if rng.random() < TWINS:  # twins: same parents, birth and registration day, another name
+                male2 = rng.random() < 0.5
+                twin = dict(data, nksHoTen=gen.full_name(male2, sur), nksGioiTinh="Nam" if male2 else "Nữ")
+                if fold(twin["nksHoTen"]) != fold(data["nksHoTen"]):
+                    out.append(Truth("khai_sinh", year, {k: v for k, v in twin.items() if v}))
         elif x < 0.92:
             wb = reg - timedelta(days=rng.randrange(18 * 365, 40 * 365))
             hb = reg - timedelta(days=rng.randrange(20 * 365, 45 * 365))

@@ -22,6 +22,37 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111"))
 
 
+# Quality marks (circumflex, breve, horn): on a Vietnamese letter they come before the tone mark.
+QUALITY_MARKS = {"\u0302", "\u0306", "\u031b"}
+
+
+def repair_marks(text: str) -> str:
+    """NFC with each letter's marks in Vietnamese order — one quality mark, then one tone mark —
+    and marks that fit no letter dropped. NFC cannot compose a tone typed or OCR'd before the
+    circumflex (``"É" + U+0302`` stays two characters, and splits the word for every tokenizer);
+    here it becomes ``"Ế"``. For names and other short values, not for running text."""
+    out: list[str] = []
+    marks: list[str] = []
+
+    def flush() -> None:
+        if out and out[-1].isalpha():
+            q = [m for m in marks if m in QUALITY_MARKS][:1]
+            t = [m for m in marks if m in TONES][:1]
+            other = [m for m in marks if m not in QUALITY_MARKS and m not in TONES]
+            out.extend(q + other + t)
+        marks.clear()
+
+    for c in unicodedata.normalize("NFD", nfc(text)):
+        if unicodedata.category(c) == "Mn":
+            marks.append(c)
+            continue
+        flush()
+        out.append(c)
+    flush()
+    composed = unicodedata.normalize("NFC", "".join(out))
+    return "".join(c for c in composed if unicodedata.category(c) != "Mn")
+
+
 def fold(text: str) -> str:
     """Lower case, no diacritics, đ→d, whitespace collapsed: the key for accent-free matching."""
     decomposed = unicodedata.normalize("NFD", nfc(text).lower())

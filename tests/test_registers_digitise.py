@@ -126,6 +126,22 @@ def test_ledger_entries_from_stored_pages_on_both_backends(any_app: App, tmp_pat
         assert s.scalar(select(func.count()).select_from(RegisterEntry)) == 2
 
 
+def test_a_page_of_another_year_is_pointed_out(app: App, tmp_path: Path) -> None:
+    book = create_book(app.db, "khai_sinh", 1999, "03", layout="ledger")
+    src = tmp_path / "q"
+    src.mkdir()
+    ledger_page(_rows(1, ["X"])).save(src / "p1.png", dpi=(100, 100))
+    digitise.add_files(app, book.id, [src])
+    [job] = jobs.claim(app.db, "host:1", limit=10)
+    r = DocumentReading("so_dang_ky_khai_sinh_trang", 1.0)
+    r.register_entries = [{**e, "registration_date": "04/05/2012"} for e in _rows(1, ["Nguyễn Văn An", "Trần Thị Bình"])]
+    assert results.complete(app.db, job, "host:1", output(r))
+    built = digitise.build_entries(app.db, book.id)
+    assert built.entries == 2  # kept (a person decides), but said
+    assert built.problems == ["trang 1: 2 mục có ngày đăng ký năm 2012, sổ là năm 1999: trang của sổ khác hay đọc sai ngày?"]
+    assert any("năm 2012" in p for p in digitise.book_report(app.db, book.id).problems)
+
+
 def _page_no(app: App, job: jobs.ClaimedJob) -> int:
     with app.db.read() as s:
         return s.scalar(select(RegisterBookPage.page_no).where(RegisterBookPage.page_id == job.page_id))  # type: ignore[return-value]

@@ -115,3 +115,13 @@ def test_print_ready_pages_of_a_book_of_one_entry_per_page(app: App, tmp_path: P
     assert len([p for p in pages if p.strip()]) == 2
     assert "Số: 1" in pages[0] and "Nguyễn Văn An" in pages[0] and "Trang số: 1" in pages[0]
     assert "Trần Thị Bích Ngọc" in pages[1] and "Họ, chữ đệm, tên mẹ" in pages[1] and "Cát Thành" in pages[1]
+
+
+def test_file_names_in_the_zip_are_ascii(app: App, tmp_path: Path) -> None:
+    book = create_book(app.db, "chung_thuc_hop_dong", 2021, "01-SCT/HĐ")
+    create_entry(app.db, book.id, {"so": "5", "nycHoTen": "Lê Văn Đức", "tenHopDong": "Hợp đồng mua bán",
+                                   "ngayDangKy": "03/02/2021"}, origin="desk", actor="t")
+    res = export.export_book(app, book.id, tmp_path / "out")
+    assert res.xlsx.name == "SCTHD_2021_Q01-SCT-HD.xlsx" and res.without_images == ["5"]
+    rows = list(load_workbook(res.xlsx)["DuLieu"].iter_rows(values_only=True))
+    assert rows[1][rows[0].index("nycHoTen")] == "Lê Văn Đức" and rows[1][rows[0].index("quyenSo")] == "01-SCT/HĐ"

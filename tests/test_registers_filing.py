@@ -146,3 +146,7 @@ def test_scoring_rules() -> None:
     assert "2812" not in {str(y) for y in matching.year_variants(2012)}  # out of range
     assert {2010, 2016, 2078} <= set(matching.year_variants(2018))  # 8→0, 8→6, 1→7
     assert matching.so_variants("47") == sorted({"47", "41"})
+    # A tone OCR'd before the circumflex: NFC leaves two characters, which would split the name.
+    q = matching.query_from_fields([("trich_luc_khai_sinh", "child_name", "ĐỖ NGUYE\u0301\u0302T"),
+                                    ("trich_luc_khai_sinh", "child_birth_date", "05/02/2022")])
+    assert q is not None and q.people[0].name == "ĐỖ NGUYẾT" and matching.name_edits("Đỗ Nguyết", q.people[0].name) == 0

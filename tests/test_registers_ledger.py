@@ -3,6 +3,7 @@ with its row's region, a cell read again from its own image when the page's word
 the word-based reader when there is no grid."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +79,21 @@ def test_a_cell_the_words_missed_is_read_from_its_own_image(page: tuple[Path, ob
     again = read_ledger(gray, result.dpi, lost, DT, ocr_cell=cell_reader(engine))
     assert again.method == "grid"
     assert again.rows[1].values["child_name"] == "Trần Thị Thủy" and "child_name" in again.rows[1].reread
+
+
+def test_a_date_that_is_no_day_of_the_calendar_is_read_again(page: tuple[Path, object]) -> None:
+    path, outcome = page
+    result = outcome.result  # type: ignore[attr-defined]
+    gray = upright(load_page(PageSource(path, "image/png", 0)).gray, result.rotation, result.skew_deg)
+    # Tesseract lost a slash in one birth date and read 0 as 9 in another.
+    bad = {"13/04/1998": "13/041998", "12/06/1998": "12/96/1998"}
+    damaged = [replace(w, text=bad.get(w.text, w.text)) for w in result.words]
+    assert sum(w.text in bad.values() for w in damaged) == 2
+    without = read_grid(gray, result.dpi, damaged, DT)
+    assert without is not None and [r.values["child_birth_date"] for r in without.rows[1:]] == list(bad.values())
+    again = read_ledger(gray, result.dpi, damaged, DT, ocr_cell=cell_reader(Tesseract("vie", "tesserocr")))
+    assert [r.values["child_birth_date"] for r in again.rows] == ["22/03/1999", "13/04/1998", "12/06/1998"]
+    assert "child_birth_date" in again.rows[1].reread and "child_birth_date" not in again.rows[0].reread
 
 
 def test_without_a_grid_the_words_give_the_entries(page: tuple[Path, object]) -> None:

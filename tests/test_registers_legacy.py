@@ -122,7 +122,13 @@ def test_xlsx_in_unicode_and_in_vnitimes_mojibake(app: App, tmp_path: Path) -> N
     assert find_people(app.db, "nguyen van anh")[0].source_type == "register_entry"
 
 
-def test_reimporting_the_same_file_changes_nothing_and_conflicts_are_refused(app: App, tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
+    yield from make_app(request, tmp_path)
+
+
+def test_reimporting_the_same_file_changes_nothing_and_conflicts_are_refused(any_app: App, tmp_path: Path) -> None:
+    app = any_app
     book = create_book(app.db, "khai_sinh", 2012, "01")
     path = tmp_path / "so.csv"
     path.write_text(csv_text(ROWS, ","), encoding="utf-8")

@@ -48,3 +48,18 @@ def test_impossible_syllables(word: str) -> None:
     from indexer.vntext import is_syllable
 
     assert not is_syllable(word)
+
+
+@pytest.mark.parametrize(("typed", "repaired"), [
+    ("NGUYE\u0301\u0302T", "NGUYẾT"),        # tone before the circumflex: NFC cannot compose it
+    ("Vie\u0323\u0302t", "Việt"),            # dot below first is canonical order: unchanged
+    ("Trươ\u0300\u031bng", "Trường"),        # a horn after the tone
+    ("Ô\u0301\u0301 Lan", "Ố Lan"),          # a tone twice
+    ("\u0301An", "An"),                     # a mark on no letter
+    ("Nguyễn Thị Ánh", "Nguyễn Thị Ánh"),   # plain NFC text is left alone
+])
+def test_repair_marks(typed: str, repaired: str) -> None:
+    from indexer.vntext import repair_marks
+
+    out = repair_marks(typed)
+    assert out == repaired and out == unicodedata.normalize("NFC", out) and len(out.split()) == len(typed.split())

@@ -13,7 +13,8 @@ into entries — resumable at any point, page numbers kept, missing and double p
    ``Trang số`` is kept when the number only came from the order). Entries from OCR are
    ``unverified`` until a person confirms them.
 4. :func:`book_report` lists the pages, the page numbers missing or seen twice, gaps in the entry
-   numbers (a missing page of a ledger), pages waiting for OCR or failed, and what to check.
+   numbers (a missing page of a ledger), pages waiting for OCR or failed, and what to check (e.g.
+   entries registered in another year than the book's: a page of another book, or a misread date).
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ from indexer.models import (
 from indexer.registers.books import BookInfo, book_info, find_book
 from indexer.registers.entries import Region, create_entry_in
 from indexer.registers.entry_page import entry_data, read_entry_page
-from indexer.registers.model import norm_so, so_sort_key
+from indexer.registers.model import norm_so, parse_year, so_sort_key
 from indexer.registers.vocabulary import ENTRY_PER_PAGE, LEDGER, UNVERIFIED
 from indexer.vntext import fold
 
@@ -260,6 +261,9 @@ def _build_page(s: Session, bp: RegisterBookPage, book: RegisterBook, actor: str
         else:
             problems.append("không đọc được mục sổ trên trang")
         problems += [f"cần kiểm tra {r}" for r in review[:3]]
+    years = Counter(y for y in (parse_year(d.get("ngayDangKy")) for d, _ in rows) if y is not None and y != book.year)
+    for y, n in sorted(years.items()):
+        problems.append(f"{n} mục có ngày đăng ký năm {y}, sổ là năm {book.year}: trang của sổ khác hay đọc sai ngày?")
     made = 0
     doubles = []
     for i, (data, region) in enumerate(rows):

@@ -42,6 +42,7 @@ from indexer.models import (
 from indexer.registers.books import BookInfo, find_book
 from indexer.registers.model import book_key, fmt_date, so_sort_key
 from indexer.registers.vocabulary import BOOK_TYPES, COMMON, ENTRY_PER_PAGE, BookType
+from indexer.vntext import fold
 
 FILE_COLUMN = "tepDinhKem"
 EXPORT_DPI = 150
@@ -68,10 +69,16 @@ def columns(bt: BookType) -> list[str]:
     return [k.key for k in bt.all_keys]
 
 
+def file_stem(book: BookInfo) -> str:
+    """``KS_2012_Q01``: ASCII only (type code, year, quyển số), as file names inside a ZIP must be."""
+    code = "".join(c for c in fold(book.type.code).upper() if c.isalnum())
+    vol = "".join(c if c.isascii() and c.isalnum() else "-" for c in fold(book.volume).upper())
+    return f"{code}_{book.year}_Q{vol}"
+
+
 def pdf_name(book: BookInfo, so: str | None, entry_id: int) -> str:
     num = f"{int(so):05d}" if so and so.isdigit() else f"id{entry_id}"
-    vol = "".join(c if c.isalnum() else "-" for c in book.volume)
-    return f"{book.type.code.replace('-', '')}_{book.year}_Q{vol}_{num}.pdf"
+    return f"{file_stem(book)}_{num}.pdf"
 
 
 def _entries(db: Database, book_id: int) -> list[RegisterEntry]:
@@ -201,7 +208,7 @@ def export_book(app: Any, book_ref: str | int, out_dir: Path) -> BookExport:
     book = find_book(app.db, book_ref)
     entries = _entries(app.db, book.id)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{book.type.code.replace('-', '')}_{book.year}_Q{''.join(c if c.isalnum() else '-' for c in book.volume)}"
+    stem = file_stem(book)
     pages = _entry_pages(app.db, [e.id for e in entries])
     files: dict[int, str] = {}
     without: list[str] = []

@@ -188,7 +188,6 @@ def rank_candidates(s: Session, q: FilingQuery) -> list[Scored]:
     at the first tier after which the best candidate is certain (a later, looser tier cannot beat
     it by the margin)."""
     seen: set[int] = set()
-    cands: list[Candidate] = []
     ranked: list[Scored] = []
     lookups = [("number", None)] + [(w, p) for w, p in _name_tiers(s, q)]
     for where, params in lookups:
@@ -197,8 +196,7 @@ def rank_candidates(s: Session, q: FilingQuery) -> list[Scored]:
         if not new:
             continue
         seen |= new
-        cands += _load(s, q, new)
-        ranked = matching.rank(q, cands)
+        ranked = matching.merge(ranked, matching.rank(q, _load(s, q, new)))  # each candidate scored once
         if matching.auto_link(ranked) is not None or len(seen) >= _MAX_CANDIDATES:
             break
     return ranked
@@ -231,8 +229,9 @@ def propose(s: Session, document_id: int) -> FilingOutcome:
     ranked = [r for r in rank_candidates(s, q) if r.entry_id not in rejected]
     out.ranked = ranked
     auto = matching.auto_link(ranked)
-    s.execute(delete(RegisterFiling).where(RegisterFiling.document_id == document_id,
-                                           RegisterFiling.state.in_([PROPOSED, LINKED])))
+    if any(st in (PROPOSED, LINKED) for _, st, _ in existing):
+        s.execute(delete(RegisterFiling).where(RegisterFiling.document_id == document_id,
+                                               RegisterFiling.state.in_([PROPOSED, LINKED])))
     kept = [r for r in ranked[: matching.KEEP] if r.total >= matching.PROPOSE_MIN or r is auto]
     for i, r in enumerate(kept, 1):
         linked = auto is not None and r.entry_id == auto.entry_id

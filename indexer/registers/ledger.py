@@ -8,9 +8,10 @@ words fail — and each entry tied to its row's box on the page.
 2. **Columns** are bound to the catalogue's register columns (``doc_types.yaml``) by the numbered
    markers ``(1) (2) …`` in the header row, else by the header texts, else by position when the
    counts agree.
-3. **Cells.** A word belongs to the cell holding its centre. A cell that should hold a number or a
-   name but has no word, low-confidence words, or text that is not a number / a name, is cropped
-   (inside its rules) and OCR'd alone (``ocr_cell``); the second read is kept when it is better.
+3. **Cells.** A word belongs to the cell holding its centre. A cell that should hold a number, a
+   date or a name but has no word, low-confidence words, or text that is not a number / a day of
+   the calendar / a name, is cropped (inside its rules) and OCR'd alone (``ocr_cell``); the second
+   read is kept when it is better.
 4. **Rows.** Rows above the marker row are the header; a body row with text becomes an entry:
    ``{column id: text, …, "region": [x, y, w, h]}``. Without a ruled grid the word-based reader
    (``indexer.fields.register``) is used and each entry's region is the span of its lines.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import cv2
 import numpy as np
@@ -41,6 +43,7 @@ _MARK = re.compile(r"^[(\[{|]?\s*(\d{1,2})\s*[)\]}|]?$")
 _NUMBER = re.compile(r"^\d{1,5}$")
 NUMBER_COLUMNS = {"so"}
 NAME_COLUMNS = {"child_name", "mother_name", "father_name", "deceased_name", "wife_name", "husband_name"}
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 LOW_CONF = 55.0
 
 
@@ -194,7 +197,28 @@ def _bind_columns(header: list[list[W]], dt: DocType, n: int) -> dict[int, str] 
     return bound
 
 
+def _is_date_column(col: str) -> bool:
+    return col.endswith("_date")
+
+
+def _valid_date(text: str) -> bool:
+    """``dd/mm/yyyy`` that is a day of the calendar (a year alone passes too: old books)."""
+    t = text.replace(" ", "")
+    if re.fullmatch(r"(1[89]|20)\d\d", t):
+        return True
+    m = _DATE.match(t)
+    if not m:
+        return False
+    try:
+        date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return False
+    return True
+
+
 def _needs_reread(col: str, ws: list[W], text: str) -> bool:
+    if _is_date_column(col):
+        return bool(text) and not _valid_date(text)
     if col in NUMBER_COLUMNS:
         return not _NUMBER.match(text.replace(" ", ""))
     if col in NAME_COLUMNS:
@@ -209,6 +233,8 @@ def _needs_reread(col: str, ws: list[W], text: str) -> bool:
 def _better(col: str, old: str, old_conf: float, new: str, new_conf: float | None) -> bool:
     if not new:
         return False
+    if _is_date_column(col):
+        return _valid_date(new) and not _valid_date(old)
     if col in NUMBER_COLUMNS:
         return bool(_NUMBER.match(new.replace(" ", ""))) and not _NUMBER.match(old.replace(" ", ""))
     valid_new = sum(is_syllable(t) for t in new.split())

@@ -32,8 +32,8 @@ from functools import lru_cache
 from indexer.fields.correct import digit_variants
 from indexer.people.keys import folded_token, raw_tokens, skeleton_of_folded, token_cost
 from indexer.registers.model import norm_so, norm_volume, parse_date, parse_year
-from indexer.registers.vocabulary import BookType, Role, book_type_of_document
-from indexer.vntext import canonical_key, fold
+from indexer.registers.vocabulary import NAME, BookType, Role, book_type_of_document
+from indexer.vntext import canonical_key, fold, repair_marks
 
 AUTO_MIN = 10.0
 AUTO_MARGIN = 4.0
@@ -124,6 +124,10 @@ def query_from_fields(fields: Iterable[tuple[str, str, str]]) -> FilingQuery | N
         key = bt.fields.get(fid)
         if key and key not in data:
             data[key] = v
+    for k, v in data.items():  # a mark OCR'd out of order must not split a name in two
+        spec = bt.key(k)
+        if spec is not None and spec.kind == NAME:
+            data[k] = repair_marks(v)
     people = []
     for role in main_roles(bt):
         name = data.get(role.name, "")
@@ -387,6 +391,11 @@ def _plausible(q: FilingQuery, c: Candidate) -> bool:
 def rank(q: FilingQuery, cands: Sequence[Candidate]) -> list[Scored]:
     """Candidates best first (those whose names are far off and whose number differs are left out)."""
     return sorted((score(q, c) for c in cands if _plausible(q, c)), key=lambda x: (-x.total, x.entry_id))
+
+
+def merge(a: Sequence[Scored], b: Sequence[Scored]) -> list[Scored]:
+    """Two rankings as one, best first (the same order :func:`rank` gives)."""
+    return sorted([*a, *b], key=lambda x: (-x.total, x.entry_id))
 
 
 def auto_link(ranked: Sequence[Scored]) -> Scored | None:

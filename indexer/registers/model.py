@@ -11,7 +11,7 @@ from typing import Any
 from indexer.fields.dates import read_numeric
 from indexer.people.index import PersonRecord
 from indexer.registers.vocabulary import BOOK_TYPES, DATE, ENUM, NAME, NUMBER, BookType
-from indexer.vntext import fold, nfc
+from indexer.vntext import fold, nfc, repair_marks
 
 
 class RegisterError(Exception):
@@ -103,7 +103,8 @@ _SEX = {"nam": "Nam", "1": "Nam", "male": "Nam", "m": "Nam", "nu": "Nữ", "2": 
 
 def clean_value(bt: BookType, key: str, value: Any) -> tuple[str, str | None]:
     """(the value as stored, a problem or None). Dates become ``dd/mm/yyyy`` (a year alone stays a
-    year), names and texts NFC with single spaces, sex ``Nam``/``Nữ``; the entry number its key."""
+    year), names and texts NFC with single spaces (names with their marks in Vietnamese order,
+    ``indexer.vntext.repair_marks``), sex ``Nam``/``Nữ``; the entry number its key."""
     text = clean_text(value)
     if not text:
         return "", None
@@ -126,7 +127,7 @@ def clean_value(bt: BookType, key: str, value: Any) -> tuple[str, str | None]:
         n = norm_so(text)
         return (n, None) if n is not None else (text, f"không phải số: «{text}»")
     if kind == NAME:
-        return text, None
+        return repair_marks(text), None
     return text, None
 
 

@@ -127,7 +127,8 @@ def take(app: App, book_ref: str, paths: list[Path], *, start_page: int | None, 
     book = find_book(app.db, book_ref)
     res = digitise.add_files(app, book.id, paths, start_page=start_page, actor=actor(by))
     _print_added(res)
-    return _finish(app, book.id, process, by)
+    rc = _finish(app, book.id, process, by)
+    return 1 if res.refused else rc
 
 
 def _print_added(res: digitise.AddResult) -> None:
@@ -172,7 +173,7 @@ def scan(app: App, book_ref: str, *, profile: str | None, device: str | None, st
     if outcome.failure is not None:
         click.echo(f"Máy quét dừng: {outcome.message} — các trang đã quét được giữ; chạy lại lệnh để quét tiếp.", err=True)
     rc = _finish(app, book.id, process, by)
-    return 1 if outcome.failure is not None else rc
+    return 1 if outcome.failure is not None or res.refused else rc
 
 
 @guarded
