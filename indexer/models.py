@@ -339,6 +339,7 @@ class Person(Base):
     mother_skel: Mapped[str | None] = mapped_column(String(200))
     father_name: Mapped[str | None] = mapped_column(String(200))
     father_skel: Mapped[str | None] = mapped_column(String(200))
+    filter_words: Mapped[str | None] = mapped_column(Text)  # parents, type, year, commune as index words
 
     __table_args__ = (
         Index("ix_people_exact", "name_exact", "birth_year"),

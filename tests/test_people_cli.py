@@ -85,6 +85,20 @@ def test_search_all_returns_people_and_pages(any_app: App) -> None:
     assert [h.page_id for h in res.pages] == [page]  # the date is page text too
 
 
+def test_page_search_falls_back_to_any_word_only_when_nothing_else_matches(any_app: App) -> None:
+    from indexer.search import search
+
+    _, an = _page(any_app, "an", "Họ, chữ đệm, tên: NGUYỄN VĂN AN")
+    _, lanh = _page(any_app, "lanh", "Họ, chữ đệm, tên: TRẦN VĂN LANH")
+    # No page has every word of "Nguyễn Văn Bình": the near one comes back, as a near miss
+    # (Lanh's page shares only "văn" and is too far).
+    hits = search(any_app.db, "Nguyễn Văn Bình")
+    assert [(h.page_id, h.tier) for h in hits] == [(an, 3)]
+    # A page has every word: the any-word fallback is not asked, so Lanh's page ("văn" only) stays out.
+    assert [h.page_id for h in search(any_app.db, "van an")] == [an]
+    assert search(any_app.db, "Phạm Bình") == []  # nothing near: still nothing
+
+
 def test_document_fields_feed_the_name_index(any_app: App) -> None:
     doc, page = _page(any_app, "gks", "GIẤY KHAI SINH")
     fields = {

@@ -157,6 +157,37 @@ def test_parents_type_year_and_commune_narrow(app: App) -> None:
     assert names(find_people(app.db, "Trần Thị Thuỷ loại: kết hôn")) == ["Trần Thị Thuỷ"]
 
 
+@pytest.mark.parametrize("plan", ["filters first", "names first"])
+def test_filters_first_and_names_first_agree(app: App, plan: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query with filters is answered from the people passing them when they are few, else by
+    walking the name tiers: both plans give the same people in the same tiers."""
+    from indexer.people import find
+
+    if plan == "names first":
+        monkeypatch.setattr(find, "FILTER_FIRST_MAX", 0)
+    got = {q: [(h.name, h.birth_year, h.tier) for h in find_people(app.db, q, limit=50)] for q in (
+        "Nguyễn Văn An me: le thi hoa",        # exact, then an extra letter (Anh)
+        "nguyen an me: Lê Thị Hoa",            # middle name missing: tier 3
+        "Ngyen Van Anh cha: nguyen van ba",    # OCR damage: tier 4
+        "Hùng xã: Cát Thành loại: khai sinh nam: 1971",
+        "Van Hung Nguyen 1962 xã: cát thành",  # any order: tier 5
+        "Nguyễn Văn An me: lê thị hoa sinh: 1991",
+    )}
+    assert got == {
+        "Nguyễn Văn An me: le thi hoa": [("Nguyễn Văn An", 1990, EXACT), ("Nguyễn Văn Anh", 1990, FUZZY)],
+        "nguyen an me: Lê Thị Hoa": [("Nguyễn Văn An", 1990, MIDDLE), ("Nguyễn Văn Anh", 1990, FUZZY)],
+        "Ngyen Van Anh cha: nguyen van ba": [("Nguyễn Văn Anh", 1990, FUZZY), ("Nguyễn Văn An", 1990, FUZZY)],
+        "Hùng xã: Cát Thành loại: khai sinh nam: 1971": [("Nguyễn Văn Hùng", 1971, MIDDLE)],
+        "Van Hung Nguyen 1962 xã: cát thành": [("Nguyễn Văn Hùng", 1962, WORDS)],
+        "Nguyễn Văn An me: lê thị hoa sinh: 1991": [],
+    }
+    with app.db.write() as s:  # the filter words follow a correction of the mother's name
+        pid = find_people(app.db, "Trần Thị Thuỷ")[0].person_id
+        update_person(s, pid, mother_name="Phạm Thị Mận")
+    assert names(find_people(app.db, "Trần Thị Thuỷ", mother="pham thi man")) == ["Trần Thị Thuỷ"]
+    assert find_people(app.db, "Trần Thị Thuỷ", mother="pham thi mai") == []
+
+
 def test_every_word_any_order_and_one_word(app: App) -> None:
     hits = find_people(app.db, "Thất Thuyết")
     assert (hits[0].name, hits[0].tier) == ("Tôn Thất Thuyết", WORDS)

@@ -8,8 +8,8 @@ from sqlalchemy import Connection
 
 from indexer.db import Database
 
-# The word index: skeleton name plus "y<birth year>" (migration 0006 creates the same).
-TSV_EXPR = "to_tsvector('simple', name_skel || coalesce(' y' || birth_year::text, ''))"
+# The word index: skeleton name, "y<birth year>" and the filters' words (migration 0006 creates the same).
+TSV_EXPR = "to_tsvector('simple', name_skel || coalesce(' y' || birth_year::text, '') || coalesce(' ' || filter_words, ''))"
 _TSV = ("ix_people_name_tsv", f"USING gin ({TSV_EXPR})")
 
 
@@ -68,3 +68,15 @@ def word_ids(conn: Connection, tokens: Sequence[str], year: int | None, where: s
         {**params, "w_tsq": tsq, "w_lim": limit},
     ).all()
     return [r[0] for r in rows]
+
+
+def filter_rows(conn: Connection, words: Sequence[str], year: int | None, where: str, params: dict[str, Any],
+                cap: int) -> list[Any]:
+    """(id, name_exact, name_fold, name_skel) of at most ``cap`` people having every filter word
+    (``people.filter_words``) and, if given, the birth year; filtered by ``where``."""
+    tsq = " & ".join([*words, *([f"y{int(year)}"] if year is not None else [])])
+    return conn.exec_driver_sql(
+        "SELECT p.id, p.name_exact, p.name_fold, p.name_skel FROM people p "
+        f"WHERE {TSV_EXPR} @@ to_tsquery('simple', %(w_tsq)s) AND {where} LIMIT %(w_lim)s",
+        {**params, "w_tsq": tsq, "w_lim": cap},
+    ).all()

@@ -12,14 +12,16 @@ _FTS_TRIGGERS = ("people_fts_ai", "people_fts_ad", "people_fts_au")
 # The same triggers as migration 0006 creates (re-created after a bulk load).
 _FTS_TRIGGER_SQL = (
     "CREATE TRIGGER IF NOT EXISTS people_fts_ai AFTER INSERT ON people BEGIN "
-    "INSERT INTO people_fts(rowid, name_skel, birth_year) VALUES (new.id, new.name_skel, new.birth_year); END",
+    "INSERT INTO people_fts(rowid, name_skel, birth_year, filter_words) "
+    "VALUES (new.id, new.name_skel, new.birth_year, new.filter_words); END",
     "CREATE TRIGGER IF NOT EXISTS people_fts_ad AFTER DELETE ON people BEGIN "
-    "INSERT INTO people_fts(people_fts, rowid, name_skel, birth_year) "
-    "VALUES ('delete', old.id, old.name_skel, old.birth_year); END",
-    "CREATE TRIGGER IF NOT EXISTS people_fts_au AFTER UPDATE OF name_skel, birth_year ON people BEGIN "
-    "INSERT INTO people_fts(people_fts, rowid, name_skel, birth_year) "
-    "VALUES ('delete', old.id, old.name_skel, old.birth_year); "
-    "INSERT INTO people_fts(rowid, name_skel, birth_year) VALUES (new.id, new.name_skel, new.birth_year); END",
+    "INSERT INTO people_fts(people_fts, rowid, name_skel, birth_year, filter_words) "
+    "VALUES ('delete', old.id, old.name_skel, old.birth_year, old.filter_words); END",
+    "CREATE TRIGGER IF NOT EXISTS people_fts_au AFTER UPDATE OF name_skel, birth_year, filter_words ON people BEGIN "
+    "INSERT INTO people_fts(people_fts, rowid, name_skel, birth_year, filter_words) "
+    "VALUES ('delete', old.id, old.name_skel, old.birth_year, old.filter_words); "
+    "INSERT INTO people_fts(rowid, name_skel, birth_year, filter_words) "
+    "VALUES (new.id, new.name_skel, new.birth_year, new.filter_words); END",
 )
 
 
@@ -108,3 +110,15 @@ def word_ids(conn: Connection, tokens: Sequence[str], year: int | None, where: s
         {**params, "w_fts": match, "w_lim": limit},
     ).all()
     return [r[0] for r in rows]
+
+
+def filter_rows(conn: Connection, words: Sequence[str], year: int | None, where: str, params: dict[str, Any],
+                cap: int) -> list[Any]:
+    """(id, name_exact, name_fold, name_skel) of at most ``cap`` people having every filter word
+    (``people.filter_words``) and, if given, the birth year; filtered by ``where`` on ``p``."""
+    match = " AND ".join([*(f'"{w}"' for w in words), *([f'"{int(year)}"'] if year is not None else [])])
+    return conn.exec_driver_sql(
+        "SELECT p.id, p.name_exact, p.name_fold, p.name_skel FROM people_fts f JOIN people p ON p.id = f.rowid "
+        f"WHERE people_fts MATCH :w_fts AND {where} LIMIT :w_lim",
+        {**params, "w_fts": match, "w_lim": cap},
+    ).all()

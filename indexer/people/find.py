@@ -19,7 +19,11 @@ at ``limit`` rows, and a tier is only asked when the better ones did not fill ``
 
 Birth year (and date), parents, register type, registration year and commune are conditions in
 every tier's SQL; the birth year is the second column of each name index, so "given name + year"
-is a seek. Statements go to the driver directly (no SQL compilation per query).
+is a seek. The other filters are words of the word index too (``people.filter_words``): when they
+leave at most ``FILTER_FIRST_MAX`` people, those are fetched and ranked by the same rules
+(:func:`indexer.people.match.match`) instead of walking the tiers, which would otherwise check
+the filters on every near name (a common name with a mother's name: tens of thousands of rows).
+Statements go to the driver directly (no SQL compilation per query).
 """
 from __future__ import annotations
 
@@ -32,11 +36,15 @@ from sqlalchemy.orm import Session
 
 from indexer.db import Database
 from indexer.people.keys import MAX_EDITS
-from indexer.people.match import EXACT, FOLDED, FUZZY, MIDDLE, VARIANT, WORDS, Match, middle_cost
+from indexer.people.index import filter_token
+from indexer.people.match import EXACT, FOLDED, FUZZY, MIDDLE, VARIANT, WORDS, Match, match, middle_cost
 from indexer.people.query import PersonQuery, QueryName, parse_query
 from indexer.people.vocab import Vocab, vocab_for
 
 _MAX_GROUPS_PER_QUERY = 60  # UNION ALL arms per statement
+# A query whose filters (parents, register type and year, commune) leave at most this many people
+# ranks those people directly instead of walking the name tiers.
+FILTER_FIRST_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -292,14 +300,58 @@ class _Search:
     # -- tier 5 -----------------------------------------------------------------------------------
     def word_tier(self) -> None:
         toks = sorted(set(self.qn.tokens))
-        if self.db.dialect == "sqlite":
+        ids = self._backend().word_ids(self.conn, toks, self.q.born_year, self.where, self.params, list(self.found), self.need)
+        self._take(ids, Match(WORDS))
+
+    # -- filters first ----------------------------------------------------------------------------
+    def filter_words(self) -> list[str]:
+        """The index words every person passing the filters has (``people.filter_words``)."""
+        q = self.q
+        words = [f"0m{t}" for t in q.mother_skeleton.split()] + [f"0f{t}" for t in q.father_skeleton.split()]
+        words += [f"0c{t}" for t in q.commune_key.split()]
+        if q.register_type and filter_token(q.register_type):
+            words.append(f"0t{filter_token(q.register_type)}")
+        if q.year is not None:
+            words.append(f"0r{int(q.year)}")
+        return sorted(set(words))
+
+    def filters_first(self) -> bool:
+        """When the filters alone leave few people (a mother's name, a register year …), rank all
+        of them by the rules of :func:`indexer.people.match.match` — complete and exact, and far
+        cheaper than walking every near name only to drop most rows on the filters. False when
+        there are no such filters or too many people pass them (the name tiers are then fast)."""
+        words = self.filter_words()
+        if not words:
+            return False
+        backend = self._backend()
+        rows = backend.filter_rows(self.conn, words, self.q.born_year, self.where, self.params, FILTER_FIRST_MAX + 1)
+        if len(rows) > FILTER_FIRST_MAX:
+            return False
+        qn = self.qn
+        seen: dict[tuple[str, str, str], Match | None] = {}
+        ranked: list[tuple[Match, int]] = []
+        for pid, exact, folded, skel in rows:
+            key = (exact, folded, skel)
+            if key not in seen:
+                seen[key] = match(qn, exact, folded, skel.split())
+            m = seen[key]
+            if m is not None:
+                ranked.append((m, pid))
+        ranked.sort()
+        for m, pid in ranked[: self.limit]:
+            self.found[pid] = m
+        return True
+
+    def _backend(self) -> Any:
+        if self.sqlite:
             from indexer.people import backend_sqlite as backend
         else:
             from indexer.people import backend_postgres as backend  # type: ignore[no-redef]
-        ids = backend.word_ids(self.conn, toks, self.q.born_year, self.where, self.params, list(self.found), self.need)
-        self._take(ids, Match(WORDS))
+        return backend
 
     def run(self) -> dict[int, Match]:
+        if self.filters_first():
+            return self.found
         self.exact_tiers()
         if self.need > 0:
             self.structural_tiers()

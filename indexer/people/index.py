@@ -6,6 +6,7 @@ its people: :func:`replace_source` swaps them all in the caller's transaction.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -68,11 +69,33 @@ def _rtype(text: str | None) -> str | None:
     return (register_type(text) or text or None) and (register_type(text) or text)[:30]  # type: ignore[index]
 
 
+def filter_words(mother_skel: str | None, father_skel: str | None, rtype: str | None, reg_year: int | None,
+                 commune_key: str | None) -> str | None:
+    """The filters' words for the word index: ``0m``/``0f`` + each word of the mother's/father's
+    skeleton name, ``0t`` + register type, ``0r`` + registration year, ``0c`` + each word of the
+    commune key. No name word starts with a digit (``0`` is read as ``o`` in names), so they never
+    meet a name word; they let a query whose filters select few people start from those people."""
+    words: list[str] = []
+    for prefix, skel in (("0m", mother_skel), ("0f", father_skel), ("0c", commune_key)):
+        words.extend(prefix + t for t in (skel or "").split())
+    key = filter_token(rtype)
+    if key:
+        words.append("0t" + key)
+    if reg_year is not None:
+        words.append(f"0r{int(reg_year)}")
+    return " ".join(words) or None
+
+
+def filter_token(text: str | None) -> str:
+    """A register type as one index word (letters and digits only)."""
+    return re.sub(r"[^a-z0-9]", "", (text or "").lower())
+
+
 _COLUMNS = (
     "source_type", "source_id", "source_seq", "document_id", "page_id", "role", "name", "name_exact",
     "name_fold", "name_skel", "sur_skel", "mid_skel", "given_skel", "birth_date", "birth_year",
     "register_type", "reg_year", "commune", "commune_key", "mother_name", "mother_skel", "father_name",
-    "father_skel",
+    "father_skel", "filter_words",
 )
 _SUR, _MID, _GIVEN = _COLUMNS.index("sur_skel"), _COLUMNS.index("mid_skel"), _COLUMNS.index("given_skel")
 
@@ -90,9 +113,13 @@ def person_values(rec: PersonRecord) -> tuple[Any, ...] | None:
         bdate, byear = None, b
     else:
         bdate, byear = parse_date(b)
+    rtype = _rtype(rec.register_type)
+    commune, ckey = _commune(rec.commune)
+    mother, mskel = _parent(rec.mother_name)
+    father, fskel = _parent(rec.father_name)
     return (rec.source_type, int(rec.source_id), int(rec.source_seq), rec.document_id, rec.page_id, rec.role[:20],
-            *nk, bdate, byear, _rtype(rec.register_type), rec.reg_year, *_commune(rec.commune),
-            *_parent(rec.mother_name), *_parent(rec.father_name))
+            *nk, bdate, byear, rtype, rec.reg_year, commune, ckey, mother, mskel, father, fskel,
+            filter_words(mskel, fskel, rtype, rec.reg_year, ckey))
 
 
 def person_row(rec: PersonRecord) -> dict[str, Any] | None:

@@ -7,7 +7,8 @@ names; B-tree indexes serve the exact, folded and (given, surname, year, middle)
 are corrected against); ``people_names``: the distinct (given, surname, middle) skeleton names
 with their counts (what the OCR-tolerant tiers enumerate). A word index of the skeleton name and
 birth year serves "every word, any order": FTS5 ``people_fts`` on SQLite, a GIN ``to_tsvector``
-index on PostgreSQL.
+index on PostgreSQL; it also holds ``filter_words`` (the parents' names, register type and year,
+commune as prefixed words), so a query whose filters select few people starts from them.
 
 Also, on PostgreSQL only, an index of the word pairs (bigrams) of ``pages.text_folded`` so that a
 full-text phrase is found without re-reading every page that merely contains its words
@@ -52,6 +53,7 @@ def upgrade() -> None:
         sa.Column("mother_skel", sa.String(200)),
         sa.Column("father_name", sa.String(200)),
         sa.Column("father_skel", sa.String(200)),
+        sa.Column("filter_words", sa.Text),
     )
     op.create_index("ix_people_exact", "people", ["name_exact", "birth_year"])
     op.create_index("ix_people_fold", "people", ["name_fold", "birth_year"])
@@ -85,22 +87,24 @@ def upgrade() -> None:
 
 
 SQLITE_FTS = (
-    "CREATE VIRTUAL TABLE people_fts USING fts5(name_skel, birth_year, content='people', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 0', detail='none')",
+    "CREATE VIRTUAL TABLE people_fts USING fts5(name_skel, birth_year, filter_words, content='people', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 0', detail='none')",
     "CREATE TRIGGER people_fts_ai AFTER INSERT ON people BEGIN "
-    "INSERT INTO people_fts(rowid, name_skel, birth_year) VALUES (new.id, new.name_skel, new.birth_year); END",
+    "INSERT INTO people_fts(rowid, name_skel, birth_year, filter_words) "
+    "VALUES (new.id, new.name_skel, new.birth_year, new.filter_words); END",
     "CREATE TRIGGER people_fts_ad AFTER DELETE ON people BEGIN "
-    "INSERT INTO people_fts(people_fts, rowid, name_skel, birth_year) "
-    "VALUES ('delete', old.id, old.name_skel, old.birth_year); END",
-    "CREATE TRIGGER people_fts_au AFTER UPDATE OF name_skel, birth_year ON people BEGIN "
-    "INSERT INTO people_fts(people_fts, rowid, name_skel, birth_year) "
-    "VALUES ('delete', old.id, old.name_skel, old.birth_year); "
-    "INSERT INTO people_fts(rowid, name_skel, birth_year) VALUES (new.id, new.name_skel, new.birth_year); END",
+    "INSERT INTO people_fts(people_fts, rowid, name_skel, birth_year, filter_words) "
+    "VALUES ('delete', old.id, old.name_skel, old.birth_year, old.filter_words); END",
+    "CREATE TRIGGER people_fts_au AFTER UPDATE OF name_skel, birth_year, filter_words ON people BEGIN "
+    "INSERT INTO people_fts(people_fts, rowid, name_skel, birth_year, filter_words) "
+    "VALUES ('delete', old.id, old.name_skel, old.birth_year, old.filter_words); "
+    "INSERT INTO people_fts(rowid, name_skel, birth_year, filter_words) "
+    "VALUES (new.id, new.name_skel, new.birth_year, new.filter_words); END",
 )
 
 POSTGRES_EXTRAS = (
     "CREATE INDEX ix_people_name_tsv ON people USING gin "
-    "(to_tsvector('simple', name_skel || coalesce(' y' || birth_year::text, '')))",
+    "(to_tsvector('simple', name_skel || coalesce(' y' || birth_year::text, '') || coalesce(' ' || filter_words, '')))",
     # "nguyen van an" → lexemes nguyen0van, van0an ('0' joins two words; [a-z0-9] are the words).
     """CREATE OR REPLACE FUNCTION sohoa_bigrams(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT to_tsvector('simple', array_to_string(ARRAY(
