@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
-from indexer.vntext import canonical, fold, nfc
+from indexer.vntext import canonical, fold, repair_marks
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _Y_FINAL = re.compile(r"(?:qu|[bcdghklmnprstvx]+)y")
@@ -45,7 +45,7 @@ MAX_EDITS = 4  # total OCR-damage units a fuzzy match may need across the whole 
 
 def raw_tokens(text: str) -> list[str]:
     """The word tokens of a name as typed (NFC, look-alike Đ fixed), digits-only words dropped."""
-    return [t for t in _TOKEN.findall(nfc(text)) if not t.isdigit()]
+    return [t for t in _TOKEN.findall(repair_marks(text)) if not t.isdigit()]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -112,7 +112,7 @@ def _tokens_of_nfc(text: str) -> list[str]:
 @lru_cache(maxsize=1 << 18)
 def name_keys(name: str) -> NameKeys | None:
     """Keys of a name, or None when it has no letters."""
-    text = nfc(name)
+    text = repair_marks(name)  # NFC, and a tone OCR'd before the circumflex joined to its letter
     forms = [_token_forms(t) for t in _tokens_of_nfc(text)]
     if not forms:
         return None
@@ -138,7 +138,7 @@ def skeleton_text(text: str | None) -> str:
     """Skeleton tokens of any text (parents' names, communes), space separated."""
     if not text:
         return ""
-    return " ".join(_token_forms(t)[2] for t in _tokens_of_nfc(nfc(text)))
+    return " ".join(_token_forms(t)[2] for t in _tokens_of_nfc(repair_marks(text)))
 
 
 @lru_cache(maxsize=1 << 12)
