@@ -7,7 +7,8 @@
    names, births, parents) in register books of their type and year (5,000 entries a book), the
    people index over them (``indexer.people.bulk_index``), and one ledger page of text per 10
    entries (N/10 pages, ``bench.search.load_pages``), each page with a scanned image (a
-   multi-page TIFF, hard-linked) so thumbnails really draw. Then ``--docs`` dossier documents —
+   multi-page TIFF, hard-linked) and the thumbnail the OCR worker draws beside each page's PDF
+   (``ocr/thumbnail.py``; the full-size view is drawn from the scan on first view). Then ``--docs`` dossier documents —
    birth declarations naming random entries' children, names sometimes without diacritics — go
    through the real intake → queue → ``results.complete`` path, so the filing proposals are
    computed against the million entries as they are at the desk.
@@ -77,6 +78,36 @@ def _ledger_tiff(path: Path) -> None:
                 x += w + rng.randint(15, 40)
         pages.append(im)
     pages[0].save(path, "TIFF", save_all=True, append_images=pages[1:], compression="tiff_deflate")
+
+
+def _worker_thumbnails(app: Any, tiff: Path, n_pages: int) -> None:
+    """What the OCR worker leaves beside each page's searchable PDF: its thumbnail
+    (``ocr/thumbnail.py``), drawn once per distinct image and hard-linked; the pages get their
+    ``pdf_key`` (the PDF itself is not written: the document view then draws the scan, as before)."""
+    import numpy as np
+    from PIL import Image
+    from sqlalchemy import text
+
+    from ocr.thumbnail import THUMB_SUFFIX, thumbnail_path, write_thumbnail
+
+    made: list[Path] = []
+    with Image.open(tiff) as im:
+        for k in range(PER_PAGE):
+            im.seek(k)
+            one = tiff.parent / f"ledger-{k + 1}{THUMB_SUFFIX}"
+            write_thumbnail(np.asarray(im.convert("L")), one)
+            made.append(one)
+    for i in range(n_pages):
+        d, page_no = i // PER_PAGE + 1, i % PER_PAGE + 1
+        sha = f"{d:064x}"  # bench.search.load_pages's original of document d
+        dst = thumbnail_path(app.archive_path(app.archive_key(sha, page_no, ".pdf")))
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if not dst.exists():
+            os.link(made[page_no - 1], dst)
+    with app.db.engine.begin() as c:
+        c.execute(text("UPDATE pages SET pdf_key = (SELECT substr(o.sha256, 1, 2) || '/' || o.sha256 || '/p' "
+                       "|| substr('000' || pages.page_no, -4) || '.pdf' FROM documents d JOIN originals o "
+                       "ON o.id = d.original_id WHERE d.id = pages.document_id) WHERE pdf_key IS NULL"))
 
 
 def _entry_rows(entries: Sequence[Any], commune_id: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -206,6 +237,7 @@ def build(out: Path, n: int, docs: int, seed: int) -> dict[str, Any]:
         dst = app.original_path(f"bench/{d}")
         dst.parent.mkdir(parents=True, exist_ok=True)
         os.link(tiff, dst)
+    _worker_thumbnails(app, tiff, len(texts))
     info["pages"] = len(texts)
     info["pages_s"] = time.perf_counter() - t0
     print(f"  {len(texts):,} ledger pages in {info['pages_s']:.0f} s", flush=True)

@@ -25,6 +25,7 @@ from ocr.load import load_page
 from ocr.orient import detect_orientation
 from ocr.pdf import write_searchable_pdf
 from ocr.tesseract import Tesseract
+from ocr.thumbnail import thumbnail_path, write_thumbnail
 from ocr.types import LoadedPage, PageResult, PageSource, Word
 
 
@@ -79,6 +80,7 @@ def process_loaded(
     if blank.blank:
         if pdf_out is not None:
             write_searchable_pdf(page.image, [], dpi, pdf_out)
+            write_thumbnail(page.image, thumbnail_path(pdf_out))
             clock.lap("pdf")
         h, w = gray.shape
         return PageResult("", [], None, 0, None, 0.0, True, w, h, dpi, engine.name, clock.timings)
@@ -102,6 +104,7 @@ def process_loaded(
     if pdf_out is not None:
         shown = gray if page.image.ndim == 2 else upright(page.image, orientation.rotation, skew)
         write_searchable_pdf(shown, words, dpi, pdf_out)
+        write_thumbnail(shown, thumbnail_path(pdf_out))
         clock.lap("pdf")
     h, w = gray.shape
     return PageResult(

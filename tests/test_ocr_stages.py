@@ -321,3 +321,23 @@ def test_pdf_of_empty_word_list(tmp_path: Path) -> None:
     out = write_searchable_pdf(np.full((100, 80), 255, np.uint8), [], 100, tmp_path / "b.pdf")
     data = out.read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+
+
+def test_thumbnail_beside_the_pdf_is_the_upright_page(tmp_path: Path, engine: Tesseract) -> None:
+    from ocr.thumbnail import THUMB_WIDTH, thumbnail_path
+
+    upright_page = render(PROSE * 2, dpi=150, size_mm=(150, 220))  # portrait
+    turned = LoadedPage(as_array(upright_page.rotate(90, expand=True)), 150)  # scanned on its side
+    out = tmp_path / "p0001.pdf"
+    res = process_loaded(turned, OcrOptions(), engine, out)
+    assert res.rotation in (90, 270) and not res.blank
+    thumb = thumbnail_path(out)
+    assert thumb == tmp_path / "p0001.thumb.jpg"
+    assert not list(tmp_path.glob(".tmp-*"))  # written under a temporary name, then renamed
+    with Image.open(thumb) as t:
+        assert t.format == "JPEG" and t.width == THUMB_WIDTH
+        # upright as the OCR saw it: portrait, the page's proportions
+        assert t.height == pytest.approx(res.height * THUMB_WIDTH / res.width, abs=1) and t.height > t.width
+        # text rows are horizontal: dark pixels vary far more from row to row than from column to column
+        g = np.asarray(t.convert("L"), dtype=float)
+        assert g.mean(axis=1).std() > 2 * g.mean(axis=0)[20:-20].std()

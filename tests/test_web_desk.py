@@ -421,3 +421,28 @@ def test_thumbnails_come_from_the_scan_reduced_first_any_mode(app: App, tmp_path
             # the band, now vertical near the left edge, is dark; the middle of the page is white
             assert g.getpixel((round(400 / 3508 * THUMB), t.height // 2)) < 80, mode
             assert g.getpixel((t.width // 2, t.height // 2)) > 200, mode
+
+
+def test_thumbnail_drawn_by_the_worker_is_served_as_it_is(app: App, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from indexer.documents import PageRef
+    from ocr.thumbnail import thumbnail_path, write_thumbnail
+    from sohoa.web.pageimages import THUMB, ImageUnavailable, page_image
+
+    sha = "ab" * 32
+    key = app.archive_key(sha, 1, ".pdf")
+    pdf = app.archive_path(key)
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")  # never rendered: the thumbnail beside it is used
+    ref = PageRef(1, 1, 1, "t", "indexed", sha, "nowhere/x.png", "image/png", key, 0, 0.0, 1000, 1400)
+    grey = np.full((1400, 1000), 255, np.uint8)
+    write_thumbnail(grey, thumbnail_path(pdf))
+    path, ocr_coords = page_image(app, ref, THUMB)
+    assert path == thumbnail_path(pdf) and ocr_coords
+    with Image.open(path) as t:
+        assert t.size == (THUMB, 336)
+    # Without it (a page OCR'd before thumbnails were drawn), the PDF is rendered as before.
+    thumbnail_path(pdf).unlink()
+    with pytest.raises(ImageUnavailable):
+        page_image(app, ref, THUMB)  # the fake PDF cannot be drawn: proof the worker's file was used

@@ -4,6 +4,7 @@ The picture comes from the page's searchable PDF in the archive when it exists: 
 page upright and deskewed, in the same pixels as the OCR words, so boxes drawn over it (doubtful
 words now, fields later) land on the right place. Before OCR has finished, or when no PDF is
 written, the stored original is drawn instead (turned upright when the rotation is known).
+Thumbnails are drawn by the OCR worker beside the PDF (``ocr/thumbnail.py``) and served as they are.
 
 The cache lives in ``data_dir/cache/web``; a file there is written once, under a temporary name,
 then renamed, so concurrent requests never see half an image. Deleting the folder is harmless.
@@ -19,9 +20,10 @@ from PIL import Image, ImageOps
 
 from indexer.documents import PageRef
 from ocr.load import to_array
+from ocr.thumbnail import THUMB_WIDTH, thumbnail_path
 from sohoa.app import App
 
-THUMB = 240
+THUMB = THUMB_WIDTH
 VIEW = 1600
 WIDTHS = (THUMB, 800, VIEW)
 JPEG_QUALITY = 80
@@ -37,6 +39,10 @@ def page_image(app: App, ref: PageRef, width: int) -> tuple[Path, bool]:
         raise ValueError(f"width must be one of {WIDTHS}")
     cache = app.settings.web_cache_dir / ref.sha256[:2]
     pdf = app.archive_path(ref.pdf_key) if ref.pdf_key else None
+    if width == THUMB and pdf is not None:
+        made = thumbnail_path(pdf)  # drawn by the OCR worker beside the PDF (ocr/thumbnail.py)
+        if made.is_file():
+            return made, True
     # A thumbnail needs no OCR coordinates: drawn from a scanned image (turned upright) it costs a
     # fraction of a PDF rendered by pdftoppm, which matters for a page of search results.
     thumb_from_original = width == THUMB and ref.media_type != "application/pdf" \
