@@ -14,6 +14,9 @@ Timing: pages per minute in the steady state, from the jobs' ``finished_at`` in 
 ((pages - 1) / (last - first finish)), so the start-up of either path (processes, Tesseract) does
 not count; the wall clock of the whole processing phase is reported beside it. Scaling efficiency
 is rate(N) / (N * rate(1)). Overhead of Celery = 1 - rate(celery) / rate(embedded) (target <= 5 %).
+CPU seconds per page (this process, the worker and its OCR processes; not the PostgreSQL and Redis
+servers) are printed too: on a machine other sessions load, they compare the two paths' work far
+more steadily than the rates do.
 
 This machine has 2 cores: 4 processes cannot go faster than 2. Other sessions run tests and
 benchmarks on it at the same time, so the load average and the machine's busy cores (all
@@ -89,6 +92,7 @@ class RunResult:
     load_before: float
     load_after: float
     busy_cores: float
+    cpu_s_per_page: float = 0.0  # CPU of this process and its reaped children (workers, OCR) per page
 
 
 def _schema_url(schema: str) -> str:
@@ -141,11 +145,18 @@ def _busy() -> float:
     return busy_s()
 
 
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
     from sohoa.runner import Runner
 
     app, schema = _prepare(work, files, n, path)
     worker = None
+    cpu0 = _cpu()  # the worker's start-up and shutdown count for the Celery path, the pool's for the other
+    result: RunResult | None = None
     try:
         if path == "celery":
             from sohoa.distributed.dispatcher import CeleryRunner
@@ -173,8 +184,8 @@ def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
         wall = time.monotonic() - t0
         busy = (_busy() - busy0) / wall
         done, steady = _rates(app, wall)
-        return RunResult(path, n, len(files), done, round(wall, 1), round(steady, 2),
-                         round(done / wall * 60, 2), round(load0, 2), round(os.getloadavg()[0], 2), round(busy, 2))
+        result = RunResult(path, n, len(files), done, round(wall, 1), round(steady, 2),
+                           round(done / wall * 60, 2), round(load0, 2), round(os.getloadavg()[0], 2), round(busy, 2))
     finally:
         if worker is not None:
             import signal
@@ -187,27 +198,32 @@ def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
         app.close()
         _drop(schema)
         shutil.rmtree(work / schema, ignore_errors=True)
+    # After the worker was waited for: its CPU and its OCR processes' are in this process's children.
+    assert result is not None
+    result.cpu_s_per_page = round((_cpu() - cpu0) / max(result.done, 1), 3)
+    return result
 
 
 # -- report -------------------------------------------------------------------------------------
 def report(results: list[RunResult], cores: int) -> str:
     by = {(r.path, r.processes): r for r in results}
     lines = [
-        f"| path | processes | pages | done | wall s | pages/min (steady) | pages/min (wall) | scaling eff. | load avg before→after | busy cores |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        f"| path | processes | pages | done | wall s | pages/min (steady) | pages/min (wall) | scaling eff. | load avg before→after | busy cores | CPU s/page |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
     ]
     for r in results:
         base = by.get((r.path, 1))
         eff = f"{r.steady_ppm / (r.processes * base.steady_ppm) * 100:.0f} %" if base and base.steady_ppm else ""
         lines.append(f"| {r.path} | {r.processes} | {r.pages} | {r.done} | {r.wall_s} | {r.steady_ppm} | {r.wall_ppm} | "
-                     f"{eff} | {r.load_before}→{r.load_after} | {r.busy_cores} |")
+                     f"{eff} | {r.load_before}→{r.load_after} | {r.busy_cores} | {r.cpu_s_per_page} |")
     lines.append("")
-    lines.append("| processes | Celery overhead vs embedded (steady) | (wall) |")
-    lines.append("| ---: | ---: | ---: |")
+    lines.append("| processes | Celery overhead vs embedded (steady) | (wall) | (CPU per page) |")
+    lines.append("| ---: | ---: | ---: | ---: |")
     for n in sorted({r.processes for r in results}):
         c, e = by.get(("celery", n)), by.get(("embedded", n))
         if c and e and e.steady_ppm and e.wall_ppm:
-            lines.append(f"| {n} | {(1 - c.steady_ppm / e.steady_ppm) * 100:+.1f} % | {(1 - c.wall_ppm / e.wall_ppm) * 100:+.1f} % |")
+            cpu = f"{(c.cpu_s_per_page / e.cpu_s_per_page - 1) * 100:+.1f} %" if e.cpu_s_per_page else ""
+            lines.append(f"| {n} | {(1 - c.steady_ppm / e.steady_ppm) * 100:+.1f} % | {(1 - c.wall_ppm / e.wall_ppm) * 100:+.1f} % | {cpu} |")
     lines.append("")
     lines.append(f"This machine has {cores} cores: more than {cores} OCR processes cannot scale further "
                  f"(4 processes share {cores} cores). Target: Celery overhead <= 5 %. Other sessions use the "
@@ -245,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
                 r = run_once(work, files, n, path)
                 results.append(r)
                 print(f"  {path:8s} N={n}: {r.done}/{r.pages} pages, {r.wall_s} s, {r.steady_ppm} pages/min steady, "
-                      f"{r.wall_ppm} wall; load {r.load_before}→{r.load_after}, busy cores {r.busy_cores}", flush=True)
+                      f"{r.wall_ppm} wall; load {r.load_before}→{r.load_after}, busy cores {r.busy_cores}, "
+                      f"{r.cpu_s_per_page} CPU s/page", flush=True)
     text = report(results, cores)
     print()
     print(text)

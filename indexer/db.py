@@ -52,6 +52,10 @@ def alembic_config(engine: Engine) -> Config:
 def migrate(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several machines starting at once (workers, desks) on one database: one migrates its
+            # schema, the others wait here until it has committed, then find nothing to do.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('sohoa-migrate:' || current_schema()))")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

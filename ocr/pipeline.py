@@ -45,6 +45,7 @@ class OcrOptions:
     # Forms, ledgers and prose here are single-column; side-by-side fields are read as one row,
     # as clerks (and the bench) read them; ``ocr.layout`` handles the two-block page header.
     psm: int = 4
+    thumbnail: bool = True  # a small JPEG beside the searchable PDF, for the desk (ocr/thumbnail.py)
 
 
 class _Clock:
@@ -80,7 +81,8 @@ def process_loaded(
     if blank.blank:
         if pdf_out is not None:
             write_searchable_pdf(page.image, [], dpi, pdf_out)
-            write_thumbnail(page.image, thumbnail_path(pdf_out))
+            if options.thumbnail:
+                write_thumbnail(page.image, thumbnail_path(pdf_out))
             clock.lap("pdf")
         h, w = gray.shape
         return PageResult("", [], None, 0, None, 0.0, True, w, h, dpi, engine.name, clock.timings)
@@ -104,7 +106,8 @@ def process_loaded(
     if pdf_out is not None:
         shown = gray if page.image.ndim == 2 else upright(page.image, orientation.rotation, skew)
         write_searchable_pdf(shown, words, dpi, pdf_out)
-        write_thumbnail(shown, thumbnail_path(pdf_out))
+        if options.thumbnail:
+            write_thumbnail(shown, thumbnail_path(pdf_out))
         clock.lap("pdf")
     h, w = gray.shape
     return PageResult(

@@ -9,6 +9,7 @@ The benchmark's contract (../shared/bench/README.md): ``<stem>.json`` per single
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -50,6 +51,7 @@ def run_batch(
     on_page: Callable[[str, PageResult | None], None] | None = None,
 ) -> BatchSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
+    options = dataclasses.replace(options, thumbnail=False)  # the batch contract: a JSON and a PDF per page
     summary = BatchSummary()
     tasks: list[tuple[str, PageTask]] = []
     for path in iter_files(paths, accepted_only=True):

@@ -76,12 +76,12 @@ def run_cmd(ctx: click.Context, samples: bool, once: bool) -> None:
 def import_cmd(ctx: click.Context, paths: tuple[Path, ...], move: bool, process_now: bool) -> None:
     """Nhận tệp và thư mục như hộp nhận (có thanh tiến độ)."""
     from sohoa.commands import import_cmd as cmd
-    from sohoa.runner import Runner
+    from sohoa.distributed import make_runner
 
     with _app(ctx) as app:
         rc = cmd.run(app, list(paths), remove=move or app.settings.capture.remove_imported)
-        if process_now:
-            Runner(app, watch=False).run(once=True)
+        if process_now:  # with a broker: the pages go to the `sohoa worker` machines, and this waits for them
+            make_runner(app, watch=False).run(once=True)
         sys.exit(rc)
 
 

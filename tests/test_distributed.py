@@ -103,6 +103,42 @@ def pg_app(pg_url: str, tmp_path: Path) -> Iterator[App]:
 
 
 @pytest.mark.postgres
+def test_machines_starting_together_on_a_new_database_migrate_it_once(pg_url: str, tmp_path: Path) -> None:
+    """Several workers (and a desk) started at once on an empty database, or after an upgrade,
+    each bring the schema up to date: one does it, the others wait for it and find it done."""
+    go = tmp_path / "go"
+    code = ("import sys, time, pathlib\n"
+            "from indexer.db import open_database\n"
+            "go = pathlib.Path(sys.argv[2])\n"
+            "while not go.exists(): time.sleep(0.01)\n"
+            "open_database(sys.argv[1]).close()\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, pg_url, str(go)], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    time.sleep(3)  # all four imported and waiting
+    go.touch()
+    failed = []
+    for p in procs:
+        try:
+            _, err = p.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            _, err = p.communicate()
+            failed.append("hung: " + err[-500:])
+            continue
+        if p.returncode != 0:
+            lines = [ln for ln in err.splitlines() if "Error" in ln and not ln.startswith("(Background")]
+            failed.append(lines[-1][:300] if lines else f"exit {p.returncode}")
+    assert not failed, failed
+    eng = sa.create_engine(pg_url)
+    try:
+        with eng.connect() as c:
+            assert len(c.execute(sa.text("select version_num from alembic_version")).all()) == 1
+            assert c.execute(sa.text("select count(*) from jobs")).scalar() == 0
+    finally:
+        eng.dispose()
+
+
+@pytest.mark.postgres
 def test_concurrent_dispatchers_never_hand_out_a_job_twice(pg_app: App) -> None:
     _take_in(pg_app, _names(30))
     got: list[list[tuple[int, str]]] = [[] for _ in range(3)]

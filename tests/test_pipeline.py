@@ -89,3 +89,57 @@ def test_blank_page_is_flagged_and_not_ocred(app: App) -> None:
     with app.db.read() as s:
         page = s.scalars(select(Page)).one()
         assert page.blank is True and page.text == "" and page.state == "indexed"
+
+
+def test_a_retryable_failure_puts_the_page_back_in_the_queue_then_it_is_done(app: App) -> None:
+    """The embedded runner's retry path: a page whose run fails for a passing reason (here its PDF
+    cannot be written) goes back to the queue with the error noted (``indexer.results.fail``), and
+    the next run indexes it once."""
+    from indexer import jobs
+    from indexer.models import Job
+    from indexer.vntext import fold
+    from sohoa import stage
+    from sohoa.pool import WorkerPool
+    from sohoa.tasks import run_page_task
+
+    src = save(name_page("Phạm Thị Lụa"), app.settings.data_dir / "in.png")
+    app.intake.take(src, source="import", remove=True)
+    runner = Runner(app, watch=False)
+    # The page's PDF folder is blocked by a file: the write fails (an output error, not the page's fault).
+    [job] = jobs.claim(app.db, runner.worker)
+    jobs.release(app.db, job.job_id, runner.worker)
+    blocker = app.archive_path(stage.pdf_key(app, job)).parent
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_bytes(b"")
+    # One round of the runner's loop (as Runner._work does it), with one OCR process.
+    pool = WorkerPool(1, run_page_task, app.settings.ocr.page_timeout_s)
+    try:
+        runner._fill(pool)
+        assert list(runner.inflight) == [job.job_id]
+        outcomes: list = []
+        while not outcomes:
+            outcomes = pool.poll(1.0)
+        [outcome] = outcomes
+        assert not outcome.ok and "FileExistsError" in outcome.detail, outcome.detail
+        runner._finish(outcome)
+    finally:
+        pool.close()
+    assert runner.failed == 0 and runner.done == 0 and not runner.unsaved
+    with app.db.read() as s:
+        j = s.get(Job, job.job_id)
+        assert (j.state, j.attempts, j.worker, j.error_kind) == ("queued", 1, None, "engine_error")
+        assert "FileExistsError" in j.last_error
+        assert s.scalar(select(Page.state)) == "captured"
+        assert s.scalar(select(func.count()).select_from(OcrResult)) == 0
+    # The folder is free again: the next run takes the page from the queue and indexes it once.
+    blocker.unlink()
+    r = _run_once(app)
+    assert r.done == 1 and r.failed == 0
+    with app.db.read() as s:
+        j = s.get(Job, job.job_id)
+        assert (j.state, j.attempts, j.error_kind, j.last_error) == ("done", 2, None, None)
+        page = s.scalars(select(Page)).one()
+        assert page.state == "indexed" and "pham thi lua" in fold(page.text), page.text
+        assert s.scalar(select(func.count()).select_from(OcrResult)) == 1
+        assert s.scalar(select(Document.state)) == "indexed"
+    assert app.archive_path(page.pdf_key).is_file()

@@ -145,10 +145,10 @@ def _print_added(res: digitise.AddResult) -> None:
 
 def _finish(app: App, book_id: int, process: bool, by: str | None) -> int:
     if process:
-        from sohoa.runner import Runner
+        from sohoa.distributed import make_runner
 
         click.echo("Đang nhận dạng các trang (có thể mất vài phút)…")
-        Runner(app, watch=False).run(once=True)
+        make_runner(app, watch=False).run(once=True)  # with a broker: on the `sohoa worker` machines
     built = digitise.build_entries(app.db, book_id, actor=actor(by))
     if built.pages:
         click.echo(f"Đã lập {built.entries} mục sổ từ {built.pages} trang (chưa kiểm tra: cần người đối chiếu).")
