@@ -37,29 +37,41 @@ def _where(h: Any) -> str:
     return ", ".join(parts)
 
 
+def _table(title: str, cols: tuple[str, ...], rows: list[tuple[str, ...]], keep: int) -> Table:
+    """A table of the columns that say something: a column empty in every row is left out (the
+    first ``keep`` columns always stay); names are never broken inside a word."""
+    shown = [i for i, _ in enumerate(cols) if i < keep or any(r[i] for r in rows)]
+    t = Table(title=title)
+    for i in shown:
+        t.add_column(cols[i], overflow="fold", no_wrap=cols[i] in _NAMES)
+    for r in rows:
+        t.add_row(*(r[i] for i in shown))
+    return t
+
+
+_NAMES = ("Họ, chữ đệm, tên",)
+
+
 def render(con: Console, res: SearchResults) -> None:
     if res.people:
-        t = Table(title=f"Người: {len(res.people)} — {res.query.describe()}")
-        for col in ("#", "Họ, chữ đệm, tên", "Vai trò", "Sinh", "Mẹ", "Cha", "Sổ", "Năm ĐK", "Xã", "Ở đâu", "Vì sao khớp"):
-            t.add_column(col, overflow="fold")
+        rows = []
         for i, h in enumerate(res.people, 1):
             why = h.why + (f"; đúng {', '.join(h.matched[1:])}" if len(h.matched) > 1 else "")
-            t.add_row(str(i), h.name, ROLE_VI.get(h.role, h.role), _born(h), h.mother_name or "", h.father_name or "",
-                      TYPE_VI.get(h.register_type or "", h.register_type or ""), str(h.reg_year or ""), h.commune or "",
-                      _where(h), why)
-        con.print(t)
+            rows.append((str(i), h.name, ROLE_VI.get(h.role, h.role), _born(h), h.mother_name or "",
+                         h.father_name or "", TYPE_VI.get(h.register_type or "", h.register_type or ""),
+                         str(h.reg_year or ""), h.commune or "", _where(h), why))
+        cols = ("#", "Họ, chữ đệm, tên", "Vai trò", "Sinh", "Mẹ", "Cha", "Sổ", "Năm ĐK", "Xã", "Ở đâu", "Vì sao khớp")
+        con.print(_table(f"Người: {len(res.people)} — {res.query.describe()}", cols, rows, keep=2))
     if res.pages:
-        t = Table(title=f"Trang: {len(res.pages)}")
-        for col in ("#", "Hồ sơ", "Trang", "Tệp", "Vì sao khớp", "Trích đoạn"):
-            t.add_column(col, overflow="fold")
-        for i, h in enumerate(res.pages, 1):
-            t.add_row(str(i), str(h.document_id), str(h.page_no), h.title, h.why, h.snippet)
-        con.print(t)
+        rows = [(str(i), str(h.document_id), str(h.page_no), h.title, h.why, h.snippet)
+                for i, h in enumerate(res.pages, 1)]
+        con.print(_table(f"Trang: {len(res.pages)}", ("#", "Hồ sơ", "Trang", "Tệp", "Vì sao khớp", "Trích đoạn"),
+                         rows, keep=3))
 
 
 def run(app: App, query: str, limit: int, **options: Any) -> int:
     res = search_all(app.db, query, people_limit=limit, pages_limit=limit, **options)
-    con = Console()
+    con = Console() if Console().is_terminal else Console(width=160)  # piped: no 80-column squeeze
     if not res:
         con.print(f"Không tìm thấy người hay trang nào cho “{res.query.describe() or query}”.")
         return 1
