@@ -352,8 +352,10 @@ def scan_desk(app: App) -> FastAPI:
     app.settings.scanner.default_profile = "mat-kinh"
     from config.settings import ScanProfileSettings
 
-    app.settings.scanner.profiles = {"mat-kinh": ScanProfileSettings(source="flatbed", resolution=75,
-                                                                       options={"test-picture": "Grid"})}
+    app.settings.scanner.profiles = {
+        "mat-kinh": ScanProfileSettings(source="flatbed", resolution=75, options={"test-picture": "Grid"}),
+        "nap-giay": ScanProfileSettings(source="feeder", resolution=75, options={"test-picture": "Grid"}),
+    }
     accounts.create_user(app.db, "tiepnhan", PASSWORD, "clerk")
     return create_app(app)
 
@@ -446,3 +448,29 @@ def test_thumbnail_drawn_by_the_worker_is_served_as_it_is(app: App, tmp_path) ->
     thumbnail_path(pdf).unlink()
     with pytest.raises(ImageUnavailable):
         page_image(app, ref, THUMB)  # the fake PDF cannot be drawn: proof the worker's file was used
+
+
+def test_a_jammed_scan_keeps_its_pages_and_the_desk_resumes_it(scan_desk: FastAPI, app: App) -> None:
+    from sohoa.scanning import run_scan
+
+    # A jam after the first sheet (the SANE test backend's injected status): the batch stops, incomplete.
+    out = run_scan(app, "nap-giay", faults={1: {"read-return-value": "SANE_STATUS_JAMMED"}})
+    assert not out.complete and out.tally.pages == 1
+    c, token = logged_in(scan_desk, "tiepnhan")
+    state = c.get("/intake/scanner").text
+    assert "Kẹt giấy" in state and f'name="resume" value="{out.batch_id}"' in state and "Đã giữ 1 trang" in state
+    assert f"Quét tiếp lô {out.batch_id}" in state
+    r = c.post("/intake/scan", data={"resume": str(out.batch_id)}, headers={"X-CSRF-Token": token, **HX})
+    assert r.status_code == 200
+    scan_desk.state.scan_control.join(120)
+    with app.db.read() as s:
+        again = s.scalars(select(ScanBatch).where(ScanBatch.resumes_batch_id == out.batch_id)).one()
+    assert (again.profile, again.state, again.pages) == ("nap-giay", "complete", 10)  # the test feeder: 10 a load
+    assert "Quét tiếp lô" not in c.get("/intake/scanner").text  # the last batch ended well: nothing to resume
+    # Resuming a batch that ended well, or one that does not exist, is refused in Vietnamese.
+    r = c.post("/intake/scan", data={"resume": str(again.id)}, headers={"X-CSRF-Token": token, **HX})
+    assert "không cần quét tiếp" in r.text
+    r = c.post("/intake/scan", data={"resume": "999"}, headers={"X-CSRF-Token": token, **HX})
+    assert "Không có lô quét số 999" in r.text
+    details = [e.detail for e in _audit(app, actor="tiepnhan", action="scan.")]
+    assert {"profile": "nap-giay", "resume": out.batch_id} in details  # the batch's own profile

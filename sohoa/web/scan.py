@@ -29,6 +29,7 @@ router = APIRouter(dependencies=[Depends(current_user)])
 
 BATCH_STATE_VI = {"scanning": "đang quét", "complete": "xong", "incomplete": "dừng giữa chừng",
                   "interrupted": "bị ngắt"}
+RESUMABLE = ("incomplete", "interrupted")  # a batch that stopped before the feeder ran out
 
 
 @dataclass
@@ -46,10 +47,18 @@ class ScanControl:
     def busy(self) -> bool:
         return self.thread is not None and self.thread.is_alive()
 
-    def start(self, profile: str, actor: str) -> str | None:
-        """Start a scan; returns why not, or None."""
-        from sohoa.scanning import UnknownProfile, profile_from_settings
+    def start(self, profile: str, actor: str, resume: int | None = None) -> str | None:
+        """Start a scan — or, with ``resume``, go on with a batch that stopped (a jam, the cover
+        open …: same device and profile, the same dossier); returns why not, or None."""
+        from sohoa.scanning import UnknownBatch, UnknownProfile, profile_from_settings
 
+        if resume is not None:
+            prev = DbBatchRecorder(self.app.db).get(resume)
+            if prev is None:
+                return UnknownBatch(resume).message
+            if prev.state not in RESUMABLE:
+                return f"Lô quét {resume} đã {BATCH_STATE_VI.get(prev.state, prev.state)}: không cần quét tiếp."
+            profile = prev.profile
         try:
             profile_from_settings(self.app.settings, profile)
         except UnknownProfile as e:
@@ -58,15 +67,15 @@ class ScanControl:
             if self.busy:
                 return f"Máy quét đang quét (hồ sơ quét «{self.running_profile}», {self.started_by} bấm). Đợi xong rồi bấm lại."
             self.running_profile, self.started_by, self.last_error = profile, actor, ""
-            self.thread = threading.Thread(target=self._run, args=(profile,), name="desk-scan", daemon=True)
+            self.thread = threading.Thread(target=self._run, args=(profile, resume), name="desk-scan", daemon=True)
             self.thread.start()
         return None
 
-    def _run(self, profile: str) -> None:
+    def _run(self, profile: str, resume: int | None = None) -> None:
         from sohoa.scanning import run_scan
 
         try:
-            out = run_scan(self.app, profile)
+            out = run_scan(self.app, None if resume is not None else profile, resume=resume)
             if out.failure is not None:
                 self.last_error = out.message
         except Exception as e:  # noqa: BLE001 - shown on the page; the scan child is already gone
@@ -95,19 +104,23 @@ def scanner_context(request: Request, limit: int = 5) -> dict[str, object]:
     return {
         "profiles": sorted(sc.profiles), "default_profile": sc.default_profile, "device": sc.device or "tự tìm",
         "busy": ctl.busy, "running_profile": ctl.running_profile, "last_error": ctl.last_error,
-        "batches": batches, "batch_state_vi": BATCH_STATE_VI,
+        "batches": batches, "batch_state_vi": BATCH_STATE_VI, "resumable": RESUMABLE,
     }
 
 
 @router.post("/intake/scan")
 def scan_start(request: Request, user: Annotated[UserInfo, Depends(current_user)],
-               profile: Annotated[str, Form(max_length=80)] = "") -> Response:
+               profile: Annotated[str, Form(max_length=80)] = "",
+               resume: Annotated[int | None, Form()] = None) -> Response:
     app = desk_of(request).app
     profile = profile or app.settings.scanner.default_profile
-    why = control_of(request).start(profile, user.username)
+    ctl = control_of(request)
+    why = ctl.start(profile, user.username, resume)
+    if why is None:
+        profile = ctl.running_profile  # a resumed batch keeps its own profile
+    detail = {"profile": profile, **({"resume": resume} if resume is not None else {}), **({"why": why} if why else {})}
     with app.db.write() as s:
-        audit(s, user.username, "scan.request" if why is None else "scan.refused", "scanner", None,
-              {"profile": profile, **({"why": why} if why else {})})
+        audit(s, user.username, "scan.request" if why is None else "scan.refused", "scanner", None, detail)
     if request.headers.get("HX-Request"):
         ctx = scanner_context(request)
         ctx["error"] = why or ""
