@@ -194,18 +194,20 @@ class Runner:
             self.failed += 1
 
     # -- status --------------------------------------------------------------------------------------
+    def pages_per_min(self) -> float:
+        """Pages this runner finished per minute over the last minute."""
+        now = time.monotonic()
+        recent = [t for t in self._recent if now - t <= 60]
+        if len(recent) < 2:
+            return 0.0
+        return len(recent) / max(now - recent[0], 1.0) * 60
+
     def snapshot(self) -> Snapshot:
         try:
             counts = jobs.queue_counts(self.app.db)
+            rate = self.pages_per_min()
         except DBAPIError:
-            counts = {}
-        now = time.monotonic()
-        recent = [t for t in self._recent if now - t <= 60]
-        if len(recent) >= 2:
-            span = max(now - recent[0], 1.0)
-            rate = len(recent) / span * 60
-        else:
-            rate = 0.0
+            counts, rate = {}, 0.0
         return Snapshot(
             waiting_files=(self.hot.waiting if self.hot else 0) + self.intake_q.qsize(),
             queued=counts.get("queued", 0),

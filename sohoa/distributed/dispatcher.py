@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from indexer import dispatch, jobs
 from sohoa.app import App
 from sohoa.distributed import TASK_NAME, dispatch_lease_s
-from sohoa.runner import Runner, Snapshot
+from sohoa.runner import Runner
 
 log = logging.getLogger(__name__)
 
@@ -156,22 +156,9 @@ class CeleryRunner(Runner):
             return False
         return q.queued == 0 and q.dispatched == 0 and q.running == 0
 
-    def snapshot(self) -> Snapshot:
-        try:
-            counts = jobs.queue_counts(self.app.db)
-            rate = dispatch.throughput(self.app.db, 2).per_minute
-        except DBAPIError:
-            counts, rate = {}, 0.0
-        return Snapshot(
-            waiting_files=(self.hot.waiting if self.hot else 0) + self.intake_q.qsize(),
-            queued=counts.get("queued", 0),
-            running=counts.get("running", 0),
-            done=counts.get("done", 0),
-            failed=counts.get("failed", 0),
-            quarantined=self.quarantined,
-            taken=self.taken,
-            pages_per_min=rate,
-        )
+    def pages_per_min(self) -> float:
+        """Pages the workers finished per minute (from the database: they run elsewhere)."""
+        return dispatch.throughput(self.app.db, 2).per_minute
 
 
 def _safe(url: str | None) -> str:
