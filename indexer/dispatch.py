@@ -196,6 +196,47 @@ def take(db: Database, job_id: int, token: str, worker: str, *, lease_s: float, 
     return Taken(TakeResult.GAVE_UP)
 
 
+
+def release_orphans(db: Database, *, max_attempts: int, host: str | None = None) -> int:
+    """Jobs started on this host by a worker process that is dead now go back to the queue.
+
+    A Celery worker process stores a page after its message was acknowledged (it OCRs the next
+    page meanwhile, :mod:`sohoa.distributed.storer`); killed in that window, no message comes back
+    for the page. Each new worker process on the host calls this at its start (Celery starts one
+    at once in place of a lost one), so such a page is redone in seconds rather than when its
+    lease runs out. The lost run stays counted: a page whose run was lost ``max_attempts`` times
+    fails for good, as in :func:`take`. Returns how many jobs were released or failed.
+    """
+    from indexer.jobs import _pid_alive
+
+    here = host_of(running_name("x", host=host, pid=0))
+    with db.read() as s:
+        rows = s.execute(select(Job.id, Job.worker, Job.attempts)
+                         .where(Job.state == JobState.RUNNING, _STARTED)).all()
+    orphans = [(job_id, worker, attempts) for job_id, worker, attempts in rows
+               if host_of(worker) == here and worker.rpartition(":")[2].isdigit()
+               and not _pid_alive(int(worker.rpartition(":")[2]))]
+    n = 0
+    for job_id, worker, attempts in orphans:
+        if attempts >= max_attempts:
+            with db.read() as s:
+                job = _describe(s, job_id)
+            if job is not None and results.fail(
+                db, job, worker, "worker_crashed",
+                f"the worker process running this page was lost {attempts} times (crash, kill or time limit)",
+                max_attempts=max_attempts, permanent=False,
+            ) is not results.FailOutcome.LOST_LEASE:
+                n += 1
+            continue
+        with db.write() as s:
+            res = s.execute(update(Job).where(Job.id == job_id, Job.state == JobState.RUNNING, Job.worker == worker)
+                            .values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow()))
+            if res.rowcount == 1:
+                s.execute(update(Page).where(Page.id == select(Job.page_id).where(Job.id == job_id).scalar_subquery())
+                          .values(state=PageState.CAPTURED))
+                n += 1
+    return n
+
 # -- what `sohoa status` and the dispatcher look at ---------------------------------------------
 @dataclass(frozen=True)
 class QueueDepth:

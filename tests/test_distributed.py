@@ -224,6 +224,87 @@ def test_a_message_processed_in_process_indexes_its_page_once(pg_app: App) -> No
     assert not list(pg_app.settings.archive_dir.rglob("*.tmp"))
 
 
+
+def _dead_pid() -> int:
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+@pytest.mark.postgres
+def test_pages_of_a_dead_worker_process_on_this_host_go_back_to_the_queue(pg_app: App) -> None:
+    """A worker process killed after its message was acknowledged (while it stored the page)
+    leaves no message behind: the next worker process on the host puts its page back in the queue,
+    with the lost run counted; other hosts' and live processes' pages are left alone."""
+    _take_in(pg_app, _names(4))
+    db = pg_app.db
+    here = socket.gethostname()
+    (j1, t1), (j2, t2), (j3, t3), (j4, t4) = dispatch.dispatch(db, 4, lease_s=60)
+    dead = _dead_pid()
+    for j, t, name in [(j1, t1, dispatch.running_name(t1, here, dead)),
+                       (j2, t2, dispatch.running_name(t2, here, os.getpid())),   # alive
+                       (j3, t3, dispatch.running_name(t3, "another-host", dead)),  # its lease decides
+                       (j4, t4, dispatch.running_name(t4, here, dead))]:
+        assert dispatch.take(db, j, t, name, lease_s=60, max_attempts=2).result is TakeResult.TAKEN
+    with db.write() as s:  # job 4 has lost its run twice already
+        s.execute(sa.text("update jobs set attempts = 2 where id = :id"), {"id": j4})
+    assert dispatch.release_orphans(db, max_attempts=2) == 2
+    with db.read() as s:
+        rows = {j: (st, w, a) for j, st, w, a in s.execute(sa.text("select id, state, worker, attempts from jobs")).all()}
+    assert rows[j1] == ("queued", None, 1)  # back in the queue, the lost run counted
+    assert rows[j2][0] == "running" and rows[j3][0] == "running"
+    assert rows[j4][0] == "failed"
+    with db.read() as s:
+        assert s.execute(sa.text("select state from pages where id = (select page_id from jobs where id = :id)"),
+                         {"id": j1}).scalar() == "captured"
+    assert dispatch.release_orphans(db, max_attempts=2) == 0
+    # The queued job is taken by whichever message comes next and counts the lost run.
+    again = dispatch.take(db, j1, t1, dispatch.running_name(t1, here, os.getpid()), lease_s=60, max_attempts=2)
+    assert again.result is TakeResult.TAKEN and again.job.attempts == 2  # type: ignore[union-attr]
+
+
+@pytest.mark.postgres
+def test_a_worker_process_ocrs_the_next_page_while_it_stores_one(pg_app: App, pg_url: str) -> None:
+    """The store of page 1 is held up (a lock on ocr_results); page 2 is taken and OCR'd
+    meanwhile, and is stored after page 1."""
+    _take_in(pg_app, ["Trần Thị Hoà", "Lê Văn Ba"])
+    ctx = WorkerContext(pg_app, ocr_options(pg_app.settings), os.getpid())
+    (j1, t1), (j2, t2) = dispatch.dispatch(pg_app.db, 5, lease_s=60)
+    eng = sa.create_engine(pg_url)
+    lock = eng.connect()
+    tx = lock.begin()
+    lock.exec_driver_sql("lock table ocr_results in share mode")
+    got: dict[str, str] = {}
+
+    def worker() -> None:
+        got["1"] = process_job(ctx, j1, t1, behind=True)
+        got["2"] = process_job(ctx, j2, t2, behind=True)
+
+    def state(j: int) -> tuple[str, str]:
+        with eng.connect() as c:
+            return tuple(c.execute(sa.text("select state, coalesce(worker, '') from jobs where id = :id"), {"id": j}).one())
+
+    th = threading.Thread(target=worker, daemon=True)
+    try:
+        th.start()
+        _wait(lambda: got.get("1") == "storing", 120, "page 1 handed to the store")
+        _wait(lambda: state(j2)[0] == "running" and "@" in state(j2)[1], 120,
+              "page 2 taken while page 1 is being stored")
+        assert state(j1)[0] == "running"  # page 1's store waits for the lock
+        th.join(3)
+        assert th.is_alive()  # page 2 is OCR'd, then waits for page 1's store: one page stored at a time
+    finally:
+        tx.rollback()
+        lock.close()
+    th.join(120)
+    assert got == {"1": "storing", "2": "storing"}
+    ctx.behind.close()
+    assert ctx.behind.last == "done"
+    assert state(j1)[0] == "done" and state(j2)[0] == "done"
+    with eng.connect() as c:
+        assert c.execute(sa.text("select count(*), count(distinct page_id) from ocr_results")).one() == (2, 2)
+    eng.dispose()
+
 # -- slow: real workers, broker and database -------------------------------------------------------
 def _free_port() -> int:
     with socket.socket() as s:
@@ -530,3 +611,62 @@ def test_database_connections_dropped_mid_run(cluster: Cluster) -> None:
     assert mid_run >= 2, "the connections were not dropped while pages were being processed"
     c.wait_desk(desk, 420)
     c.assert_each_page_indexed_once(names)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_kill_9_of_a_worker_process_while_it_stores_a_page(own_cluster: Cluster) -> None:
+    """The worker process acknowledges a page's message before it stores the page (it OCRs the
+    next one meanwhile). Killed in between, no message comes back for that page: the worker
+    process Celery starts in its place puts it back in the queue, long before its lease runs out."""
+    c = own_cluster
+    names = _names(4)
+    _take_in(c.app, names)
+    lock = c.engine.connect()
+    tx = lock.begin()
+    lock.exec_driver_sql(f"set search_path to {c._schema()}, public")
+    lock.exec_driver_sql("lock table ocr_results in share mode")  # every store waits for this
+    try:
+        w = c.start_worker(1)
+        desk = c.start_desk()
+        [child] = c.child_pids(w)
+
+        def held() -> list[tuple[int, str, object]]:
+            return [r for r in c.q("select id, worker, lease_until from jobs where state = 'running'")
+                    if r[1].rpartition(":")[2] == str(child)]
+
+        # Page 1 is being stored (its message acknowledged) and page 2 was taken after it.
+        _wait(lambda: len(held()) == 2, 120, "a page being stored while the next is OCR'd", [w, desk])
+        storing = min(held())
+        os.kill(child, signal.SIGKILL)
+    finally:
+        tx.rollback()
+        lock.close()
+    c.wait_desk(desk, 300)
+    c.assert_each_page_indexed_once(names, killed=True)
+    job_id, owner, lease_until = storing
+    state, attempts, worker, finished = c.q(f"select state, attempts, worker, finished_at from jobs where id = {job_id}")[0]
+    assert state == "done" and worker != owner and attempts == 2  # taken again, the lost run counted
+    assert finished < lease_until, "the page waited for its lease instead of being released at once"
+    assert "lost worker process on this host are queued again" in c.tail()
+    assert w.poll() is None
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_worker_logs_mask_personal_id_numbers(cluster: Cluster) -> None:
+    """Whatever reaches a worker's log — here a forged message whose id is a personal ID number,
+    logged by Celery when it arrives and by sohoa when it drops it — shows the number masked."""
+    c = cluster
+    w = c.start_worker(1)
+    from sohoa.distributed import TASK_NAME
+    from sohoa.distributed.celery_app import make_celery
+
+    pid_number = "079203004567"
+    app = make_celery(c.settings)
+    app.send_task(TASK_NAME, args=[10**9], task_id=f"{pid_number}abcd", queue=c.queue)
+    log = c.logs[-1]
+    _wait(lambda: "dropped (gone)" in log.read_text(errors="replace"), 60, "the worker to drop the message", [w])
+    text = log.read_text(errors="replace")
+    assert "0792******67abcd" in text
+    assert pid_number not in text

@@ -1,5 +1,6 @@
 """What a Celery worker process does with one message: take the job in the database, OCR and
-read the page with the embedded runner's own functions, store the outcome in one transaction.
+read the page with the embedded runner's own functions, store the outcome in one transaction —
+in the background while the next message's page is OCR'd (:mod:`.storer`).
 
 Each worker process (a prefork child) keeps its own database engine and Tesseract engine. The
 database is retried while it is away (a dropped connection, a restart), so a finished page is
@@ -11,7 +12,8 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
@@ -22,6 +24,7 @@ from ocr.pipeline import OcrOptions
 from sohoa import stage
 from sohoa.app import App
 from sohoa.distributed import run_lease_s
+from sohoa.distributed.storer import StoreBehind
 from sohoa.options import ocr_options
 from sohoa.pool import outcome_of
 from sohoa.tasks import run_page_task
@@ -37,25 +40,58 @@ class WorkerContext:
     app: App
     options: OcrOptions
     pid: int
+    behind: StoreBehind = field(default_factory=StoreBehind)
 
 
 _settings: Settings | None = None
 _ctx: WorkerContext | None = None
+_ctx_lock = threading.Lock()
 
 
 def configure(settings: Settings) -> None:
-    """The settings the worker processes use (set in the main process before they are forked)."""
+    """The settings the worker processes use (set in the main process before they are forked),
+    and what each worker process does when it starts and when it stops."""
     global _settings, _ctx
     _settings, _ctx = settings, None
+    from celery import signals
+
+    signals.worker_process_init.connect(_process_started, weak=False)
+    signals.worker_process_shutdown.connect(_process_stopping, weak=False)
 
 
 def context() -> WorkerContext:
     """This process's App; a forked child makes its own (a database connection is not shared)."""
     global _ctx
-    if _ctx is None or _ctx.pid != os.getpid():
-        s = _settings or load_settings()
-        _ctx = WorkerContext(App(s), ocr_options(s), os.getpid())
-    return _ctx
+    with _ctx_lock:
+        if _ctx is None or _ctx.pid != os.getpid():
+            s = _settings or load_settings()
+            _ctx = WorkerContext(App(s), ocr_options(s), os.getpid())
+        return _ctx
+
+
+def release_orphans(ctx: WorkerContext) -> int:
+    """Pages of this host's dead worker processes back to the queue (see :mod:`.storer`)."""
+    n = with_db_retry(lambda: dispatch.release_orphans(ctx.app.db, max_attempts=ctx.app.settings.limits.max_attempts),
+                      what="releasing the pages of lost worker processes")
+    if n:
+        log.warning("%d page(s) of a lost worker process on this host are queued again", n)
+    return n
+
+
+def _process_started(**_: Any) -> None:
+    # Celery gives a new process a few seconds to report ready: the database is asked aside.
+    def release() -> None:
+        try:
+            release_orphans(context())
+        except Exception:  # noqa: BLE001 — their leases run out instead
+            log.exception("could not release the pages of lost worker processes")
+
+    threading.Thread(target=release, name="sohoa-release", daemon=True).start()
+
+
+def _process_stopping(**_: Any) -> None:
+    if _ctx is not None and _ctx.pid == os.getpid():
+        _ctx.behind.close()  # the last page is stored before the process exits
 
 
 def with_db_retry(fn: Callable[[], T], *, what: str, budget_s: float = DB_RETRY_S) -> T:
@@ -73,10 +109,11 @@ def with_db_retry(fn: Callable[[], T], *, what: str, budget_s: float = DB_RETRY_
 
 
 def process_job(ctx: WorkerContext, job_id: int, token: str,
-                timeout_errors: tuple[type[BaseException], ...] = ()) -> str:
+                timeout_errors: tuple[type[BaseException], ...] = (), *, behind: bool = False) -> str:
     """Take job ``job_id`` for message ``token``, run its page, store the outcome. Returns what
     happened: ``done``, ``retry``, ``failed``, ``quarantined``, ``lost`` (the job was taken over
-    meanwhile), or why the message was dropped (``not_ours``, ``gone``, ``gave_up``)."""
+    meanwhile), or why the message was dropped (``not_ours``, ``gone``, ``gave_up``). With
+    ``behind``, the outcome is stored by ``ctx.behind`` while the caller goes on: ``storing``."""
     app, s = ctx.app, ctx.app.settings
     name = dispatch.running_name(token)
     taken = with_db_retry(
@@ -88,6 +125,13 @@ def process_job(ctx: WorkerContext, job_id: int, token: str,
         return taken.result.value
     job = taken.job
     outcome = outcome_of(job.job_id, run_page_task, stage.page_task(app, ctx.options, job), timeout_errors)
+    if behind:
+        ctx.behind.submit(lambda: _store(app, job, job_id, name, outcome), timeout_errors)
+        return "storing"
+    return _store(app, job, job_id, name, outcome)
+
+
+def _store(app: App, job: Any, job_id: int, name: str, outcome: Any) -> str:
     for _ in range(5):
         stored = with_db_retry(lambda: stage.store_outcome(app, job, name, outcome), what=f"storing page {job.page_id}")
         if stored is stage.Stored.LOST or with_db_retry(lambda: _settled(app, job_id, name), what="checking a result"):
@@ -114,4 +158,4 @@ def ocr_page(self: Any, job_id: int) -> str:
     """The Celery task (registered by :func:`sohoa.distributed.celery_app.make_celery`)."""
     from celery.exceptions import SoftTimeLimitExceeded
 
-    return process_job(context(), int(job_id), str(self.request.id), (SoftTimeLimitExceeded,))
+    return process_job(context(), int(job_id), str(self.request.id), (SoftTimeLimitExceeded,), behind=True)
