@@ -177,20 +177,23 @@ def run_scan(
 
 @contextlib.contextmanager
 def ocr_behind(settings: Settings, *, wait_timeout_s: float = 3600) -> Iterator[Any]:
-    """Run OCR workers (as ``sohoa run`` does, without the hot folder) while the caller scans;
-    on leaving, wait until the queue is empty, then stop them."""
-    from sohoa.runner import Runner
+    """OCR the pages while the caller scans them, as ``sohoa run`` does (without the hot folder):
+    in a process pool here, or, when a broker is set, on the ``sohoa worker`` machines (this
+    process then dispatches the queue to them). On leaving, wait until the pages queued by then
+    are done, then stop."""
+    from sohoa.distributed import make_runner
 
     app = App(settings)
-    runner = Runner(app, watch=False)
+    runner = make_runner(app, watch=False)
     thread = threading.Thread(target=runner.run, name="ocr-behind-scanner", daemon=True)
     thread.start()
     try:
         yield runner
         deadline = time.monotonic() + wait_timeout_s
+        waiting_for = _unfinished(app)
         idle_seen = 0
         while thread.is_alive() and time.monotonic() < deadline:
-            idle_seen = idle_seen + 1 if _idle(app, runner.worker) and not runner.unsaved else 0
+            idle_seen = idle_seen + 1 if _finished(app, waiting_for) and not runner.unsaved else 0
             if idle_seen >= 2:
                 break
             time.sleep(0.3)
@@ -200,12 +203,22 @@ def ocr_behind(settings: Settings, *, wait_timeout_s: float = 3600) -> Iterator[
         app.close()
 
 
-def _idle(app: App, worker: str) -> bool:
-    """Nothing queued, and nothing claimed by this worker (claimed counts from the database, so a
-    job between its claim and the runner's bookkeeping is not missed)."""
-    from sqlalchemy import func, or_, select
+def _unfinished(app: App) -> list[int]:
+    """The jobs not finished yet (queued, or running here or on any worker)."""
+    from sqlalchemy import select
 
     with app.db.read() as s:
+        return list(s.scalars(select(Job.id).where(Job.state.in_([JobState.QUEUED, JobState.RUNNING]))))
+
+
+def _finished(app: App, job_ids: list[int]) -> bool:
+    """None of ``job_ids`` waits or runs any more: done, failed for good, or quarantined. (Counted
+    in the database, so a job between its claim and a runner's bookkeeping is not missed.)"""
+    from sqlalchemy import func, select
+
+    if not job_ids:
+        return True
+    with app.db.read() as s:
         n = s.scalar(select(func.count()).select_from(Job).where(
-            or_(Job.state == JobState.QUEUED, (Job.state == JobState.RUNNING) & (Job.worker == worker))))
+            Job.id.in_(job_ids), Job.state.in_([JobState.QUEUED, JobState.RUNNING])))
     return not n

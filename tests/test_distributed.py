@@ -670,3 +670,34 @@ def test_worker_logs_mask_personal_id_numbers(cluster: Cluster) -> None:
     text = log.read_text(errors="replace")
     assert "0792******67abcd" in text
     assert pid_number not in text
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_scanning_with_a_broker_ocrs_on_the_workers(cluster: Cluster, tmp_path: Path) -> None:
+    """``sohoa scan`` with a broker set: the pages it scans are dispatched to the Celery workers,
+    and it waits for them, as it waits for its own process pool without one."""
+    from indexer.search import search
+    from sohoa.scanning import ocr_behind, run_scan
+    from tests.pages import name_page
+    from tests.test_scanner import SANE_DIR, write_pgm
+
+    c = cluster
+    pgm = write_pgm(name_page("Hoàng Văn Thái", dpi=150), tmp_path / "trang.pgm")
+    s = Settings(data_dir=c.settings.data_dir, database_url=c.settings.database_url, broker_url=c.broker_url,
+                 broker_queue=c.queue, workers=1, scanner={
+                     "device": "pnm:0", "sane_config_dir": SANE_DIR, "open_timeout_s": 20, "default_profile": "kinh",
+                     "profiles": {"kinh": {"source": "auto", "resolution": 150, "options": {"filename": str(pgm)}}}})
+    c.start_worker(1)
+    app = App(s)
+    try:
+        with ocr_behind(s) as runner:
+            assert type(runner).__name__ == "CeleryRunner"
+            out = run_scan(app, "kinh", device="pnm:0")
+        assert out.complete and out.tally.pages == 1
+        [(state, worker)] = c.q("select state, worker from jobs")
+        assert state == "done" and worker.startswith("celery-") and "@" in worker  # OCR'd by the worker
+        hits = search(app.db, "hoang van thai")
+        assert hits and hits[0].document_id == out.results[0].document_id
+    finally:
+        app.close()
