@@ -218,6 +218,9 @@ class Settings(BaseSettings):
         None, description="redis://host:6379/0: pages are OCR'd by Celery workers (sohoa worker); None: in-process"
     )
     broker_queue: str = Field("sohoa", pattern=r"^[A-Za-z0-9_.-]{1,60}$", description="the Celery queue (one per installation sharing a Redis)")
+    store_behind: Literal["auto", "on", "off"] = Field(
+        "auto", description="a Celery worker process stores a page while it OCRs the next: "
+        "auto = when it runs fewer OCR processes than the machine has cores")
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=256)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     ocr: OcrSettings = OcrSettings()

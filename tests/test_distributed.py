@@ -8,6 +8,7 @@ restarted — and check after each that every page was indexed exactly once and 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -83,6 +84,13 @@ def test_broker_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOHOA_BROKER_QUEUE", "no spaces")
     with pytest.raises(SettingsError, match="broker_queue"):
         load_settings()
+
+
+def test_a_worker_stores_behind_only_with_a_core_to_spare() -> None:
+    from sohoa.distributed.tasks import store_behind_pays
+
+    assert store_behind_pays(1, 2) and store_behind_pays(3, 4)
+    assert not store_behind_pays(2, 2) and not store_behind_pays(4, 2) and not store_behind_pays(1, 1)
 
 
 def test_worker_command_needs_a_broker(tmp_path: Path) -> None:
@@ -352,6 +360,7 @@ class Cluster:
 
     def __init__(self, tmp: Path, pg_url: str, broker_url: str, *, page_timeout: int = 30) -> None:
         self.tmp = tmp
+        self.store_behind = "on"  # whatever the machine's cores; "off": store before the ack
         self.appname = f"sohoa_t{uuid.uuid4().hex[:8]}"
         self.db_url = f"{pg_url}&application_name={self.appname}"
         self.broker_url = broker_url
@@ -373,6 +382,7 @@ class Cluster:
             "SOHOA_BROKER_URL": self.broker_url, "SOHOA_BROKER_QUEUE": self.queue, "SOHOA_WORKERS": "1",
             "SOHOA_OCR__PAGE_TIMEOUT_S": str(self.page_timeout), "SOHOA_LIMITS__MAX_ATTEMPTS": "4",
             "SOHOA_CAPTURE__RESCAN_SECONDS": "5", "OMP_THREAD_LIMIT": "1", "PYTHONUNBUFFERED": "1",
+            "SOHOA_STORE_BEHIND": self.store_behind,
         })
         return env
 
@@ -499,6 +509,7 @@ def own_cluster(tmp_path: Path, pg_url: str, own_redis: OwnRedis) -> Iterator[Cl
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_several_workers_on_one_queue_index_each_page_once(cluster: Cluster) -> None:
+    cluster.store_behind = "off"  # each page stored before its message is acknowledged (the other tests: "on")
     names = _names(16)
     _take_in(cluster.app, names)
     w1, w2 = cluster.start_worker(1), cluster.start_worker(1)
@@ -613,6 +624,26 @@ def test_database_connections_dropped_mid_run(cluster: Cluster) -> None:
     c.assert_each_page_indexed_once(names)
 
 
+@contextlib.contextmanager
+def _stores_held(c: Cluster) -> Iterator[None]:
+    """Every store waits while this is open (a lock on ocr_results; taking a job does not need it)."""
+    lock = c.engine.connect()
+    tx = lock.begin()
+    lock.exec_driver_sql(f"set search_path to {c._schema()}, public")
+    lock.exec_driver_sql("lock table ocr_results in share mode")
+    try:
+        yield
+    finally:
+        tx.rollback()
+        lock.close()
+
+
+def _held_by(c: Cluster, pid: int) -> list[tuple[int, str, object]]:
+    """(job, worker, lease) of the jobs running under worker process ``pid``, oldest first."""
+    return sorted(r for r in c.q("select id, worker, lease_until from jobs where state = 'running'")
+                  if r[1].rpartition(":")[2] == str(pid))
+
+
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_kill_9_of_a_worker_process_while_it_stores_a_page(own_cluster: Cluster) -> None:
@@ -622,26 +653,14 @@ def test_kill_9_of_a_worker_process_while_it_stores_a_page(own_cluster: Cluster)
     c = own_cluster
     names = _names(4)
     _take_in(c.app, names)
-    lock = c.engine.connect()
-    tx = lock.begin()
-    lock.exec_driver_sql(f"set search_path to {c._schema()}, public")
-    lock.exec_driver_sql("lock table ocr_results in share mode")  # every store waits for this
-    try:
+    with _stores_held(c):
         w = c.start_worker(1)
         desk = c.start_desk()
         [child] = c.child_pids(w)
-
-        def held() -> list[tuple[int, str, object]]:
-            return [r for r in c.q("select id, worker, lease_until from jobs where state = 'running'")
-                    if r[1].rpartition(":")[2] == str(child)]
-
         # Page 1 is being stored (its message acknowledged) and page 2 was taken after it.
-        _wait(lambda: len(held()) == 2, 120, "a page being stored while the next is OCR'd", [w, desk])
-        storing = min(held())
+        _wait(lambda: len(_held_by(c, child)) == 2, 120, "a page being stored while the next is OCR'd", [w, desk])
+        storing = _held_by(c, child)[0]
         os.kill(child, signal.SIGKILL)
-    finally:
-        tx.rollback()
-        lock.close()
     c.wait_desk(desk, 300)
     c.assert_each_page_indexed_once(names, killed=True)
     job_id, owner, lease_until = storing
@@ -650,6 +669,33 @@ def test_kill_9_of_a_worker_process_while_it_stores_a_page(own_cluster: Cluster)
     assert finished < lease_until, "the page waited for its lease instead of being released at once"
     assert "lost worker process on this host are queued again" in c.tail()
     assert w.poll() is None
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_a_worker_stopped_with_sigterm_stores_its_pages_before_it_exits(cluster: Cluster) -> None:
+    """SIGTERM to the worker's main process (systemd with KillMode=mixed, Ctrl+C): the page being
+    OCR'd is finished, and it and the page being stored are stored before the process exits;
+    nothing is left for another worker to redo."""
+    c = cluster
+    names = _names(4)
+    _take_in(c.app, names)
+    with _stores_held(c):
+        w = c.start_worker(1)
+        desk = c.start_desk()
+        [child] = c.child_pids(w)
+        _wait(lambda: len(_held_by(c, child)) == 2, 120, "a page being stored while the next is OCR'd", [w, desk])
+        held = [j for j, _, _ in _held_by(c, child)]
+        os.kill(w.pid, signal.SIGTERM)
+        time.sleep(2)
+        assert w.poll() is None  # waiting for its pages' stores
+    assert w.wait(120) == 0, c.tail()
+    assert c.q(f"select state, attempts from jobs where id in ({held[0]}, {held[1]})") == [("done", 1), ("done", 1)]
+    assert not _held_by(c, child)
+    c.start_worker(1)  # the rest
+    c.wait_desk(desk, 300)
+    c.assert_each_page_indexed_once(names)
+    assert c.q("select max(attempts) from jobs") == [(1,)]  # no page was OCR'd twice
 
 
 @pytest.mark.slow

@@ -46,13 +46,22 @@ class WorkerContext:
 _settings: Settings | None = None
 _ctx: WorkerContext | None = None
 _ctx_lock = threading.Lock()
+_behind = True
 
 
-def configure(settings: Settings) -> None:
+def store_behind_pays(processes: int, cores: int | None = None) -> bool:
+    """Storing a page while the next is OCR'd gains only where a core would idle otherwise:
+    fewer OCR processes than cores. With every core OCRing, the page is stored before its message
+    is acknowledged, which also leaves no window where a kill loses the message."""
+    return processes < (cores or os.cpu_count() or 1)
+
+
+def configure(settings: Settings, *, behind: bool = True) -> None:
     """The settings the worker processes use (set in the main process before they are forked),
-    and what each worker process does when it starts and when it stops."""
-    global _settings, _ctx
-    _settings, _ctx = settings, None
+    whether they store pages in the background (:func:`store_behind_pays`), and what each worker
+    process does when it starts and when it stops."""
+    global _settings, _ctx, _behind
+    _settings, _ctx, _behind = settings, None, behind
     from celery import signals
 
     signals.worker_process_init.connect(_process_started, weak=False)
@@ -158,4 +167,4 @@ def ocr_page(self: Any, job_id: int) -> str:
     """The Celery task (registered by :func:`sohoa.distributed.celery_app.make_celery`)."""
     from celery.exceptions import SoftTimeLimitExceeded
 
-    return process_job(context(), int(job_id), str(self.request.id), (SoftTimeLimitExceeded,), behind=True)
+    return process_job(context(), int(job_id), str(self.request.id), (SoftTimeLimitExceeded,), behind=_behind)
