@@ -625,14 +625,22 @@ def test_database_connections_dropped_mid_run(cluster: Cluster) -> None:
 
 
 @contextlib.contextmanager
-def _stores_held(c: Cluster) -> Iterator[None]:
-    """Every store waits while this is open (a lock on ocr_results; taking a job does not need it)."""
+def _storing_one_page_ocring_the_next(c: Cluster, names: list[str]) -> Iterator[tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], int, list[tuple[int, str, object]]]]:
+    """Pages ``names`` in, a worker (one process) and the desk started, every store held up (a
+    lock on ocr_results; taking a job does not need it) until the worker process is storing page 1
+    (its message acknowledged) and has taken page 2. Yields (worker, desk, its process, the two
+    jobs held); the stores go on when the block ends."""
+    _take_in(c.app, names)
     lock = c.engine.connect()
     tx = lock.begin()
     lock.exec_driver_sql(f"set search_path to {c._schema()}, public")
     lock.exec_driver_sql("lock table ocr_results in share mode")
     try:
-        yield
+        w = c.start_worker(1)
+        desk = c.start_desk()
+        [child] = c.child_pids(w)
+        _wait(lambda: len(_held_by(c, child)) == 2, 120, "a page being stored while the next is OCR'd", [w, desk])
+        yield w, desk, child, _held_by(c, child)
     finally:
         tx.rollback()
         lock.close()
@@ -652,14 +660,8 @@ def test_kill_9_of_a_worker_process_while_it_stores_a_page(own_cluster: Cluster)
     process Celery starts in its place puts it back in the queue, long before its lease runs out."""
     c = own_cluster
     names = _names(4)
-    _take_in(c.app, names)
-    with _stores_held(c):
-        w = c.start_worker(1)
-        desk = c.start_desk()
-        [child] = c.child_pids(w)
-        # Page 1 is being stored (its message acknowledged) and page 2 was taken after it.
-        _wait(lambda: len(_held_by(c, child)) == 2, 120, "a page being stored while the next is OCR'd", [w, desk])
-        storing = _held_by(c, child)[0]
+    with _storing_one_page_ocring_the_next(c, names) as (w, desk, child, held):
+        storing = held[0]
         os.kill(child, signal.SIGKILL)
     c.wait_desk(desk, 300)
     c.assert_each_page_indexed_once(names, killed=True)
@@ -679,18 +681,12 @@ def test_a_worker_stopped_with_sigterm_stores_its_pages_before_it_exits(cluster:
     nothing is left for another worker to redo."""
     c = cluster
     names = _names(4)
-    _take_in(c.app, names)
-    with _stores_held(c):
-        w = c.start_worker(1)
-        desk = c.start_desk()
-        [child] = c.child_pids(w)
-        _wait(lambda: len(_held_by(c, child)) == 2, 120, "a page being stored while the next is OCR'd", [w, desk])
-        held = [j for j, _, _ in _held_by(c, child)]
+    with _storing_one_page_ocring_the_next(c, names) as (w, desk, child, held):
         os.kill(w.pid, signal.SIGTERM)
         time.sleep(2)
         assert w.poll() is None  # waiting for its pages' stores
     assert w.wait(120) == 0, c.tail()
-    assert c.q(f"select state, attempts from jobs where id in ({held[0]}, {held[1]})") == [("done", 1), ("done", 1)]
+    assert c.q(f"select state, attempts from jobs where id in ({held[0][0]}, {held[1][0]})") == [("done", 1), ("done", 1)]
     assert not _held_by(c, child)
     c.start_worker(1)  # the rest
     c.wait_desk(desk, 300)
