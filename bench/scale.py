@@ -13,7 +13,9 @@ PostgreSQL schema and data folder:
 Timing: pages per minute in the steady state, from the jobs' ``finished_at`` in the database
 ((pages - 1) / (last - first finish)), so the start-up of either path (processes, Tesseract) does
 not count; the wall clock of the whole processing phase is reported beside it. Scaling efficiency
-is rate(N) / (N * rate(1)). Overhead of Celery = 1 - rate(celery) / rate(embedded) (target <= 5 %).
+is rate(N) / (N * rate(1)). Within each process count the pages are split into two runs per path,
+taken A B B A (``--runs``), and each path's row sums its runs: load that drifts over the minutes
+of a pair hits both paths alike. Overhead of Celery = 1 - rate(celery) / rate(embedded) (target <= 5 %).
 CPU seconds per page (this process, the worker and its OCR processes; not the PostgreSQL and Redis
 servers) are printed too: on a machine other sessions load, they compare the two paths' work far
 more steadily than the rates do.
@@ -21,8 +23,7 @@ more steadily than the rates do.
 This machine has 2 cores: 4 processes cannot go faster than 2. Other sessions run tests and
 benchmarks on it at the same time, so the load average and the machine's busy cores (all
 processes, /proc/stat) during each run are printed beside its numbers; runs are interleaved
-(celery 1, embedded 1, embedded 2, celery 2, celery 4, embedded 4) so drifting load hits both
-paths alike.
+(celery, embedded, embedded, celery at N = 1; then embedded first at N = 2, and so on).
 """
 from __future__ import annotations
 
@@ -93,6 +94,8 @@ class RunResult:
     load_after: float
     busy_cores: float
     cpu_s_per_page: float = 0.0  # CPU of this process and its reaped children (workers, OCR) per page
+    main_cpu_s_per_page: float = 0.0  # of it, this process: the dispatcher (celery) or the runner (embedded)
+    consumer_cpu_s_per_page: float = 0.0  # of it, the Celery worker's main process once ready (receives, hands out)
 
 
 def _schema_url(schema: str) -> str:
@@ -150,12 +153,25 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def _own_cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def _proc_own_cpu(pid: int) -> float:
+    """CPU seconds process ``pid`` used itself (not its children), from /proc."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
     from sohoa.runner import Runner
 
     app, schema = _prepare(work, files, n, path)
     worker = None
-    cpu0 = _cpu()  # the worker's start-up and shutdown count for the Celery path, the pool's for the other
+    cpu0, own0 = _cpu(), _own_cpu()  # the worker's start-up and shutdown count for the Celery path, the pool's for the other
+    consumer = consumer_start = 0.0
     result: RunResult | None = None
     try:
         if path == "celery":
@@ -176,6 +192,7 @@ def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
                 if worker.poll() is not None or time.monotonic() > end:
                     raise SystemExit("the worker did not start:\n" + logp.read_text(errors="replace")[-2000:])
                 time.sleep(0.2)
+            consumer_start = _proc_own_cpu(worker.pid)  # its start-up (imports, forking) not counted
             runner = CeleryRunner(app, watch=False)
         else:
             runner = Runner(app, watch=False)
@@ -190,6 +207,10 @@ def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
         if worker is not None:
             import signal
 
+            try:
+                consumer = _proc_own_cpu(worker.pid) - consumer_start
+            except OSError:
+                pass
             os.killpg(worker.pid, signal.SIGTERM)
             try:
                 worker.wait(60)
@@ -200,22 +221,51 @@ def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
         shutil.rmtree(work / schema, ignore_errors=True)
     # After the worker was waited for: its CPU and its OCR processes' are in this process's children.
     assert result is not None
-    result.cpu_s_per_page = round((_cpu() - cpu0) / max(result.done, 1), 3)
+    pages = max(result.done, 1)
+    result.cpu_s_per_page = round((_cpu() - cpu0) / pages, 3)
+    result.main_cpu_s_per_page = round((_own_cpu() - own0) / pages, 3)
+    result.consumer_cpu_s_per_page = round(consumer / pages, 3)
     return result
+
+
+def _chunks(files: list[Path], runs: int) -> list[list[Path]]:
+    runs = max(1, min(runs, len(files)))
+    size = -(-len(files) // runs)
+    return [files[i:i + size] for i in range(0, len(files), size)]
+
+
+def combine(parts: list[RunResult]) -> RunResult:
+    """One path's runs at one process count as one row: pages and times summed, rates from the sums."""
+    if len(parts) == 1:
+        return parts[0]
+    pages, done = sum(r.pages for r in parts), sum(r.done for r in parts)
+    wall = sum(r.wall_s for r in parts)
+    # Each run's steady span: from its first page's finish to its last's.
+    spans = [(r.done - 1) / r.steady_ppm * 60 for r in parts if r.steady_ppm > 0]
+    steady = sum(r.done - 1 for r in parts if r.steady_ppm > 0) / sum(spans) * 60 if spans else 0.0
+
+    def per_page(attr: str) -> float:
+        return round(sum(getattr(r, attr) * r.done for r in parts) / max(done, 1), 3)
+
+    return RunResult(parts[0].path, parts[0].processes, pages, done, round(wall, 1), round(steady, 2),
+                     round(done / wall * 60, 2) if wall else 0.0, parts[0].load_before, parts[-1].load_after,
+                     round(sum(r.busy_cores * r.wall_s for r in parts) / wall, 2) if wall else 0.0,
+                     per_page("cpu_s_per_page"), per_page("main_cpu_s_per_page"), per_page("consumer_cpu_s_per_page"))
 
 
 # -- report -------------------------------------------------------------------------------------
 def report(results: list[RunResult], cores: int) -> str:
     by = {(r.path, r.processes): r for r in results}
     lines = [
-        f"| path | processes | pages | done | wall s | pages/min (steady) | pages/min (wall) | scaling eff. | load avg before→after | busy cores | CPU s/page |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+        f"| path | processes | pages | done | wall s | pages/min (steady) | pages/min (wall) | scaling eff. | load avg before→after | busy cores | CPU s/page | of it: dispatcher or runner | Celery consumer |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         base = by.get((r.path, 1))
         eff = f"{r.steady_ppm / (r.processes * base.steady_ppm) * 100:.0f} %" if base and base.steady_ppm else ""
         lines.append(f"| {r.path} | {r.processes} | {r.pages} | {r.done} | {r.wall_s} | {r.steady_ppm} | {r.wall_ppm} | "
-                     f"{eff} | {r.load_before}→{r.load_after} | {r.busy_cores} | {r.cpu_s_per_page} |")
+                     f"{eff} | {r.load_before}→{r.load_after} | {r.busy_cores} | {r.cpu_s_per_page} | "
+                     f"{r.main_cpu_s_per_page} | {r.consumer_cpu_s_per_page if r.path == 'celery' else ''} |")
     lines.append("")
     lines.append("| processes | Celery overhead vs embedded (steady) | (wall) | (CPU per page) |")
     lines.append("| ---: | ---: | ---: | ---: |")
@@ -238,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", default="1,2,4", help="worker process counts (default 1,2,4)")
     ap.add_argument("--images", type=Path, default=DEV, help=f"source images (default {DEV})")
     ap.add_argument("--paths", default="celery,embedded", help="which paths to time (default both)")
+    ap.add_argument("--runs", type=int, default=2,
+                    help="split the pages into this many runs per path, taken A B B A (default 2)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "scale.json")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -257,12 +309,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(files)} pages ({len({hashlib.sha256(f.read_bytes()).digest() for f in files})} distinct files) from {args.images}; "
               f"{cores} cores; load average {os.getloadavg()}", flush=True)
         for i, n in enumerate(counts):
-            for path in (paths if i % 2 == 0 else paths[::-1]):  # ABBA: drifting load hits both alike
-                r = run_once(work, files, n, path)
-                results.append(r)
-                print(f"  {path:8s} N={n}: {r.done}/{r.pages} pages, {r.wall_s} s, {r.steady_ppm} pages/min steady, "
-                      f"{r.wall_ppm} wall; load {r.load_before}→{r.load_after}, busy cores {r.busy_cores}, "
-                      f"{r.cpu_s_per_page} CPU s/page", flush=True)
+            order = paths if i % 2 == 0 else paths[::-1]
+            parts: dict[str, list[RunResult]] = {p: [] for p in paths}
+            for h, chunk in enumerate(_chunks(files, args.runs)):
+                for path in (order if h % 2 == 0 else order[::-1]):  # A B B A: drift hits both alike
+                    r = run_once(work, chunk, n, path)
+                    parts[path].append(r)
+                    print(f"  {path:8s} N={n} run {h + 1}/{args.runs}: {r.done}/{r.pages} pages, {r.wall_s} s, "
+                          f"{r.steady_ppm} pages/min steady, {r.wall_ppm} wall; load {r.load_before}→{r.load_after}, "
+                          f"busy cores {r.busy_cores}, {r.cpu_s_per_page} CPU s/page (main {r.main_cpu_s_per_page}, "
+                          f"consumer {r.consumer_cpu_s_per_page})", flush=True)
+            results.extend(combine(parts[p]) for p in order)
     text = report(results, cores)
     print()
     print(text)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
-from sqlalchemy import and_, func, not_, or_, select, update
+from sqlalchemy import and_, case, func, not_, or_, select, update
 
 from indexer import results
 from indexer.db import Database
@@ -246,12 +246,29 @@ class QueueDepth:
 
 
 def depth(db: Database) -> QueueDepth:
+    """The whole queue, counted (``sohoa status``); the dispatcher uses :func:`glance`."""
     with db.read() as s:
         queued = s.scalar(select(func.count()).select_from(Job).where(Job.state == JobState.QUEUED)) or 0
-        dispatched = s.scalar(select(func.count()).select_from(Job).where(Job.state == JobState.RUNNING, _WAITING)) or 0
-        running = s.scalar(select(func.count()).select_from(Job).where(
-            Job.state == JobState.RUNNING, or_(Job.worker.is_(None), not_(_WAITING)))) or 0
-    return QueueDepth(queued, dispatched, running)
+    g = glance(db)
+    return QueueDepth(queued, g.dispatched, g.running)
+
+
+@dataclass(frozen=True)
+class Glance:
+    queued: bool      # any job waiting in the database's queue
+    dispatched: int
+    running: int
+
+
+def glance(db: Database) -> Glance:
+    """What the dispatcher needs, several times a second, in one statement: the jobs handed out
+    (a few per worker process) counted, the queue (maybe millions of pages) only looked into."""
+    waiting = func.coalesce(func.sum(case((_WAITING, 1), else_=0)), 0)
+    any_queued = select(Job.id).where(Job.state == JobState.QUEUED).limit(1).scalar_subquery()
+    with db.read() as s:
+        total, dispatched, first = s.execute(
+            select(func.count(), waiting, any_queued).select_from(Job).where(Job.state == JobState.RUNNING)).one()
+    return Glance(first is not None, int(dispatched), int(total) - int(dispatched))
 
 
 @dataclass(frozen=True)

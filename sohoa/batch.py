@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from capture.probe import Limits, probe_file
@@ -22,7 +23,7 @@ from capture.walk import iter_files
 from ocr.pipeline import OcrOptions
 from ocr.types import PageResult, PageSource
 from sohoa.pool import WorkerPool
-from sohoa.tasks import PageOutcome, PageTask, run_page_task
+from sohoa.tasks import PageOutcome, PageTask, run_page_task, share_cores
 
 
 @dataclass
@@ -67,7 +68,8 @@ def run_batch(
             pdf_out = out_dir / f"{stem}.pdf" if pdf else None
             tasks.append((stem, PageTask(PageSource(path, probe.media_type, i), options, pdf_out)))
     pending = list(reversed(tasks))
-    with WorkerPool(max(1, min(workers, len(tasks) or 1)), run_page_task, timeout_s) as pool:
+    size = max(1, min(workers, len(tasks) or 1))
+    with WorkerPool(size, run_page_task, timeout_s, partial(share_cores, size)) as pool:
         while pending or pool.busy():
             while pending and pool.idle():
                 stem, task = pending.pop()

@@ -45,8 +45,10 @@ def outcome_of(task_id: Any, fn: Callable[[Any], Any], payload: Any,
                            f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
 
 
-def _worker_main(conn: Connection, fn: Callable[[Any], Any]) -> None:
+def _worker_main(conn: Connection, fn: Callable[[Any], Any], initializer: Callable[[], Any] | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
+    if initializer is not None:
+        initializer()
     while True:
         try:
             msg = conn.recv()
@@ -71,15 +73,18 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, size: int, fn: Callable[[Any], Any], timeout_s: float) -> None:
+    def __init__(self, size: int, fn: Callable[[Any], Any], timeout_s: float,
+                 initializer: Callable[[], Any] | None = None) -> None:
+        """``initializer`` (picklable) runs once in each worker process before its first task."""
         self.fn = fn
         self.timeout_s = timeout_s
+        self.initializer = initializer
         self.ctx = mp.get_context("spawn")
         self.workers: list[_Worker] = [self._spawn() for _ in range(size)]
 
     def _spawn(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        p = self.ctx.Process(target=_worker_main, args=(child, self.fn), daemon=True)
+        p = self.ctx.Process(target=_worker_main, args=(child, self.fn, self.initializer), daemon=True)
         p.start()
         child.close()
         return _Worker(p, parent)

@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, DBAPIError
@@ -25,7 +26,7 @@ from sohoa import stage
 from sohoa.app import App
 from sohoa.options import ocr_options
 from sohoa.pool import TaskOutcome, WorkerPool
-from sohoa.tasks import run_page_task
+from sohoa.tasks import run_page_task, share_cores
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class Runner:
         """The pages: here a supervised process pool on this PC (``sohoa.distributed`` hands them
         to Celery workers instead)."""
         app, s = self.app, self.settings
-        pool = WorkerPool(s.workers, run_page_task, s.ocr.page_timeout_s)
+        pool = WorkerPool(s.workers, run_page_task, s.ocr.page_timeout_s, partial(share_cores, s.workers))
         last_status = 0.0
         try:
             while not self.stop_event.is_set():

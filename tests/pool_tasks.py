@@ -17,3 +17,11 @@ def task(payload: str) -> str:
     if payload == "bug":
         raise ZeroDivisionError("oops")
     return payload.upper()
+
+
+def opencv_threads(payload: str) -> int:
+    if payload == "crash":
+        os._exit(139)
+    import cv2
+
+    return int(cv2.getNumThreads())

@@ -168,6 +168,7 @@ def test_concurrent_dispatchers_never_hand_out_a_job_twice(pg_app: App) -> None:
     assert len({tok for g in got for _, tok in g}) == 30
     d = dispatch.depth(pg_app.db)
     assert (d.queued, d.dispatched, d.running) == (0, 30, 0)
+    assert dispatch.glance(pg_app.db) == dispatch.Glance(False, 30, 0)
     # A message that could not be published puts its job back; undelivered ones go back on demand.
     job_id, token = got[0][0]
     assert dispatch.undo_dispatch(pg_app.db, job_id, token) is True
@@ -175,6 +176,7 @@ def test_concurrent_dispatchers_never_hand_out_a_job_twice(pg_app: App) -> None:
     assert dispatch.release_undelivered(pg_app.db, expired_only=True) == 0
     assert dispatch.release_undelivered(pg_app.db) == 29
     assert jobs.queue_counts(pg_app.db) == {"queued": 30}
+    assert dispatch.glance(pg_app.db) == dispatch.Glance(True, 0, 0)
 
 
 @pytest.mark.postgres
@@ -209,6 +211,7 @@ def test_take_drops_duplicates_and_counts_lost_runs(pg_app: App) -> None:
     assert dispatch.take(db, j3, t3, dispatch.running_name(t3, "h", 3), lease_s=60, max_attempts=2).result is TakeResult.TAKEN
     assert dispatch.take(db, 10**9, t3, "w", lease_s=60, max_attempts=2).result is TakeResult.GONE
     assert jobs.queue_counts(db) == {"failed": 1, "done": 1, "running": 1}
+    assert dispatch.glance(db) == dispatch.Glance(False, 0, 1)  # started by a worker, not waiting in the broker
     # A lease that ran out on another host is recover()'s: the job waits in the queue again.
     with db.write() as s:
         s.execute(sa.text("update jobs set lease_until = now() - interval '1 minute' where id = :id"), {"id": j3})

@@ -34,3 +34,18 @@ def test_crash_hang_and_errors_cost_only_their_own_task() -> None:
             "6:c": "C",
         }
         assert pool.size == 2 and all(w.process.is_alive() for w in pool.workers)
+
+
+def test_each_worker_process_gets_its_share_of_the_cores_replacements_too() -> None:
+    from functools import partial
+
+    from sohoa.tasks import share_cores
+    from tests.pool_tasks import opencv_threads
+
+    # Two OCR processes on a 4-core machine: 2 OpenCV threads each; 4 processes: 1 each.
+    assert share_cores(2, cores=4) == 2 and share_cores(4, cores=4) == 1 and share_cores(8, cores=2) == 1
+    assert share_cores(1, cores=4) == 4
+    with WorkerPool(2, opencv_threads, timeout_s=30, initializer=partial(share_cores, 2, 6)) as pool:
+        out = _drain(pool, ["a", "crash", "b", "c"])
+    assert out["1:crash"] == OcrFailure.WORKER_CRASHED
+    assert [out[k] for k in ("0:a", "2:b", "3:c")] == [3, 3, 3]  # the process started after the crash too

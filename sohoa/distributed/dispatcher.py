@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 
 MIN_AHEAD = 4          # messages waiting in the broker when no worker has started any
 RECOVER_EVERY_S = 5.0  # how often expired leases are looked for
+BROKER_CHECK_S = 1.0   # how often a reachable broker is asked whether it restarted
+TICK_S = 0.25          # between rounds while there is room in the broker (a new scan goes out at once)
+FULL_TICK_S = 0.5      # between rounds while it holds a page ahead for every page running, or more
 
 
 class Dispatcher:
@@ -41,6 +44,9 @@ class Dispatcher:
         self.published = 0
         self.restarts_seen = 0
         self._last_recover = 0.0
+        self._last_broker_check = 0.0
+        self.last: dispatch.Glance | None = None  # the queue as the last tick saw it
+        self.full = False  # the broker held enough at the last tick
 
     def _broker(self) -> Any:
         if self._redis is None:
@@ -52,6 +58,7 @@ class Dispatcher:
     def check_broker(self) -> bool:
         """Is the broker there? When it restarted, the jobs waiting for its lost messages go back."""
         try:
+            self._last_broker_check = time.monotonic()
             run_id = str(self._broker().info("server").get("run_id"))
         except Exception as exc:  # noqa: BLE001 — any connection trouble: try again next tick
             if self.broker_ok:
@@ -79,7 +86,7 @@ class Dispatcher:
         """One round: broker check, lease recovery, then top up the broker. Returns messages sent."""
         db = self.app.db
         now = time.monotonic()
-        up = self.check_broker()
+        up = self.check_broker() if not self.broker_ok or now - self._last_broker_check >= BROKER_CHECK_S else True
         if now - self._last_recover >= RECOVER_EVERY_S:
             self._last_recover = now
             dispatch.release_undelivered(db, expired_only=True)
@@ -88,9 +95,10 @@ class Dispatcher:
                 log.warning("%d page(s) whose worker is gone (lease expired) are queued again", n)
         if not up:
             return 0
-        d = dispatch.depth(db)
+        d = self.last = dispatch.glance(db)
         room = max(MIN_AHEAD, d.running) - d.dispatched
-        if room <= 0 or d.queued == 0:
+        self.full = room <= 0
+        if room <= 0 or not d.queued:
             return 0
         sent = 0
         for job_id, token in dispatch.dispatch(db, room, dispatch_lease_s(self.settings)):
@@ -141,7 +149,7 @@ class CeleryRunner(Runner):
                 if once and self._idle(None):
                     break
                 if not sent:
-                    self.stop_event.wait(0.25)
+                    self.stop_event.wait(FULL_TICK_S if d.full else TICK_S)
         finally:
             self.stop_event.set()
             d.close()
@@ -150,11 +158,15 @@ class CeleryRunner(Runner):
         hot_idle = self.hot is None or (self.hot.waiting == 0 and self.intake_q.empty() and not self.intake_busy.is_set())
         if not hot_idle:
             return False
-        try:
-            q = dispatch.depth(self.app.db)
+        def idle(g: dispatch.Glance | None) -> bool:
+            return g is not None and not g.queued and g.dispatched == 0 and g.running == 0
+
+        if not idle(self.dispatcher.last):  # the last tick's look, a fraction of a second old
+            return False
+        try:  # a page taken in since then?
+            return idle(dispatch.glance(self.app.db))
         except DBAPIError:
             return False
-        return q.queued == 0 and q.dispatched == 0 and q.running == 0
 
     def pages_per_min(self) -> float:
         """Pages the workers finished per minute (from the database: they run elsewhere)."""

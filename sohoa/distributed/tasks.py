@@ -27,7 +27,7 @@ from sohoa.distributed import run_lease_s
 from sohoa.distributed.storer import StoreBehind
 from sohoa.options import ocr_options
 from sohoa.pool import outcome_of
-from sohoa.tasks import run_page_task
+from sohoa.tasks import run_page_task, share_cores
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,6 +47,7 @@ _settings: Settings | None = None
 _ctx: WorkerContext | None = None
 _ctx_lock = threading.Lock()
 _behind = True
+_processes = 1
 
 
 def store_behind_pays(processes: int, cores: int | None = None) -> bool:
@@ -56,12 +57,13 @@ def store_behind_pays(processes: int, cores: int | None = None) -> bool:
     return processes < (cores or os.cpu_count() or 1)
 
 
-def configure(settings: Settings, *, behind: bool = True) -> None:
+def configure(settings: Settings, *, behind: bool = True, processes: int = 1) -> None:
     """The settings the worker processes use (set in the main process before they are forked),
-    whether they store pages in the background (:func:`store_behind_pays`), and what each worker
-    process does when it starts and when it stops."""
-    global _settings, _ctx, _behind
-    _settings, _ctx, _behind = settings, None, behind
+    whether they store pages in the background (:func:`store_behind_pays`), how many of them
+    share this machine's cores (:func:`sohoa.tasks.share_cores`), and what each worker process
+    does when it starts and when it stops."""
+    global _settings, _ctx, _behind, _processes
+    _settings, _ctx, _behind, _processes = settings, None, behind, processes
     from celery import signals
 
     signals.worker_process_init.connect(_process_started, weak=False)
@@ -88,6 +90,7 @@ def release_orphans(ctx: WorkerContext) -> int:
 
 
 def _process_started(**_: Any) -> None:
+    share_cores(_processes)
     # Celery gives a new process a few seconds to report ready: the database is asked aside.
     def release() -> None:
         try:

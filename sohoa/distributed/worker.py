@@ -31,7 +31,7 @@ def run_worker(settings: Settings, *, concurrency: int | None = None, loglevel: 
 
     n = concurrency or settings.workers
     behind = tasks.store_behind_pays(n) if settings.store_behind == "auto" else settings.store_behind == "on"
-    tasks.configure(settings, behind=behind)
+    tasks.configure(settings, behind=behind, processes=n)
     app = make_celery(settings, with_tasks=True)
     click.echo(f"sohoa worker: {n} tiến trình OCR, hàng đợi {settings.broker_queue!r} trên {_safe(settings.broker_url)}, "
                f"dữ liệu {settings.data_dir}  (Ctrl+C để dừng sau trang đang làm)", err=True)
