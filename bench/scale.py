@@ -13,12 +13,14 @@ PostgreSQL schema and data folder:
 Timing: pages per minute in the steady state, from the jobs' ``finished_at`` in the database
 ((pages - 1) / (last - first finish)), so the start-up of either path (processes, Tesseract) does
 not count; the wall clock of the whole processing phase is reported beside it. Scaling efficiency
-is rate(N) / (N * rate(1)). Within each process count the pages are split into two runs per path,
-taken A B B A (``--runs``), and each path's row sums its runs: load that drifts over the minutes
-of a pair hits both paths alike. Overhead of Celery = 1 - rate(celery) / rate(embedded) (target <= 5 %).
+is rate(N) / (N * rate(1)). Within each process count the pages are split into four runs per path,
+taken A B B A A B B A (``--runs``), and each path's row sums its runs: this machine's speed
+drifts by several per cent from one minute to the next (the same run twice in a row differed by
+9 %), and drift over the minutes of a pair hits both paths alike.
+Overhead of Celery = 1 - rate(celery) / rate(embedded) (target <= 5 %).
 CPU seconds per page (this process, the worker and its OCR processes; not the PostgreSQL and Redis
-servers) are printed too: on a machine other sessions load, they compare the two paths' work far
-more steadily than the rates do.
+servers) are printed too, with the share of the dispatcher or the embedded runner's main process
+and of the Celery worker's main process (after its start-up): where the two paths' work differs.
 
 This machine has 2 cores: 4 processes cannot go faster than 2. Other sessions run tests and
 benchmarks on it at the same time, so the load average and the machine's busy cores (all
@@ -288,8 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", default="1,2,4", help="worker process counts (default 1,2,4)")
     ap.add_argument("--images", type=Path, default=DEV, help=f"source images (default {DEV})")
     ap.add_argument("--paths", default="celery,embedded", help="which paths to time (default both)")
-    ap.add_argument("--runs", type=int, default=2,
-                    help="split the pages into this many runs per path, taken A B B A (default 2)")
+    ap.add_argument("--runs", type=int, default=4,
+                    help="split the pages into this many runs per path, taken A B B A (default 4)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "scale.json")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
