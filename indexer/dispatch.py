@@ -249,7 +249,7 @@ def depth(db: Database) -> QueueDepth:
     """The whole queue, counted (``sohoa status``); the dispatcher uses :func:`glance`."""
     with db.read() as s:
         queued = s.scalar(select(func.count()).select_from(Job).where(Job.state == JobState.QUEUED)) or 0
-    g = glance(db)
+        g = _glance(s)
     return QueueDepth(queued, g.dispatched, g.running)
 
 
@@ -259,15 +259,24 @@ class Glance:
     dispatched: int
     running: int
 
+    @property
+    def idle(self) -> bool:
+        """Nothing queued, nothing handed out."""
+        return not self.queued and self.dispatched == 0 and self.running == 0
+
 
 def glance(db: Database) -> Glance:
     """What the dispatcher needs, several times a second, in one statement: the jobs handed out
     (a few per worker process) counted, the queue (maybe millions of pages) only looked into."""
+    with db.read() as s:
+        return _glance(s)
+
+
+def _glance(s) -> Glance:  # type: ignore[no-untyped-def]
     waiting = func.coalesce(func.sum(case((_WAITING, 1), else_=0)), 0)
     any_queued = select(Job.id).where(Job.state == JobState.QUEUED).limit(1).scalar_subquery()
-    with db.read() as s:
-        total, dispatched, first = s.execute(
-            select(func.count(), waiting, any_queued).select_from(Job).where(Job.state == JobState.RUNNING)).one()
+    total, dispatched, first = s.execute(
+        select(func.count(), waiting, any_queued).select_from(Job).where(Job.state == JobState.RUNNING)).one()
     return Glance(first is not None, int(dispatched), int(total) - int(dispatched))
 
 

@@ -28,16 +28,22 @@ class PageTask:
     pdf_out: Path | None = None
 
 
+def core_share(processes: int, cores: int | None = None) -> int:
+    """OpenCV threads for one of ``processes`` OCR processes on ``cores`` (default: this machine's)."""
+    return max(1, (cores or os.cpu_count() or 1) // max(1, processes))
+
+
 def share_cores(processes: int, cores: int | None = None) -> int:
-    """Give OpenCV this process's share of the cores, one of ``processes`` OCR processes; returns it.
+    """Give OpenCV this process's :func:`core_share`; returns it.
 
     OpenCV runs its filters on a thread per core by default. With as many OCR processes as cores,
     those threads only take turns with the other processes: about 6 % more CPU per page for
-    nothing (measured on the dev set, ``bench.scale``). A lone process keeps them: they cut its
-    page's latency (the clerk at the counter waits for it)."""
+    nothing (dev pages, one process alone: CPU above wall clock with the default, equal with one
+    thread). A lone process keeps them: they cut its page's latency (the clerk at the counter
+    waits for it)."""
     import cv2
 
-    n = max(1, (cores or os.cpu_count() or 1) // max(1, processes))
+    n = core_share(processes, cores)
     cv2.setNumThreads(n)
     return n
 

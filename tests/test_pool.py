@@ -39,12 +39,12 @@ def test_crash_hang_and_errors_cost_only_their_own_task() -> None:
 def test_each_worker_process_gets_its_share_of_the_cores_replacements_too() -> None:
     from functools import partial
 
-    from sohoa.tasks import share_cores
+    from sohoa.tasks import core_share, share_cores
     from tests.pool_tasks import opencv_threads
 
     # Two OCR processes on a 4-core machine: 2 OpenCV threads each; 4 processes: 1 each.
-    assert share_cores(2, cores=4) == 2 and share_cores(4, cores=4) == 1 and share_cores(8, cores=2) == 1
-    assert share_cores(1, cores=4) == 4
+    assert core_share(2, cores=4) == 2 and core_share(4, cores=4) == 1 and core_share(8, cores=2) == 1
+    assert core_share(1, cores=4) == 4
     with WorkerPool(2, opencv_threads, timeout_s=30, initializer=partial(share_cores, 2, 6)) as pool:
         out = _drain(pool, ["a", "crash", "b", "c"])
     assert out["1:crash"] == OcrFailure.WORKER_CRASHED

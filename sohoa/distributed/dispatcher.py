@@ -46,7 +46,16 @@ class Dispatcher:
         self._last_recover = 0.0
         self._last_broker_check = 0.0
         self.last: dispatch.Glance | None = None  # the queue as the last tick saw it
-        self.full = False  # the broker held enough at the last tick
+
+    @staticmethod
+    def room(g: dispatch.Glance) -> int:
+        """Messages to send now: a page waiting in the broker for every page running (at least MIN_AHEAD)."""
+        return max(MIN_AHEAD, g.running) - g.dispatched
+
+    @property
+    def full(self) -> bool:
+        """The broker held enough at the last tick."""
+        return self.last is not None and self.room(self.last) <= 0
 
     def _broker(self) -> Any:
         if self._redis is None:
@@ -96,8 +105,7 @@ class Dispatcher:
         if not up:
             return 0
         d = self.last = dispatch.glance(db)
-        room = max(MIN_AHEAD, d.running) - d.dispatched
-        self.full = room <= 0
+        room = self.room(d)
         if room <= 0 or not d.queued:
             return 0
         sent = 0
@@ -158,13 +166,11 @@ class CeleryRunner(Runner):
         hot_idle = self.hot is None or (self.hot.waiting == 0 and self.intake_q.empty() and not self.intake_busy.is_set())
         if not hot_idle:
             return False
-        def idle(g: dispatch.Glance | None) -> bool:
-            return g is not None and not g.queued and g.dispatched == 0 and g.running == 0
-
-        if not idle(self.dispatcher.last):  # the last tick's look, a fraction of a second old
+        last = self.dispatcher.last  # the last tick's look, a fraction of a second old
+        if last is None or not last.idle:
             return False
         try:  # a page taken in since then?
-            return idle(dispatch.glance(self.app.db))
+            return dispatch.glance(self.app.db).idle
         except DBAPIError:
             return False
 
