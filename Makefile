@@ -2,7 +2,8 @@
 #   make run    set up everything and start sohoa (hot folder, OCR workers, index)
 #   make test   set up everything and run the whole test suite
 #   make bench  run the OCR benchmark on ../shared/bench/dev against OCRmyPDF and raw Tesseract
-.PHONY: run test bench setup clean
+#   make lint   ruff (rules and format) and mypy against the accepted list; `make test` runs it first
+.PHONY: run test lint lint-only bench setup clean
 export OMP_THREAD_LIMIT = 1
 
 run:
@@ -14,7 +15,17 @@ run:
 test: export SANE_CONFIG_DIR = $(CURDIR)/tests/sane
 test:
 	@scripts/setup.sh test
+	@$(MAKE) --no-print-directory lint-only
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+lint:
+	@scripts/setup.sh test
+	@$(MAKE) --no-print-directory lint-only
+
+lint-only:
+	.venv/bin/ruff check --quiet .
+	.venv/bin/ruff format --check --quiet .
+	.venv/bin/python scripts/mypy_gate.py
 
 bench:
 	@scripts/setup.sh bench

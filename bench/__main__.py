@@ -1,4 +1,5 @@
 """``python -m bench``: run sohoa, OCRmyPDF and raw Tesseract on the dev set, score, report."""
+
 from __future__ import annotations
 
 import argparse
@@ -33,18 +34,30 @@ FAIRNESS = [
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    ap.add_argument("--dev-dir", type=Path, default=REPO.parent / "shared" / "bench" / "dev",
-                    help="bench set with images/ and truth/ (default: ../shared/bench/dev)")
+    ap.add_argument(
+        "--dev-dir",
+        type=Path,
+        default=REPO.parent / "shared" / "bench" / "dev",
+        help="bench set with images/ and truth/ (default: ../shared/bench/dev)",
+    )
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out", help="output folder (default: bench/out)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes per system (default: cores)")
     ap.add_argument("--skip-sohoa", action="store_true")
     ap.add_argument("--skip-ocrmypdf", action="store_true")
     ap.add_argument("--skip-tesseract", action="store_true")
-    ap.add_argument("--ocrmypdf-mode", choices=("parallel", "sequential"), default="parallel",
-                    help="parallel: N ocrmypdf at once with --jobs 1 (default, faster); "
-                         "sequential: one at a time with --jobs N")
-    ap.add_argument("--quiet-wait", type=float, default=60, metavar="S",
-                    help="before each system, wait up to S seconds for other load on the machine to stop (default 60)")
+    ap.add_argument(
+        "--ocrmypdf-mode",
+        choices=("parallel", "sequential"),
+        default="parallel",
+        help="parallel: N ocrmypdf at once with --jobs 1 (default, faster); sequential: one at a time with --jobs N",
+    )
+    ap.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=60,
+        metavar="S",
+        help="before each system, wait up to S seconds for other load on the machine to stop (default 60)",
+    )
     ap.add_argument("--limit", type=int, default=None, help="only the first N pages (quick check; not comparable)")
     return ap.parse_args(argv)
 
@@ -76,8 +89,12 @@ def manifest_dpi(dev: Path) -> dict[str, int]:
 
 def git_rev() -> str:
     try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         return "?"
     return rev + (" (uncommitted changes)" if dirty else "")
@@ -104,24 +121,38 @@ def main(argv: list[str] | None = None) -> int:
     w = max(1, a.workers)
     print(f"bench: {len(images)} pages from {dev}, {w} workers on {os.cpu_count()} cores → {out}", flush=True)
 
-    plan = [("sohoa", a.skip_sohoa, lambda: systems.run_sohoa(dev / "images", out, logs, w)),
-            ("tesseract", a.skip_tesseract, lambda: systems.run_tesseract(dev / "images", out, logs, w)),
-            ("ocrmypdf", a.skip_ocrmypdf,
-             lambda: systems.run_ocrmypdf(dev / "images", out, logs, w, a.ocrmypdf_mode, manifest_dpi(dev)))]
+    plan = [
+        ("sohoa", a.skip_sohoa, lambda: systems.run_sohoa(dev / "images", out, logs, w)),
+        ("tesseract", a.skip_tesseract, lambda: systems.run_tesseract(dev / "images", out, logs, w)),
+        (
+            "ocrmypdf",
+            a.skip_ocrmypdf,
+            lambda: systems.run_ocrmypdf(dev / "images", out, logs, w, a.ocrmypdf_mode, manifest_dpi(dev)),
+        ),
+    ]
     runs: dict[str, SystemRun] = {}
     for key, skip, fn in plan:
         if skip:
             continue
         idle, waited = cpu.wait_quiet(a.quiet_wait)
-        print(f"bench: running {report.LABELS[key]} (other load {idle:.2f} cores after waiting {waited:.0f} s) ...", flush=True)
+        print(
+            f"bench: running {report.LABELS[key]} (other load {idle:.2f} cores after waiting {waited:.0f} s) ...",
+            flush=True,
+        )
         with cpu.Window() as win:
             run = fn()
         foreign = win.foreign_cores(run.cpu_s)
-        run.extra.update(load_before_cores=round(idle, 2), waited_for_quiet_s=round(waited, 1),
-                         foreign_load_cores=None if foreign is None else round(foreign, 2))
+        run.extra.update(
+            load_before_cores=round(idle, 2),
+            waited_for_quiet_s=round(waited, 1),
+            foreign_load_cores=None if foreign is None else round(foreign, 2),
+        )
         runs[key] = run
-        print(f"bench:   {run.pages} pages in {run.wall_s:.1f} s = {run.ppm:.1f} pages/min; "
-              f"{len(run.failed)} failed; other load during the run {foreign or 0:.2f} cores", flush=True)
+        print(
+            f"bench:   {run.pages} pages in {run.wall_s:.1f} s = {run.ppm:.1f} pages/min; "
+            f"{len(run.failed)} failed; other load during the run {foreign or 0:.2f} cores",
+            flush=True,
+        )
 
     scores = {k: report.score(score_py, dev, r, out / "scores") for k, r in runs.items()}
     all_metrics = {k: report.metrics(scores[k], r) for k, r in runs.items()}
@@ -131,19 +162,26 @@ def main(argv: list[str] | None = None) -> int:
     notes = list(FAIRNESS)
     if a.limit:
         notes.insert(0, f"--limit {a.limit}: only the first {len(images)} pages; not comparable with a full run.")
-    for k, r in runs.items():
+    for r in runs.values():
         if (r.extra.get("foreign_load_cores") or 0) > 0.25:
-            notes.append(f"{r.label}: other processes kept {r.extra['foreign_load_cores']:.2f} cores busy during "
-                         "its run: its pages/min is pessimistic; compare CPU seconds per page")
+            notes.append(
+                f"{r.label}: other processes kept {r.extra['foreign_load_cores']:.2f} cores busy during "
+                "its run: its pages/min is pessimistic; compare CPU seconds per page"
+            )
         for f in r.failed:
             notes.append(f"{r.label} failed: {f}")
     if "sohoa" in runs and runs["sohoa"].extra.get("stage_mean_s"):
         stages = runs["sohoa"].extra["stage_mean_s"]
         notes.append("sohoa mean seconds per page by stage: " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
     meta = {
-        "date": dt.datetime.now().isoformat(timespec="seconds"), "git": git_rev(),
-        "dev_dir": str(dev), "pages": len(images), "cores": os.cpu_count(), "workers": w,
-        "ocrmypdf_mode": None if a.skip_ocrmypdf else a.ocrmypdf_mode, "python": platform.python_version(),
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "git": git_rev(),
+        "dev_dir": str(dev),
+        "pages": len(images),
+        "cores": os.cpu_count(),
+        "workers": w,
+        "ocrmypdf_mode": None if a.skip_ocrmypdf else a.ocrmypdf_mode,
+        "python": platform.python_version(),
         "tools": systems.tool_versions(),
     }
     report.write(out, text, meta, runs, scores, all_metrics, notes)
@@ -153,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for r in runs.values():
         print(f"{r.label}: {r.setup}")
-    for n in notes[len(FAIRNESS) + (1 if a.limit else 0):]:
+    for n in notes[len(FAIRNESS) + (1 if a.limit else 0) :]:
         print(n)
     print(f"\nreport: {out / 'report.md'}, {out / 'report.json'}; scorer output in {out / 'scores'}")
     return 0

@@ -5,6 +5,7 @@ test (its children's rusage) and of the benchmark itself, that is the *foreign* 
 averaged over the run. Before each system, :func:`wait_quiet` waits a while for that load to
 drop, so one system is not timed while another session's test suite is running.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,7 @@ def self_cpu_s() -> float:
 class Window:
     """``with Window() as w: ...``; then ``w.foreign_cores(children_cpu_s)``."""
 
-    def __enter__(self) -> "Window":
+    def __enter__(self) -> Window:
         self.t0, self.busy0, self.self0 = time.monotonic(), busy_s(), self_cpu_s()
         return self
 

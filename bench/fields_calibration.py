@@ -8,6 +8,7 @@ reported: how many fields go to review, and how many of the wrong ones are caugh
 compared the way ../shared/bench/score.py compares them (NFC, whitespace collapsed, stripped of
 surrounding " .,;:", names case-insensitive).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,10 +41,17 @@ def evaluate(truth_dir: Path, pred_dir: Path) -> dict:
         review = set(pred.get("fields_review") or [])
         for fid, tv in (truth.get("fields") or {}).items():
             pv = fields.get(fid)
-            rows.append({
-                "page": tf.stem, "doc_type": truth.get("doc_type"), "field": fid, "truth": tv, "pred": pv,
-                "correct": pv is not None and norm(pv, fid) == norm(tv, fid), "review": fid in review or pv is None,
-            })
+            rows.append(
+                {
+                    "page": tf.stem,
+                    "doc_type": truth.get("doc_type"),
+                    "field": fid,
+                    "truth": tv,
+                    "pred": pv,
+                    "correct": pv is not None and norm(pv, fid) == norm(tv, fid),
+                    "review": fid in review or pv is None,
+                }
+            )
     n = len(rows)
     correct = sum(r["correct"] for r in rows)
     unflagged = [r for r in rows if not r["review"]]
@@ -73,8 +81,11 @@ def evaluate(truth_dir: Path, pred_dir: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench.fields_calibration", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m bench.fields_calibration",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("bench_dir", type=Path, help="bench set with truth/ (e.g. ../shared/bench/dev)")
     ap.add_argument("pred_dir", type=Path, help="sohoa process output")
     ap.add_argument("--errors", action="store_true", help="list every wrong field")

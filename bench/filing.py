@@ -23,6 +23,7 @@
    truth entry's ``child_name`` must be among the predicted entries (case-insensitive, NFC, as a
    multiset — the scorer's rule).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,13 +46,13 @@ from typing import Any
 from bench.namegen import NameGen, ocr_errors
 from config import Settings
 from indexer.models import Document, FieldValue, Original, Page
+from indexer.people import bulk_index
 from indexer.people.keys import strip_marks
-from indexer.vntext import fold
 from indexer.people.sources import index_document_people
 from indexer.registers import filing
 from indexer.registers.books import create_book
-from indexer.people import bulk_index
 from indexer.registers.entries import bulk_create_in
+from indexer.vntext import fold
 from sohoa.app import App
 
 REPO = Path(__file__).resolve().parent.parent
@@ -119,9 +120,14 @@ def make_registers(gen: NameGen, rng: random.Random, n: int, years: int) -> list
             sur = gen.surname()
             late = rng.random() < 0.05
             birth = reg - timedelta(days=rng.randrange(1, 60) + (rng.randrange(365, 3650) if late else 0))
-            data = {"nksHoTen": gen.full_name(male, sur), "nksNgaySinh": _d(birth), "nksGioiTinh": "Nam" if male else "Nữ",
-                    "meHoTen": gen.full_name(False), "chaHoTen": gen.full_name(True, sur) if rng.random() < 0.93 else "",
-                    "ngayDangKy": _d(reg)}
+            data = {
+                "nksHoTen": gen.full_name(male, sur),
+                "nksNgaySinh": _d(birth),
+                "nksGioiTinh": "Nam" if male else "Nữ",
+                "meHoTen": gen.full_name(False),
+                "chaHoTen": gen.full_name(True, sur) if rng.random() < 0.93 else "",
+                "ngayDangKy": _d(reg),
+            }
             out.append(Truth("khai_sinh", year, {k: v for k, v in data.items() if v}))
             if rng.random() < TWINS:  # twins: same parents, birth and registration day, another name
                 male2 = rng.random() < 0.5
@@ -131,16 +137,36 @@ def make_registers(gen: NameGen, rng: random.Random, n: int, years: int) -> list
         elif x < 0.92:
             wb = reg - timedelta(days=rng.randrange(18 * 365, 40 * 365))
             hb = reg - timedelta(days=rng.randrange(20 * 365, 45 * 365))
-            out.append(Truth("ket_hon", year, {"voHoTen": gen.full_name(False), "voNgaySinh": _d(wb),
-                                               "chongHoTen": gen.full_name(True), "chongNgaySinh": _d(hb),
-                                               "ngayDangKy": _d(reg)}))
+            out.append(
+                Truth(
+                    "ket_hon",
+                    year,
+                    {
+                        "voHoTen": gen.full_name(False),
+                        "voNgaySinh": _d(wb),
+                        "chongHoTen": gen.full_name(True),
+                        "chongNgaySinh": _d(hb),
+                        "ngayDangKy": _d(reg),
+                    },
+                )
+            )
         else:
             male = rng.random() < 0.5
             birth = reg - timedelta(days=rng.randrange(30 * 365, 95 * 365))
             died = reg - timedelta(days=rng.randrange(0, 14))
-            out.append(Truth("khai_tu", year, {"nktHoTen": gen.full_name(male), "nktNgaySinh": _d(birth),
-                                               "nktGioiTinh": "Nam" if male else "Nữ", "nktNgayChet": _d(died),
-                                               "ngayDangKy": _d(reg)}))
+            out.append(
+                Truth(
+                    "khai_tu",
+                    year,
+                    {
+                        "nktHoTen": gen.full_name(male),
+                        "nktNgaySinh": _d(birth),
+                        "nktGioiTinh": "Nam" if male else "Nữ",
+                        "nktNgayChet": _d(died),
+                        "ngayDangKy": _d(reg),
+                    },
+                )
+            )
     out.sort(key=lambda t: (t.rtype, t.data["ngayDangKy"][6:], t.data["ngayDangKy"][3:5], t.data["ngayDangKy"][:2]))
     return out
 
@@ -154,10 +180,16 @@ def load_registers(app: App, truths: list[Truth], rng: random.Random) -> None:
     people = []
     for (rtype, year), items in sorted(by_book.items()):
         for v in range(0, len(items), PER_VOLUME):
-            book = create_book(app.db, rtype, year, str(v // PER_VOLUME + 1), commune="Cát Thành",
-                               layout="ledger" if year < 2016 else "entry_per_page")
+            book = create_book(
+                app.db,
+                rtype,
+                year,
+                str(v // PER_VOLUME + 1),
+                commune="Cát Thành",
+                layout="ledger" if year < 2016 else "entry_per_page",
+            )
             rows = []
-            chunk = items[v: v + PER_VOLUME]
+            chunk = items[v : v + PER_VOLUME]
             for i, t in enumerate(chunk, start=v + 1):
                 t.data["so"], t.data["quyenSo"] = str(i), book.volume
                 data = dict(t.data)
@@ -201,8 +233,13 @@ def dossier_for(t: Truth, rng: random.Random) -> Dossier:
     f: dict[str, str] = {}
     if t.rtype == "khai_sinh":
         doc = "giay_khai_sinh" if x < 0.45 else ("trich_luc_khai_sinh" if x < 0.65 else "to_khai_dang_ky_khai_sinh")
-        f = {"child_name": d["nksHoTen"], "child_birth_date": d["nksNgaySinh"], "child_sex": d.get("nksGioiTinh", ""),
-             "mother_name": d["meHoTen"], "father_name": d.get("chaHoTen", "")}
+        f = {
+            "child_name": d["nksHoTen"],
+            "child_birth_date": d["nksNgaySinh"],
+            "child_sex": d.get("nksGioiTinh", ""),
+            "mother_name": d["meHoTen"],
+            "father_name": d.get("chaHoTen", ""),
+        }
         if doc == "giay_khai_sinh":
             f.update(reg_number=d["so"], book_number=d["quyenSo"], registration_date=d["ngayDangKy"])
         elif doc == "trich_luc_khai_sinh":
@@ -210,16 +247,30 @@ def dossier_for(t: Truth, rng: random.Random) -> Dossier:
     elif t.rtype == "ket_hon":
         if x < 0.6:
             doc = "giay_chung_nhan_ket_hon"
-            f = {"wife_name": d["voHoTen"], "wife_birth_date": d["voNgaySinh"], "husband_name": d["chongHoTen"],
-                 "husband_birth_date": d["chongNgaySinh"], "reg_number": d["so"], "registration_date": d["ngayDangKy"]}
+            f = {
+                "wife_name": d["voHoTen"],
+                "wife_birth_date": d["voNgaySinh"],
+                "husband_name": d["chongHoTen"],
+                "husband_birth_date": d["chongNgaySinh"],
+                "reg_number": d["so"],
+                "registration_date": d["ngayDangKy"],
+            }
         else:
             doc = "to_khai_dang_ky_ket_hon"
-            f = {"bride_name": d["voHoTen"], "bride_birth_date": d["voNgaySinh"], "groom_name": d["chongHoTen"],
-                 "groom_birth_date": d["chongNgaySinh"]}
+            f = {
+                "bride_name": d["voHoTen"],
+                "bride_birth_date": d["voNgaySinh"],
+                "groom_name": d["chongHoTen"],
+                "groom_birth_date": d["chongNgaySinh"],
+            }
     else:
         doc = "trich_luc_khai_tu" if x < 0.6 else "to_khai_dang_ky_khai_tu"
-        f = {"deceased_name": d["nktHoTen"], "deceased_birth_date": d["nktNgaySinh"], "deceased_sex": d["nktGioiTinh"],
-             "death_datetime": d["nktNgayChet"]}
+        f = {
+            "deceased_name": d["nktHoTen"],
+            "deceased_birth_date": d["nktNgaySinh"],
+            "deceased_sex": d["nktGioiTinh"],
+            "death_datetime": d["nktNgayChet"],
+        }
     if "reg_number" in f and rng.random() < 0.20:
         del f["reg_number"]
     out = {}
@@ -274,16 +325,32 @@ def store_dossier(app: App, i: int, d: Dossier) -> int:
         o = Original(sha256=f"{i:064x}", size=1, media_type="image/png", store_key=f"bench/{i}", page_count=1)
         s.add(o)
         s.flush()
-        doc = Document(original_id=o.id, title=f"dossier-{i}.png", source="import", page_count=1, state="indexed",
-                       doc_type=d.doc_type)
+        doc = Document(
+            original_id=o.id,
+            title=f"dossier-{i}.png",
+            source="import",
+            page_count=1,
+            state="indexed",
+            doc_type=d.doc_type,
+        )
         s.add(doc)
         s.flush()
         p = Page(document_id=doc.id, page_no=1, state="indexed", doc_type=d.doc_type)
         s.add(p)
         s.flush()
         for fid, v in d.fields.items():
-            s.add(FieldValue(document_id=doc.id, page_id=p.id, doc_type=d.doc_type, field_id=fid, raw_value=v,
-                             value=v, confidence=0.8, needs_review=False))
+            s.add(
+                FieldValue(
+                    document_id=doc.id,
+                    page_id=p.id,
+                    doc_type=d.doc_type,
+                    field_id=fid,
+                    raw_value=v,
+                    value=v,
+                    confidence=0.8,
+                    needs_review=False,
+                )
+            )
         s.flush()
         index_document_people(s, doc.id)
         return doc.id
@@ -303,8 +370,10 @@ def run_filing(app: App, dossiers: list[Dossier], res: Result) -> None:
             if ranked[:1] == [d.entry_id]:
                 res.top1 += 1
             elif len(res.misses) < 15:
-                res.misses.append(f"{d.doc_type} {d.fields} → {[(r.entry_id, round(r.total, 1), r.reasons) for r in out.ranked[:2]]}"
-                                  f" truth {d.entry_id}")
+                res.misses.append(
+                    f"{d.doc_type} {d.fields} → {[(r.entry_id, round(r.total, 1), r.reasons) for r in out.ranked[:2]]}"
+                    f" truth {d.entry_id}"
+                )
             if d.entry_id in ranked[:3]:
                 res.top3 += 1
             if out.linked is not None:
@@ -345,8 +414,10 @@ def run_ledger(res: Result, dev: Path) -> None:
             truth = json.loads((dev / "truth" / f"{stem}.json").read_text(encoding="utf-8"))
             pred_path = out / f"{stem}.json"
             pred = json.loads(pred_path.read_text(encoding="utf-8")) if pred_path.exists() else {}
-            got = Counter(_norm(e.get("child_name", "") if isinstance(e, dict) else str(e))
-                          for e in pred.get("register_entries") or [])
+            got = Counter(
+                _norm(e.get("child_name", "") if isinstance(e, dict) else str(e))
+                for e in pred.get("register_entries") or []
+            )
             for e in truth.get("register_entries") or []:
                 res.ledger_n += 1
                 k = _norm(e["child_name"])
@@ -375,8 +446,10 @@ def report(res: Result, args: argparse.Namespace) -> dict[str, Any]:
         "p95_ms": p95,
         "ledger": res.ledger_ok / res.ledger_n if res.ledger_n else None,
     }
-    print(f"\nFiling benchmark — {res.entries:,} entries over {args.years} years loaded in {res.load_s:.0f} s "
-          f"({args.backend}); {res.dossiers} dossiers ({res.existing} with an entry, {res.absent} without)\n")
+    print(
+        f"\nFiling benchmark — {res.entries:,} entries over {args.years} years loaded in {res.load_s:.0f} s "
+        f"({args.backend}); {res.dossiers} dossiers ({res.existing} with an entry, {res.absent} without)\n"
+    )
     print(f"{'metric':<58} {'target':>9} {'result':>9}  ok")
     print("-" * 84)
     ok_all = True
@@ -390,8 +463,10 @@ def report(res: Result, args: argparse.Namespace) -> dict[str, Any]:
         print(f"{label:<58} {op}{_fmt(k, target):>8} {_fmt(k, v):>9}  {'✓' if ok else '✗'}")
     print("-" * 84)
     auto = res.auto_right + res.auto_wrong
-    print(f"automatic links: {auto} ({auto / res.dossiers:.1%} of dossiers; of dossiers with an entry "
-          f"{res.auto_right / max(res.existing, 1):.1%} linked without a clerk)")
+    print(
+        f"automatic links: {auto} ({auto / res.dossiers:.1%} of dossiers; of dossiers with an entry "
+        f"{res.auto_right / max(res.existing, 1):.1%} linked without a clerk)"
+    )
     if t:
         print(f"filing time: p50 {statistics.median(t):.1f} ms, p95 {p95:.1f} ms, max {t[-1]:.1f} ms")
     if res.ledger_n:
@@ -399,9 +474,18 @@ def report(res: Result, args: argparse.Namespace) -> dict[str, Any]:
     if args.verbose:
         for m in res.misses + res.ledger_misses:
             print("  ", m)
-    return {"values": vals, "ok": ok_all, "entries": res.entries, "dossiers": res.dossiers, "existing": res.existing,
-            "absent": res.absent, "auto_right": res.auto_right, "auto_wrong": res.auto_wrong, "times_ms_p50":
-            statistics.median(t) if t else None, "load_s": res.load_s}
+    return {
+        "values": vals,
+        "ok": ok_all,
+        "entries": res.entries,
+        "dossiers": res.dossiers,
+        "existing": res.existing,
+        "absent": res.absent,
+        "auto_right": res.auto_right,
+        "auto_wrong": res.auto_wrong,
+        "times_ms_p50": statistics.median(t) if t else None,
+        "load_s": res.load_s,
+    }
 
 
 def _fmt(k: str, v: float) -> str:
@@ -438,7 +522,9 @@ def main(argv: list[str] | None = None) -> int:
         res.entries = len(truths)
         n_abs = round(args.dossiers * 0.15)
         picks = rng.sample(truths, args.dossiers - n_abs)
-        dossiers = [dossier_for(t, rng) for t in picks] + [absent_dossier(gen, rng, truths, args.years) for _ in range(n_abs)]
+        dossiers = [dossier_for(t, rng) for t in picks] + [
+            absent_dossier(gen, rng, truths, args.years) for _ in range(n_abs)
+        ]
         rng.shuffle(dossiers)
         run_filing(app, dossiers, res)
         if not args.no_ledger and args.dev.is_dir():

@@ -10,6 +10,7 @@ read too: a worker's peak is ``max(largest sampled subtree RSS, largest VmHWM in
 a lower bound of the true subtree peak that is exact for single-process workers. RSS counts
 shared pages (libraries, mapped models) in every process that maps them, as ``ps`` does.
 """
+
 from __future__ import annotations
 
 import os
@@ -118,7 +119,7 @@ class TreeMonitor:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="bench-memory", daemon=True)
 
-    def __enter__(self) -> "TreeMonitor":
+    def __enter__(self) -> TreeMonitor:
         self._thread.start()
         return self
 

@@ -3,6 +3,7 @@
 ``os.wait4`` gives each child's CPU time and ``ru_maxrss`` (the largest RSS of the child or of
 any descendant it waited for), which cross-checks the /proc sampling in ``memory``.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,11 +24,17 @@ class ProcResult:
     log: Path | None = None
 
 
-def run(key: str, cmd: list[str], env: dict[str, str], stdout: Path | None = None,
-        log: Path | None = None, cwd: Path | None = None) -> ProcResult:
+def run(
+    key: str,
+    cmd: list[str],
+    env: dict[str, str],
+    stdout: Path | None = None,
+    log: Path | None = None,
+    cwd: Path | None = None,
+) -> ProcResult:
     """Run ``cmd``; stdout to ``stdout`` (else discarded), stderr to ``log`` (else discarded)."""
-    out = open(stdout, "wb") if stdout else subprocess.DEVNULL
-    err = open(log, "wb") if log else subprocess.DEVNULL
+    out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115 -- closed in the finally below
+    err = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 -- closed in the finally below
     try:
         start = time.monotonic()
         p = subprocess.Popen(cmd, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
@@ -49,7 +56,9 @@ class Job:
     log: Path | None = None
 
 
-def run_many(jobs: list[Job], parallel: int, env: dict[str, str], cwd: Path | None = None) -> tuple[list[ProcResult], float]:
+def run_many(
+    jobs: list[Job], parallel: int, env: dict[str, str], cwd: Path | None = None
+) -> tuple[list[ProcResult], float]:
     """Run ``jobs`` with at most ``parallel`` at once, in order; returns results and wall clock."""
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:

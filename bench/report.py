@@ -1,4 +1,5 @@
 """Score each prediction folder with ``score.py`` and print one table, targets marked ✓ / ✗."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,11 @@ LABELS = {"sohoa": "sohoa", "ocrmypdf": "OCRmyPDF", "tesseract": "raw tesseract"
 def score(score_py: Path, dev: Path, run: SystemRun, out_dir: Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     js = out_dir / f"{run.key}.json"
-    r = subprocess.run([sys.executable, str(score_py), str(dev), str(run.pred_dir), "--json-out", str(js)],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(score_py), str(dev), str(run.pred_dir), "--json-out", str(js)],
+        capture_output=True,
+        text=True,
+    )
     (out_dir / f"{run.key}.txt").write_text(r.stdout + r.stderr, encoding="utf-8")
     if r.returncode != 0:
         raise RuntimeError(f"score.py failed for {run.key}: {r.stderr.strip()[-500:]}")
@@ -91,7 +95,14 @@ ROWS = [
     Row("other load during run (cores)", "noise.foreign_cores", lambda v: f"{v:.2f}"),
     Row("sohoa ppm / OCRmyPDF ppm", "ratio.ocrmypdf", lambda v: f"{v:.2f}×", "≥ 4×", lambda v: v >= 4, ("sohoa",)),
     Row("  same, by CPU seconds per page", "cpu_ratio.ocrmypdf", lambda v: f"{v:.2f}×", only=("sohoa",)),
-    Row("sohoa ppm / raw tesseract ppm", "ratio.tesseract", lambda v: f"{v:.2f}×", "≥ 0.6×", lambda v: v >= 0.6, ("sohoa",)),
+    Row(
+        "sohoa ppm / raw tesseract ppm",
+        "ratio.tesseract",
+        lambda v: f"{v:.2f}×",
+        "≥ 0.6×",
+        lambda v: v >= 0.6,
+        ("sohoa",),
+    ),
     Row("  same, by CPU seconds per page", "cpu_ratio.tesseract", lambda v: f"{v:.2f}×", only=("sohoa",)),
     Row("peak RSS per worker", "memory.worker_peak_mb", lambda v: f"{v:.0f} MB", "≤ 400 MB", lambda v: v <= 400),
     Row("peak RSS, all processes", "memory.total_peak_mb", lambda v: f"{v:.0f} MB"),
@@ -139,8 +150,15 @@ def table(all_metrics: dict[str, dict[str, float | None]]) -> str:
     return "\n".join(out)
 
 
-def write(out: Path, text_table: str, meta: dict, runs: dict[str, SystemRun], scores: dict[str, dict],
-          all_metrics: dict[str, dict[str, float | None]], notes: list[str]) -> None:
+def write(
+    out: Path,
+    text_table: str,
+    meta: dict,
+    runs: dict[str, SystemRun],
+    scores: dict[str, dict],
+    all_metrics: dict[str, dict[str, float | None]],
+    notes: list[str],
+) -> None:
     md = ["# OCR benchmark", ""]
     md += [f"- {k}: {v}" for k, v in meta.items() if not isinstance(v, dict)]
     md += [f"- {k}: " + ", ".join(f"{a}={b}" for a, b in v.items()) for k, v in meta.items() if isinstance(v, dict)]
@@ -149,6 +167,12 @@ def write(out: Path, text_table: str, meta: dict, runs: dict[str, SystemRun], sc
     md += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     (out / "report.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     targets = {r.key: r.target for r in ROWS if r.target}
-    data = {"meta": meta, "targets": targets, "metrics": all_metrics,
-            "runs": {k: r.as_dict() for k, r in runs.items()}, "scores": scores, "notes": notes}
+    data = {
+        "meta": meta,
+        "targets": targets,
+        "metrics": all_metrics,
+        "runs": {k: r.as_dict() for k, r in runs.items()},
+        "scores": scores,
+        "notes": notes,
+    }
     (out / "report.json").write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

@@ -27,6 +27,7 @@ benchmarks on it at the same time, so the load average and the machine's busy co
 processes, /proc/stat) during each run are printed beside its numbers; runs are interleaved
 (celery, embedded, embedded, celery at N = 1; then embedded first at N = 2, and so on).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -138,8 +139,9 @@ def _rates(app, wall: float) -> tuple[int, float]:  # type: ignore[no-untyped-de
     from sqlalchemy import text
 
     with app.db.read() as s:
-        done, first, last = s.execute(text(
-            "select count(*), min(finished_at), max(finished_at) from jobs where state = 'done'")).one()
+        done, first, last = s.execute(
+            text("select count(*), min(finished_at), max(finished_at) from jobs where state = 'done'")
+        ).one()
     steady = (done - 1) / (last - first).total_seconds() * 60 if done > 1 and last > first else 0.0
     return done, steady
 
@@ -172,7 +174,10 @@ def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
 
     app, schema = _prepare(work, files, n, path)
     worker = None
-    cpu0, own0 = _cpu(), _own_cpu()  # the worker's start-up and shutdown count for the Celery path, the pool's for the other
+    cpu0, own0 = (
+        _cpu(),
+        _own_cpu(),
+    )  # the worker's start-up and shutdown count for the Celery path, the pool's for the other
     consumer = consumer_start = 0.0
     result: RunResult | None = None
     try:
@@ -180,14 +185,26 @@ def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
             from sohoa.distributed.dispatcher import CeleryRunner
 
             env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
-            env.update({"SOHOA_CONFIG": "", "SOHOA_DATA_DIR": str(app.settings.data_dir),
-                        "SOHOA_DATABASE_URL": app.settings.db_url, "SOHOA_BROKER_URL": REDIS,
-                        "SOHOA_BROKER_QUEUE": app.settings.broker_queue, "SOHOA_LOG_LEVEL": "WARNING",
-                        "OMP_THREAD_LIMIT": "1"})
+            env.update(
+                {
+                    "SOHOA_CONFIG": "",
+                    "SOHOA_DATA_DIR": str(app.settings.data_dir),
+                    "SOHOA_DATABASE_URL": app.settings.db_url,
+                    "SOHOA_BROKER_URL": REDIS,
+                    "SOHOA_BROKER_QUEUE": app.settings.broker_queue,
+                    "SOHOA_LOG_LEVEL": "WARNING",
+                    "OMP_THREAD_LIMIT": "1",
+                }
+            )
             log = (work / f"{schema}-worker.log").open("wb")
-            worker = subprocess.Popen([sys.executable, "-m", "sohoa.cli", "worker", "--concurrency", str(n),
-                                       "--loglevel", "INFO"], env=env, cwd=work, stdout=log,
-                                      stderr=subprocess.STDOUT, start_new_session=True)
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "sohoa.cli", "worker", "--concurrency", str(n), "--loglevel", "INFO"],
+                env=env,
+                cwd=work,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             logp = work / f"{schema}-worker.log"
             end = time.monotonic() + 120
             while " ready." not in logp.read_text(errors="replace"):
@@ -203,8 +220,18 @@ def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
         wall = time.monotonic() - t0
         busy = (_busy() - busy0) / wall
         done, steady = _rates(app, wall)
-        result = RunResult(path, n, len(files), done, round(wall, 1), round(steady, 2),
-                           round(done / wall * 60, 2), round(load0, 2), round(os.getloadavg()[0], 2), round(busy, 2))
+        result = RunResult(
+            path,
+            n,
+            len(files),
+            done,
+            round(wall, 1),
+            round(steady, 2),
+            round(done / wall * 60, 2),
+            round(load0, 2),
+            round(os.getloadavg()[0], 2),
+            round(busy, 2),
+        )
     finally:
         if worker is not None:
             import signal
@@ -233,7 +260,7 @@ def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
 def _chunks(files: list[Path], runs: int) -> list[list[Path]]:
     runs = max(1, min(runs, len(files)))
     size = -(-len(files) // runs)
-    return [files[i:i + size] for i in range(0, len(files), size)]
+    return [files[i : i + size] for i in range(0, len(files), size)]
 
 
 def combine(parts: list[RunResult]) -> RunResult:
@@ -249,25 +276,38 @@ def combine(parts: list[RunResult]) -> RunResult:
     def per_page(attr: str) -> float:
         return round(sum(getattr(r, attr) * r.done for r in parts) / max(done, 1), 3)
 
-    return RunResult(parts[0].path, parts[0].processes, pages, done, round(wall, 1), round(steady, 2),
-                     round(done / wall * 60, 2) if wall else 0.0, parts[0].load_before, parts[-1].load_after,
-                     round(sum(r.busy_cores * r.wall_s for r in parts) / wall, 2) if wall else 0.0,
-                     per_page("cpu_s_per_page"), per_page("main_cpu_s_per_page"), per_page("consumer_cpu_s_per_page"))
+    return RunResult(
+        parts[0].path,
+        parts[0].processes,
+        pages,
+        done,
+        round(wall, 1),
+        round(steady, 2),
+        round(done / wall * 60, 2) if wall else 0.0,
+        parts[0].load_before,
+        parts[-1].load_after,
+        round(sum(r.busy_cores * r.wall_s for r in parts) / wall, 2) if wall else 0.0,
+        per_page("cpu_s_per_page"),
+        per_page("main_cpu_s_per_page"),
+        per_page("consumer_cpu_s_per_page"),
+    )
 
 
 # -- report -------------------------------------------------------------------------------------
 def report(results: list[RunResult], cores: int) -> str:
     by = {(r.path, r.processes): r for r in results}
     lines = [
-        f"| path | processes | pages | done | wall s | pages/min (steady) | pages/min (wall) | scaling eff. | load avg before→after | busy cores | CPU s/page | of it: dispatcher or runner | Celery consumer |",
+        "| path | processes | pages | done | wall s | pages/min (steady) | pages/min (wall) | scaling eff. | load avg before→after | busy cores | CPU s/page | of it: dispatcher or runner | Celery consumer |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         base = by.get((r.path, 1))
         eff = f"{r.steady_ppm / (r.processes * base.steady_ppm) * 100:.0f} %" if base and base.steady_ppm else ""
-        lines.append(f"| {r.path} | {r.processes} | {r.pages} | {r.done} | {r.wall_s} | {r.steady_ppm} | {r.wall_ppm} | "
-                     f"{eff} | {r.load_before}→{r.load_after} | {r.busy_cores} | {r.cpu_s_per_page} | "
-                     f"{r.main_cpu_s_per_page} | {r.consumer_cpu_s_per_page if r.path == 'celery' else ''} |")
+        lines.append(
+            f"| {r.path} | {r.processes} | {r.pages} | {r.done} | {r.wall_s} | {r.steady_ppm} | {r.wall_ppm} | "
+            f"{eff} | {r.load_before}→{r.load_after} | {r.busy_cores} | {r.cpu_s_per_page} | "
+            f"{r.main_cpu_s_per_page} | {r.consumer_cpu_s_per_page if r.path == 'celery' else ''} |"
+        )
     lines.append("")
     lines.append("| processes | Celery overhead vs embedded (steady) | (wall) | (CPU per page) |")
     lines.append("| ---: | ---: | ---: | ---: |")
@@ -275,12 +315,16 @@ def report(results: list[RunResult], cores: int) -> str:
         c, e = by.get(("celery", n)), by.get(("embedded", n))
         if c and e and e.steady_ppm and e.wall_ppm:
             cpu = f"{(c.cpu_s_per_page / e.cpu_s_per_page - 1) * 100:+.1f} %" if e.cpu_s_per_page else ""
-            lines.append(f"| {n} | {(1 - c.steady_ppm / e.steady_ppm) * 100:+.1f} % | {(1 - c.wall_ppm / e.wall_ppm) * 100:+.1f} % | {cpu} |")
+            lines.append(
+                f"| {n} | {(1 - c.steady_ppm / e.steady_ppm) * 100:+.1f} % | {(1 - c.wall_ppm / e.wall_ppm) * 100:+.1f} % | {cpu} |"
+            )
     lines.append("")
-    lines.append(f"This machine has {cores} cores: more than {cores} OCR processes cannot scale further "
-                 f"(4 processes share {cores} cores). Target: Celery overhead <= 5 %. Other sessions use the "
-                 "machine at the same time: read the load average and busy cores beside each row "
-                 f"(a quiet machine running N <= {cores} processes shows about N busy cores).")
+    lines.append(
+        f"This machine has {cores} cores: more than {cores} OCR processes cannot scale further "
+        f"(4 processes share {cores} cores). Target: Celery overhead <= 5 %. Other sessions use the "
+        "machine at the same time: read the load average and busy cores beside each row "
+        f"(a quiet machine running N <= {cores} processes shows about N busy cores)."
+    )
     return "\n".join(lines)
 
 
@@ -290,8 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", default="1,2,4", help="worker process counts (default 1,2,4)")
     ap.add_argument("--images", type=Path, default=DEV, help=f"source images (default {DEV})")
     ap.add_argument("--paths", default="celery,embedded", help="which paths to time (default both)")
-    ap.add_argument("--runs", type=int, default=4,
-                    help="split the pages into this many runs per path, taken A B B A (default 4)")
+    ap.add_argument(
+        "--runs", type=int, default=4, help="split the pages into this many runs per path, taken A B B A (default 4)"
+    )
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "scale.json")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -308,26 +353,38 @@ def main(argv: list[str] | None = None) -> int:
         files = replicate(args.images, work / "corpus", args.pages)
         for f in files:  # warm the page cache once, as bench does
             f.read_bytes()
-        print(f"{len(files)} pages ({len({hashlib.sha256(f.read_bytes()).digest() for f in files})} distinct files) from {args.images}; "
-              f"{cores} cores; load average {os.getloadavg()}", flush=True)
+        print(
+            f"{len(files)} pages ({len({hashlib.sha256(f.read_bytes()).digest() for f in files})} distinct files) from {args.images}; "
+            f"{cores} cores; load average {os.getloadavg()}",
+            flush=True,
+        )
         for i, n in enumerate(counts):
             order = paths if i % 2 == 0 else paths[::-1]
             parts: dict[str, list[RunResult]] = {p: [] for p in paths}
             for h, chunk in enumerate(_chunks(files, args.runs)):
-                for path in (order if h % 2 == 0 else order[::-1]):  # A B B A: drift hits both alike
+                for path in order if h % 2 == 0 else order[::-1]:  # A B B A: drift hits both alike
                     r = run_once(work, chunk, n, path)
                     parts[path].append(r)
-                    print(f"  {path:8s} N={n} run {h + 1}/{args.runs}: {r.done}/{r.pages} pages, {r.wall_s} s, "
-                          f"{r.steady_ppm} pages/min steady, {r.wall_ppm} wall; load {r.load_before}→{r.load_after}, "
-                          f"busy cores {r.busy_cores}, {r.cpu_s_per_page} CPU s/page (main {r.main_cpu_s_per_page}, "
-                          f"consumer {r.consumer_cpu_s_per_page})", flush=True)
+                    print(
+                        f"  {path:8s} N={n} run {h + 1}/{args.runs}: {r.done}/{r.pages} pages, {r.wall_s} s, "
+                        f"{r.steady_ppm} pages/min steady, {r.wall_ppm} wall; load {r.load_before}→{r.load_after}, "
+                        f"busy cores {r.busy_cores}, {r.cpu_s_per_page} CPU s/page (main {r.main_cpu_s_per_page}, "
+                        f"consumer {r.consumer_cpu_s_per_page})",
+                        flush=True,
+                    )
             results.extend(combine(parts[p]) for p in order)
     text = report(results, cores)
     print()
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"pages": args.pages, "cores": cores, "results": [asdict(r) for r in results],
-                                    "report": text}, indent=2, ensure_ascii=False), encoding="utf-8")
+    args.out.write_text(
+        json.dumps(
+            {"pages": args.pages, "cores": cores, "results": [asdict(r) for r in results], "report": text},
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     args.out.with_suffix(".md").write_text(text + "\n", encoding="utf-8")
     return 0 if all(r.done == r.pages for r in results) else 1
 

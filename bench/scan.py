@@ -14,6 +14,7 @@
 Uses the committed ``tests/sane`` SANE configuration (virtual devices only) and a throw-away
 data folder. Prints one table; ``--json FILE`` also writes the numbers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +35,53 @@ REPO = Path(__file__).resolve().parents[1]
 SANE_DIR = REPO / "tests" / "sane"
 TARGET_P95_S = 6.0
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc", "Xuân", "Thu", "Gia", "Bảo"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Khánh", "Lan", "Linh", "Long",
-         "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Vy", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hòa",
+    "Hùng",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vy",
+    "Yến",
+]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -85,8 +130,14 @@ class SohoaRun:
     """``sohoa run`` in its own process, as on the counter PC."""
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "sohoa.cli", "run"], cwd=cwd, env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sohoa.cli", "run"],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         assert self.proc.stdout is not None
         deadline = time.monotonic() + 120
         for line in self.proc.stdout:
@@ -126,9 +177,8 @@ def ocr_done_at(app: Any, document_id: int) -> float | None:
         t = s.scalar(select(Page.indexed_at).where(Page.document_id == document_id))
     if t is None:
         return None
-    from datetime import timezone
 
-    return (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).timestamp()
+    return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()
 
 
 def latency(app: Any, work: Path, runs: int) -> list[LatencyRun]:
@@ -139,15 +189,22 @@ def latency(app: Any, work: Path, runs: int) -> list[LatencyRun]:
     profiles = app.settings.scanner.profiles
     out: list[LatencyRun] = []
     for i, name in enumerate(unique_names(runs)):
-        page = render_page(birth_declaration(name, f"{(i % 27) + 1:02d}/0{(i % 9) + 1}/2024", "Trần Thị Hoa", "Lê Văn Bình"),
-                           dpi=300)
+        page = render_page(
+            birth_declaration(name, f"{(i % 27) + 1:02d}/0{(i % 9) + 1}/2024", "Trần Thị Hoa", "Lê Văn Bình"), dpi=300
+        )
         pgm = work / f"dossier-{i:02d}.pgm"
         page.save(pgm, format="PPM")
         profiles["quay"] = profiles["quay"].model_copy(update={"options": {"filename": str(pgm)}})
         stored: dict[str, float] = {}
         t0 = time.time()
-        o = run_scan(app, "quay", device="pnm:0",
-                     on_event=lambda ev: stored.setdefault("t", time.time()) if isinstance(ev, PageResult) else None)
+        o = run_scan(
+            app,
+            "quay",
+            device="pnm:0",
+            on_event=lambda ev, stored=stored: (
+                stored.setdefault("t", time.time()) if isinstance(ev, PageResult) else None
+            ),
+        )
         scan_side = time.time() - t0
         if not o.complete or not o.results or o.results[0].document_id is None:
             print(f"  run {i + 1}: scan failed: {o.message}", file=sys.stderr)
@@ -171,7 +228,9 @@ def preload(app: Any, work: Path, n: int, seed: int) -> None:
 
     for i, name in enumerate(unique_names(n, seed=seed)):
         p = work / f"archive-{seed}-{i:03d}.png"
-        render_page(birth_declaration(name, "01/01/2020", "Võ Thị Lan", "Phạm Văn Hùng"), dpi=300).save(p, dpi=(300, 300))
+        render_page(birth_declaration(name, "01/01/2020", "Võ Thị Lan", "Phạm Văn Hùng"), dpi=300).save(
+            p, dpi=(300, 300)
+        )
         app.intake.take(p, source="import", remove=True)
 
 
@@ -198,7 +257,9 @@ def feeder(app: Any, label: str, profile: str, loads: int) -> FeederRun:
     for _ in range(loads):
         o = run_scan(app, profile, device="test:0", on_event=note)
         complete = complete and o.complete
-    run = FeederRun(label, len(ends), (ends[-1] - ends[0]) if ends else 0.0, handled, done_count(app) - before, complete)
+    run = FeederRun(
+        label, len(ends), (ends[-1] - ends[0]) if ends else 0.0, handled, done_count(app) - before, complete
+    )
     return run
 
 
@@ -225,25 +286,34 @@ def main(argv: list[str] | None = None) -> int:
         '[scanner.profiles.feeder-40ppm]\nsource = "feeder"\nresolution = 300\n'
         'options = { "test-picture" = "Color pattern", "read-limit" = true, "read-limit-size" = 65536, '
         '"read-delay" = true, "read-delay-duration" = 4000 }\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
-    env.update({"SOHOA_CONFIG": str(toml), "SOHOA_WEB__ENABLED": "false", "OMP_THREAD_LIMIT": "1",
-                "SANE_CONFIG_DIR": str(SANE_DIR)})
+    env.update(
+        {
+            "SOHOA_CONFIG": str(toml),
+            "SOHOA_WEB__ENABLED": "false",
+            "OMP_THREAD_LIMIT": "1",
+            "SANE_CONFIG_DIR": str(SANE_DIR),
+        }
+    )
     os.environ.update({"SOHOA_CONFIG": str(toml), "SANE_CONFIG_DIR": str(SANE_DIR)})
 
     from config import load_settings
     from sohoa.app import App
 
     app = App(load_settings())
-    app.db  # migrate before `sohoa run` starts
+    _ = app.db  # migrate before `sohoa run` starts
     print(f"bench.scan: data in {work}; `sohoa run` with {args.workers} OCR worker(s)", file=sys.stderr)
     runner = SohoaRun(env, work)
     try:
         print("latency: scan -> searchable, one-page dossiers through pnm:0", file=sys.stderr)
         lat = latency(app, work, args.runs)
         print("feeder: OCR idle", file=sys.stderr)
-        runs = [feeder(app, "flat out, OCR idle", "feeder", args.loads),
-                feeder(app, "paced feeder, OCR idle", "feeder-40ppm", args.loads)]
+        runs = [
+            feeder(app, "flat out, OCR idle", "feeder", args.loads),
+            feeder(app, "paced feeder, OCR idle", "feeder-40ppm", args.loads),
+        ]
         preload(app, work, args.backlog, seed=101)
         print(f"feeder: OCR busy ({args.backlog} archive pages queued)", file=sys.stderr)
         runs.append(feeder(app, "flat out, OCR busy", "feeder", args.loads))
@@ -255,10 +325,17 @@ def main(argv: list[str] | None = None) -> int:
     report(lat, runs, args)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({
-            "latency": [vars(r) for r in lat],
-            "feeder": [{**vars(f), "ppm": f.ppm} for f in runs],
-        }, ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "latency": [vars(r) for r in lat],
+                    "feeder": [{**vars(f), "ppm": f.ppm} for f in runs],
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     if not args.keep:
         import shutil
 
@@ -271,8 +348,10 @@ def report(lat: list[LatencyRun], feeders: list[FeederRun], args: argparse.Names
     found = [r.to_found_s for r in lat]
     p95 = percentile(found, 0.95)
     print()
-    print(f"Scan -> searchable, one-page dossier (pnm:0, 300 dpi A4 form, `sohoa run` with {args.workers} workers), "
-          f"{len(lat)}/{args.runs} runs")
+    print(
+        f"Scan -> searchable, one-page dossier (pnm:0, 300 dpi A4 form, `sohoa run` with {args.workers} workers), "
+        f"{len(lat)}/{args.runs} runs"
+    )
     print(f"{'':34} {'p50':>7} {'p95':>7} {'max':>7}")
     for label, vals in (
         ("end of scan -> stored + queued", [r.to_stored_s for r in lat]),
@@ -280,17 +359,23 @@ def report(lat: list[LatencyRun], feeders: list[FeederRun], args: argparse.Names
         ("end of scan -> found by search", found),
         ("scanner side (open, scan, store)", [r.scan_side_s for r in lat]),
     ):
-        print(f"{label:34} {percentile(vals, .5):6.2f}s {percentile(vals, .95):6.2f}s {max(vals, default=float('nan')):6.2f}s")
+        print(
+            f"{label:34} {percentile(vals, 0.5):6.2f}s {percentile(vals, 0.95):6.2f}s {max(vals, default=float('nan')):6.2f}s"
+        )
     verdict = "meets" if p95 <= TARGET_P95_S else "MISSES"
     load = os.getloadavg()[0]
-    print(f"target p95 <= {TARGET_P95_S:.0f} s: {verdict} ({p95:.2f} s); load average at the end {load:.1f} "
-          f"on {os.cpu_count()} cores")
+    print(
+        f"target p95 <= {TARGET_P95_S:.0f} s: {verdict} ({p95:.2f} s); load average at the end {load:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
     print()
     print("Feeder throughput (test:0, 300 dpi grey A4, Color pattern, 10 sheets per load)")
     print(f"{'scenario':38} {'pages':>5} {'pages/min':>9} {'handling p50':>12} {'p95':>7} {'OCR done meanwhile':>18}")
     for f in feeders:
-        print(f"{f.label:38} {f.pages:5d} {f.ppm:9.1f} {percentile(f.handle_ms, .5):10.0f}ms {percentile(f.handle_ms, .95):5.0f}ms"
-              f" {f.ocr_done_during:18d}{'' if f.complete else '  (incomplete!)'}")
+        print(
+            f"{f.label:38} {f.pages:5d} {f.ppm:9.1f} {percentile(f.handle_ms, 0.5):10.0f}ms {percentile(f.handle_ms, 0.95):5.0f}ms"
+            f" {f.ocr_done_during:18d}{'' if f.complete else '  (incomplete!)'}"
+        )
     print("pages/min as the scan child delivered them; handling = end of a page's scan -> stored, fsynced,")
     print(f"recorded and queued for OCR. OCR busy = {args.backlog} archive pages queued before each busy scenario.")
 

@@ -26,6 +26,7 @@ strictly better than the K-th and for as many matches equal to the K-th as are l
 K. For full text the reference is every page containing the phrase. "exact first": for an exact
 query, whenever an exact-diacritic match exists the first hit is one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,11 @@ from indexer.vntext import fold
 REPO = Path(__file__).resolve().parent.parent
 KINDS = ("exact", "nodiac", "ocr", "name_year", "fulltext")
 KIND_LABEL = {
-    "exact": "exact (diacritics)", "nodiac": "no diacritics", "ocr": "1–2 OCR errors",
-    "name_year": "name + birth year", "fulltext": "full-text phrase",
+    "exact": "exact (diacritics)",
+    "nodiac": "no diacritics",
+    "ocr": "1–2 OCR errors",
+    "name_year": "name + birth year",
+    "fulltext": "full-text phrase",
 }
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 WARMUP = 200
@@ -179,8 +183,15 @@ class Reference:
         m1 = (self.fo == self.fold_ids.get(q.folded, -1)) & ~m0
         toks = q.tokens
         sur, mid, given = (toks[0], " ".join(toks[1:-1]), toks[-1]) if len(toks) > 1 else ("", "", toks[0])
-        m2 = ((self.su == self.sur_vocab.get(sur, -1)) & (self.mi == self.mid_vocab.get(mid, -1))
-              & (self.gi == self.given_vocab.get(given, -1))) & ~m0 & ~m1
+        m2 = (
+            (
+                (self.su == self.sur_vocab.get(sur, -1))
+                & (self.mi == self.mid_vocab.get(mid, -1))
+                & (self.gi == self.given_vocab.get(given, -1))
+            )
+            & ~m0
+            & ~m1
+        )
         tier[m0], tier[m1], tier[m2] = 0, 1, 2
         done = m0 | m1 | m2
         cg = np.array([BIG if (c := token_cost(q.given, g)) is None else c for g in self.given_list], np.int16)
@@ -188,8 +199,9 @@ class Reference:
             e_all = cg[self.gi]
             ind_all = np.zeros(n, np.int16)
         else:
-            cs = np.array([BIG if (not s or (c := token_cost(q.surname, s)) is None) else c for s in self.sur_list],
-                          np.int16)
+            cs = np.array(
+                [BIG if (not s or (c := token_cost(q.surname, s)) is None) else c for s in self.sur_list], np.int16
+            )
             cm = np.full(len(self.mid_list), BIG, np.int16)
             im = np.zeros(len(self.mid_list), np.int16)
             for j, m in enumerate(self.mid_list):
@@ -229,8 +241,14 @@ class Reference:
         kth = int(key[order[k - 1]])
         strict = [int(ids[j]) + 1 for j in order[:k] if key[j] < kth]
         best = int(key[order[0]])
-        out = {"accepted": int(len(ids)), "k": k, "kth": kth, "strict": strict, "best": best,
-               "n_best": int((key == best).sum())}
+        out = {
+            "accepted": int(len(ids)),
+            "k": k,
+            "kth": kth,
+            "strict": strict,
+            "best": best,
+            "n_best": int((key == best).sum()),
+        }
         if tier[target] < 9:  # how many people rank with or above the one the query was made from
             tk = int(tier[target]) * 10000 + int(edits[target]) * 100 + int(indel[target])
             out["target_key"] = tk
@@ -302,24 +320,45 @@ def fresh_database(backend: str, out: Path) -> str:
 
 def load_pages(db: Any, texts: Sequence[str], per_doc: int = 10) -> None:
     """One document (a register book) per ``per_doc`` pages; pages get ids 1..len(texts)."""
-    from indexer.vntext import fold as _fold, nfc
+    from indexer.vntext import fold as _fold
+    from indexer.vntext import nfc
 
     now = "2025-01-01 00:00:00+00:00"
     n_docs = (len(texts) + per_doc - 1) // per_doc
     originals = [(d + 1, f"{d + 1:064x}", 1000, "image/tiff", f"bench/{d + 1}", per_doc, now) for d in range(n_docs)]
-    documents = [(d + 1, d + 1, f"so-{d + 1:05d}.tif", "bench", per_doc, "indexed", "so_dang_ky_khai_sinh_trang",
-                  now, now) for d in range(n_docs)]
+    documents = [
+        (d + 1, d + 1, f"so-{d + 1:05d}.tif", "bench", per_doc, "indexed", "so_dang_ky_khai_sinh_trang", now, now)
+        for d in range(n_docs)
+    ]
 
     def pages() -> Any:
         for i, t in enumerate(texts):
             t = nfc(t)
-            yield (i + 1, i // per_doc + 1, i % per_doc + 1, "indexed", False, 0, 0.0, 90.0, 2480, 3508, 300,
-                   t, _fold(t), None, None, now)
+            yield (
+                i + 1,
+                i // per_doc + 1,
+                i % per_doc + 1,
+                "indexed",
+                False,
+                0,
+                0.0,
+                90.0,
+                2480,
+                3508,
+                300,
+                t,
+                _fold(t),
+                None,
+                None,
+                now,
+            )
 
     cols_o = "id, sha256, size, media_type, store_key, page_count, created_at"
     cols_d = "id, original_id, title, source, page_count, state, doc_type, created_at, updated_at"
-    cols_p = ("id, document_id, page_no, state, blank, rotation, skew_deg, mean_conf, width, height, dpi, text, "
-              "text_folded, pdf_key, image_key, indexed_at")
+    cols_p = (
+        "id, document_id, page_no, state, blank, rotation, skew_deg, mean_conf, width, height, dpi, text, "
+        "text_folded, pdf_key, image_key, indexed_at"
+    )
     if db.dialect == "sqlite":
         conn = db.engine.raw_connection()
         try:
@@ -336,15 +375,22 @@ def load_pages(db: Any, texts: Sequence[str], per_doc: int = 10) -> None:
     # The page text indexes are built once after the COPY (a GIN index kept up to date row by row
     # is several times slower to load); their definitions are read back from the catalogue.
     with db.engine.begin() as c:
-        defs = [r[0] for r in c.exec_driver_sql(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'pages' AND indexdef ILIKE '%%USING gin%%'").all()]
+        defs = [
+            r[0]
+            for r in c.exec_driver_sql(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'pages' AND indexdef ILIKE '%%USING gin%%'"
+            ).all()
+        ]
         for d in defs:
             c.exec_driver_sql(f"DROP INDEX {d.split()[2]}")
     conn = db.engine.raw_connection()
     try:
         cur = conn.cursor()
-        for table, cols, rows in (("originals", cols_o, originals), ("documents", cols_d, documents),
-                                  ("pages", cols_p, pages())):
+        for table, cols, rows in (
+            ("originals", cols_o, originals),
+            ("documents", cols_d, documents),
+            ("pages", cols_p, pages()),
+        ):
             with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as cp:
                 for r in rows:
                     cp.write_row(r)
@@ -367,9 +413,18 @@ def person_records(entries: Sequence[Entry], per_page: int) -> Any:
     for i, e in enumerate(entries):
         page = i // per_page + 1
         yield PersonRecord(
-            name=e.name, role="child" if e.register_type == "khai_sinh" else ("deceased" if e.register_type == "khai_tu" else "groom" if e.male else "bride"),
-            source_type="register_entry", source_id=i + 1, document_id=(page - 1) // 10 + 1, page_id=page,
-            birth=e.birth, register_type=e.register_type, reg_year=e.reg_year, commune=e.commune,
+            name=e.name,
+            role="child"
+            if e.register_type == "khai_sinh"
+            else ("deceased" if e.register_type == "khai_tu" else "groom" if e.male else "bride"),
+            source_type="register_entry",
+            source_id=i + 1,
+            document_id=(page - 1) // 10 + 1,
+            page_id=page,
+            birth=e.birth,
+            register_type=e.register_type,
+            reg_year=e.reg_year,
+            commune=e.commune,
             mother_name=e.mother if e.register_type == "khai_sinh" else None,
             father_name=e.father if e.register_type == "khai_sinh" else None,
         )
@@ -384,26 +439,36 @@ def sizes(db: Any) -> dict[str, float]:
         if db.dialect == "sqlite":
             try:
                 rows = s.execute(text("SELECT name, sum(pgsize) FROM dbstat GROUP BY name")).all()
-            except Exception:  # noqa: BLE001 - dbstat not compiled in
+            except Exception:
                 return {}
             by = {r[0]: r[1] / mb for r in rows}
-            people_idx = sum(v for k, v in by.items() if k.startswith("ix_people") or k.startswith("sqlite_autoindex_people"))
+            people_idx = sum(v for k, v in by.items() if k.startswith(("ix_people", "sqlite_autoindex_people")))
             fts = sum(v for k, v in by.items() if k.startswith("people_fts"))
             page_fts = sum(v for k, v in by.items() if k.startswith("pages_fts"))
             path = db.engine.url.database
-            return {"people_table": by.get("people", 0.0), "people_indexes": people_idx, "people_words": fts,
-                    "people_tokens": by.get("people_tokens", 0.0), "pages_table": by.get("pages", 0.0),
-                    "pages_text_index": page_fts, "file": os.path.getsize(path) / mb}
+            return {
+                "people_table": by.get("people", 0.0),
+                "people_indexes": people_idx,
+                "people_words": fts,
+                "people_tokens": by.get("people_tokens", 0.0),
+                "pages_table": by.get("pages", 0.0),
+                "pages_text_index": page_fts,
+                "file": os.path.getsize(path) / mb,
+            }
         q = lambda sql: float(s.execute(text(sql)).scalar() or 0) / mb  # noqa: E731
         return {
             "people_table": q("SELECT pg_relation_size('people')"),
-            "people_indexes": q("SELECT sum(pg_relation_size(indexrelid)) FROM pg_index WHERE indrelid = 'people'::regclass "
-                                "AND indexrelid <> 'ix_people_name_tsv'::regclass"),
+            "people_indexes": q(
+                "SELECT sum(pg_relation_size(indexrelid)) FROM pg_index WHERE indrelid = 'people'::regclass "
+                "AND indexrelid <> 'ix_people_name_tsv'::regclass"
+            ),
             "people_words": q("SELECT pg_relation_size('ix_people_name_tsv')"),
             "people_tokens": q("SELECT pg_total_relation_size('people_tokens')"),
             "pages_table": q("SELECT pg_table_size('pages')"),
-            "pages_text_index": q("SELECT sum(pg_relation_size(indexrelid)) FROM pg_index WHERE indrelid = 'pages'::regclass "
-                                  "AND indexrelid::regclass::text LIKE '%text%'"),
+            "pages_text_index": q(
+                "SELECT sum(pg_relation_size(indexrelid)) FROM pg_index WHERE indrelid = 'pages'::regclass "
+                "AND indexrelid::regclass::text LIKE '%text%'"
+            ),
             "database": q("SELECT pg_database_size(current_database())"),
         }
 
@@ -449,12 +514,14 @@ def run_queries(url: str, queries: list[tuple[str, str, int | None]], conn: Any)
     for kind, t, year in rng.sample(queries, min(WARMUP, len(queries))):
         one(kind, t, year)
     out = [one(kind, t, year) for kind, t, year in queries]
-    conn.send({
-        "results": out,
-        "rss_mb_start": rss_start / 1024,  # VmHWM: ru_maxrss is kept across exec (the parent's peak)
-        "rss_mb_peak": (_vm_hwm_kb(os.getpid()) or 0) / 1024,
-        "server_hwm_mb": (_vm_hwm_kb(backend_pid) / 1024) if backend_pid and _vm_hwm_kb(backend_pid) else None,
-    })
+    conn.send(
+        {
+            "results": out,
+            "rss_mb_start": rss_start / 1024,  # VmHWM: ru_maxrss is kept across exec (the parent's peak)
+            "rss_mb_peak": (_vm_hwm_kb(os.getpid()) or 0) / 1024,
+            "server_hwm_mb": (_vm_hwm_kb(backend_pid) / 1024) if backend_pid and _vm_hwm_kb(backend_pid) else None,
+        }
+    )
     conn.close()
     db.close()
 
@@ -481,12 +548,29 @@ def pct(xs: Sequence[float], p: float) -> float:
     return ys[lo] + (ys[hi] - ys[lo]) * (k - lo)
 
 
-def score(queries: Sequence[Query], refs: Sequence[dict[str, Any]], got: list[tuple[float, list[tuple[int, int, int, int]]]],
-          entries: Sequence[Entry]) -> dict[str, dict[str, Any]]:
+def score(
+    queries: Sequence[Query],
+    refs: Sequence[dict[str, Any]],
+    got: list[tuple[float, list[tuple[int, int, int, int]]]],
+    entries: Sequence[Entry],
+) -> dict[str, dict[str, Any]]:
     by_kind: dict[str, dict[str, Any]] = {}
     for q, ref, (ms, res) in zip(queries, refs, got):
-        k = by_kind.setdefault(q.kind, {"lat": [], "recall": [], "no_ref": 0, "exact_first_ok": 0, "exact_first_n": 0,
-                                        "target_found": 0, "n": 0, "key_mismatch": 0, "ident_n": 0, "ident_found": 0})
+        k = by_kind.setdefault(
+            q.kind,
+            {
+                "lat": [],
+                "recall": [],
+                "no_ref": 0,
+                "exact_first_ok": 0,
+                "exact_first_n": 0,
+                "target_found": 0,
+                "n": 0,
+                "key_mismatch": 0,
+                "ident_n": 0,
+                "ident_found": 0,
+            },
+        )
         k["n"] += 1
         k["lat"].append(ms)
         ids = [r[0] for r in res]
@@ -520,8 +604,9 @@ def score(queries: Sequence[Query], refs: Sequence[dict[str, Any]], got: list[tu
             keys.append(match_key(m) if m else None)
             if m is None or (m.tier, m.edits, m.indel) != (tier, edits, indel):
                 k["key_mismatch"] += 1
-        good = len(set(ids) & strict) + min(sum(1 for pid, key in zip(ids, keys) if key == kth and pid not in strict),
-                                            kk - len(strict))
+        good = len(set(ids) & strict) + min(
+            sum(1 for pid, key in zip(ids, keys) if key == kth and pid not in strict), kk - len(strict)
+        )
         k["recall"].append(good / kk)
         if q.kind == "exact" and ref["best"] < 10000:  # an exact-diacritic match exists
             k["exact_first_n"] += 1
@@ -531,10 +616,18 @@ def score(queries: Sequence[Query], refs: Sequence[dict[str, Any]], got: list[tu
     for kind, k in by_kind.items():
         lat = k["lat"]
         out[kind] = {
-            "n": k["n"], "p50": pct(lat, 0.5), "p95": pct(lat, 0.95), "p99": pct(lat, 0.99), "mean": statistics.fmean(lat),
-            "max": max(lat), "recall": statistics.fmean(k["recall"]) if k["recall"] else float("nan"),
-            "perfect": sum(1 for r in k["recall"] if r >= 0.999999), "scored": len(k["recall"]), "no_ref": k["no_ref"],
-            "target_found": k["target_found"], "key_mismatch": k["key_mismatch"],
+            "n": k["n"],
+            "p50": pct(lat, 0.5),
+            "p95": pct(lat, 0.95),
+            "p99": pct(lat, 0.99),
+            "mean": statistics.fmean(lat),
+            "max": max(lat),
+            "recall": statistics.fmean(k["recall"]) if k["recall"] else float("nan"),
+            "perfect": sum(1 for r in k["recall"] if r >= 0.999999),
+            "scored": len(k["recall"]),
+            "no_ref": k["no_ref"],
+            "target_found": k["target_found"],
+            "key_mismatch": k["key_mismatch"],
             "exact_first": (k["exact_first_ok"], k["exact_first_n"]),
             "identifiable": (k["ident_found"], k["ident_n"]),
         }
@@ -553,8 +646,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--per-page", type=int, default=10, help="entries per page of text")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     ap.add_argument("--reuse", action="store_true", help="skip loading when the database already holds this data set")
-    ap.add_argument("--quiet-wait", type=float, default=60, metavar="S",
-                    help="before loading and querying, wait up to S seconds for other load on the machine to stop")
+    ap.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=60,
+        metavar="S",
+        help="before loading and querying, wait up to S seconds for other load on the machine to stop",
+    )
     return ap.parse_args(argv)
 
 
@@ -610,14 +708,24 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(99)
         sample = [q for q in rng.sample(queries, min(60, len(queries))) if q.kind != "fulltext"]
         self_bad = self_check(ref, entries, sample, rng)
-        print(f"  {time.perf_counter() - t0:.0f} s; self-check against the per-record rules: "
-              f"{'ok' if self_bad == 0 else f'{self_bad} disagreements'}", flush=True)
+        print(
+            f"  {time.perf_counter() - t0:.0f} s; self-check against the per-record rules: "
+            f"{'ok' if self_bad == 0 else f'{self_bad} disagreements'}",
+            flush=True,
+        )
         del ref, ptoks
         ref_path.write_bytes(pickle.dumps(refs))
     gc.collect()
 
-    report: dict[str, Any] = {"n": args.n, "pages": len(pages), "queries_per_kind": args.queries, "seed": args.seed,
-                              "generate_s": gen_s, "reference_self_check": self_bad, "backends": {}}
+    report: dict[str, Any] = {
+        "n": args.n,
+        "pages": len(pages),
+        "queries_per_kind": args.queries,
+        "seed": args.seed,
+        "generate_s": gen_s,
+        "reference_self_check": self_bad,
+        "backends": {},
+    }
     from indexer.db import open_database
     from indexer.people import bulk_index
 
@@ -662,8 +770,11 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.perf_counter() - t0
         info["query_phase_machine_cores"] = (_busy() - b0) / wall
         metrics = score(queries, refs, got["results"], entries)
-        report["backends"][backend] = {"load": info, "memory": {k: v for k, v in got.items() if k != "results"},
-                                       "metrics": metrics}
+        report["backends"][backend] = {
+            "load": info,
+            "memory": {k: v for k, v in got.items() if k != "results"},
+            "metrics": metrics,
+        }
         print_backend(backend, report["backends"][backend])
     (args.out / f"search-{args.n}.json").write_text(json.dumps(report, indent=1, default=str))
     md = markdown(report)
@@ -674,39 +785,63 @@ def main(argv: list[str] | None = None) -> int:
 
 def print_backend(backend: str, r: dict[str, Any]) -> None:
     for kind, m in r["metrics"].items():
-        print(f"  {KIND_LABEL[kind]:20s} p50 {m['p50']:6.1f}  p95 {m['p95']:6.1f}  p99 {m['p99']:6.1f} ms  "
-              f"recall@10 {100 * m['recall']:6.2f} %  target in top 10 {m['target_found']}/{m['n']}", flush=True)
+        print(
+            f"  {KIND_LABEL[kind]:20s} p50 {m['p50']:6.1f}  p95 {m['p95']:6.1f}  p99 {m['p99']:6.1f} ms  "
+            f"recall@10 {100 * m['recall']:6.2f} %  target in top 10 {m['target_found']}/{m['n']}",
+            flush=True,
+        )
 
 
 def markdown(report: dict[str, Any]) -> str:
-    lines = [f"# Name search benchmark: {report['n']:,} register entries, {report['pages']:,} pages",
-             "", f"{report['queries_per_kind']} queries per kind, seed {report['seed']}. "
-             f"Reference self-check disagreements: {report['reference_self_check']}.", ""]
-    lines += ["| backend | load people | load pages | people table + indexes + words (MB) | pages + text index (MB) | "
-              "query process peak RSS (MB) | server backend peak RSS (MB) |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Name search benchmark: {report['n']:,} register entries, {report['pages']:,} pages",
+        "",
+        f"{report['queries_per_kind']} queries per kind, seed {report['seed']}. "
+        f"Reference self-check disagreements: {report['reference_self_check']}.",
+        "",
+    ]
+    lines += [
+        "| backend | load people | load pages | people table + indexes + words (MB) | pages + text index (MB) | "
+        "query process peak RSS (MB) | server backend peak RSS (MB) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for b, r in report["backends"].items():
         ld, sz, mem = r["load"], r["load"].get("sizes_mb", {}), r["memory"]
         lines.append(
             f"| {b} | {ld.get('people_s', float('nan')):.0f} s | {ld.get('pages_s', float('nan')):.0f} s | "
             f"{sz.get('people_table', 0):.0f} + {sz.get('people_indexes', 0):.0f} + {sz.get('people_words', 0):.0f} | "
             f"{sz.get('pages_table', 0):.0f} + {sz.get('pages_text_index', 0):.0f} | {mem['rss_mb_peak']:.0f} | "
-            f"{mem['server_hwm_mb'] or '–'} |")
-    lines += ["", "| backend | query kind | p50 ms | p95 ms | p99 ms | recall@10 | recall = 100 % | target in top 10 | "
-              "… when identifiable | exact first | rank mismatches |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+            f"{mem['server_hwm_mb'] or '–'} |"
+        )
+    lines += [
+        "",
+        "| backend | query kind | p50 ms | p95 ms | p99 ms | recall@10 | recall = 100 % | target in top 10 | "
+        "… when identifiable | exact first | rank mismatches |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for b, r in report["backends"].items():
         for kind, m in r["metrics"].items():
             ef, idf = m["exact_first"], m.get("identifiable", (0, 0))
             lines.append(
                 f"| {b} | {KIND_LABEL[kind]} | {m['p50']:.1f} | {m['p95']:.1f} | {m['p99']:.1f} | {100 * m['recall']:.2f} % | "
                 f"{m['perfect']}/{m['scored']} | {m['target_found']}/{m['n']} | "
-                f"{f'{idf[0]}/{idf[1]}' if idf[1] else '–'} | {f'{ef[0]}/{ef[1]}' if ef[1] else '–'} | {m['key_mismatch']} |")
-    lines += ["", "*target in top 10*: the entry the query was made from is among the hits (common names have "
-              "hundreds of equal matches); *when identifiable*: the same, counted only over queries where at "
-              "most 10 people rank with or above that entry by the reference. *rank mismatches*: hits whose "
-              "reported tier/edits differ from the rules applied to that record."]
-    lines += ["", "Machine load (cores busy, all processes) during loading / querying: " + "; ".join(
-        f"{b}: {r['load'].get('people_load_machine_cores', float('nan')):.2f} / {r['load'].get('query_phase_machine_cores', float('nan')):.2f}"
-        for b, r in report["backends"].items())]
+                f"{f'{idf[0]}/{idf[1]}' if idf[1] else '–'} | {f'{ef[0]}/{ef[1]}' if ef[1] else '–'} | {m['key_mismatch']} |"
+            )
+    lines += [
+        "",
+        "*target in top 10*: the entry the query was made from is among the hits (common names have "
+        "hundreds of equal matches); *when identifiable*: the same, counted only over queries where at "
+        "most 10 people rank with or above that entry by the reference. *rank mismatches*: hits whose "
+        "reported tier/edits differ from the rules applied to that record.",
+    ]
+    lines += [
+        "",
+        "Machine load (cores busy, all processes) during loading / querying: "
+        + "; ".join(
+            f"{b}: {r['load'].get('people_load_machine_cores', float('nan')):.2f} / {r['load'].get('query_phase_machine_cores', float('nan')):.2f}"
+            for b, r in report["backends"].items()
+        ),
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,7 @@ with all cores busy and its workers' memory sampled.
   ``--jobs N`` and lets OCRmyPDF choose Tesseract's thread count. See ``bench/README.md``.
 - raw Tesseract: ``tesseract <img> - -l vie``, N single-threaded processes at once.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,11 +47,17 @@ class SystemRun:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "label": self.label, "setup": self.setup, "pred_dir": str(self.pred_dir),
-            "pages": self.pages, "wall_s": round(self.wall_s, 2), "pages_per_min": round(self.ppm, 2),
+            "label": self.label,
+            "setup": self.setup,
+            "pred_dir": str(self.pred_dir),
+            "pages": self.pages,
+            "wall_s": round(self.wall_s, 2),
+            "pages_per_min": round(self.ppm, 2),
             "cpu_s": None if self.cpu_s is None else round(self.cpu_s, 1),
             "cpu_s_per_page": None if self.cpu_s is None else round(self.cpu_s / max(1, self.pages), 2),
-            "memory": self.memory.as_dict(), "failed": self.failed, **self.extra,
+            "memory": self.memory.as_dict(),
+            "failed": self.failed,
+            **self.extra,
         }
 
 
@@ -85,6 +92,7 @@ def _clean_text(raw: str) -> str:
 
 # sohoa ---------------------------------------------------------------------------------------------
 
+
 def _sohoa_bin() -> Path:
     here = Path(sys.executable).parent / "sohoa"
     return here if here.exists() else REPO / ".venv" / "bin" / "sohoa"
@@ -105,8 +113,15 @@ def run_sohoa(images_dir: Path, out_root: Path, logs: Path, workers: int) -> Sys
     if r.rc != 0:
         failed.append(f"exit {r.rc}: {procs.tail(r.log)}")
     return SystemRun(
-        "sohoa", "sohoa", out, len(images), r.wall_s, r.cpu_s, mon.stats,
-        setup=f"sohoa process --workers {workers} (one run, OMP_THREAD_LIMIT=1)", failed=failed,
+        "sohoa",
+        "sohoa",
+        out,
+        len(images),
+        r.wall_s,
+        r.cpu_s,
+        mon.stats,
+        setup=f"sohoa process --workers {workers} (one run, OMP_THREAD_LIMIT=1)",
+        failed=failed,
         extra={"ru_maxrss_mb": round(r.maxrss_mb, 1), "stage_mean_s": _stage_means(out, images)},
     )
 
@@ -128,6 +143,7 @@ def _stage_means(out: Path, images: list[Path]) -> dict[str, float]:
 
 # OCRmyPDF -------------------------------------------------------------------------------------------
 
+
 def _is_ocrmypdf(p: Proc) -> bool:
     return any(Path(a).name == "ocrmypdf" for a in p.cmdline[:2])
 
@@ -140,8 +156,9 @@ def _needs_dpi(img: Path) -> bool:
     return not dpi or min(float(d) for d in dpi) < 10
 
 
-def run_ocrmypdf(images_dir: Path, out_root: Path, logs: Path, workers: int, mode: str,
-                 fallback_dpi: dict[str, int]) -> SystemRun:
+def run_ocrmypdf(
+    images_dir: Path, out_root: Path, logs: Path, workers: int, mode: str, fallback_dpi: dict[str, int]
+) -> SystemRun:
     out = out_root / "ocrmypdf"
     pdf_dir, txt_dir, pred_dir = (_fresh(out / d) for d in ("pdf", "txt", "pred"))
     log_dir = _fresh(logs / "ocrmypdf")
@@ -150,8 +167,20 @@ def run_ocrmypdf(images_dir: Path, out_root: Path, logs: Path, workers: int, mod
     images = list_images(images_dir)
     jobs = []
     for img in images:
-        cmd = [str(OCRMYPDF), "--deskew", "--rotate-pages", "--clean", "-l", "vie",
-               "--jobs", str(jobs_flag), "--output-type", "pdf", "--sidecar", str(txt_dir / f"{img.stem}.txt")]
+        cmd = [
+            str(OCRMYPDF),
+            "--deskew",
+            "--rotate-pages",
+            "--clean",
+            "-l",
+            "vie",
+            "--jobs",
+            str(jobs_flag),
+            "--output-type",
+            "pdf",
+            "--sidecar",
+            str(txt_dir / f"{img.stem}.txt"),
+        ]
         if _needs_dpi(img):
             cmd += ["--image-dpi", str(fallback_dpi.get(img.stem, 300))]
         cmd += [str(img), str(pdf_dir / f"{img.stem}.pdf")]
@@ -164,15 +193,28 @@ def run_ocrmypdf(images_dir: Path, out_root: Path, logs: Path, workers: int, mod
         if r.rc != 0 or not txt.exists():
             failed.append(f"{img.stem}: exit {r.rc}: {procs.tail(r.log, 1)}")
             continue
-        pred: dict[str, object] = {"text": _clean_text(txt.read_text(encoding="utf-8", errors="replace")), "skew_deg": None}
+        pred: dict[str, object] = {
+            "text": _clean_text(txt.read_text(encoding="utf-8", errors="replace")),
+            "skew_deg": None,
+        }
         pred["rotation"] = _applied_rotation(pdf, r.log)
         _write_pred(pred_dir / f"{img.stem}.json", pred)
-    how = (f"{workers} ocrmypdf processes at once, --jobs 1 each, OMP_THREAD_LIMIT=1" if parallel
-           else f"one ocrmypdf at a time, --jobs {workers}, Tesseract threads chosen by OCRmyPDF")
+    how = (
+        f"{workers} ocrmypdf processes at once, --jobs 1 each, OMP_THREAD_LIMIT=1"
+        if parallel
+        else f"one ocrmypdf at a time, --jobs {workers}, Tesseract threads chosen by OCRmyPDF"
+    )
     return SystemRun(
-        "ocrmypdf", "OCRmyPDF", pred_dir, len(images), wall, sum(r.cpu_s for r in results), mon.stats,
+        "ocrmypdf",
+        "OCRmyPDF",
+        pred_dir,
+        len(images),
+        wall,
+        sum(r.cpu_s for r in results),
+        mon.stats,
         setup=f"{how}; --deskew --rotate-pages --clean -l vie --output-type pdf --sidecar",
-        failed=failed, extra={"mode": mode, "ru_maxrss_mb_max": round(max((r.maxrss_mb for r in results), default=0), 1)},
+        failed=failed,
+        extra={"mode": mode, "ru_maxrss_mb_max": round(max((r.maxrss_mb for r in results), default=0), 1)},
     )
 
 
@@ -209,13 +251,21 @@ def _pdf_page_rotate(pdf: Path) -> int | None:
 
 # raw Tesseract -------------------------------------------------------------------------------------
 
+
 def run_tesseract(images_dir: Path, out_root: Path, logs: Path, workers: int) -> SystemRun:
     out = out_root / "tesseract"
     txt_dir, pred_dir = _fresh(out / "txt"), _fresh(out / "pred")
     log_dir = _fresh(logs / "tesseract")
     images = list_images(images_dir)
-    jobs = [procs.Job(img.stem, ["tesseract", str(img), "-", "-l", "vie"], stdout=txt_dir / f"{img.stem}.txt",
-                      log=log_dir / f"{img.stem}.log") for img in images]
+    jobs = [
+        procs.Job(
+            img.stem,
+            ["tesseract", str(img), "-", "-l", "vie"],
+            stdout=txt_dir / f"{img.stem}.txt",
+            log=log_dir / f"{img.stem}.log",
+        )
+        for img in images
+    ]
     with TreeMonitor(lambda p: p.name == "tesseract") as mon:
         results, wall = procs.run_many(jobs, workers, bench_env())
     failed = []
@@ -226,8 +276,15 @@ def run_tesseract(images_dir: Path, out_root: Path, logs: Path, workers: int) ->
         text = _clean_text((txt_dir / f"{img.stem}.txt").read_text(encoding="utf-8", errors="replace"))
         _write_pred(pred_dir / f"{img.stem}.json", {"text": text})
     return SystemRun(
-        "tesseract", "raw tesseract", pred_dir, len(images), wall, sum(r.cpu_s for r in results), mon.stats,
-        setup=f"{workers} `tesseract <img> - -l vie` at once, OMP_THREAD_LIMIT=1", failed=failed,
+        "tesseract",
+        "raw tesseract",
+        pred_dir,
+        len(images),
+        wall,
+        sum(r.cpu_s for r in results),
+        mon.stats,
+        setup=f"{workers} `tesseract <img> - -l vie` at once, OMP_THREAD_LIMIT=1",
+        failed=failed,
         extra={"ru_maxrss_mb_max": round(max((r.maxrss_mb for r in results), default=0), 1)},
     )
 

@@ -25,6 +25,7 @@
 4. Prints a table (p50/p95/max, ms) and writes ``bench/out/web/web-bench.json`` and ``.md``.
    Target: p95 ≤ 150 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,8 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "web"
 PASSWORD = "bench-mat-khau-1"
 TARGET_MS = 150.0
-PER_PAGE = 10       # entries per ledger page (as bench.search)
-PER_BOOK = 5000     # entries per register book
+PER_PAGE = 10  # entries per ledger page (as bench.search)
+PER_BOOK = 5000  # entries per register book
 BROWSER_CONNECTIONS = 6
 _ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)"')
 
@@ -105,16 +106,20 @@ def _worker_thumbnails(app: Any, tiff: Path, n_pages: int) -> None:
         if not dst.exists():
             os.link(made[page_no - 1], dst)
     with app.db.engine.begin() as c:
-        c.execute(text("UPDATE pages SET pdf_key = (SELECT substr(o.sha256, 1, 2) || '/' || o.sha256 || '/p' "
-                       "|| substr('000' || pages.page_no, -4) || '.pdf' FROM documents d JOIN originals o "
-                       "ON o.id = d.original_id WHERE d.id = pages.document_id) WHERE pdf_key IS NULL"))
+        c.execute(
+            text(
+                "UPDATE pages SET pdf_key = (SELECT substr(o.sha256, 1, 2) || '/' || o.sha256 || '/p' "
+                "|| substr('000' || pages.page_no, -4) || '.pdf' FROM documents d JOIN originals o "
+                "ON o.id = d.original_id WHERE d.id = pages.document_id) WHERE pdf_key IS NULL"
+            )
+        )
 
 
 def _entry_rows(entries: Sequence[Any], commune_id: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """register_books rows and register_entries rows (entry id = index + 1, as the people's source_id)."""
     from indexer.registers.vocabulary import BOOK_TYPES
 
-    now = datetime(2025, 1, 1, tzinfo=timezone.utc).strftime("%Y-%m-%d %H:%M:%S.000000")
+    now = datetime(2025, 1, 1, tzinfo=UTC).strftime("%Y-%m-%d %H:%M:%S.000000")
     books: dict[tuple[str, int, int], int] = {}
     counts: dict[tuple[str, int], int] = {}
     book_rows: list[tuple[Any, ...]] = []
@@ -129,16 +134,44 @@ def _entry_rows(entries: Sequence[Any], commune_id: int) -> tuple[list[tuple[Any
         bt = BOOK_TYPES[e.register_type]
         if bid is None:
             bid = books[bkey] = len(books) + 1
-            book_rows.append((bid, commune_id, e.register_type, e.reg_year, f"{vol:02d}",
-                              "entry_per_page" if e.reg_year >= 2016 else "ledger",
-                              f"{bt.label} năm {e.reg_year}, quyển số {vol:02d}", "", "bench", now))
+            book_rows.append(
+                (
+                    bid,
+                    commune_id,
+                    e.register_type,
+                    e.reg_year,
+                    f"{vol:02d}",
+                    "entry_per_page" if e.reg_year >= 2016 else "ledger",
+                    f"{bt.label} năm {e.reg_year}, quyển số {vol:02d}",
+                    "",
+                    "bench",
+                    now,
+                )
+            )
         so = str(n % PER_BOOK + 1)
         reg = date(e.reg_year, 1 + i % 12, 1 + i % 28)
         data = {"so": so, "quyenSo": f"{vol:02d}", "ngayDangKy": reg.strftime("%d/%m/%Y"), bt.name_key: e.name}
         if e.register_type == "khai_sinh":
             data.update(nksNgaySinh=e.birth.strftime("%d/%m/%Y"), meHoTen=e.mother, chaHoTen=e.father)
-        rows.append((i + 1, bid, so, so, i // PER_PAGE + 1, reg.isoformat(), e.name, e.birth.isoformat(),
-                     json.dumps(data, ensure_ascii=False), "", "unverified", "ocr", "bench", now, now))
+        rows.append(
+            (
+                i + 1,
+                bid,
+                so,
+                so,
+                i // PER_PAGE + 1,
+                reg.isoformat(),
+                e.name,
+                e.birth.isoformat(),
+                json.dumps(data, ensure_ascii=False),
+                "",
+                "unverified",
+                "ocr",
+                "bench",
+                now,
+                now,
+            )
+        )
     return book_rows, rows
 
 
@@ -146,18 +179,28 @@ def _load_entries(db: Any, entries: Sequence[Any]) -> None:
     from sqlalchemy import text
 
     with db.write() as s:
-        s.execute(text("INSERT INTO communes (id, code, scheme, name, province, created_at) "
-                       "VALUES (1, '99999', 'v2025', 'Xã Thử', 'Tỉnh Thử', '2025-01-01 00:00:00.000000')"))
+        s.execute(
+            text(
+                "INSERT INTO communes (id, code, scheme, name, province, created_at) "
+                "VALUES (1, '99999', 'v2025', 'Xã Thử', 'Tỉnh Thử', '2025-01-01 00:00:00.000000')"
+            )
+        )
     book_rows, rows = _entry_rows(entries, 1)
     conn = db.engine.raw_connection()
     try:
         cur = conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
-        cur.executemany("INSERT INTO register_books (id, commune_id, book_type, year, volume, layout, title, notes, "
-                        "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", book_rows)
-        cur.executemany("INSERT INTO register_entries (id, book_id, so, so_raw, page_no, registration_date, name, "
-                        "birth_date, data, notes, status, origin, created_by, created_at, updated_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        cur.executemany(
+            "INSERT INTO register_books (id, commune_id, book_type, year, volume, layout, title, notes, "
+            "created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            book_rows,
+        )
+        cur.executemany(
+            "INSERT INTO register_entries (id, book_id, so, so_raw, page_no, registration_date, name, "
+            "birth_date, data, notes, status, origin, created_by, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
         cur.execute("COMMIT")
         cur.execute("ANALYZE")
     finally:
@@ -190,12 +233,26 @@ def _dossiers(app: Any, entries: Sequence[Any], n: int, seed: int) -> list[int]:
         assert taken.document_id is not None
         [job] = [j for j in jobs.claim(app.db, "bench:1", limit=50) if j.document_id == taken.document_id]
         r = DocumentReading("to_khai_dang_ky_khai_sinh", 1.0, "to_khai_dang_ky_khai_sinh")
-        values = {"child_name": name, "child_birth_date": e.birth.strftime("%d/%m/%Y"), "mother_name": e.mother,
-                  "father_name": e.father}
+        values = {
+            "child_name": name,
+            "child_birth_date": e.birth.strftime("%d/%m/%Y"),
+            "mother_name": e.mother,
+            "father_name": e.father,
+        }
         r.fields = {f: FieldReading(f, v, v, confidence=0.9 if k % 3 else 0.5) for f, v in values.items()}
-        out = PageOutput(text="\n".join(f"{f}: {v}" for f, v in values.items()), words=[], mean_conf=88.0,
-                         rotation=0, skew_deg=0.0, blank=False, width=im.width, height=im.height, dpi=150,
-                         engine="bench", reading=r)
+        out = PageOutput(
+            text="\n".join(f"{f}: {v}" for f, v in values.items()),
+            words=[],
+            mean_conf=88.0,
+            rotation=0,
+            skew_deg=0.0,
+            blank=False,
+            width=im.width,
+            height=im.height,
+            dpi=150,
+            engine="bench",
+            reading=r,
+        )
         assert results.complete(app.db, job, "bench:1", out)
         ids.append(taken.document_id)
     return ids
@@ -225,8 +282,10 @@ def build(out: Path, n: int, docs: int, seed: int) -> dict[str, Any]:
         info = base
         return _finish(app, out, info, entries, docs, seed)
     info: dict[str, Any] = {"n": n, "seed": seed}
-    texts = [page_text(entries[p:p + PER_PAGE], p, p // (PER_PAGE * 10) + 1, p // PER_PAGE + 1)
-             for p in range(0, n, PER_PAGE)]
+    texts = [
+        page_text(entries[p : p + PER_PAGE], p, p // (PER_PAGE * 10) + 1, p // PER_PAGE + 1)
+        for p in range(0, n, PER_PAGE)
+    ]
     info["generate_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     load_pages(app.db, texts, per_doc=PER_PAGE)
@@ -247,8 +306,9 @@ def build(out: Path, n: int, docs: int, seed: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     info["people"] = bulk_index(app.db, person_records(entries, PER_PAGE))
     info["people_s"] = time.perf_counter() - t0
-    print(f"  {n:,} register entries in {info['entries_s']:.0f} s, people index in {info['people_s']:.0f} s",
-          flush=True)
+    print(
+        f"  {n:,} register entries in {info['entries_s']:.0f} s, people index in {info['people_s']:.0f} s", flush=True
+    )
     info["ledger_docs"] = n_docs
     partial.write_text(json.dumps(info))
     return _finish(app, out, info, entries, docs, seed)
@@ -354,8 +414,9 @@ def _browser_pass(base: str, res: Result, plan: list[tuple[str, str]]) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium",
-                              args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
         try:
             page = b.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
             page.goto(base + "/login")
@@ -365,10 +426,14 @@ def _browser_pass(base: str, res: Result, plan: list[tuple[str, str]]) -> None:
             page.wait_for_url(re.compile(r"/intake"))
             for kind, url in plan:
                 page.goto(base + url, wait_until="load")
-                t = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
-                                  " return [n.responseStart - n.requestStart, n.loadEventEnd || performance.now(),"
-                                  " performance.getEntriesByType('resource').length]; }")
-                res.samples.append(Sample(kind, "browser", url, float(t[0]), float(t[0]), float(t[1]), int(t[2]), 0, 200))
+                t = page.evaluate(
+                    "() => { const n = performance.getEntriesByType('navigation')[0];"
+                    " return [n.responseStart - n.requestStart, n.loadEventEnd || performance.now(),"
+                    " performance.getEntriesByType('resource').length]; }"
+                )
+                res.samples.append(
+                    Sample(kind, "browser", url, float(t[0]), float(t[0]), float(t[1]), int(t[2]), 0, 200)
+                )
         finally:
             b.close()
     print(f"  browser: {len(plan)} pages loaded", flush=True)
@@ -393,20 +458,26 @@ def measure(out: Path, info: dict[str, Any], queries: int, docs: int, browser: i
                     raise RuntimeError("the desk did not start") from None
                 time.sleep(0.2)
         main = _login(base)
-        clients = [main] + [httpx.Client(base_url=base, cookies=main.cookies, timeout=60)
-                            for _ in range(BROWSER_CONNECTIONS - 1)]
+        clients = [main] + [
+            httpx.Client(base_url=base, cookies=main.cookies, timeout=60) for _ in range(BROWSER_CONNECTIONS - 1)
+        ]
         rng = random.Random(7)
         search_urls = [str(httpx.URL("/search", params={"q": q})) for q in info["queries"][:queries]]
         dossier = info["dossiers"][:docs]
-        ledger = [f"/documents/{rng.randint(1, info['ledger_docs'])}?page={rng.randint(1, PER_PAGE)}"
-                  for _ in range(max(1, docs // 2))]
+        ledger = [
+            f"/documents/{rng.randint(1, info['ledger_docs'])}?page={rng.randint(1, PER_PAGE)}"
+            for _ in range(max(1, docs // 2))
+        ]
         doc_urls = [f"/documents/{d}" for d in dossier]
         with ThreadPoolExecutor(BROWSER_CONNECTIONS) as pool:
             for c in clients:  # warm the connections and the static files' first read
                 c.get("/static/sohoa.css")
             _load(clients, pool, "/intake")
-            plan = [("search results", u) for u in search_urls] + [("document (dossier)", u) for u in doc_urls] \
+            plan = (
+                [("search results", u) for u in search_urls]
+                + [("document (dossier)", u) for u in doc_urls]
                 + [("document (ledger page)", u) for u in ledger]
+            )
             for phase in ("cold", "warm"):
                 for kind, url in plan:
                     ttfb, html_ms, full, n_assets, nbytes, status = _load(clients, pool, url)
@@ -414,8 +485,12 @@ def measure(out: Path, info: dict[str, Any], queries: int, docs: int, browser: i
                     res.samples.append(Sample(kind, phase, url, ttfb, html_ms, full, n_assets, nbytes, status))
                 print(f"  {phase}: {len(plan)} pages loaded", flush=True)
         if browser:
-            _browser_pass(base, res, [("search results", u) for u in search_urls[:browser]]
-                          + [("document (dossier)", u) for u in doc_urls[:browser]])
+            _browser_pass(
+                base,
+                res,
+                [("search results", u) for u in search_urls[:browser]]
+                + [("document (dossier)", u) for u in doc_urls[:browser]],
+            )
         for c in clients:
             c.close()
     finally:
@@ -447,20 +522,35 @@ def table(res: Result) -> tuple[str, list[dict[str, Any]]]:
                 continue
             t = [s.ttfb_ms for s in ss]
             f = [s.full_ms for s in ss]
-            rows.append({"page": kind, "pass": phase, "n": len(ss),
-                         "ttfb_p50": statistics.median(t), "ttfb_p95": pct(t, 95), "ttfb_max": max(t),
-                         "full_p50": statistics.median(f), "full_p95": pct(f, 95), "full_max": max(f),
-                         "assets": statistics.mean(s.assets for s in ss),
-                         "kb": statistics.mean(s.bytes for s in ss) / 1024,
-                         "ttfb_ok": pct(t, 95) <= TARGET_MS, "full_ok": pct(f, 95) <= TARGET_MS})
-    head = ("| page | pass | n | TTFB p50 | TTFB p95 | TTFB max | full load p50 | full load p95 | full load max "
-            "| assets/page | KB/page | p95 ≤ 150 ms (TTFB / full) |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
+            rows.append(
+                {
+                    "page": kind,
+                    "pass": phase,
+                    "n": len(ss),
+                    "ttfb_p50": statistics.median(t),
+                    "ttfb_p95": pct(t, 95),
+                    "ttfb_max": max(t),
+                    "full_p50": statistics.median(f),
+                    "full_p95": pct(f, 95),
+                    "full_max": max(f),
+                    "assets": statistics.mean(s.assets for s in ss),
+                    "kb": statistics.mean(s.bytes for s in ss) / 1024,
+                    "ttfb_ok": pct(t, 95) <= TARGET_MS,
+                    "full_ok": pct(f, 95) <= TARGET_MS,
+                }
+            )
+    head = (
+        "| page | pass | n | TTFB p50 | TTFB p95 | TTFB max | full load p50 | full load p95 | full load max "
+        "| assets/page | KB/page | p95 ≤ 150 ms (TTFB / full) |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+    )
     lines = [head]
     for r in rows:
-        lines.append(f"| {r['page']} | {r['pass']} | {r['n']} | {r['ttfb_p50']:.1f} | {r['ttfb_p95']:.1f} | "
-                     f"{r['ttfb_max']:.0f} | {r['full_p50']:.1f} | {r['full_p95']:.1f} | {r['full_max']:.0f} | "
-                     f"{r['assets']:.1f} | {r['kb']:.0f} | {'yes' if r['ttfb_ok'] else 'NO'} / "
-                     f"{'yes' if r['full_ok'] else 'NO'} |")
+        lines.append(
+            f"| {r['page']} | {r['pass']} | {r['n']} | {r['ttfb_p50']:.1f} | {r['ttfb_p95']:.1f} | "
+            f"{r['ttfb_max']:.0f} | {r['full_p50']:.1f} | {r['full_p95']:.1f} | {r['full_max']:.0f} | "
+            f"{r['assets']:.1f} | {r['kb']:.0f} | {'yes' if r['ttfb_ok'] else 'NO'} / "
+            f"{'yes' if r['full_ok'] else 'NO'} |"
+        )
     return "\n".join(lines), rows
 
 
@@ -479,8 +569,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--reuse", action="store_true", help="reuse the data folder built before with the same --n/--docs")
-    ap.add_argument("--browser", type=int, default=100,
-                    help="also load this many search and document pages in headless chromium (0: not)")
+    ap.add_argument(
+        "--browser",
+        type=int,
+        default=100,
+        help="also load this many search and document pages in headless chromium (0: not)",
+    )
     args = ap.parse_args(argv)
     meta = args.out / "build.json"
     info = json.loads(meta.read_text()) if args.reuse and meta.exists() else None
@@ -492,26 +586,41 @@ def main(argv: list[str] | None = None) -> int:
         print("reusing the data folder (page image cache cleared)", flush=True)
         shutil.rmtree(args.out / "data" / "cache" / "web", ignore_errors=True)
     load_before = _loadavg()
-    print(f"measuring ({args.queries} search pages, {args.docs} dossier pages, {max(1, args.docs // 2)} ledger pages; "
-          f"load average {load_before}) …", flush=True)
+    print(
+        f"measuring ({args.queries} search pages, {args.docs} dossier pages, {max(1, args.docs // 2)} ledger pages; "
+        f"load average {load_before}) …",
+        flush=True,
+    )
     res = measure(args.out, info, args.queries, args.docs, args.browser)
     md, rows = table(res)
-    size_mb = (args.out / "data" / "sohoa.db").stat().st_size / 1e6 if (args.out / "data" / "sohoa.db").exists() else None
-    header = (f"# Web desk: {info['n']:,} register entries, {info['pages']:,} ledger pages, "
-              f"{len(info['dossiers'])} dossier documents (SQLite{f', {size_mb:,.0f} MB' if size_mb else ''})\n\n"
-              f"Times in ms, client and server on this machine (2 cores shared; load average {load_before} before, "
-              f"{_loadavg()} after). cold/warm: an HTTP client; full load = HTML + every CSS/JS/image it references "
-              f"(all thumbnails), 6 connections, no cache; cold = first view (page images drawn on the server). "
-              f"browser: headless chromium, full load = load event (lazy thumbnails below the window not loaded, "
-              f"CSS/JS cached; KB not counted).\n")
+    size_mb = (
+        (args.out / "data" / "sohoa.db").stat().st_size / 1e6 if (args.out / "data" / "sohoa.db").exists() else None
+    )
+    header = (
+        f"# Web desk: {info['n']:,} register entries, {info['pages']:,} ledger pages, "
+        f"{len(info['dossiers'])} dossier documents (SQLite{f', {size_mb:,.0f} MB' if size_mb else ''})\n\n"
+        f"Times in ms, client and server on this machine (2 cores shared; load average {load_before} before, "
+        f"{_loadavg()} after). cold/warm: an HTTP client; full load = HTML + every CSS/JS/image it references "
+        f"(all thumbnails), 6 connections, no cache; cold = first view (page images drawn on the server). "
+        f"browser: headless chromium, full load = load event (lazy thumbnails below the window not loaded, "
+        f"CSS/JS cached; KB not counted).\n"
+    )
     print()
     print(header)
     print(md)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "web-bench.md").write_text(header + "\n" + md + "\n")
-    (args.out / "web-bench.json").write_text(json.dumps(
-        {"build": {k: v for k, v in info.items() if k not in ("queries", "dossiers")}, "rows": rows,
-         "samples": [s.__dict__ for s in res.samples]}, ensure_ascii=False, indent=1))
+    (args.out / "web-bench.json").write_text(
+        json.dumps(
+            {
+                "build": {k: v for k, v in info.items() if k not in ("queries", "dossiers")},
+                "rows": rows,
+                "samples": [s.__dict__ for s in res.samples],
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
     return 0
 
 

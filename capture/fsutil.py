@@ -1,4 +1,5 @@
 """Small durable-filesystem helpers: fsync a folder, move across filesystems, unique names."""
+
 from __future__ import annotations
 
 import os

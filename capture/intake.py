@@ -5,6 +5,7 @@ database transaction, by the sink) before the inbox copy is removed. A kill betw
 steps leaves either the inbox file (taken again later; the sink recognises it by its
 fingerprint or its hash) or an unreferenced stored copy (harmless; stored again by hash).
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,7 +36,7 @@ class Arrival:
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, path: Path, source: str, meta: dict[str, Any] | None = None) -> "Arrival":
+    def of(cls, path: Path, source: str, meta: dict[str, Any] | None = None) -> Arrival:
         st = path.stat()
         return cls(path, st.st_size, st.st_mtime_ns, st.st_ino, source, meta or {})
 
@@ -80,9 +81,7 @@ class IntakeSink(Protocol):
 
 
 class Intake:
-    def __init__(
-        self, store: ContentStore, sink: IntakeSink, limits: Limits, quarantine_dir: Path
-    ) -> None:
+    def __init__(self, store: ContentStore, sink: IntakeSink, limits: Limits, quarantine_dir: Path) -> None:
         self.store = store
         self.sink = sink
         self.limits = limits
@@ -113,7 +112,9 @@ class Intake:
             return IntakeResult(Outcome.VANISHED, path)
         if stored.size != arrival.size:
             # Changed while we read it: not finished after all. Leave it for the next look.
-            log.warning("%s changed while being read (%d -> %d bytes); will retry", path.name, arrival.size, stored.size)
+            log.warning(
+                "%s changed while being read (%d -> %d bytes); will retry", path.name, arrival.size, stored.size
+            )
             return IntakeResult(Outcome.CHANGED, path)
         doc_id, duplicate = self.sink.record_capture(arrival, stored, probe, self.store.relative(stored.path))
         if remove:

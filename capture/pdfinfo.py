@@ -1,4 +1,5 @@
 """Thin wrapper over poppler's ``pdfinfo``: page count, page size, encryption."""
+
 from __future__ import annotations
 
 import re
@@ -25,9 +26,7 @@ _SIZE = re.compile(r"Page size:\s+([\d.]+) x ([\d.]+) pts")
 
 def pdf_info(path: Path, timeout: float = 60) -> PdfInfo:
     try:
-        proc = subprocess.run(
-            ["pdfinfo", str(path)], capture_output=True, timeout=timeout, check=False
-        )
+        proc = subprocess.run(["pdfinfo", str(path)], capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise PdfInfoError(f"pdfinfo took longer than {timeout} s") from None
     out = proc.stdout.decode("utf-8", "replace")

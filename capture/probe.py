@@ -3,6 +3,7 @@
 ``probe_file`` returns a :class:`Probe` or raises :class:`Rejected`. Images are decoded in full
 (a truncated JPEG only shows itself there); PDFs are asked to ``pdfinfo`` (poppler).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -101,7 +102,9 @@ def _probe_image(path: Path, limits: Limits) -> int:
         raise Rejected(RejectReason.CORRUPT_IMAGE, str(exc)) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         text = str(exc)
-        reason = RejectReason.TRUNCATED if "truncated" in text or isinstance(exc, EOFError) else RejectReason.CORRUPT_IMAGE
+        reason = (
+            RejectReason.TRUNCATED if "truncated" in text or isinstance(exc, EOFError) else RejectReason.CORRUPT_IMAGE
+        )
         raise Rejected(reason, text) from None
 
 
@@ -130,7 +133,7 @@ def _probe_pdf(path: Path, size: int, limits: Limits) -> int:
 def is_candidate(path: Path) -> bool:
     """Whether a name in the hot folder is worth looking at (not hidden, not a partial download)."""
     name = path.name
-    if name.startswith((".", "~")) or name.endswith((".part", ".partial", ".tmp", ".crdownload", ".swp", ".reason.txt")):
-        return False
-    return True
-
+    return not (
+        name.startswith((".", "~"))
+        or name.endswith((".part", ".partial", ".tmp", ".crdownload", ".swp", ".reason.txt"))
+    )

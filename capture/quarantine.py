@@ -1,4 +1,5 @@
 """Put a refused file aside in ``quarantine/`` with a ``.reason.txt`` beside it. Nothing is deleted."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,9 +10,7 @@ from capture.fsutil import fsync_dir, move_file, unique_path
 from capture.rejections import RejectReason
 
 
-def quarantine_file(
-    src: Path, reason: RejectReason, detail: str, quarantine_dir: Path, *, move: bool
-) -> Path | None:
+def quarantine_file(src: Path, reason: RejectReason, detail: str, quarantine_dir: Path, *, move: bool) -> Path | None:
     """Move (or copy) ``src`` into quarantine; returns where it went, or None if it could not be
     moved (then it stays where it is, and the reason file says so)."""
     quarantine_dir.mkdir(parents=True, exist_ok=True)

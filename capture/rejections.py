@@ -1,4 +1,5 @@
 """Why a file is refused at intake: one enum, each member with the message a clerk reads."""
+
 from __future__ import annotations
 
 from enum import StrEnum

@@ -3,6 +3,7 @@
 A file is copied and hashed in one pass into a temporary file, fsynced, then renamed into
 place; storing the same content twice keeps one copy. Nothing is ever overwritten.
 """
+
 from __future__ import annotations
 
 import hashlib

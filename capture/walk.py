@@ -1,4 +1,5 @@
 """List the files under the paths a person named (``sohoa import``, ``sohoa process``)."""
+
 from __future__ import annotations
 
 import os

@@ -10,6 +10,7 @@
 - An in-flight set: a file handed over is not handed over again until the consumer calls
   :meth:`HotFolder.done`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,7 +61,7 @@ class HotFolder:
         self._pending: dict[Path, _Candidate] = {}
         self._inflight: set[Path] = set()
         self._stop = threading.Event()
-        self._observer = (PollingObserver(timeout=1.0) if mode == "polling" else Observer())
+        self._observer = PollingObserver(timeout=1.0) if mode == "polling" else Observer()
         self._thread = threading.Thread(target=self._run, name="hotfolder", daemon=True)
         self.rescans = 0
 

@@ -1,4 +1,5 @@
 """sohoa's one typed settings model: ``sohoa.toml`` plus ``SOHOA_*`` environment variables."""
+
 from config.settings import (
     CaptureSettings,
     LimitSettings,

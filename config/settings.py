@@ -5,6 +5,7 @@ sections with ``__``: ``SOHOA_OCR__LANGUAGES=vie+eng``), the TOML file (``SOHOA_
 ``./sohoa.toml``), then the defaults below. Relative paths are taken from the directory the
 program was started in. Invalid values raise :class:`SettingsError` with one line per problem.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,9 +37,7 @@ class OcrSettings(BaseModel):
     )
     tessdata_dir: Path | None = Field(None, description="folder of *.traineddata; None: Debian's")
     pdf_dpi: int = Field(300, ge=72, le=600, description="resolution PDF pages are rendered at")
-    osd_min_confidence: float = Field(
-        2.0, ge=0, description="below this Tesseract OSD confidence a page is not turned"
-    )
+    osd_min_confidence: float = Field(2.0, ge=0, description="below this Tesseract OSD confidence a page is not turned")
     searchable_pdf: bool = Field(True, description="write a searchable PDF of every page")
     page_timeout_s: int = Field(300, ge=10, description="a page taking longer is stopped and retried")
 
@@ -57,9 +56,7 @@ class CaptureSettings(BaseModel):
     watch_mode: Literal["inotify", "polling"] = Field(
         "inotify", description="polling for network shares (SMB/NFS), which send no inotify events"
     )
-    stable_seconds: float = Field(
-        2.0, gt=0, le=600, description="polling mode: size and mtime unchanged this long"
-    )
+    stable_seconds: float = Field(2.0, gt=0, le=600, description="polling mode: size and mtime unchanged this long")
     settle_seconds: float = Field(
         1.0, ge=0, le=600, description="a file moved in (no close event) is taken after this quiet time"
     )
@@ -71,9 +68,7 @@ class LimitSettings(BaseModel):
     model_config = {"extra": "forbid"}
 
     max_file_mb: float = Field(500, gt=0, description="larger files are quarantined")
-    max_pixels: int = Field(
-        150_000_000, gt=0, description="more pixels per page than this is a decompression bomb"
-    )
+    max_pixels: int = Field(150_000_000, gt=0, description="more pixels per page than this is a decompression bomb")
     max_pages: int = Field(2000, gt=0, description="more pages in one file are quarantined")
     max_attempts: int = Field(3, ge=1, le=20, description="a failing page is retried this often")
 
@@ -114,8 +109,15 @@ DEFAULT_SCAN_PROFILES: dict[str, dict[str, object]] = {
     # scanner can (blank back sides are kept out of OCR), split by separator sheets.
     "intake": {"source": "feeder", "duplex": "auto", "mode": "gray", "resolution": 300, "page_size": "A4"},
     # Bound registers and fragile originals: colour, 400 dpi, on the glass, one page at a time.
-    "book": {"source": "flatbed", "duplex": "off", "mode": "color", "resolution": 400, "page_size": "A4",
-             "drop_blank_backs": False, "split_on_separator": False},
+    "book": {
+        "source": "flatbed",
+        "duplex": "off",
+        "mode": "color",
+        "resolution": 400,
+        "page_size": "A4",
+        "drop_blank_backs": False,
+        "split_on_separator": False,
+    },
 }
 
 
@@ -146,7 +148,7 @@ class ScanProfileSettings(BaseModel):
         return v % 360
 
     @model_validator(mode="after")
-    def _consistent(self) -> "ScanProfileSettings":
+    def _consistent(self) -> ScanProfileSettings:
         if self.source == "flatbed" and self.duplex == "on":
             raise ValueError("duplex = 'on' needs source = 'feeder' or 'auto' (a flatbed scans one side)")
         return self
@@ -196,7 +198,7 @@ class ScannerSettings(BaseModel):
         return v.expanduser().absolute() if v is not None else None
 
     @model_validator(mode="after")
-    def _default_exists(self) -> "ScannerSettings":
+    def _default_exists(self) -> ScannerSettings:
         if self.default_profile not in self.profiles:
             raise ValueError(
                 f"default_profile {self.default_profile!r} is not a profile ({', '.join(sorted(self.profiles))})"
@@ -217,10 +219,16 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(
         None, description="redis://host:6379/0: pages are OCR'd by Celery workers (sohoa worker); None: in-process"
     )
-    broker_queue: str = Field("sohoa", pattern=r"^[A-Za-z0-9_.-]{1,60}$", description="the Celery queue (one per installation sharing a Redis)")
+    broker_queue: str = Field(
+        "sohoa",
+        pattern=r"^[A-Za-z0-9_.-]{1,60}$",
+        description="the Celery queue (one per installation sharing a Redis)",
+    )
     store_behind: Literal["auto", "on", "off"] = Field(
-        "auto", description="a Celery worker process stores a page while it OCRs the next: "
-        "auto = when it runs fewer OCR processes than the machine has cores")
+        "auto",
+        description="a Celery worker process stores a page while it OCRs the next: "
+        "auto = when it runs fewer OCR processes than the machine has cores",
+    )
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=256)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     ocr: OcrSettings = OcrSettings()
@@ -254,7 +262,7 @@ class Settings(BaseSettings):
         if not v.startswith(("sqlite:", "sqlite+pysqlite:", "postgresql:", "postgresql+psycopg:")):
             raise ValueError("database_url must start with sqlite:/// or postgresql+psycopg://")
         if v.startswith("postgresql://"):
-            v = "postgresql+psycopg://" + v[len("postgresql://"):]
+            v = "postgresql+psycopg://" + v[len("postgresql://") :]
         return v
 
     @field_validator("broker_url")
@@ -267,7 +275,7 @@ class Settings(BaseSettings):
         return v
 
     @model_validator(mode="after")
-    def _paths(self) -> "Settings":
+    def _paths(self) -> Settings:
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise ValueError(f"data_dir {self.data_dir} exists and is not a folder")
         return self

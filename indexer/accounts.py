@@ -5,13 +5,14 @@ A session token is random and lives only in the browser's cookie; the database k
 SHA-256, so a copy of the database opens no one's session. Users are never deleted — the audit
 trail names them — only deactivated, which also ends their sessions.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -72,12 +73,20 @@ class UserInfo:
 
 
 def _info(u: User) -> UserInfo:
-    return UserInfo(u.id, u.username, u.full_name, Role(u.role), u.active, u.failed_attempts, _aware(u.created_at),
-                    _aware(u.last_login_at) if u.last_login_at else None)
+    return UserInfo(
+        u.id,
+        u.username,
+        u.full_name,
+        Role(u.role),
+        u.active,
+        u.failed_attempts,
+        _aware(u.created_at),
+        _aware(u.last_login_at) if u.last_login_at else None,
+    )
 
 
 def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def normalize_username(username: str) -> str:
@@ -98,11 +107,14 @@ def check_password_rules(password: str) -> None:
 # -- users ---------------------------------------------------------------------------------------
 
 
-def create_user(db: Database, username: str, password: str, role: Role | str, full_name: str = "",
-                *, actor: str = "system") -> UserInfo:
+def create_user(
+    db: Database, username: str, password: str, role: Role | str, full_name: str = "", *, actor: str = "system"
+) -> UserInfo:
     username = normalize_username(username)
     if not USERNAME_RE.match(username):
-        raise AccountError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang (2–60 ký tự).")
+        raise AccountError(
+            "Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang (2–60 ký tự)."
+        )
     try:
         role = Role(role)
     except ValueError:
@@ -113,8 +125,15 @@ def create_user(db: Database, username: str, password: str, role: Role | str, fu
         with db.write() as s:
             if s.scalar(select(User.id).where(User.username == username)) is not None:
                 raise AccountError(f"Tên đăng nhập “{username}” đã có.")
-            u = User(username=username, full_name=full_name.strip()[:120], role=role.value, password_hash=pw_hash,
-                     active=True, failed_attempts=0, password_changed_at=utcnow())
+            u = User(
+                username=username,
+                full_name=full_name.strip()[:120],
+                role=role.value,
+                password_hash=pw_hash,
+                active=True,
+                failed_attempts=0,
+                password_changed_at=utcnow(),
+            )
             s.add(u)
             s.flush()
             audit(s, actor, "user.create", "user", username, {"role": role.value, "full_name": u.full_name})
@@ -146,8 +165,14 @@ def set_active(db: Database, username: str, active: bool, *, actor: str = "syste
         if u is None:
             raise AccountError(f"Không có tài khoản “{username}”.")
         if not active and u.role == Role.ADMIN and u.active:
-            others = s.scalar(select(func.count()).select_from(User).where(
-                User.role == Role.ADMIN.value, User.active.is_(True), User.id != u.id)) or 0
+            others = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(User)
+                    .where(User.role == Role.ADMIN.value, User.active.is_(True), User.id != u.id)
+                )
+                or 0
+            )
             if others == 0:
                 raise AccountError("Không thể khóa quản trị viên cuối cùng.")
         old = u.active
@@ -156,13 +181,20 @@ def set_active(db: Database, username: str, active: bool, *, actor: str = "syste
             u.failed_attempts = 0
         else:
             s.execute(delete(WebSession).where(WebSession.user_id == u.id))
-        audit(s, actor, "user.activate" if active else "user.deactivate", "user", username,
-              {"active": {"old": old, "new": active}})
+        audit(
+            s,
+            actor,
+            "user.activate" if active else "user.deactivate",
+            "user",
+            username,
+            {"active": {"old": old, "new": active}},
+        )
         return _info(u)
 
 
-def set_password(db: Database, username: str, password: str, *, actor: str = "system",
-                 keep_session_hash: str | None = None) -> None:
+def set_password(
+    db: Database, username: str, password: str, *, actor: str = "system", keep_session_hash: str | None = None
+) -> None:
     """Set a new password; every other login of that user ends (the one given is kept)."""
     check_password_rules(password)
     pw_hash = hash_password(password)
@@ -229,16 +261,25 @@ def _retry_after(oldest_failure_at: datetime | None, window: timedelta, now: dat
     return max(1, int((_aware(oldest_failure_at) + window - now).total_seconds()) + 1)
 
 
-def _failures_since(s, column, value: str, since: datetime) -> tuple[int, datetime | None]:  # type: ignore[no-untyped-def]
+def _failures_since(s, column, value: str, since: datetime) -> tuple[int, datetime | None]:
     n, oldest = s.execute(
-        select(func.count(), func.min(LoginAttempt.at)).where(column == value, LoginAttempt.success.is_(False),
-                                                              LoginAttempt.at >= since)
+        select(func.count(), func.min(LoginAttempt.at)).where(
+            column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since
+        )
     ).one()
     return n or 0, oldest
 
 
-def login(db: Database, username: str, password: str, ip: str, user_agent: str, *,
-          policy: LoginPolicy, session_lifetime: timedelta) -> Login:
+def login(
+    db: Database,
+    username: str,
+    password: str,
+    ip: str,
+    user_agent: str,
+    *,
+    policy: LoginPolicy,
+    session_lifetime: timedelta,
+) -> Login:
     """Check a login, counting it against the limits; on success open a session.
 
     Past ``policy.max_failures_user`` failures for a username (or ``max_failures_ip`` from one
@@ -253,8 +294,10 @@ def login(db: Database, username: str, password: str, ip: str, user_agent: str, 
         n_ip, oldest_ip = _failures_since(s, LoginAttempt.ip, ip, since)
         u = s.scalar(select(User).where(User.username == username))
     if n_user >= policy.max_failures_user or n_ip >= policy.max_failures_ip:
-        wait = max(_retry_after(oldest_user, policy.window, now) if n_user >= policy.max_failures_user else 0,
-                   _retry_after(oldest_ip, policy.window, now) if n_ip >= policy.max_failures_ip else 0)
+        wait = max(
+            _retry_after(oldest_user, policy.window, now) if n_user >= policy.max_failures_user else 0,
+            _retry_after(oldest_ip, policy.window, now) if n_ip >= policy.max_failures_ip else 0,
+        )
         # Not counted as an attempt: a refused try does not push the end of the lock further away.
         with db.write() as s:
             audit(s, username or "?", "login.limited", "user", username, {"ip": ip})
@@ -275,8 +318,17 @@ def login(db: Database, username: str, password: str, ip: str, user_agent: str, 
                 row.last_login_at = now
                 if _hasher.check_needs_rehash(row.password_hash):
                     row.password_hash = hash_password(password)
-                s.add(WebSession(token_hash=token_hash(token), user_id=u.id, created_at=now, last_seen_at=now,
-                                 expires_at=now + session_lifetime, ip=ip, user_agent=user_agent[:300]))
+                s.add(
+                    WebSession(
+                        token_hash=token_hash(token),
+                        user_id=u.id,
+                        created_at=now,
+                        last_seen_at=now,
+                        expires_at=now + session_lifetime,
+                        ip=ip,
+                        user_agent=user_agent[:300],
+                    )
+                )
                 # Expired sessions of anyone are swept here, at the rare moment someone logs in.
                 s.execute(delete(WebSession).where(WebSession.expires_at < now))
             else:
@@ -295,15 +347,18 @@ class SessionInfo:
     expires_at: datetime
 
 
-def session_user(db: Database, token: str, *, idle: timedelta, touch_every: timedelta = timedelta(minutes=1)) -> SessionInfo | None:
+def session_user(
+    db: Database, token: str, *, idle: timedelta, touch_every: timedelta = timedelta(minutes=1)
+) -> SessionInfo | None:
     """The user of a live session: not expired, not idle too long, user still active."""
     if not token or len(token) > 200:
         return None
     th = token_hash(token)
     now = utcnow()
     with db.read() as s:
-        row = s.execute(select(WebSession, User).join(User, User.id == WebSession.user_id)
-                        .where(WebSession.token_hash == th)).first()
+        row = s.execute(
+            select(WebSession, User).join(User, User.id == WebSession.user_id).where(WebSession.token_hash == th)
+        ).first()
         if row is None:
             return None
         ws, u = row

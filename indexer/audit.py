@@ -1,9 +1,10 @@
 """The append-only audit trail: who or what did what to which record."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -38,7 +39,7 @@ class AuditFilter:
     since: datetime | None = None
     until: datetime | None = None
 
-    def apply(self, q: Select) -> Select:  # type: ignore[type-arg]
+    def apply(self, q: Select) -> Select:
         if self.actor:
             q = q.where(AuditEntry.actor == self.actor)
         if self.action:
@@ -49,9 +50,9 @@ class AuditFilter:
             q = q.where(AuditEntry.object_id == self.object_id)
         # SQLite keeps times as UTC text without an offset: compare in UTC.
         if self.since is not None:
-            q = q.where(AuditEntry.at >= self.since.astimezone(timezone.utc))
+            q = q.where(AuditEntry.at >= self.since.astimezone(UTC))
         if self.until is not None:
-            q = q.where(AuditEntry.at < self.until.astimezone(timezone.utc))
+            q = q.where(AuditEntry.at < self.until.astimezone(UTC))
         return q
 
 
@@ -67,11 +68,13 @@ class AuditRow:
 
 
 def _row(e: AuditEntry) -> AuditRow:
-    at = e.at if e.at.tzinfo else e.at.replace(tzinfo=timezone.utc)
+    at = e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)
     return AuditRow(e.id, at, e.actor, e.action, e.object_type, e.object_id, e.detail or {})
 
 
-def audit_page(db: Any, flt: AuditFilter, *, before_id: int | None = None, limit: int = 100) -> tuple[list[AuditRow], bool]:
+def audit_page(
+    db: Any, flt: AuditFilter, *, before_id: int | None = None, limit: int = 100
+) -> tuple[list[AuditRow], bool]:
     """One page of entries, newest first, older than ``before_id``; and whether more follow."""
     q = flt.apply(select(AuditEntry))
     if before_id is not None:

@@ -4,6 +4,7 @@ SQLite (the default) runs in WAL mode with full fsync; write transactions start 
 ``BEGIN IMMEDIATE`` so two writers queue on the busy timeout instead of failing on a stale
 snapshot. Readers use plain deferred transactions and never wait for writers.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_connect(dbapi_conn, _record) -> None:
             dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
@@ -34,7 +35,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_begin(conn) -> None:
             mode = "IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "DEFERRED"
             conn.exec_driver_sql(f"BEGIN {mode}")
 

@@ -21,13 +21,14 @@ The database stays the source of truth; a broker message only says "job J, token
 The result is stored by :func:`indexer.results.complete` / ``fail`` guarded by the owner
 ``celery-T@host:pid``, so whatever the broker delivers twice, a page is indexed once.
 """
+
 from __future__ import annotations
 
 import secrets
 import socket
 import string
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import and_, case, func, not_, or_, select, update
@@ -35,7 +36,7 @@ from sqlalchemy import and_, case, func, not_, or_, select, update
 from indexer import results
 from indexer.db import Database
 from indexer.jobs import ClaimedJob
-from indexer.models import Document, DocState, Job, JobState, Original, Page, PageState, utcnow
+from indexer.models import DocState, Document, Job, JobState, Original, Page, PageState, utcnow
 
 PREFIX = "celery-"
 
@@ -77,8 +78,12 @@ def dispatch(db: Database, limit: int, lease_s: float, kind: str = "ocr") -> lis
         return []
     now = utcnow()
     lease = now + timedelta(seconds=lease_s)
-    q = (select(Job.id).where(Job.state == JobState.QUEUED, Job.kind == kind)
-         .order_by(Job.priority.desc(), Job.id).limit(limit))
+    q = (
+        select(Job.id)
+        .where(Job.state == JobState.QUEUED, Job.kind == kind)
+        .order_by(Job.priority.desc(), Job.id)
+        .limit(limit)
+    )
     if db.dialect == "postgresql":
         q = q.with_for_update(skip_locked=True)
     out: list[tuple[int, str]] = []
@@ -86,7 +91,8 @@ def dispatch(db: Database, limit: int, lease_s: float, kind: str = "ocr") -> lis
         for job_id in s.scalars(q).all():
             token = new_token()
             res = s.execute(
-                update(Job).where(Job.id == job_id, Job.state == JobState.QUEUED)
+                update(Job)
+                .where(Job.id == job_id, Job.state == JobState.QUEUED)
                 .values(state=JobState.RUNNING, worker=waiting_name(token), lease_until=lease, updated_at=now)
             )
             if res.rowcount == 1:
@@ -98,7 +104,8 @@ def undo_dispatch(db: Database, job_id: int, token: str) -> bool:
     """The message could not be published: the job waits in the queue again."""
     with db.write() as s:
         res = s.execute(
-            update(Job).where(Job.id == job_id, Job.worker == waiting_name(token), Job.state == JobState.RUNNING)
+            update(Job)
+            .where(Job.id == job_id, Job.worker == waiting_name(token), Job.state == JobState.RUNNING)
             .values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow())
         )
         return res.rowcount == 1
@@ -111,16 +118,17 @@ def release_undelivered(db: Database, *, expired_only: bool = False) -> int:
     if expired_only:
         cond.append(Job.lease_until < utcnow())
     with db.write() as s:
-        res = s.execute(update(Job).where(*cond).values(state=JobState.QUEUED, worker=None, lease_until=None,
-                                                         updated_at=utcnow()))
+        res = s.execute(
+            update(Job).where(*cond).values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow())
+        )
         return res.rowcount
 
 
 class TakeResult(StrEnum):
     TAKEN = "taken"
     NOT_OURS = "not_ours"  # done, failed, or handed to another message: drop this one
-    GONE = "gone"          # no such job
-    GAVE_UP = "gave_up"    # the page's runs were lost max_attempts times: failed for good
+    GONE = "gone"  # no such job
+    GAVE_UP = "gave_up"  # the page's runs were lost max_attempts times: failed for good
 
 
 @dataclass(frozen=True)
@@ -129,10 +137,18 @@ class Taken:
     job: ClaimedJob | None = None
 
 
-def _describe(s, job_id: int) -> ClaimedJob | None:  # type: ignore[no-untyped-def]
+def _describe(s, job_id: int) -> ClaimedJob | None:
     row = s.execute(
-        select(Job.id, Job.page_id, Job.attempts, Page.document_id, Page.page_no, Original.store_key,
-               Original.media_type, Original.sha256)
+        select(
+            Job.id,
+            Job.page_id,
+            Job.attempts,
+            Page.document_id,
+            Page.page_no,
+            Original.store_key,
+            Original.media_type,
+            Original.sha256,
+        )
         .join(Page, Page.id == Job.page_id)
         .join(Document, Document.id == Page.document_id)
         .join(Original, Original.id == Document.original_id)
@@ -140,8 +156,9 @@ def _describe(s, job_id: int) -> ClaimedJob | None:  # type: ignore[no-untyped-d
     ).one_or_none()
     if row is None:
         return None
-    return ClaimedJob(row.id, row.page_id, row.document_id, row.page_no, row.attempts, row.store_key,
-                      row.media_type, row.sha256)
+    return ClaimedJob(
+        row.id, row.page_id, row.document_id, row.page_no, row.attempts, row.store_key, row.media_type, row.sha256
+    )
 
 
 def take(db: Database, job_id: int, token: str, worker: str, *, lease_s: float, max_attempts: int) -> Taken:
@@ -172,9 +189,15 @@ def take(db: Database, job_id: int, token: str, worker: str, *, lease_s: float, 
             return Taken(TakeResult.NOT_OURS)
         if lost is None:
             res = s.execute(
-                update(Job).where(Job.id == job_id, Job.state == row.state, *cond)
-                .values(state=JobState.RUNNING, worker=worker, attempts=Job.attempts + 1,
-                        lease_until=now + timedelta(seconds=lease_s), updated_at=now)
+                update(Job)
+                .where(Job.id == job_id, Job.state == row.state, *cond)
+                .values(
+                    state=JobState.RUNNING,
+                    worker=worker,
+                    attempts=Job.attempts + 1,
+                    lease_until=now + timedelta(seconds=lease_s),
+                    updated_at=now,
+                )
             )
             if res.rowcount != 1:
                 return Taken(TakeResult.NOT_OURS)
@@ -190,11 +213,16 @@ def take(db: Database, job_id: int, token: str, worker: str, *, lease_s: float, 
     # The worker processes that ran this message were lost max_attempts times (a page that crashes
     # Tesseract, or runs past the hard time limit): fail it for good, as the embedded runner does.
     assert lost is not None
-    results.fail(db, lost, lost_owner, "worker_crashed",
-                 f"the worker process running this page was lost {lost.attempts} times (crash, kill or time limit)",
-                 max_attempts=max_attempts, permanent=False)
+    results.fail(
+        db,
+        lost,
+        lost_owner,
+        "worker_crashed",
+        f"the worker process running this page was lost {lost.attempts} times (crash, kill or time limit)",
+        max_attempts=max_attempts,
+        permanent=False,
+    )
     return Taken(TakeResult.GAVE_UP)
-
 
 
 def release_orphans(db: Database, *, max_attempts: int, host: str | None = None) -> int:
@@ -211,38 +239,56 @@ def release_orphans(db: Database, *, max_attempts: int, host: str | None = None)
 
     here = host_of(running_name("x", host=host, pid=0))
     with db.read() as s:
-        rows = s.execute(select(Job.id, Job.worker, Job.attempts)
-                         .where(Job.state == JobState.RUNNING, _STARTED)).all()
-    orphans = [(job_id, worker, attempts) for job_id, worker, attempts in rows
-               if host_of(worker) == here and worker.rpartition(":")[2].isdigit()
-               and not _pid_alive(int(worker.rpartition(":")[2]))]
+        rows = s.execute(select(Job.id, Job.worker, Job.attempts).where(Job.state == JobState.RUNNING, _STARTED)).all()
+    orphans = [
+        (job_id, worker, attempts)
+        for job_id, worker, attempts in rows
+        if host_of(worker) == here
+        and worker.rpartition(":")[2].isdigit()
+        and not _pid_alive(int(worker.rpartition(":")[2]))
+    ]
     n = 0
     for job_id, worker, attempts in orphans:
         if attempts >= max_attempts:
             with db.read() as s:
                 job = _describe(s, job_id)
-            if job is not None and results.fail(
-                db, job, worker, "worker_crashed",
-                f"the worker process running this page was lost {attempts} times (crash, kill or time limit)",
-                max_attempts=max_attempts, permanent=False,
-            ) is not results.FailOutcome.LOST_LEASE:
+            if (
+                job is not None
+                and results.fail(
+                    db,
+                    job,
+                    worker,
+                    "worker_crashed",
+                    f"the worker process running this page was lost {attempts} times (crash, kill or time limit)",
+                    max_attempts=max_attempts,
+                    permanent=False,
+                )
+                is not results.FailOutcome.LOST_LEASE
+            ):
                 n += 1
             continue
         with db.write() as s:
-            res = s.execute(update(Job).where(Job.id == job_id, Job.state == JobState.RUNNING, Job.worker == worker)
-                            .values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow()))
+            res = s.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.state == JobState.RUNNING, Job.worker == worker)
+                .values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow())
+            )
             if res.rowcount == 1:
-                s.execute(update(Page).where(Page.id == select(Job.page_id).where(Job.id == job_id).scalar_subquery())
-                          .values(state=PageState.CAPTURED))
+                s.execute(
+                    update(Page)
+                    .where(Page.id == select(Job.page_id).where(Job.id == job_id).scalar_subquery())
+                    .values(state=PageState.CAPTURED)
+                )
                 n += 1
     return n
+
 
 # -- what `sohoa status` and the dispatcher look at ---------------------------------------------
 @dataclass(frozen=True)
 class QueueDepth:
-    queued: int       # in the database's queue
-    dispatched: int   # handed to the broker, no worker has started them yet
-    running: int      # being OCR'd (by Celery workers or an embedded runner)
+    queued: int  # in the database's queue
+    dispatched: int  # handed to the broker, no worker has started them yet
+    running: int  # being OCR'd (by Celery workers or an embedded runner)
 
 
 def depth(db: Database) -> QueueDepth:
@@ -255,7 +301,7 @@ def depth(db: Database) -> QueueDepth:
 
 @dataclass(frozen=True)
 class Glance:
-    queued: bool      # any job waiting in the database's queue
+    queued: bool  # any job waiting in the database's queue
     dispatched: int
     running: int
 
@@ -272,11 +318,12 @@ def glance(db: Database) -> Glance:
         return _glance(s)
 
 
-def _glance(s) -> Glance:  # type: ignore[no-untyped-def]
+def _glance(s) -> Glance:
     waiting = func.coalesce(func.sum(case((_WAITING, 1), else_=0)), 0)
     any_queued = select(Job.id).where(Job.state == JobState.QUEUED).limit(1).scalar_subquery()
     total, dispatched, first = s.execute(
-        select(func.count(), waiting, any_queued).select_from(Job).where(Job.state == JobState.RUNNING)).one()
+        select(func.count(), waiting, any_queued).select_from(Job).where(Job.state == JobState.RUNNING)
+    ).one()
     return Glance(first is not None, int(dispatched), int(total) - int(dispatched))
 
 
@@ -324,7 +371,7 @@ def activity_by_host(db: Database, minutes: float) -> list[HostActivity]:
             acc[0] += 1
         else:
             acc[1] += 1
-            f = finished if finished is None or finished.tzinfo else finished.replace(tzinfo=timezone.utc)
+            f = finished if finished is None or finished.tzinfo else finished.replace(tzinfo=UTC)
             if f is not None and (acc[2] is None or f > acc[2]):
                 acc[2] = f
     return [HostActivity(h, a[0], a[1], a[2]) for h, a in sorted(hosts.items())]

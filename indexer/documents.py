@@ -1,9 +1,10 @@
 """Read-only queries for the web desk: documents arriving on a day, one document with its pages,
 where a page's image and words are. Route modules call these instead of writing SQL."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import case, func, inspect, select
@@ -15,11 +16,11 @@ from indexer.models import Document, Job, OcrResult, Original, Page, PageState, 
 def _aware(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def _utc(dt: datetime) -> datetime:
-    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,27 @@ class DocumentRow:
     updated_at: datetime
 
 
-def documents_between(db: Database, start: datetime, end: datetime | None = None, limit: int = 300) -> list[DocumentRow]:
+def documents_between(
+    db: Database, start: datetime, end: datetime | None = None, limit: int = 300
+) -> list[DocumentRow]:
     """Documents received from ``start`` (inclusive) to ``end`` (exclusive), newest first."""
     # SQLite keeps times as UTC text without an offset: compare in UTC.
     start = _utc(start)
     end = _utc(end) if end is not None else None
     done = func.sum(case((Page.state == PageState.INDEXED, 1), else_=0))
     q = (
-        select(Document.id, Document.title, Document.source, Document.state, Document.doc_type, Document.page_count,
-               done, func.avg(Page.mean_conf), Document.created_at, Document.updated_at)
+        select(
+            Document.id,
+            Document.title,
+            Document.source,
+            Document.state,
+            Document.doc_type,
+            Document.page_count,
+            done,
+            func.avg(Page.mean_conf),
+            Document.created_at,
+            Document.updated_at,
+        )
         .outerjoin(Page, Page.document_id == Document.id)
         .where(Document.created_at >= start)
         .group_by(Document.id)
@@ -55,8 +68,18 @@ def documents_between(db: Database, start: datetime, end: datetime | None = None
         q = q.where(Document.created_at < end)
     with db.read() as s:
         return [
-            DocumentRow(r[0], r[1], r[2], r[3], r[4], r[5], int(r[6] or 0), None if r[7] is None else float(r[7]),
-                        _aware(r[8]), _aware(r[9]))
+            DocumentRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                int(r[6] or 0),
+                None if r[7] is None else float(r[7]),
+                _aware(r[8]),
+                _aware(r[9]),
+            )
             for r in s.execute(q).all()
         ]
 
@@ -105,14 +128,32 @@ class DocumentDetail:
 def document_detail(db: Database, document_id: int) -> DocumentDetail | None:
     with db.read() as s:
         row = s.execute(
-            select(Document, Original).join(Original, Original.id == Document.original_id).where(Document.id == document_id)
+            select(Document, Original)
+            .join(Original, Original.id == Document.original_id)
+            .where(Document.id == document_id)
         ).first()
         if row is None:
             return None
         d, o = row
         pages = [
-            PageRow(p.id, p.page_no, p.state, p.blank, p.rotation, p.skew_deg, p.mean_conf, p.width, p.height, p.dpi,
-                    p.text, p.pdf_key, _aware(p.indexed_at), js, ja or 0, je)
+            PageRow(
+                p.id,
+                p.page_no,
+                p.state,
+                p.blank,
+                p.rotation,
+                p.skew_deg,
+                p.mean_conf,
+                p.width,
+                p.height,
+                p.dpi,
+                p.text,
+                p.pdf_key,
+                _aware(p.indexed_at),
+                js,
+                ja or 0,
+                je,
+            )
             for p, js, ja, je in s.execute(
                 select(Page, Job.state, Job.attempts, Job.last_error)
                 .outerjoin(Job, Job.page_id == Page.id)
@@ -120,10 +161,28 @@ def document_detail(db: Database, document_id: int) -> DocumentDetail | None:
                 .order_by(Page.page_no)
             ).all()
         ]
-        qmsg = s.scalar(select(QuarantineEntry.message).where(QuarantineEntry.document_id == document_id)
-                        .order_by(QuarantineEntry.id.desc()).limit(1))
-        return DocumentDetail(d.id, d.title, d.source, d.state, d.doc_type, d.page_count, _aware(d.created_at),
-                              _aware(d.updated_at), o.sha256, o.media_type, o.size, o.store_key, pages, qmsg)
+        qmsg = s.scalar(
+            select(QuarantineEntry.message)
+            .where(QuarantineEntry.document_id == document_id)
+            .order_by(QuarantineEntry.id.desc())
+            .limit(1)
+        )
+        return DocumentDetail(
+            d.id,
+            d.title,
+            d.source,
+            d.state,
+            d.doc_type,
+            d.page_count,
+            _aware(d.created_at),
+            _aware(d.updated_at),
+            o.sha256,
+            o.media_type,
+            o.size,
+            o.store_key,
+            pages,
+            qmsg,
+        )
 
 
 @dataclass(frozen=True)
@@ -148,8 +207,19 @@ class PageRef:
 def page_ref(db: Database, document_id: int, page_no: int) -> PageRef | None:
     with db.read() as s:
         r = s.execute(
-            select(Page.id, Document.title, Page.state, Original.sha256, Original.store_key, Original.media_type,
-                   Page.pdf_key, Page.rotation, Page.skew_deg, Page.width, Page.height)
+            select(
+                Page.id,
+                Document.title,
+                Page.state,
+                Original.sha256,
+                Original.store_key,
+                Original.media_type,
+                Page.pdf_key,
+                Page.rotation,
+                Page.skew_deg,
+                Page.width,
+                Page.height,
+            )
             .join(Document, Document.id == Page.document_id)
             .join(Original, Original.id == Document.original_id)
             .where(Page.document_id == document_id, Page.page_no == page_no)
@@ -221,11 +291,21 @@ def page_fields(db: Database, page_id: int) -> list[FieldRow] | None:
                     boxes.append((int(b[0]), int(b[1]), int(b[2]), int(b[3])))
                 except (IndexError, TypeError, ValueError):
                     continue
-            out.append(FieldRow(
-                f.field_id, _field_label(f.doc_type, f.field_id, f.label), f.confirmed_value or f.value, f.raw_value,
-                float(f.confidence or 0.0), bool(f.needs_review) and not f.confirmed_by, list(f.review_reasons or []),
-                f.corrected_from, f.correction_reason, f.confirmed_by, boxes,
-            ))
+            out.append(
+                FieldRow(
+                    f.field_id,
+                    _field_label(f.doc_type, f.field_id, f.label),
+                    f.confirmed_value or f.value,
+                    f.raw_value,
+                    float(f.confidence or 0.0),
+                    bool(f.needs_review) and not f.confirmed_by,
+                    list(f.review_reasons or []),
+                    f.corrected_from,
+                    f.correction_reason,
+                    f.confirmed_by,
+                    boxes,
+                )
+            )
     return out
 
 

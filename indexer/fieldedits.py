@@ -7,6 +7,7 @@ that a person checked it: saving a changed value (as the clerk types) clears the
 personal ID numbers masked, as in the logs — and the document's people are re-indexed so the
 name search finds the corrected name.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,6 +27,7 @@ _ID = re.compile(r"(?<!\d)(\d{4})(\d{3}|\d{6})(\d{2})(?!\d)")
 
 def mask_ids(text: str) -> str:
     return _ID.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
 
 MAX_VALUE = 500
 
@@ -49,8 +51,14 @@ def _clean(value: str) -> str:
 
 
 def _state(f: FieldValue, changed: bool) -> FieldState:
-    return FieldState(f.field_id, f.confirmed_value if f.confirmed_value is not None else f.value, changed,
-                      f.confirmed_by, f.confirmed_at, bool(f.needs_review) and not f.confirmed_by)
+    return FieldState(
+        f.field_id,
+        f.confirmed_value if f.confirmed_value is not None else f.value,
+        changed,
+        f.confirmed_by,
+        f.confirmed_at,
+        bool(f.needs_review) and not f.confirmed_by,
+    )
 
 
 def _reindex_people(s: Session, document_id: int) -> None:
@@ -61,7 +69,9 @@ def _reindex_people(s: Session, document_id: int) -> None:
     index_document_people(s, document_id)  # in a savepoint; a failure is logged, the correction kept
 
 
-def save_field(db: Database, page_id: int, field_id: str, value: str, *, actor: str, confirm: bool = False) -> FieldState:
+def save_field(
+    db: Database, page_id: int, field_id: str, value: str, *, actor: str, confirm: bool = False
+) -> FieldState:
     """Store the clerk's value of a field; with ``confirm``, also mark it checked by ``actor``.
 
     Saving the value already stored changes nothing (a late autosave after Enter does not undo
@@ -76,14 +86,26 @@ def save_field(db: Database, page_id: int, field_id: str, value: str, *, actor: 
         if changed:
             f.confirmed_value = new
             f.confirmed_by, f.confirmed_at = None, None
-            audit(s, actor, "field.edit", "document", f.document_id,
-                  {"page_id": page_id, "field": field_id, "old": mask_ids(old or ""), "new": mask_ids(new)})
+            audit(
+                s,
+                actor,
+                "field.edit",
+                "document",
+                f.document_id,
+                {"page_id": page_id, "field": field_id, "old": mask_ids(old or ""), "new": mask_ids(new)},
+            )
         if confirm and (changed or f.confirmed_by is None):
             if f.confirmed_value is None:
                 f.confirmed_value = f.value
             f.confirmed_by, f.confirmed_at = actor, utcnow()
-            audit(s, actor, "field.confirm", "document", f.document_id,
-                  {"page_id": page_id, "field": field_id, "value": mask_ids(new)})
+            audit(
+                s,
+                actor,
+                "field.confirm",
+                "document",
+                f.document_id,
+                {"page_id": page_id, "field": field_id, "value": mask_ids(new)},
+            )
         if changed:
             s.flush()
             _reindex_people(s, f.document_id)
@@ -94,13 +116,21 @@ def confirm_all(db: Database, page_id: int, *, actor: str) -> int:
     """Confirm every field of a page not confirmed yet, as shown. Returns how many."""
     n = 0
     with db.write() as s:
-        rows = s.scalars(select(FieldValue).where(FieldValue.page_id == page_id, FieldValue.confirmed_by.is_(None))).all()
+        rows = s.scalars(
+            select(FieldValue).where(FieldValue.page_id == page_id, FieldValue.confirmed_by.is_(None))
+        ).all()
         for f in rows:
             if f.confirmed_value is None:
                 f.confirmed_value = f.value
             f.confirmed_by, f.confirmed_at = actor, utcnow()
             n += 1
         if rows:
-            audit(s, actor, "field.confirm", "document", rows[0].document_id,
-                  {"page_id": page_id, "fields": [f.field_id for f in rows]})
+            audit(
+                s,
+                actor,
+                "field.confirm",
+                "document",
+                rows[0].document_id,
+                {"page_id": page_id, "fields": [f.field_id for f in rows]},
+            )
     return n

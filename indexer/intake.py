@@ -3,6 +3,7 @@
 Implements :class:`capture.intake.IntakeSink`. One transaction per file, so a document never
 exists without all its pages and jobs.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -135,7 +136,14 @@ class DbIntakeSink:
                     detail=detail[:2000],
                 )
             )
-            audit(s, "system", "capture.quarantine", "arrival", row.id, {"file": arrival.path.name, "reason": reason.value})
+            audit(
+                s,
+                "system",
+                "capture.quarantine",
+                "arrival",
+                row.id,
+                {"file": arrival.path.name, "reason": reason.value},
+            )
 
 
 def _priority(source: str) -> int:

@@ -5,17 +5,18 @@ PostgreSQL), carries the claiming worker's name and a lease, and is finished in 
 transaction that stores its result, so a page is indexed exactly once. A worker that dies
 leaves its job ``running``; :func:`recover` puts it back in the queue.
 """
+
 from __future__ import annotations
 
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text, update
 
 from indexer.db import Database
-from indexer.models import Document, DocState, Job, JobState, Original, Page, PageState, utcnow
+from indexer.models import DocState, Document, Job, JobState, Original, Page, PageState, utcnow
 
 
 def worker_name() -> str:
@@ -48,8 +49,15 @@ def claim(db: Database, worker: str, limit: int = 1, lease_s: float = 600, kind:
     with db.write() as s:
         rows = s.execute(
             sql,
-            {"running": JobState.RUNNING.value, "queued": JobState.QUEUED.value, "worker": worker,
-             "lease": lease, "now": now, "limit": limit, "kind": kind},
+            {
+                "running": JobState.RUNNING.value,
+                "queued": JobState.QUEUED.value,
+                "worker": worker,
+                "lease": lease,
+                "now": now,
+                "limit": limit,
+                "kind": kind,
+            },
         ).all()
         if not rows:
             return []
@@ -57,7 +65,9 @@ def claim(db: Database, worker: str, limit: int = 1, lease_s: float = 600, kind:
         info = {
             r.id: r
             for r in s.execute(
-                select(Page.id, Page.document_id, Page.page_no, Original.store_key, Original.media_type, Original.sha256)
+                select(
+                    Page.id, Page.document_id, Page.page_no, Original.store_key, Original.media_type, Original.sha256
+                )
                 .join(Document, Document.id == Page.document_id)
                 .join(Original, Original.id == Document.original_id)
                 .where(Page.id.in_(page_ids))
@@ -73,7 +83,9 @@ def claim(db: Database, worker: str, limit: int = 1, lease_s: float = 600, kind:
     out = []
     for r in sorted(rows, key=lambda r: r.id):
         p = info[r.page_id]
-        out.append(ClaimedJob(r.id, r.page_id, p.document_id, p.page_no, r.attempts, p.store_key, p.media_type, p.sha256))
+        out.append(
+            ClaimedJob(r.id, r.page_id, p.document_id, p.page_no, r.attempts, p.store_key, p.media_type, p.sha256)
+        )
     return out
 
 
@@ -83,8 +95,7 @@ def release(db: Database, job_id: int, worker: str, *, refund: bool = True) -> N
         s.execute(
             update(Job)
             .where(Job.id == job_id, Job.worker == worker, Job.state == JobState.RUNNING)
-            .values(state=JobState.QUEUED, worker=None, lease_until=None,
-                    attempts=Job.attempts - (1 if refund else 0))
+            .values(state=JobState.QUEUED, worker=None, lease_until=None, attempts=Job.attempts - (1 if refund else 0))
         )
 
 
@@ -119,9 +130,15 @@ def recover(db: Database, host: str | None = None) -> int:
             s.execute(
                 update(Job)
                 .where(Job.id.in_(stale))
-                .values(state=JobState.QUEUED, worker=None, lease_until=None,
-                        attempts=func.max(Job.attempts - 1, 0) if db.dialect == "sqlite" else func.greatest(Job.attempts - 1, 0),
-                        updated_at=now)
+                .values(
+                    state=JobState.QUEUED,
+                    worker=None,
+                    lease_until=None,
+                    attempts=func.max(Job.attempts - 1, 0)
+                    if db.dialect == "sqlite"
+                    else func.greatest(Job.attempts - 1, 0),
+                    updated_at=now,
+                )
             )
             page_ids = s.scalars(select(Job.page_id).where(Job.id.in_(stale))).all()
             s.execute(update(Page).where(Page.id.in_(page_ids)).values(state=PageState.CAPTURED))
@@ -129,7 +146,7 @@ def recover(db: Database, host: str | None = None) -> int:
 
 
 def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def queue_counts(db: Database) -> dict[str, int]:

@@ -1,8 +1,9 @@
 """SQLAlchemy 2 models. The schema itself is created by the Alembic migrations in
 ``indexer/migrations``; a test checks that the two agree."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -23,7 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -78,7 +79,7 @@ class Document(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     original: Mapped[Original] = relationship()
-    pages: Mapped[list["Page"]] = relationship(back_populates="document", order_by="Page.page_no")
+    pages: Mapped[list[Page]] = relationship(back_populates="document", order_by="Page.page_no")
 
 
 class Arrival(Base):

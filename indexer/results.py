@@ -1,5 +1,6 @@
 """Finish a job: store a page's OCR result, or record its failure — each in one transaction,
 guarded by the job's worker so a page whose lease was taken over is never stored twice."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from indexer.audit import audit
 from indexer.db import Database
 from indexer.fieldstore import store_reading
 from indexer.jobs import ClaimedJob
-from indexer.models import Document, DocState, Job, JobState, OcrResult, Page, PageState, QuarantineEntry, utcnow
+from indexer.models import DocState, Document, Job, JobState, OcrResult, Page, PageState, QuarantineEntry, utcnow
 from indexer.people.sources import index_document_people
 from indexer.registers.filing import file_document
 from indexer.vntext import fold, nfc
@@ -61,7 +62,9 @@ def _settle_document(s: Session, document_id: int) -> str:
     total = sum(counts.values())
     if counts.get(PageState.INDEXED, 0) == total:
         state = DocState.INDEXED
-    elif counts.get(PageState.FAILED, 0) and counts.get(PageState.FAILED, 0) + counts.get(PageState.INDEXED, 0) == total:
+    elif (
+        counts.get(PageState.FAILED, 0) and counts.get(PageState.FAILED, 0) + counts.get(PageState.INDEXED, 0) == total
+    ):
         state = DocState.FAILED
     else:
         state = DocState.PROCESSING
@@ -77,7 +80,16 @@ def _settle_document(s: Session, document_id: int) -> str:
 def complete(db: Database, job: ClaimedJob, worker: str, out: PageOutput) -> bool:
     text = nfc(out.text)
     with db.write() as s:
-        if not _finish_job(s, job, worker, state=JobState.DONE, finished_at=utcnow(), lease_until=None, last_error=None, error_kind=None):
+        if not _finish_job(
+            s,
+            job,
+            worker,
+            state=JobState.DONE,
+            finished_at=utcnow(),
+            lease_until=None,
+            last_error=None,
+            error_kind=None,
+        ):
             return False
         s.execute(
             update(Page)
@@ -121,17 +133,32 @@ def fail(
 ) -> FailOutcome:
     with db.write() as s:
         if permanent or job.attempts >= max_attempts:
-            if not _finish_job(s, job, worker, state=JobState.FAILED, finished_at=utcnow(), lease_until=None,
-                               error_kind=kind, last_error=detail[:4000]):
+            if not _finish_job(
+                s,
+                job,
+                worker,
+                state=JobState.FAILED,
+                finished_at=utcnow(),
+                lease_until=None,
+                error_kind=kind,
+                last_error=detail[:4000],
+            ):
                 return FailOutcome.LOST_LEASE
             s.execute(update(Page).where(Page.id == job.page_id).values(state=PageState.FAILED))
             if permanent:
                 doc = s.get(Document, job.document_id)
                 already = s.scalar(select(QuarantineEntry.id).where(QuarantineEntry.document_id == job.document_id))
                 if already is None:
-                    s.add(QuarantineEntry(document_id=job.document_id, file_name=doc.title if doc else "?",
-                                          quarantine_path=quarantine_path, reason=reason or kind,
-                                          message=message or detail, detail=detail[:2000]))
+                    s.add(
+                        QuarantineEntry(
+                            document_id=job.document_id,
+                            file_name=doc.title if doc else "?",
+                            quarantine_path=quarantine_path,
+                            reason=reason or kind,
+                            message=message or detail,
+                            detail=detail[:2000],
+                        )
+                    )
                     audit(s, "system", "document.quarantine", "document", job.document_id, {"reason": reason or kind})
                 if doc is not None:
                     doc.state = DocState.QUARANTINED
@@ -139,8 +166,16 @@ def fail(
             _settle_document(s, job.document_id)
             audit(s, "system", "page.failed", "page", job.page_id, {"kind": kind, "attempts": job.attempts})
             return FailOutcome.FAILED
-        if not _finish_job(s, job, worker, state=JobState.QUEUED, worker=None, lease_until=None,
-                           error_kind=kind, last_error=detail[:4000]):
+        if not _finish_job(
+            s,
+            job,
+            worker,
+            state=JobState.QUEUED,
+            worker=None,
+            lease_until=None,
+            error_kind=kind,
+            last_error=detail[:4000],
+        ):
             return FailOutcome.LOST_LEASE
         s.execute(update(Page).where(Page.id == job.page_id).values(state=PageState.CAPTURED))
         return FailOutcome.RETRY
@@ -155,7 +190,9 @@ def retry_failed(db: Database, document_id: int | None = None, *, actor: str = "
         rows = s.execute(q).all()
         if not rows:
             return 0
-        s.execute(update(Job).where(Job.id.in_([r.id for r in rows])).values(state=JobState.QUEUED, attempts=0, worker=None))
+        s.execute(
+            update(Job).where(Job.id.in_([r.id for r in rows])).values(state=JobState.QUEUED, attempts=0, worker=None)
+        )
         s.execute(update(Page).where(Page.id.in_([r.page_id for r in rows])).values(state=PageState.CAPTURED))
         audit(s, actor, "jobs.retry", "job", None, {"count": len(rows), "document_id": document_id})
         return len(rows)

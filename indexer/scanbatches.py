@@ -5,6 +5,7 @@ A batch whose scanning process died (killed, power cut) stays ``scanning`` in th
 :meth:`DbBatchRecorder.mark_interrupted` turns such batches of dead processes on this host into
 ``incomplete`` / ``interrupted`` the next time anyone scans, so they can be resumed.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,9 +56,23 @@ class BatchInfo:
     details: dict[str, Any]
 
     @classmethod
-    def of(cls, b: ScanBatch) -> "BatchInfo":
-        return cls(b.id, b.device, b.profile, b.state, b.reason, b.message, b.pages, b.sheets, b.dossiers,
-                   b.last_dossier, b.resumes_batch_id, b.started_at, b.ended_at, dict(b.details or {}))
+    def of(cls, b: ScanBatch) -> BatchInfo:
+        return cls(
+            b.id,
+            b.device,
+            b.profile,
+            b.state,
+            b.reason,
+            b.message,
+            b.pages,
+            b.sheets,
+            b.dossiers,
+            b.last_dossier,
+            b.resumes_batch_id,
+            b.started_at,
+            b.ended_at,
+            dict(b.details or {}),
+        )
 
 
 class DbBatchRecorder:
@@ -67,12 +82,29 @@ class DbBatchRecorder:
 
     def start(self, *, device: str, profile: str, resumes: int | None = None, last_dossier: str | None = None) -> int:
         with self.db.write() as s:
-            b = ScanBatch(device=device, profile=profile, worker=self.worker, state=BatchState.SCANNING,
-                          pages=0, sheets=0, dossiers=0, resumes_batch_id=resumes, last_dossier=last_dossier,
-                          settings={}, details={})
+            b = ScanBatch(
+                device=device,
+                profile=profile,
+                worker=self.worker,
+                state=BatchState.SCANNING,
+                pages=0,
+                sheets=0,
+                dossiers=0,
+                resumes_batch_id=resumes,
+                last_dossier=last_dossier,
+                settings={},
+                details={},
+            )
             s.add(b)
             s.flush()
-            audit(s, "system", "scan.start", "scan_batch", b.id, {"device": device, "profile": profile, "resumes": resumes})
+            audit(
+                s,
+                "system",
+                "scan.start",
+                "scan_batch",
+                b.id,
+                {"device": device, "profile": profile, "resumes": resumes},
+            )
             return b.id
 
     def opened(self, batch_id: int, device: str, settings: dict[str, Any]) -> None:
@@ -81,21 +113,45 @@ class DbBatchRecorder:
 
     def progress(self, batch_id: int, tally: Any) -> None:
         with self.db.write() as s:
-            s.execute(update(ScanBatch).where(ScanBatch.id == batch_id).values(
-                pages=tally.pages, sheets=tally.sheets, dossiers=len(tally.dossiers),
-                last_dossier=tally.last_dossier, details=tally.details()))
+            s.execute(
+                update(ScanBatch)
+                .where(ScanBatch.id == batch_id)
+                .values(
+                    pages=tally.pages,
+                    sheets=tally.sheets,
+                    dossiers=len(tally.dossiers),
+                    last_dossier=tally.last_dossier,
+                    details=tally.details(),
+                )
+            )
 
-    def finish(self, batch_id: int, *, complete: bool, reason: str | None = None, message: str | None = None,
-               tally: Any = None) -> None:
-        values: dict[str, Any] = {"state": BatchState.COMPLETE if complete else BatchState.INCOMPLETE,
-                                  "reason": reason, "message": message, "ended_at": utcnow()}
+    def finish(
+        self, batch_id: int, *, complete: bool, reason: str | None = None, message: str | None = None, tally: Any = None
+    ) -> None:
+        values: dict[str, Any] = {
+            "state": BatchState.COMPLETE if complete else BatchState.INCOMPLETE,
+            "reason": reason,
+            "message": message,
+            "ended_at": utcnow(),
+        }
         if tally is not None:
-            values.update(pages=tally.pages, sheets=tally.sheets, dossiers=len(tally.dossiers),
-                          last_dossier=tally.last_dossier, details=tally.details())
+            values.update(
+                pages=tally.pages,
+                sheets=tally.sheets,
+                dossiers=len(tally.dossiers),
+                last_dossier=tally.last_dossier,
+                details=tally.details(),
+            )
         with self.db.write() as s:
             s.execute(update(ScanBatch).where(ScanBatch.id == batch_id).values(**values))
-            audit(s, "system", "scan.end", "scan_batch", batch_id,
-                  {"state": values["state"].value, "reason": reason, "pages": getattr(tally, "pages", None)})
+            audit(
+                s,
+                "system",
+                "scan.end",
+                "scan_batch",
+                batch_id,
+                {"state": values["state"].value, "reason": reason, "pages": getattr(tally, "pages", None)},
+            )
 
     def get(self, batch_id: int) -> BatchInfo | None:
         with self.db.read() as s:
@@ -109,8 +165,9 @@ class DbBatchRecorder:
 
     def last_incomplete(self) -> BatchInfo | None:
         with self.db.read() as s:
-            b = s.scalars(select(ScanBatch).where(ScanBatch.state == BatchState.INCOMPLETE)
-                          .order_by(ScanBatch.id.desc()).limit(1)).first()
+            b = s.scalars(
+                select(ScanBatch).where(ScanBatch.state == BatchState.INCOMPLETE).order_by(ScanBatch.id.desc()).limit(1)
+            ).first()
             return BatchInfo.of(b) if b else None
 
     def is_live(self, batch_id: int) -> bool:
@@ -123,8 +180,11 @@ class DbBatchRecorder:
             rows = s.execute(select(ScanBatch.id, ScanBatch.worker).where(ScanBatch.state == BatchState.SCANNING)).all()
             dead = [bid for bid, worker in rows if not _alive(worker)]
             if dead:
-                s.execute(update(ScanBatch).where(ScanBatch.id.in_(dead)).values(
-                    state=BatchState.INCOMPLETE, reason="interrupted", message=message, ended_at=utcnow()))
+                s.execute(
+                    update(ScanBatch)
+                    .where(ScanBatch.id.in_(dead))
+                    .values(state=BatchState.INCOMPLETE, reason="interrupted", message=message, ended_at=utcnow())
+                )
                 for bid in dead:
                     audit(s, "system", "scan.interrupted", "scan_batch", bid, {})
             return len(dead)

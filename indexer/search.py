@@ -19,6 +19,7 @@ names, most pages — which costs seconds at 100,000 pages).
 People (register entries, documents' fields) are found by name in ``indexer.people``;
 ``indexer.people.search_all`` returns both.
 """
+
 from __future__ import annotations
 
 import re
@@ -107,10 +108,15 @@ def _phrase_candidates(db: Database, tokens: list[str], n: int) -> list[int]:
             # The word-pair index (migration 0006) narrows to pages with every consecutive pair
             # of the words; the regex on those few checks the order.
             rows = s.execute(
-                text("SELECT id FROM pages WHERE sohoa_bigrams(text_folded) @@ to_tsquery('simple', :pairs) "
-                     "AND text_folded ~ :re LIMIT :n"),
-                {"pairs": " & ".join(f"{a}0{b}" for a, b in zip(tokens, tokens[1:])), "re": _phrase_regex(tokens),
-                 "n": n},
+                text(
+                    "SELECT id FROM pages WHERE sohoa_bigrams(text_folded) @@ to_tsquery('simple', :pairs) "
+                    "AND text_folded ~ :re LIMIT :n"
+                ),
+                {
+                    "pairs": " & ".join(f"{a}0{b}" for a, b in zip(tokens, tokens[1:])),
+                    "re": _phrase_regex(tokens),
+                    "n": n,
+                },
             ).all()
         return [r[0] for r in rows]
 
@@ -157,17 +163,20 @@ def search(db: Database, query: str, limit: int = 20) -> list[Hit]:
     for prefix, any_word in ((False, False), (True, False), (True, True)):
         if len(found) >= limit or (any_word and (found or len(tokens) == 1)):
             break  # any word: only as the last resort, when nothing else came back
-        found.update(dict.fromkeys(i for i in _candidates(db, tokens, prefix, more if not any_word else CANDIDATES,
-                                                          any_word) if i not in found))
+        found.update(
+            dict.fromkeys(
+                i
+                for i in _candidates(db, tokens, prefix, more if not any_word else CANDIDATES, any_word)
+                if i not in found
+            )
+        )
     if not found:
         return []
     with db.read() as s:
         rows = s.execute(
             text(
                 "SELECT p.id, p.document_id, p.page_no, p.text, p.text_folded, d.title FROM pages p "
-                "JOIN documents d ON d.id = p.document_id WHERE p.id IN ("
-                + ",".join(str(int(i)) for i in found)
-                + ")"
+                "JOIN documents d ON d.id = p.document_id WHERE p.id IN (" + ",".join(str(int(i)) for i in found) + ")"
             )
         ).all()
     hits = []

@@ -1,4 +1,5 @@
 """What ``sohoa status`` shows: the queue, documents by state, failures and quarantine."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@
 The canonical style puts the tone mark the "old" way (hòa, thủy, khỏe), which is also what most
 Vietnamese keyboards type; both styles compare equal after :func:`canonical`.
 """
+
 from __future__ import annotations
 
 import re
@@ -108,12 +109,95 @@ def canonical_key(text: str) -> str:
 
 
 # -- syllable shape ------------------------------------------------------------------------------
-_INITIALS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
-             "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
+_INITIALS = (
+    "ngh",
+    "ng",
+    "nh",
+    "ch",
+    "gh",
+    "gi",
+    "kh",
+    "ph",
+    "qu",
+    "th",
+    "tr",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
+    "",
+)
 _FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "")
 _NUCLEI = frozenset(
-    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ "
-    "uy ưa ưi ưu ươ yê iêu oai oay oao oeo uây uôi ươi ươu uya uyê uyu yêu".split()
+    [
+        "a",
+        "ă",
+        "â",
+        "e",
+        "ê",
+        "i",
+        "o",
+        "ô",
+        "ơ",
+        "u",
+        "ư",
+        "y",
+        "ai",
+        "ao",
+        "au",
+        "ay",
+        "âu",
+        "ây",
+        "eo",
+        "êu",
+        "ia",
+        "iê",
+        "iu",
+        "oa",
+        "oă",
+        "oe",
+        "oi",
+        "ôi",
+        "ơi",
+        "oo",
+        "ua",
+        "uâ",
+        "uê",
+        "ui",
+        "uô",
+        "uơ",
+        "uy",
+        "ưa",
+        "ưi",
+        "ưu",
+        "ươ",
+        "yê",
+        "iêu",
+        "oai",
+        "oay",
+        "oao",
+        "oeo",
+        "uây",
+        "uôi",
+        "ươi",
+        "ươu",
+        "uya",
+        "uyê",
+        "uyu",
+        "yêu",
+    ]
 )
 
 
@@ -132,7 +216,7 @@ def is_syllable(word: str) -> bool:
     for ini in _INITIALS:
         if not bare.startswith(ini):
             continue
-        rest = bare[len(ini):]
+        rest = bare[len(ini) :]
         if ini in ("gi", "qu") and rest and rest[0] not in _VOWEL_CHARS:
             continue
         for fin in _FINALS:

@@ -5,6 +5,7 @@ load → blank → orient (own geometry, Tesseract OSD only when unsure) → des
 (background, borders, dotted leaders, rules/signatures/stamps; tables found) → recognise →
 text in reading order (``ocr.layout``) → searchable PDF.
 """
+
 import os
 
 # Tesseract with OpenMP threads is several times slower on a busy machine (stack-facts.md).

@@ -8,6 +8,7 @@ of them side by side on a common band (across the page, or down it on a page tur
 to count as characters, punch holes are solid round blobs, and a scanner border is too long;
 none of them line up with two neighbours of the same size.
 """
+
 from __future__ import annotations
 
 import cv2

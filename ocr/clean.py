@@ -6,6 +6,7 @@ way give the reading order of their cells.
 One Otsu threshold and one connected-component pass of the background-normalised page serve
 the border, the leader and the structure (rules, tables, signatures, stamps) removal.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

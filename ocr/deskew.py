@@ -4,6 +4,7 @@ Projection-profile search: ink pixels are projected along each candidate angle; 
 and ruled lines give the sharpest profile (largest sum of squares) when the angle is right.
 A coarse search over ±max_deg is refined around the best angle.
 """
+
 from __future__ import annotations
 
 import cv2

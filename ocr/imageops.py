@@ -1,4 +1,5 @@
 """Small image helpers shared by the stages: resize to a working resolution, turn, rotate."""
+
 from __future__ import annotations
 
 import cv2
@@ -38,7 +39,7 @@ def rotate_small(image: np.ndarray, skew_deg: float) -> np.ndarray:
 
 def normalize_background(gray: np.ndarray, dpi: int) -> np.ndarray:
     """Divide out paper tint and uneven illumination: the paper becomes white, ink keeps its contrast."""
-    small, f = downscale(gray, dpi, 50)
+    small, _f = downscale(gray, dpi, 50)
     k = max(3, int(round(50 * 0.25)) | 1)  # about a quarter inch: wider than any stroke
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     bg = cv2.GaussianBlur(bg, (0, 0), 2)

@@ -13,6 +13,7 @@
 * A title centred on the page and a note far to its side on the same baseline are two lines.
 * Tokens that are specks or stroke remnants rather than print are dropped (``is_junk``).
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -111,8 +112,9 @@ def _aligned(a: Extent, b: Extent, tol: float) -> bool:
     return any(abs(p - q) <= tol for p, q in zip(a, b))
 
 
-def _split_header_line(line: list[Word], page_w: int, mm: float,
-                       refs: list[tuple[Extent, Extent]]) -> tuple[list[Word], list[Word]] | None:
+def _split_header_line(
+    line: list[Word], page_w: int, mm: float, refs: list[tuple[Extent, Extent]]
+) -> tuple[list[Word], list[Word]] | None:
     """Split a header line into its left-block and right-block parts: at a wide gap (no
     ``refs``), or at the word break where both parts line up with the blocks of ``refs`` (same
     alignment — left edges, centres or right edges — on both sides)."""

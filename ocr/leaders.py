@@ -12,6 +12,7 @@ bigger than the row's dots (a dot fused with a full stop) and the lower dot of a
 
 Dots that touch a letter are cut off it (see ``_trim_fused``).
 """
+
 from __future__ import annotations
 
 import cv2
@@ -29,8 +30,13 @@ STEP_MM = 30.0  # how far past its last dot a chain's lattice looks for lone dot
 def dot_candidates(stats: np.ndarray, mm: float) -> np.ndarray:
     """Boolean mask over components (rows of ``stats``, background excluded) of dot-shaped blobs."""
     w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
-    return (w <= MAX_DOT_MM * mm) & (h <= MAX_DOT_MM * mm) & (area >= 1) & (w <= 2.5 * h) & (h <= 2.5 * w) & (
-        area >= 0.35 * w * h
+    return (
+        (w <= MAX_DOT_MM * mm)
+        & (h <= MAX_DOT_MM * mm)
+        & (area >= 1)
+        & (w <= 2.5 * h)
+        & (h <= 2.5 * w)
+        & (area >= 0.35 * w * h)
     )
 
 
@@ -139,8 +145,9 @@ def find_leader_dots(cx: np.ndarray, cy: np.ndarray, mm: float, area: np.ndarray
     return find_leader_rows(cx, cy, mm, area)[0]
 
 
-def _trim_fused(out: np.ndarray, labels: np.ndarray, stats: np.ndarray, comp: np.ndarray,
-                lattices: list[Lattice], mm: float) -> None:
+def _trim_fused(
+    out: np.ndarray, labels: np.ndarray, stats: np.ndarray, comp: np.ndarray, lattices: list[Lattice], mm: float
+) -> None:
     """Cut leader dots that touch letters. At each lattice position of the row, a dot is stuck to
     a letter (hanging from a stem, or touching a comma or a letter beside it) when the lower
     half of the dot box is inked, the ink does not run on through both sides (a letter's own
@@ -170,6 +177,7 @@ def _trim_fused(out: np.ndarray, labels: np.ndarray, stats: np.ndarray, comp: np
     xc, a, b = xc[keep], a[keep], b[keep]
     if len(xc) == 0:
         return
+
     # Column sums of ink over the dot's lower half and the strip below it, as prefix sums, so
     # that every lattice position is judged at once.
     def prefix(rows: slice) -> np.ndarray:

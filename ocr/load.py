@@ -1,4 +1,5 @@
 """Stage 1: read one page into memory, upright as the file says (EXIF), with its resolution."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -17,6 +17,7 @@ A fast estimate from the page's own geometry first, Tesseract OSD only when that
 3. Otherwise Tesseract OSD (on a downscaled image), trusted only above a confidence threshold:
    it once flipped an upright form at confidence 0.02.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -197,8 +198,13 @@ def fast_orientation(gray: np.ndarray, dpi: int) -> FastEstimate:
 def detect_orientation(gray: np.ndarray, dpi: int, engine: Tesseract, min_confidence: float) -> Orientation:
     est = fast_orientation(gray, dpi)
     if est.rotation is not None:
-        return Orientation(est.rotation, round(abs(est.updown), 3), applied=est.rotation != 0, method="geometry",
-                           skew_hint=est.skew_hint)
+        return Orientation(
+            est.rotation,
+            round(abs(est.updown), 3),
+            applied=est.rotation != 0,
+            method="geometry",
+            skew_hint=est.skew_hint,
+        )
     return osd_orientation(gray, dpi, engine, min_confidence)
 
 

@@ -7,6 +7,7 @@ UTF-16 code units, so any NFC Vietnamese text comes back out of ``pdftotext`` un
 Each word is stretched horizontally to its box; a trailing space is stretched over the gap to the
 next word of the line so text extractors see the word break.
 """
+
 from __future__ import annotations
 
 import os
@@ -87,9 +88,7 @@ def _text_ops(words: list[Word], scale: float, page_h: float) -> list[str]:
                 width = (nxt.left - w.left) * scale
             natural = len(text.encode("utf-16-be")) // 2 * CHAR_WIDTH / 1000.0 * size
             hscale = 100.0 * width / natural if natural > 0 else 100.0
-            ops.append(
-                f"{_num(hscale)} Tz 1 0 0 1 {_num(w.left * scale)} {_num(baseline)} Tm <{_hex_utf16(text)}> Tj"
-            )
+            ops.append(f"{_num(hscale)} Tz 1 0 0 1 {_num(w.left * scale)} {_num(baseline)} Tm <{_hex_utf16(text)}> Tj")
     ops.append("ET")
     return ops
 
@@ -128,8 +127,13 @@ def build_pdf(image: np.ndarray, words: list[Word], dpi: int, jpeg_quality: int 
     pages = add(b"")
     page = add(b"")
     contents = add(stream("/Filter /FlateDecode", content))
-    img = add(stream(f"/Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace {space} "
-                     f"/BitsPerComponent 8 /Filter /DCTDecode", jpeg))
+    img = add(
+        stream(
+            f"/Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace {space} "
+            f"/BitsPerComponent 8 /Filter /DCTDecode",
+            jpeg,
+        )
+    )
     to_unicode = add(stream("", _TO_UNICODE))
     cid_map = add(stream("/Filter /FlateDecode", _cid_to_gid()))
     descriptor_extra = ""
@@ -137,17 +141,23 @@ def build_pdf(image: np.ndarray, words: list[Word], dpi: int, jpeg_quality: int 
         ff = add(stream(f"/Length1 {len(font_file)}", font_file))
         descriptor_extra = f" /FontFile2 {ff} 0 R"
     descriptor = add(
-        (f"<< /Type /FontDescriptor /FontName /GlyphLessFont /Flags 5 /FontBBox [0 0 {CHAR_WIDTH} 1000] "
-         f"/ItalicAngle 0 /Ascent 1000 /Descent 0 /CapHeight 1000 /StemV 80{descriptor_extra} >>").encode()
+        (
+            f"<< /Type /FontDescriptor /FontName /GlyphLessFont /Flags 5 /FontBBox [0 0 {CHAR_WIDTH} 1000] "
+            f"/ItalicAngle 0 /Ascent 1000 /Descent 0 /CapHeight 1000 /StemV 80{descriptor_extra} >>"
+        ).encode()
     )
     cid_font = add(
-        (f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /GlyphLessFont "
-         f"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-         f"/FontDescriptor {descriptor} 0 R /CIDToGIDMap {cid_map} 0 R /DW {CHAR_WIDTH} >>").encode()
+        (
+            f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /GlyphLessFont "
+            f"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+            f"/FontDescriptor {descriptor} 0 R /CIDToGIDMap {cid_map} 0 R /DW {CHAR_WIDTH} >>"
+        ).encode()
     )
     font = add(
-        (f"<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H "
-         f"/DescendantFonts [{cid_font} 0 R] /ToUnicode {to_unicode} 0 R >>").encode()
+        (
+            f"<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H "
+            f"/DescendantFonts [{cid_font} 0 R] /ToUnicode {to_unicode} 0 R >>"
+        ).encode()
     )
     objs[catalog - 1] = f"<< /Type /Catalog /Pages {pages} 0 R >>".encode()
     objs[pages - 1] = f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>".encode()

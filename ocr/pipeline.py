@@ -8,6 +8,7 @@ recognition run at ``ocr_dpi`` (200: Tesseract is a quarter faster than at 300 a
 cleaning tuned there, as accurate); the PDF shows the page at its own resolution, upright and
 deskewed, with the words scaled back onto it.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,7 +28,6 @@ from ocr.pdf import write_searchable_pdf
 from ocr.tesseract import Tesseract
 from ocr.thumbnail import thumbnail_path, write_thumbnail
 from ocr.types import LoadedPage, PageResult, PageSource, Word
-
 
 ANALYSIS_DPI = 150  # blank, orientation and skew are judged on a copy at about this resolution
 
@@ -59,9 +59,7 @@ class _Clock:
         self.t = now
 
 
-def process_page(
-    src: PageSource, options: OcrOptions, engine: Tesseract, pdf_out: Path | None = None
-) -> PageResult:
+def process_page(src: PageSource, options: OcrOptions, engine: Tesseract, pdf_out: Path | None = None) -> PageResult:
     clock = _Clock()
     page = load_page(src, options.pdf_dpi)
     clock.lap("load")
@@ -127,8 +125,13 @@ def process_loaded(
 
 
 def _scale_word(w: Word, k: float) -> Word:
-    return replace(w, left=int(round(w.left * k)), top=int(round(w.top * k)),
-                   width=int(round(w.width * k)), height=int(round(w.height * k)))
+    return replace(
+        w,
+        left=int(round(w.left * k)),
+        top=int(round(w.top * k)),
+        width=int(round(w.width * k)),
+        height=int(round(w.height * k)),
+    )
 
 
 def upright(image: np.ndarray, rotation: int, skew: float) -> np.ndarray:

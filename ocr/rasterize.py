@@ -1,4 +1,5 @@
 """Thin wrapper over poppler's ``pdftoppm`` (through pdf2image): one PDF page to an image."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """A second look at one region of an upright page: the crop of a doubtful value, read again as
 a single line — first with small specks (the dotted leader under the value) wiped, then at 2×."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ def crop_boxes(gray: np.ndarray, boxes: list[Box]) -> np.ndarray | None:
     if y1 - y0 > 3 * max(b[3] for b in boxes):
         return None  # a value on several lines: not a one-line re-read
     pad = max(4, (y1 - y0) // 3)
-    crop = gray[max(0, y0 - pad): y1 + pad, max(0, x0 - pad): x1 + pad]
+    crop = gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
     return crop if crop.size else None
 
 
@@ -31,7 +32,9 @@ def strip_specks(gray: np.ndarray) -> np.ndarray:
     if n <= 1:
         return gray
     tall = float(np.percentile(stats[1:, cv2.CC_STAT_HEIGHT], 90))
-    small = [i for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] < 0.3 * tall and stats[i, cv2.CC_STAT_WIDTH] < 0.3 * tall]
+    small = [
+        i for i in range(1, n) if stats[i, cv2.CC_STAT_HEIGHT] < 0.3 * tall and stats[i, cv2.CC_STAT_WIDTH] < 0.3 * tall
+    ]
     if not small:
         return gray
     out = gray.copy()

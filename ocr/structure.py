@@ -14,6 +14,7 @@ Found on the ink mask of the upright, deskewed page:
   solid star, so letters printed across the ring survive. Thin straight lines of any slant
   (≥ 6 mm long, ≤ 1.2 mm thick) go too.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ class Structure:
 
 def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[float, float, float]]:
     """(position across, start, end) of each line segment in a rule mask."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
     for x, y, w, h, _ in stats[1:]:
         if horizontal:
@@ -89,7 +90,7 @@ def find_tables(hmask: np.ndarray, vmask: np.ndarray, mm: float) -> list[Table]:
     ch, cw = hh - hh % q, ww - ww % q
     grid = cv2.resize((hmask | vmask)[:ch, :cw], (max(1, cw // q), max(1, ch // q)), interpolation=cv2.INTER_AREA)
     grid = cv2.dilate((grid > 0).astype(np.uint8), np.ones((3, 3), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
+    _n, _, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     tables = []
     for gx, gy, gw, gh, _ in stats[1:]:
         x, y = max(0, gx * q - q), max(0, gy * q - q)
@@ -115,8 +116,14 @@ def _ring_mask(sub: np.ndarray, mm: float) -> np.ndarray | None:
     small = cv2.resize(sub, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else sub
     smm = mm * f
     circles = cv2.HoughCircles(
-        cv2.GaussianBlur(small, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=1, minDist=2 * smm,
-        param1=100, param2=30, minRadius=int(8 * smm), maxRadius=int(25 * smm),
+        cv2.GaussianBlur(small, (5, 5), 1.5),
+        cv2.HOUGH_GRADIENT,
+        dp=1,
+        minDist=2 * smm,
+        param1=100,
+        param2=30,
+        minRadius=int(8 * smm),
+        maxRadius=int(25 * smm),
     )
     if circles is None:
         return None
@@ -179,15 +186,15 @@ def rule_mask(ink: np.ndarray, length: float, horizontal: bool, squeeze: int = 4
 def find_structure(ink: np.ndarray, components: tuple, dpi: float) -> Structure:
     """Tables and the mask of non-text ink on an ink mask (255 = ink) and its components."""
     mm = dpi / 25.4
-    hh, ww = ink.shape
+    _hh, _ww = ink.shape
     hmask = rule_mask(ink, 15 * mm, horizontal=True)
     vmask = rule_mask(ink, 8 * mm, horizontal=False)
     tables = find_tables(hmask, vmask, mm)
     rules = cv2.dilate(hmask | vmask, np.ones((RULE_PAD, RULE_PAD), np.uint8)) > 0
     erase = rules.copy()
 
-    n, labels, stats, _ = components
-    x, y, w, h, area = (stats[1:, i] for i in range(5))
+    _n, labels, stats, _ = components
+    _x, _y, w, h, area = (stats[1:, i] for i in range(5))
     big = np.maximum(w, h)
     dens = area / np.maximum(w * h, 1)
     thin_line = ((h <= 1.2 * mm) & (w >= 6 * mm)) | ((w <= 1.2 * mm) & (h >= 6 * mm))

@@ -4,6 +4,7 @@ Two engines behind the same calls: ``tesserocr`` (in-process, one API object reu
 process; faster) and ``pytesseract`` (runs the ``tesseract`` program). Both return Tesseract's
 TSV, parsed the same way.
 """
+
 from __future__ import annotations
 
 import os
@@ -147,7 +148,9 @@ class Tesseract:
             import pytesseract
 
             out = pytesseract.image_to_osd(
-                image, config=f"--psm 0 --dpi {int(dpi)} --tessdata-dir {self.tessdata}", output_type=pytesseract.Output.DICT
+                image,
+                config=f"--psm 0 --dpi {int(dpi)} --tessdata-dir {self.tessdata}",
+                output_type=pytesseract.Output.DICT,
             )
             return Osd(int(out["orientation"]) % 360, float(out["orientation_conf"]))
         except Exception:

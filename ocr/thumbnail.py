@@ -5,6 +5,7 @@ view from a full-size scan it costs 10–50 ms a page, so twenty of them would m
 a results page slow. The worker already holds the upright, deskewed image, so drawing it here
 costs a millisecond or two. It shows the page in the same pixels as the OCR words (scaled).
 """
+
 from __future__ import annotations
 
 import os

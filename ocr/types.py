@@ -1,4 +1,5 @@
 """The typed values the OCR stages pass along."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -78,7 +79,17 @@ class Word:
     line: int
 
     def as_row(self) -> list[object]:
-        return [self.text, round(self.conf, 1), self.left, self.top, self.width, self.height, self.block, self.par, self.line]
+        return [
+            self.text,
+            round(self.conf, 1),
+            self.left,
+            self.top,
+            self.width,
+            self.height,
+            self.block,
+            self.par,
+            self.line,
+        ]
 
 
 @dataclass

@@ -1,4 +1,5 @@
 """sohoa: the CLI and the embedded runner that wire capture → ocr → indexer together."""
+
 import os
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")

@@ -1,4 +1,5 @@
 """The parts every command needs, built once from the settings."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

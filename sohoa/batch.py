@@ -7,6 +7,7 @@ register_entries) plus ``fields_review`` (the ids of fields marked for review) a
 The benchmark's contract (../shared/bench/README.md): ``<stem>.json`` per single-page file,
 ``<stem>-p0002.json`` for the pages of a multi-page file. Refused files get ``<stem>.error.json``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -61,7 +62,10 @@ def run_batch(
             probe = probe_file(path, limits)
         except Rejected as rej:
             summary.refused.append((path.name, rej.reason.value))
-            _write_json(out_dir / f"{path.stem}.error.json", {"error": rej.reason.value, "message": rej.reason.message, "detail": rej.detail})
+            _write_json(
+                out_dir / f"{path.stem}.error.json",
+                {"error": rej.reason.value, "message": rej.reason.message, "detail": rej.detail},
+            )
             continue
         for i in range(probe.page_count):
             stem = path.stem if probe.page_count == 1 else f"{path.stem}-p{i + 1:04d}"
@@ -88,7 +92,10 @@ def run_batch(
                         on_page(outcome.task_id, result)
                 else:
                     summary.failed.append((outcome.task_id, f"{outcome.kind}: {outcome.detail}"))
-                    _write_json(out_dir / f"{outcome.task_id}.error.json", {"error": str(outcome.kind), "detail": outcome.detail})
+                    _write_json(
+                        out_dir / f"{outcome.task_id}.error.json",
+                        {"error": str(outcome.kind), "detail": outcome.detail},
+                    )
                     if on_page:
                         on_page(outcome.task_id, None)
     return summary

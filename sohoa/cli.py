@@ -1,4 +1,5 @@
 """The ``sohoa`` command. Each subcommand only wires the packages together."""
+
 from __future__ import annotations
 
 import sys
@@ -45,7 +46,13 @@ def config_cmd(ctx: click.Context) -> None:
 
 @cli.command("process")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="thư mục kết quả (một JSON mỗi trang)")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="thư mục kết quả (một JSON mỗi trang)",
+)
 @click.option("--pdf/--no-pdf", default=True, help="ghi kèm PDF tìm kiếm được cho mỗi trang")
 @click.option("--workers", type=int, default=None, help="số tiến trình (mặc định: theo cấu hình)")
 @click.pass_context
@@ -91,13 +98,27 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], move: bool, process_
 @click.option("--born", default=None, metavar="NĂM|NGÀY", help="năm sinh (1990) hoặc ngày sinh (02/07/1990)")
 @click.option("--mother", default=None, help="tên mẹ (đủ hoặc một phần, có hoặc không dấu)")
 @click.option("--father", default=None, help="tên cha")
-@click.option("--type", "register_type", default=None, metavar="LOẠI",
-              help="loại sổ: khai-sinh, ket-hon, khai-tu, hon-nhan, chung-thuc …")
+@click.option(
+    "--type",
+    "register_type",
+    default=None,
+    metavar="LOẠI",
+    help="loại sổ: khai-sinh, ket-hon, khai-tu, hon-nhan, chung-thuc …",
+)
 @click.option("--year", type=int, default=None, help="năm đăng ký")
 @click.option("--commune", default=None, help="xã/phường đăng ký")
 @click.pass_context
-def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int, born: str | None, mother: str | None,
-               father: str | None, register_type: str | None, year: int | None, commune: str | None) -> None:
+def search_cmd(
+    ctx: click.Context,
+    query: tuple[str, ...],
+    limit: int,
+    born: str | None,
+    mother: str | None,
+    father: str | None,
+    register_type: str | None,
+    year: int | None,
+    commune: str | None,
+) -> None:
     """Tìm người theo tên (có hoặc không dấu, sai chính tả, lỗi OCR) và trang theo nội dung.
 
     Ví dụ: sohoa search nguyen van an --born 1990 --mother "le thi hoa"
@@ -105,8 +126,19 @@ def search_cmd(ctx: click.Context, query: tuple[str, ...], limit: int, born: str
     from sohoa.commands.search_cmd import run
 
     with _app(ctx) as app:
-        sys.exit(run(app, " ".join(query), limit, born=born, mother=mother, father=father,
-                     register_type=register_type, year=year, commune=commune))
+        sys.exit(
+            run(
+                app,
+                " ".join(query),
+                limit,
+                born=born,
+                mother=mother,
+                father=father,
+                register_type=register_type,
+                year=year,
+                commune=commune,
+            )
+        )
 
 
 @cli.command("show")
@@ -149,8 +181,13 @@ def user_group() -> None:
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["clerk", "archivist", "admin"]), default="clerk", show_default=True,
-              help="clerk: tiếp nhận, tra cứu; archivist: lưu trữ; admin: quản trị tài khoản và nhật ký")
+@click.option(
+    "--role",
+    type=click.Choice(["clerk", "archivist", "admin"]),
+    default="clerk",
+    show_default=True,
+    help="clerk: tiếp nhận, tra cứu; archivist: lưu trữ; admin: quản trị tài khoản và nhật ký",
+)
 @click.option("--full-name", default="", help="họ tên hiển thị")
 @click.option("--password-stdin", is_flag=True, help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
 @click.pass_context
@@ -233,11 +270,22 @@ def scanners_cmd(ctx: click.Context, details: bool) -> None:
 
 @cli.command("scan")
 @click.option("--profile", "profile", default=None, help="hồ sơ quét trong cấu hình (mặc định: intake)")
-@click.option("--device", default=None, help="tên máy quét theo `sohoa scanners` (mặc định: theo cấu hình, hoặc máy đầu tiên)")
-@click.option("--resume", "resume", type=int, default=None, metavar="LÔ", help="quét tiếp lô bị dừng (kẹt giấy, mất kết nối...) vào cùng hồ sơ")
+@click.option(
+    "--device", default=None, help="tên máy quét theo `sohoa scanners` (mặc định: theo cấu hình, hoặc máy đầu tiên)"
+)
+@click.option(
+    "--resume",
+    "resume",
+    type=int,
+    default=None,
+    metavar="LÔ",
+    help="quét tiếp lô bị dừng (kẹt giấy, mất kết nối...) vào cùng hồ sơ",
+)
 @click.option("--process", "process_now", is_flag=True, help="nhận dạng chữ ngay trong lúc quét, chờ đến khi xong")
 @click.pass_context
-def scan_cmd(ctx: click.Context, profile: str | None, device: str | None, resume: int | None, process_now: bool) -> None:
+def scan_cmd(
+    ctx: click.Context, profile: str | None, device: str | None, resume: int | None, process_now: bool
+) -> None:
     """Quét các tờ trong khay nạp giấy (hoặc trên mặt kính) thành trang trong kho lưu trữ."""
     from sohoa.commands import scan_cmd as cmd
 
@@ -246,8 +294,14 @@ def scan_cmd(ctx: click.Context, profile: str | None, device: str | None, resume
 
 
 @cli.command("separator")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("to-phan-cach-ho-so.pdf"),
-              show_default=True, help="tệp PDF để in")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("to-phan-cach-ho-so.pdf"),
+    show_default=True,
+    help="tệp PDF để in",
+)
 def separator_cmd(out: Path) -> None:
     """Tạo tờ phân cách hồ sơ (PDF có mã QR) để chia một lần quét thành nhiều hồ sơ."""
     from sohoa.commands import scan_cmd
@@ -256,7 +310,9 @@ def separator_cmd(out: Path) -> None:
 
 
 @cli.command("worker")
-@click.option("--concurrency", "-c", type=int, default=None, help="số tiến trình OCR (mặc định: workers trong cấu hình)")
+@click.option(
+    "--concurrency", "-c", type=int, default=None, help="số tiến trình OCR (mặc định: workers trong cấu hình)"
+)
 @click.option("--loglevel", default=None, help="DEBUG, INFO, WARNING (mặc định: log_level trong cấu hình)")
 @click.pass_context
 def worker_cmd(ctx: click.Context, concurrency: int | None, loglevel: str | None) -> None:
@@ -275,17 +331,31 @@ def book_group() -> None:
 
 
 @book_group.command("new")
-@click.option("--type", "book_type", required=True, metavar="LOẠI",
-              help="khai_sinh, ket_hon, khai_tu, nhan_cha_me_con, thay_doi_cai_chinh, xac_nhan_tthn, giam_ho, "
-                   "chung_thuc_ban_sao, chung_thuc_chu_ky, chung_thuc_hop_dong")
+@click.option(
+    "--type",
+    "book_type",
+    required=True,
+    metavar="LOẠI",
+    help="khai_sinh, ket_hon, khai_tu, nhan_cha_me_con, thay_doi_cai_chinh, xac_nhan_tthn, giam_ho, "
+    "chung_thuc_ban_sao, chung_thuc_chu_ky, chung_thuc_hop_dong",
+)
 @click.option("--year", type=int, required=True, help="năm của sổ")
 @click.option("--volume", required=True, help="quyển số (01, 02 …)")
-@click.option("--layout", type=click.Choice(["entry_per_page", "ledger"]), default=None,
-              help="mỗi trang một mục (từ 2016) hay sổ kẻ cột (mặc định: theo năm)")
+@click.option(
+    "--layout",
+    type=click.Choice(["entry_per_page", "ledger"]),
+    default=None,
+    help="mỗi trang một mục (từ 2016) hay sổ kẻ cột (mặc định: theo năm)",
+)
 @click.option("--commune", default=None, help="tên xã/phường (mặc định: xã duy nhất đã có)")
 @click.option("--commune-code", default=None, help="mã xã")
-@click.option("--scheme", type=click.Choice(["v2025", "legacy_63"]), default="v2025", show_default=True,
-              help="hệ mã đơn vị hành chính của mã xã")
+@click.option(
+    "--scheme",
+    type=click.Choice(["v2025", "legacy_63"]),
+    default="v2025",
+    show_default=True,
+    help="hệ mã đơn vị hành chính của mã xã",
+)
 @click.option("--opened", default=None, metavar="NGÀY", help="mở sổ ngày (dd/mm/yyyy)")
 @click.option("--closed", default=None, metavar="NGÀY", help="khóa sổ ngày (dd/mm/yyyy)")
 @click.option("--pages", type=int, default=None, help="số trang của quyển (để báo trang thiếu ở cuối sổ)")
@@ -296,7 +366,7 @@ def book_new_cmd(ctx: click.Context, **kw: object) -> None:
     from sohoa.commands import book_cmd
 
     with _app(ctx) as app:
-        sys.exit(book_cmd.new(app, **kw))  # type: ignore[arg-type]
+        sys.exit(book_cmd.new(app, **kw))
 
 
 @book_group.command("list")
@@ -311,12 +381,20 @@ def book_list_cmd(ctx: click.Context, book_type: str | None, year: int | None) -
         sys.exit(book_cmd.list_(app, book_type=book_type, year=year))
 
 
-def _book_take_options(f):  # type: ignore[no-untyped-def]
+def _book_take_options(f):
     f = click.option("--by", default=None, help="người thực hiện")(f)
-    f = click.option("--process/--no-process", default=True, show_default=True,
-                     help="nhận dạng ngay và lập mục sổ (không: chỉ nhận tệp)")(f)
-    f = click.option("--start-page", type=int, default=None, help="số trang của tệp đầu tiên (mặc định: theo tên tệp, "
-                                                                   "hoặc tiếp sau trang cuối đã có)")(f)
+    f = click.option(
+        "--process/--no-process",
+        default=True,
+        show_default=True,
+        help="nhận dạng ngay và lập mục sổ (không: chỉ nhận tệp)",
+    )(f)
+    f = click.option(
+        "--start-page",
+        type=int,
+        default=None,
+        help="số trang của tệp đầu tiên (mặc định: theo tên tệp, hoặc tiếp sau trang cuối đã có)",
+    )(f)
     return f
 
 
@@ -325,8 +403,9 @@ def _book_take_options(f):  # type: ignore[no-untyped-def]
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @_book_take_options
 @click.pass_context
-def book_import_cmd(ctx: click.Context, book: str, paths: tuple[Path, ...], start_page: int | None, process: bool,
-                    by: str | None) -> None:
+def book_import_cmd(
+    ctx: click.Context, book: str, paths: tuple[Path, ...], start_page: int | None, process: bool, by: str | None
+) -> None:
     """Số hóa cả quyển sổ từ các tệp ảnh quét, theo thứ tự trang (chạy lại để làm tiếp)."""
     from sohoa.commands import book_cmd
 
@@ -341,15 +420,25 @@ def book_import_cmd(ctx: click.Context, book: str, paths: tuple[Path, ...], star
 @click.option("--device", default=None, help="máy quét")
 @_book_take_options
 @click.pass_context
-def book_scan_cmd(ctx: click.Context, book: str, paths: tuple[Path, ...], profile: str | None, device: str | None,
-                  start_page: int | None, process: bool, by: str | None) -> None:
+def book_scan_cmd(
+    ctx: click.Context,
+    book: str,
+    paths: tuple[Path, ...],
+    profile: str | None,
+    device: str | None,
+    start_page: int | None,
+    process: bool,
+    by: str | None,
+) -> None:
     """Quét các trang của quyển sổ bằng máy quét (hoặc nhận các tệp PATH đã quét) theo thứ tự trang."""
     from sohoa.commands import book_cmd
 
     with _app(ctx) as app:
         if paths:
             sys.exit(book_cmd.take(app, book, list(paths), start_page=start_page, process=process, by=by))
-        sys.exit(book_cmd.scan(app, book, profile=profile, device=device, start_page=start_page, process=process, by=by))
+        sys.exit(
+            book_cmd.scan(app, book, profile=profile, device=device, start_page=start_page, process=process, by=by)
+        )
 
 
 @book_group.command("build")
@@ -437,8 +526,9 @@ def entry_verify_cmd(ctx: click.Context, entries: tuple[str, ...], by: str | Non
 @click.option("--amend", is_flag=True, help="thay đổi, cải chính theo quyết định (không phải sửa lỗi nhập)")
 @click.option("--by", default=None, help="người sửa")
 @click.pass_context
-def entry_edit_cmd(ctx: click.Context, entry: str, changes: tuple[str, ...], reason: str, amend: bool,
-                   by: str | None) -> None:
+def entry_edit_cmd(
+    ctx: click.Context, entry: str, changes: tuple[str, ...], reason: str, amend: bool, by: str | None
+) -> None:
     """Sửa trường của mục: sohoa entry edit 812 nksHoTen="Nguyễn Văn An" --reason "đọc sai"."""
     from sohoa.commands import book_cmd
 
@@ -462,7 +552,7 @@ def file_cmd(ctx: click.Context, document_id: int, **kw: object) -> None:
     from sohoa.commands import file_cmd as cmd
 
     with _app(ctx) as app:
-        sys.exit(cmd.run(app, document_id, **kw))  # type: ignore[arg-type]
+        sys.exit(cmd.run(app, document_id, **kw))
 
 
 @cli.group("legacy")
@@ -473,34 +563,70 @@ def legacy_group() -> None:
 @legacy_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--book", required=True, help="sổ nhận dữ liệu (số sổ hoặc khai_sinh/2012/01)")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="tệp YAML/JSON {tên cột: trường} (nksHoTen, meHoTen, so, quyenSo, ngayDangKy …)")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="tệp YAML/JSON {tên cột: trường} (nksHoTen, meHoTen, so, quyenSo, ngayDangKy …)",
+)
 @click.option("--map", "pairs", multiple=True, metavar="CỘT=TRƯỜNG", help="ánh xạ một cột (lặp lại được)")
-@click.option("--encoding", type=click.Choice(["utf-8", "windows-1258", "tcvn3", "vni"]), default=None,
-              help="bảng mã (mặc định: tự nhận biết)")
+@click.option(
+    "--encoding",
+    type=click.Choice(["utf-8", "windows-1258", "tcvn3", "vni"]),
+    default=None,
+    help="bảng mã (mặc định: tự nhận biết)",
+)
 @click.option("--sheet", default=None, help="trang tính của tệp Excel (mặc định: trang đầu)")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="tệp CSV ghi các dòng bị từ chối (mặc định: cạnh tệp nhập)")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="tệp CSV ghi các dòng bị từ chối (mặc định: cạnh tệp nhập)",
+)
 @click.option("--dry-run", is_flag=True, help="chỉ kiểm tra, không ghi")
 @click.option("--verified", is_flag=True, help="coi dữ liệu cũ là đã kiểm tra")
 @click.option("--by", default=None, help="người thực hiện")
 @click.pass_context
-def legacy_import_cmd(ctx: click.Context, path: Path, book: str, mapping: Path | None, pairs: tuple[str, ...],
-                      encoding: str | None, sheet: str | None, report: Path | None, dry_run: bool, verified: bool,
-                      by: str | None) -> None:
+def legacy_import_cmd(
+    ctx: click.Context,
+    path: Path,
+    book: str,
+    mapping: Path | None,
+    pairs: tuple[str, ...],
+    encoding: str | None,
+    sheet: str | None,
+    report: Path | None,
+    dry_run: bool,
+    verified: bool,
+    by: str | None,
+) -> None:
     """Nhập sổ từ tệp CSV/XLSX; dòng bị từ chối được liệt kê kèm lý do; nhập lại không đổi gì."""
     from sohoa.commands import export_cmd
 
     with _app(ctx) as app:
-        sys.exit(export_cmd.legacy(app, path, book=book, mapping=mapping, pairs=list(pairs), encoding=encoding,
-                                   sheet=sheet, report=report, dry_run=dry_run, verified=verified, by=by))
+        sys.exit(
+            export_cmd.legacy(
+                app,
+                path,
+                book=book,
+                mapping=mapping,
+                pairs=list(pairs),
+                encoding=encoding,
+                sheet=sheet,
+                report=report,
+                dry_run=dry_run,
+                verified=verified,
+                by=by,
+            )
+        )
 
 
 @cli.command("export")
 @click.argument("target", metavar="BOOK|all")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="thư mục (một sổ) hoặc tệp (all)")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
-              help="với all: định dạng")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True, help="với all: định dạng"
+)
 @click.option("--by", default=None, help="người thực hiện")
 @click.pass_context
 def export_cmd(ctx: click.Context, target: str, out: Path | None, fmt: str, by: str | None) -> None:
@@ -514,7 +640,7 @@ def export_cmd(ctx: click.Context, target: str, out: Path | None, fmt: str, by: 
 
 
 @contextmanager
-def _app(ctx: click.Context) -> Iterator["App"]:
+def _app(ctx: click.Context) -> Iterator[App]:
     from sohoa.app import App
 
     app = App(_settings(ctx))

@@ -3,6 +3,7 @@
 A 12-digit personal ID (số định danh cá nhân) or a 9-digit CMND is never written in full:
 ``087196471480`` becomes ``0871******80``.
 """
+
 from __future__ import annotations
 
 import logging

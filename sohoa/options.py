@@ -1,4 +1,5 @@
 """Settings → the typed options the pure stages take."""
+
 from __future__ import annotations
 
 from capture.probe import Limits

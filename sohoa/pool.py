@@ -4,6 +4,7 @@ dead or hung worker replaced without taking the others down.
 Unlike ``concurrent.futures``, a worker that segfaults inside Tesseract or hangs on a broken
 page costs only its own task (reported as WORKER_CRASHED or TIMEOUT), never the pool.
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -28,8 +29,9 @@ class TaskOutcome:
     detail: str = ""
 
 
-def outcome_of(task_id: Any, fn: Callable[[Any], Any], payload: Any,
-               timeout_errors: tuple[type[BaseException], ...] = ()) -> TaskOutcome:
+def outcome_of(
+    task_id: Any, fn: Callable[[Any], Any], payload: Any, timeout_errors: tuple[type[BaseException], ...] = ()
+) -> TaskOutcome:
     """Run one task in this process and say how it went, as a pool worker reports it (the Celery
     workers of ``sohoa.distributed`` call this too; ``timeout_errors`` are reported as TIMEOUT)."""
     try:
@@ -41,8 +43,13 @@ def outcome_of(task_id: Any, fn: Callable[[Any], Any], payload: Any,
     except MemoryError:
         return TaskOutcome(task_id, False, None, OcrFailure.ENGINE_ERROR, "out of memory")
     except Exception as exc:  # any other bug: report it, keep the worker
-        return TaskOutcome(task_id, False, None, OcrFailure.ENGINE_ERROR,
-                           f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
+        return TaskOutcome(
+            task_id,
+            False,
+            None,
+            OcrFailure.ENGINE_ERROR,
+            f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}",
+        )
 
 
 def _worker_main(conn: Connection, fn: Callable[[Any], Any], initializer: Callable[[], Any] | None = None) -> None:
@@ -73,8 +80,9 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, size: int, fn: Callable[[Any], Any], timeout_s: float,
-                 initializer: Callable[[], Any] | None = None) -> None:
+    def __init__(
+        self, size: int, fn: Callable[[Any], Any], timeout_s: float, initializer: Callable[[], Any] | None = None
+    ) -> None:
         """``initializer`` (picklable) runs once in each worker process before its first task."""
         self.fn = fn
         self.timeout_s = timeout_s
@@ -154,7 +162,7 @@ class WorkerPool:
             _kill(w)
         self.workers = []
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc: object) -> None:

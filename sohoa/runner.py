@@ -4,6 +4,7 @@ The queue lives in the database, so a restart resumes exactly where the last run
 jobs a killed run had claimed are put back (``indexer.jobs.recover``), and a page's result is
 stored in the same transaction that finishes its job, so nothing is indexed twice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError, DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from capture.intake import Outcome
 from capture.watcher import HotFolder
@@ -121,7 +122,9 @@ class Runner:
         self.stop_event.set()
 
     def _idle(self, pool: WorkerPool | None) -> bool:
-        hot_idle = self.hot is None or (self.hot.waiting == 0 and self.intake_q.empty() and not self.intake_busy.is_set())
+        hot_idle = self.hot is None or (
+            self.hot.waiting == 0 and self.intake_q.empty() and not self.intake_busy.is_set()
+        )
         if not (hot_idle and not self.inflight and not self.unsaved and self._queued_estimate == 0):
             return False
         return jobs.queue_counts(self.app.db).get("queued", 0) == 0
@@ -171,7 +174,9 @@ class Runner:
         try:
             self._store(job, outcome)
         except (OperationalError, DBAPIError) as exc:
-            log.warning("database unavailable, result of page %d kept to save later: %s", job.page_id, exc.__class__.__name__)
+            log.warning(
+                "database unavailable, result of page %d kept to save later: %s", job.page_id, exc.__class__.__name__
+            )
             self.unsaved.append((job, outcome))
 
     def _save_unsaved(self) -> None:

@@ -4,6 +4,7 @@ and tests have Vietnamese pages with known text.
 Pages are drawn with a font that has every Vietnamese glyph (Liberation 2 or DejaVu; the old
 ``fonts-liberation`` lacks them), then tilted, turned or saved the way scanners deliver them.
 """
+
 from __future__ import annotations
 
 import os
@@ -109,13 +110,16 @@ def write_samples(folder: Path) -> list[Path]:
     p = folder / "mau-to-khai-khai-sinh.jpg"
     tilt(form, 1.5).save(p, quality=85, dpi=(200, 200))
     out.append(p)
-    receipt = render_page(HEADER + [
-        Line("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 14, bold=True, center=True),
-        "Mã hồ sơ: 000.17.31.H42-231205-0007",
-        "Tiếp nhận hồ sơ của ông/bà: Lê Thị Thu Thủy",
-        "Nội dung yêu cầu giải quyết: Đăng ký khai sinh",
-        "Ngày hẹn trả: 10 giờ 00 phút, ngày 06/12/2023",
-    ])
+    receipt = render_page(
+        HEADER
+        + [
+            Line("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", 14, bold=True, center=True),
+            "Mã hồ sơ: 000.17.31.H42-231205-0007",
+            "Tiếp nhận hồ sơ của ông/bà: Lê Thị Thu Thủy",
+            "Nội dung yêu cầu giải quyết: Đăng ký khai sinh",
+            "Ngày hẹn trả: 10 giờ 00 phút, ngày 06/12/2023",
+        ]
+    )
     p = folder / "mau-giay-tiep-nhan.png"
     receipt.save(p, dpi=(200, 200))
     out.append(p)

@@ -6,6 +6,7 @@ The scanner never waits for OCR: each page is taken (stored, recorded, its OCR j
 the scanner's priority) as it arrives, and whichever runner is up (``sohoa run``, or the one
 ``--process`` starts) picks it up while the next page is still in the scanner.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -56,16 +57,24 @@ def profile_from_settings(settings: Settings, name: str) -> ScanProfile:
     if p is None:
         raise UnknownProfile(name, sorted(settings.scanner.profiles))
     return ScanProfile(
-        name=name, source=Source(p.source), duplex=Duplex(p.duplex), mode=Mode(p.mode), resolution=p.resolution,
-        page_size=p.page_size, back_rotation=p.back_rotation, drop_blank_backs=p.drop_blank_backs,
-        split_on_separator=p.split_on_separator, options=dict(p.options),
+        name=name,
+        source=Source(p.source),
+        duplex=Duplex(p.duplex),
+        mode=Mode(p.mode),
+        resolution=p.resolution,
+        page_size=p.page_size,
+        back_rotation=p.back_rotation,
+        drop_blank_backs=p.drop_blank_backs,
+        split_on_separator=p.split_on_separator,
+        options=dict(p.options),
     )
 
 
 def child_config(settings: Settings) -> ChildConfig:
     sc = settings.scanner
-    return ChildConfig(sane_config_dir=sc.sane_config_dir, open_timeout_s=sc.open_timeout_s,
-                       page_timeout_s=sc.page_timeout_s)
+    return ChildConfig(
+        sane_config_dir=sc.sane_config_dir, open_timeout_s=sc.open_timeout_s, page_timeout_s=sc.page_timeout_s
+    )
 
 
 @dataclass
@@ -126,8 +135,16 @@ def run_scan(
     spool = batch_spool(s.scan_spool_dir, batch_id)
     request = ScanRequest(profile, spool, f"lo{batch_id}", batch_id, device, dict(faults or {}))
     kw: dict[str, Any] = {"is_blank": is_blank} if is_blank else {}
-    capture = BatchCapture(intake=app.intake, store=app.store, recorder=recorder, batch_id=batch_id, profile=profile,
-                           device=device or "", continue_dossier=continue_dossier, **kw)
+    capture = BatchCapture(
+        intake=app.intake,
+        store=app.store,
+        recorder=recorder,
+        batch_id=batch_id,
+        profile=profile,
+        device=device or "",
+        continue_dossier=continue_dossier,
+        **kw,
+    )
     outcome = ScanOutcome(batch_id, name, device or AUTO_DEVICE, False, capture.tally, started=time.time())
     interrupted: BaseException | None = None
     try:
@@ -164,8 +181,13 @@ def run_scan(
         outcome.ended = time.time()
         f = outcome.failure
         try:
-            recorder.finish(batch_id, complete=outcome.complete, reason=f.problem.value if f else None,
-                            message=f.message if f else None, tally=capture.tally)
+            recorder.finish(
+                batch_id,
+                complete=outcome.complete,
+                reason=f.problem.value if f else None,
+                message=f.message if f else None,
+                tally=capture.tally,
+            )
         except Exception:
             log.exception("could not record the end of batch %d; the next scan marks it interrupted", batch_id)
         with contextlib.suppress(OSError):
@@ -219,6 +241,9 @@ def _finished(app: App, job_ids: list[int]) -> bool:
     if not job_ids:
         return True
     with app.db.read() as s:
-        n = s.scalar(select(func.count()).select_from(Job).where(
-            Job.id.in_(job_ids), Job.state.in_([JobState.QUEUED, JobState.RUNNING])))
+        n = s.scalar(
+            select(func.count())
+            .select_from(Job)
+            .where(Job.id.in_(job_ids), Job.state.in_([JobState.QUEUED, JobState.RUNNING]))
+        )
     return not n

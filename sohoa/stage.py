@@ -6,6 +6,7 @@ workers (``sohoa.distributed``: processes on other machines) both build the page
 :func:`store_outcome` — one transaction guarded by the claiming worker, so a page whose job was
 taken over is never stored twice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,10 +29,10 @@ log = logging.getLogger(__name__)
 class Stored(StrEnum):
     """What :func:`store_outcome` did with a page's outcome."""
 
-    DONE = "done"                # indexed
-    LOST = "lost"                # the job was no longer ours (lease taken over): nothing stored
-    RETRY = "retry"              # failed; back in the queue
-    FAILED = "failed"            # failed for good (attempts used up)
+    DONE = "done"  # indexed
+    LOST = "lost"  # the job was no longer ours (lease taken over): nothing stored
+    RETRY = "retry"  # failed; back in the queue
+    FAILED = "failed"  # failed for good (attempts used up)
     QUARANTINED = "quarantined"  # unreadable page: its file is in quarantine
 
 
@@ -79,18 +80,33 @@ def store_outcome(app: App, job: ClaimedJob, worker: str, outcome: TaskOutcome) 
     qpath = None
     if permanent:
         placed = quarantine_file(
-            app.original_path(job.store_key), RejectReason.PAGE_UNREADABLE,
-            f"trang {job.page_no}: {outcome.detail}", s.quarantine_dir, move=False,
+            app.original_path(job.store_key),
+            RejectReason.PAGE_UNREADABLE,
+            f"trang {job.page_no}: {outcome.detail}",
+            s.quarantine_dir,
+            move=False,
         )
         qpath = str(placed) if placed else None
     res = results.fail(
-        app.db, job, worker, kind.value, outcome.detail,
-        max_attempts=s.limits.max_attempts, permanent=permanent, quarantine_path=qpath,
+        app.db,
+        job,
+        worker,
+        kind.value,
+        outcome.detail,
+        max_attempts=s.limits.max_attempts,
+        permanent=permanent,
+        quarantine_path=qpath,
         reason=RejectReason.PAGE_UNREADABLE.value if permanent else "",
         message=RejectReason.PAGE_UNREADABLE.message if permanent else "",
     )
-    log.warning("page %d of document %d: %s (%s) -> %s", job.page_no, job.document_id, kind.value,
-                outcome.detail.splitlines()[0] if outcome.detail else "", res.value)
+    log.warning(
+        "page %d of document %d: %s (%s) -> %s",
+        job.page_no,
+        job.document_id,
+        kind.value,
+        outcome.detail.splitlines()[0] if outcome.detail else "",
+        res.value,
+    )
     return {
         results.FailOutcome.RETRY: Stored.RETRY,
         results.FailOutcome.FAILED: Stored.FAILED,

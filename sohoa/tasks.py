@@ -3,6 +3,7 @@
 A page is OCR'd and then read (document type and fields, ``indexer.fields``) in the same worker,
 so the indexer only stores what comes back.
 """
+
 from __future__ import annotations
 
 import logging
@@ -71,7 +72,7 @@ def read_page(result: PageResult) -> DocumentReading | None:
     """The fields of an OCR'd page; a bug in the reader costs the fields, never the page."""
     try:
         return read_document(result.words, blank=result.blank, width=result.width, height=result.height)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.warning("could not read the fields of a page: %s", exc.__class__.__name__)
         return None
 
@@ -107,12 +108,12 @@ def run_page_task(task: PageTask) -> PageOutcome:
     if reading is not None and not result.blank:
         try:
             reread_doubtful(task, result, reading, engine)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.warning("could not re-read doubtful fields: %s", exc.__class__.__name__)
         try:  # a columnar ledger page: entries from its ruled grid, each with its row's region (issue 5)
             from indexer.registers.ledger import refine_reading
 
             refine_reading(task.source, task.options.pdf_dpi, result, reading, engine)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.warning("could not read the ledger grid: %s", exc.__class__.__name__)
     return PageOutcome(result, reading)

@@ -1,5 +1,6 @@
 """Shared fixtures: a fresh data folder and settings per test, page images rendered on the fly,
 and a PostgreSQL database on 127.0.0.1:5432 (created by scripts/setup-postgres.sh)."""
+
 from __future__ import annotations
 
 import os

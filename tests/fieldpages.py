@@ -1,4 +1,5 @@
 """Hand-built OCR word lists with boxes, for testing the field reader without Tesseract."""
+
 from __future__ import annotations
 
 from ocr.types import Word

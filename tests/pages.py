@@ -1,4 +1,5 @@
 """Page images for tests, drawn with sohoa's own sample renderer."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,7 @@ from PIL import Image
 
 from sohoa.samples import Line, birth_declaration, render_page, tilt, turn
 
-__all__ = ["Line", "birth_declaration", "render_page", "tilt", "turn", "name_page", "save"]
+__all__ = ["Line", "birth_declaration", "name_page", "render_page", "save", "tilt", "turn"]
 
 
 def name_page(name: str, extra: str = "", dpi: int = 150) -> Image.Image:

@@ -1,4 +1,5 @@
 """Tasks for the pool tests (importable by spawned worker processes)."""
+
 from __future__ import annotations
 
 import os

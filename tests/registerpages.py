@@ -1,17 +1,34 @@
 """Register pages for tests, drawn with PIL and the fonts sohoa's samples use: a columnar ledger
 page of the old Sổ đăng ký khai sinh (ruled grid, numbered column markers) and a one-entry-per-page
 register page."""
+
 from __future__ import annotations
 
 from PIL import Image, ImageDraw
 
 from sohoa.samples import SERIF, SERIF_BOLD, Line, _font, render_page
 
-LEDGER_HEADERS = ["Số", "Ngày, tháng, năm đăng ký", "Họ, chữ đệm, tên người được khai sinh", "Ngày, tháng, năm sinh",
-                  "Giới tính", "Nơi sinh", "Họ, chữ đệm, tên người mẹ", "Họ, chữ đệm, tên người cha"]
+LEDGER_HEADERS = [
+    "Số",
+    "Ngày, tháng, năm đăng ký",
+    "Họ, chữ đệm, tên người được khai sinh",
+    "Ngày, tháng, năm sinh",
+    "Giới tính",
+    "Nơi sinh",
+    "Họ, chữ đệm, tên người mẹ",
+    "Họ, chữ đệm, tên người cha",
+]
 WIDTHS = [0.05, 0.10, 0.17, 0.10, 0.06, 0.18, 0.17, 0.17]
-KEYS = ["so", "registration_date", "child_name", "child_birth_date", "child_sex", "child_birth_place", "mother_name",
-        "father_name"]
+KEYS = [
+    "so",
+    "registration_date",
+    "child_name",
+    "child_birth_date",
+    "child_sex",
+    "child_birth_place",
+    "mother_name",
+    "father_name",
+]
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: float) -> list[str]:  # type: ignore[no-untyped-def]
@@ -26,8 +43,9 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: float) -> list[str]
     return out + ([cur] if cur else [])
 
 
-def ledger_page(rows: list[dict[str, str]], *, commune: str = "Phú Lộc", year: int = 1999, volume: str = "01",
-                dpi: int = 200) -> Image.Image:
+def ledger_page(
+    rows: list[dict[str, str]], *, commune: str = "Phú Lộc", year: int = 1999, volume: str = "01", dpi: int = 200
+) -> Image.Image:
     """A landscape A4 ledger page with one ruled row per entry."""
     w, h = round(297 / 25.4 * dpi), round(210 / 25.4 * dpi)
     im = Image.new("L", (w, h), 255)
@@ -65,13 +83,17 @@ def ledger_page(rows: list[dict[str, str]], *, commune: str = "Phú Lộc", year
     return im
 
 
-def entry_page(fields: list[tuple[str, str]], *, so: str, volume: str = "01", reg_date: str, page_no: int | None,
-               dpi: int = 200) -> Image.Image:
+def entry_page(
+    fields: list[tuple[str, str]], *, so: str, volume: str = "01", reg_date: str, page_no: int | None, dpi: int = 200
+) -> Image.Image:
     """A one-entry-per-page register page (books since 2016)."""
-    lines: list[Line | str] = [Line("SỔ ĐĂNG KÝ KHAI SINH", 15, bold=True, center=True), "",
-                               Line(f"Số: {so}        Quyển số: {volume}", 13),
-                               Line(f"Ngày, tháng, năm đăng ký: {reg_date}", 13),
-                               Line("Người được đăng ký khai sinh", 13, bold=True)]
+    lines: list[Line | str] = [
+        Line("SỔ ĐĂNG KÝ KHAI SINH", 15, bold=True, center=True),
+        "",
+        Line(f"Số: {so}        Quyển số: {volume}", 13),
+        Line(f"Ngày, tháng, năm đăng ký: {reg_date}", 13),
+        Line("Người được đăng ký khai sinh", 13, bold=True),
+    ]
     lines += [Line(f"{label}: {value}", 13) for label, value in fields]
     lines += ["", Line("Ghi chú:", 13)]
     if page_no is not None:

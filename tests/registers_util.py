@@ -1,6 +1,7 @@
 """Helpers for the register tests: an app on SQLite or PostgreSQL, dossier documents with fields
 stored through the real intake → queue → ``results.complete`` path (so filing runs as it does in
 production), without OCR."""
+
 from __future__ import annotations
 
 import itertools
@@ -28,8 +29,19 @@ def make_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
 
 
 def output(reading: DocumentReading | None, *, text: str = "x", width: int = 1000, height: int = 700) -> PageOutput:
-    return PageOutput(text=text, words=[], mean_conf=90.0, rotation=0, skew_deg=0.0, blank=False, width=width,
-                      height=height, dpi=150, engine="test", reading=reading)
+    return PageOutput(
+        text=text,
+        words=[],
+        mean_conf=90.0,
+        rotation=0,
+        skew_deg=0.0,
+        blank=False,
+        width=width,
+        height=height,
+        dpi=150,
+        engine="test",
+        reading=reading,
+    )
 
 
 def reading(doc_type: str, fields: dict[str, str], confirmed: bool = False) -> DocumentReading:

@@ -1,4 +1,5 @@
 """The command line as a clerk or the benchmark uses it."""
+
 from __future__ import annotations
 
 import json
@@ -12,11 +13,15 @@ from tests.pages import name_page, save, turn
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def sohoa(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def sohoa(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     e = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
     e.update({"SOHOA_DATA_DIR": str(cwd / "data"), "SOHOA_WORKERS": "2", "COLUMNS": "200"})
     e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], cwd=cwd, env=e, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "sohoa.cli", *args], cwd=cwd, env=e, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_process_writes_one_prediction_json_per_page(tmp_path: Path) -> None:
@@ -29,8 +34,13 @@ def test_process_writes_one_prediction_json_per_page(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     produced = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert produced == [
-        "broken.error.json", "single.json", "single.pdf",
-        "two-p0001.json", "two-p0001.pdf", "two-p0002.json", "two-p0002.pdf",
+        "broken.error.json",
+        "single.json",
+        "single.pdf",
+        "two-p0001.json",
+        "two-p0001.pdf",
+        "two-p0002.json",
+        "two-p0002.pdf",
     ]
     pred = json.loads((tmp_path / "out" / "single.json").read_text("utf-8"))
     assert {"text", "rotation", "skew_deg", "blank"} <= pred.keys()

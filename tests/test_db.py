@@ -1,5 +1,6 @@
 """The database on SQLite and PostgreSQL: migrations match the models, the audit trail is
 append-only, concurrent claims never hand out a page twice, search works on both."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -39,8 +40,13 @@ def test_migrations_match_the_models(any_app: App) -> None:
     assert diff == []
 
 
-_BACKEND_SPECIFIC = ("pages_fts", "ix_pages_text_folded_fts", "people_fts", "ix_people_name_tsv",
-                     "ix_pages_text_bigrams")
+_BACKEND_SPECIFIC = (
+    "pages_fts",
+    "ix_pages_text_folded_fts",
+    "people_fts",
+    "ix_people_name_tsv",
+    "ix_pages_text_bigrams",
+)
 
 
 def _is_fts(d: object) -> bool:
@@ -51,16 +57,25 @@ def test_audit_log_is_append_only(any_app: App) -> None:
     with any_app.db.write() as s:
         audit(s, "tester", "view", "document", 1, {"why": "test"})
     for sql in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with any_app.db.write() as s:
-                s.execute(text(sql))
+        with pytest.raises(DBAPIError, match="append-only"), any_app.db.write() as s:
+            s.execute(text(sql))
     with any_app.db.read() as s:
         assert s.execute(text("select actor from audit_log")).scalars().all() == ["tester"]
 
 
 def _fake_output(text_: str) -> PageOutput:
-    return PageOutput(text=text_, words=[], mean_conf=90.0, rotation=0, skew_deg=0.0, blank=False,
-                      width=100, height=100, dpi=150, engine="test")
+    return PageOutput(
+        text=text_,
+        words=[],
+        mean_conf=90.0,
+        rotation=0,
+        skew_deg=0.0,
+        blank=False,
+        width=100,
+        height=100,
+        dpi=150,
+        engine="test",
+    )
 
 
 def test_two_workers_never_claim_the_same_page_and_results_are_stored_once(any_app: App) -> None:

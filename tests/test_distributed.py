@@ -6,6 +6,7 @@ dispatcher) as subprocesses against the PostgreSQL server on 127.0.0.1:5432 and 
 machine's on 6379, or a redis-server of the test's own on a free port where it is killed or
 restarted — and check after each that every page was indexed exactly once and nothing was lost.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -45,8 +46,10 @@ def _names(n: int) -> list[str]:
 def _long_page(name: str):  # type: ignore[no-untyped-def]
     """A full page of text (a few seconds of OCR): wide enough to kill a worker in the middle."""
     lines: list[Line | str] = [Line("GIẤY XÁC NHẬN", 16, bold=True, center=True), "", Line(f"Họ và tên: {name}", 14)]
-    lines += [Line(f"Dòng {i}: quê quán xã Tân Hòa, huyện Châu Thành, tỉnh Tiền Giang, nơi cư trú ấp {i}", 11)
-              for i in range(26)]
+    lines += [
+        Line(f"Dòng {i}: quê quán xã Tân Hòa, huyện Châu Thành, tỉnh Tiền Giang, nơi cư trú ấp {i}", 11)
+        for i in range(26)
+    ]
     return render_page(lines, dpi=200)
 
 
@@ -96,8 +99,14 @@ def test_a_worker_stores_behind_only_with_a_core_to_spare() -> None:
 def test_worker_command_needs_a_broker(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
     env.update({"SOHOA_CONFIG": "", "SOHOA_DATA_DIR": str(tmp_path / "data")})
-    out = subprocess.run([sys.executable, "-m", "sohoa.cli", "worker"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "sohoa.cli", "worker"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 2 and "broker" in out.stderr
 
 
@@ -115,13 +124,23 @@ def test_machines_starting_together_on_a_new_database_migrate_it_once(pg_url: st
     """Several workers (and a desk) started at once on an empty database, or after an upgrade,
     each bring the schema up to date: one does it, the others wait for it and find it done."""
     go = tmp_path / "go"
-    code = ("import sys, time, pathlib\n"
-            "from indexer.db import open_database\n"
-            "go = pathlib.Path(sys.argv[2])\n"
-            "while not go.exists(): time.sleep(0.01)\n"
-            "open_database(sys.argv[1]).close()\n")
-    procs = [subprocess.Popen([sys.executable, "-c", code, pg_url, str(go)], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    code = (
+        "import sys, time, pathlib\n"
+        "from indexer.db import open_database\n"
+        "go = pathlib.Path(sys.argv[2])\n"
+        "while not go.exists(): time.sleep(0.01)\n"
+        "open_database(sys.argv[1]).close()\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, pg_url, str(go)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     time.sleep(3)  # all four imported and waiting
     go.touch()
     failed = []
@@ -190,7 +209,10 @@ def test_take_drops_duplicates_and_counts_lost_runs(pg_app: App) -> None:
     # Our own take again (its reply was lost with the connection): still ours, no attempt counted.
     assert dispatch.take(db, j1, t1, w, lease_s=60, max_attempts=2).job.attempts == 1  # type: ignore[union-attr]
     # Another message for the same job: dropped.
-    assert dispatch.take(db, j1, "x" * 16, dispatch.running_name("x" * 16, "hostB", 12), lease_s=60, max_attempts=2).result is TakeResult.NOT_OURS
+    assert (
+        dispatch.take(db, j1, "x" * 16, dispatch.running_name("x" * 16, "hostB", 12), lease_s=60, max_attempts=2).result
+        is TakeResult.NOT_OURS
+    )
     # The same message again after its worker process was lost: taken over, the lost run counted.
     w2 = dispatch.running_name(t1, "hostB", 13)
     again = dispatch.take(db, j1, t1, w2, lease_s=60, max_attempts=2)
@@ -205,10 +227,16 @@ def test_take_drops_duplicates_and_counts_lost_runs(pg_app: App) -> None:
     # A finished job drops late copies of its message.
     t = dispatch.take(db, j2, t2, dispatch.running_name(t2, "h", 1), lease_s=60, max_attempts=2)
     assert results.complete(db, t.job, dispatch.running_name(t2, "h", 1), _fake_output("Lê Văn Ba")) is True  # type: ignore[arg-type]
-    assert dispatch.take(db, j2, t2, dispatch.running_name(t2, "h", 2), lease_s=60, max_attempts=2).result is TakeResult.NOT_OURS
+    assert (
+        dispatch.take(db, j2, t2, dispatch.running_name(t2, "h", 2), lease_s=60, max_attempts=2).result
+        is TakeResult.NOT_OURS
+    )
     # A job back in the queue (broker lost its message) is taken by whichever message comes.
     assert dispatch.release_undelivered(db) == 1
-    assert dispatch.take(db, j3, t3, dispatch.running_name(t3, "h", 3), lease_s=60, max_attempts=2).result is TakeResult.TAKEN
+    assert (
+        dispatch.take(db, j3, t3, dispatch.running_name(t3, "h", 3), lease_s=60, max_attempts=2).result
+        is TakeResult.TAKEN
+    )
     assert dispatch.take(db, 10**9, t3, "w", lease_s=60, max_attempts=2).result is TakeResult.GONE
     assert jobs.queue_counts(db) == {"failed": 1, "done": 1, "running": 1}
     assert dispatch.glance(db) == dispatch.Glance(False, 0, 1)  # started by a worker, not waiting in the broker
@@ -235,7 +263,6 @@ def test_a_message_processed_in_process_indexes_its_page_once(pg_app: App) -> No
     assert not list(pg_app.settings.archive_dir.rglob("*.tmp"))
 
 
-
 def _dead_pid() -> int:
     p = subprocess.Popen(["true"])
     p.wait()
@@ -252,22 +279,30 @@ def test_pages_of_a_dead_worker_process_on_this_host_go_back_to_the_queue(pg_app
     here = socket.gethostname()
     (j1, t1), (j2, t2), (j3, t3), (j4, t4) = dispatch.dispatch(db, 4, lease_s=60)
     dead = _dead_pid()
-    for j, t, name in [(j1, t1, dispatch.running_name(t1, here, dead)),
-                       (j2, t2, dispatch.running_name(t2, here, os.getpid())),   # alive
-                       (j3, t3, dispatch.running_name(t3, "another-host", dead)),  # its lease decides
-                       (j4, t4, dispatch.running_name(t4, here, dead))]:
+    for j, t, name in [
+        (j1, t1, dispatch.running_name(t1, here, dead)),
+        (j2, t2, dispatch.running_name(t2, here, os.getpid())),  # alive
+        (j3, t3, dispatch.running_name(t3, "another-host", dead)),  # its lease decides
+        (j4, t4, dispatch.running_name(t4, here, dead)),
+    ]:
         assert dispatch.take(db, j, t, name, lease_s=60, max_attempts=2).result is TakeResult.TAKEN
     with db.write() as s:  # job 4 has lost its run twice already
         s.execute(sa.text("update jobs set attempts = 2 where id = :id"), {"id": j4})
     assert dispatch.release_orphans(db, max_attempts=2) == 2
     with db.read() as s:
-        rows = {j: (st, w, a) for j, st, w, a in s.execute(sa.text("select id, state, worker, attempts from jobs")).all()}
+        rows = {
+            j: (st, w, a) for j, st, w, a in s.execute(sa.text("select id, state, worker, attempts from jobs")).all()
+        }
     assert rows[j1] == ("queued", None, 1)  # back in the queue, the lost run counted
     assert rows[j2][0] == "running" and rows[j3][0] == "running"
     assert rows[j4][0] == "failed"
     with db.read() as s:
-        assert s.execute(sa.text("select state from pages where id = (select page_id from jobs where id = :id)"),
-                         {"id": j1}).scalar() == "captured"
+        assert (
+            s.execute(
+                sa.text("select state from pages where id = (select page_id from jobs where id = :id)"), {"id": j1}
+            ).scalar()
+            == "captured"
+        )
     assert dispatch.release_orphans(db, max_attempts=2) == 0
     # The queued job is taken by whichever message comes next and counts the lost run.
     again = dispatch.take(db, j1, t1, dispatch.running_name(t1, here, os.getpid()), lease_s=60, max_attempts=2)
@@ -293,14 +328,17 @@ def test_a_worker_process_ocrs_the_next_page_while_it_stores_one(pg_app: App, pg
 
     def state(j: int) -> tuple[str, str]:
         with eng.connect() as c:
-            return tuple(c.execute(sa.text("select state, coalesce(worker, '') from jobs where id = :id"), {"id": j}).one())
+            return tuple(
+                c.execute(sa.text("select state, coalesce(worker, '') from jobs where id = :id"), {"id": j}).one()
+            )
 
     th = threading.Thread(target=worker, daemon=True)
     try:
         th.start()
         _wait(lambda: got.get("1") == "storing", 120, "page 1 handed to the store")
-        _wait(lambda: state(j2)[0] == "running" and "@" in state(j2)[1], 120,
-              "page 2 taken while page 1 is being stored")
+        _wait(
+            lambda: state(j2)[0] == "running" and "@" in state(j2)[1], 120, "page 2 taken while page 1 is being stored"
+        )
         assert state(j1)[0] == "running"  # page 1's store waits for the lock
         th.join(3)
         assert th.is_alive()  # page 2 is OCR'd, then waits for page 1's store: one page stored at a time
@@ -315,6 +353,7 @@ def test_a_worker_process_ocrs_the_next_page_while_it_stores_one(pg_app: App, pg
     with eng.connect() as c:
         assert c.execute(sa.text("select count(*), count(distinct page_id) from ocr_results")).one() == (2, 2)
     eng.dispose()
+
 
 # -- slow: real workers, broker and database -------------------------------------------------------
 def _free_port() -> int:
@@ -338,16 +377,28 @@ class OwnRedis:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         import redis
 
         def up() -> bool:
             try:
                 return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5).ping())
-            except Exception:  # noqa: BLE001
+            except Exception:
                 return False
 
         _wait(up, 20, "redis-server")
@@ -368,11 +419,12 @@ class Cluster:
         self.db_url = f"{pg_url}&application_name={self.appname}"
         self.broker_url = broker_url
         self.queue = f"sohoa-test-{uuid.uuid4().hex[:8]}"
-        self.settings = Settings(data_dir=tmp / "data", database_url=pg_url, broker_url=broker_url,
-                                 broker_queue=self.queue, workers=1)
+        self.settings = Settings(
+            data_dir=tmp / "data", database_url=pg_url, broker_url=broker_url, broker_queue=self.queue, workers=1
+        )
         self.settings.ensure_dirs()
         self.app = App(self.settings)
-        self.app.db  # migrate once, before any worker starts
+        _ = self.app.db  # migrate once, before any worker starts
         self.page_timeout = page_timeout
         self.procs: list[subprocess.Popen[bytes]] = []
         self.logs: list[Path] = []
@@ -380,20 +432,35 @@ class Cluster:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
-        env.update({
-            "SOHOA_CONFIG": "", "SOHOA_DATA_DIR": str(self.settings.data_dir), "SOHOA_DATABASE_URL": self.db_url,
-            "SOHOA_BROKER_URL": self.broker_url, "SOHOA_BROKER_QUEUE": self.queue, "SOHOA_WORKERS": "1",
-            "SOHOA_OCR__PAGE_TIMEOUT_S": str(self.page_timeout), "SOHOA_LIMITS__MAX_ATTEMPTS": "4",
-            "SOHOA_CAPTURE__RESCAN_SECONDS": "5", "OMP_THREAD_LIMIT": "1", "PYTHONUNBUFFERED": "1",
-            "SOHOA_STORE_BEHIND": self.store_behind,
-        })
+        env.update(
+            {
+                "SOHOA_CONFIG": "",
+                "SOHOA_DATA_DIR": str(self.settings.data_dir),
+                "SOHOA_DATABASE_URL": self.db_url,
+                "SOHOA_BROKER_URL": self.broker_url,
+                "SOHOA_BROKER_QUEUE": self.queue,
+                "SOHOA_WORKERS": "1",
+                "SOHOA_OCR__PAGE_TIMEOUT_S": str(self.page_timeout),
+                "SOHOA_LIMITS__MAX_ATTEMPTS": "4",
+                "SOHOA_CAPTURE__RESCAN_SECONDS": "5",
+                "OMP_THREAD_LIMIT": "1",
+                "PYTHONUNBUFFERED": "1",
+                "SOHOA_STORE_BEHIND": self.store_behind,
+            }
+        )
         return env
 
     def _spawn(self, args: list[str], label: str) -> subprocess.Popen[bytes]:
         log = self.tmp / f"{label}-{len(self.logs)}.log"
         self.logs.append(log)
-        p = subprocess.Popen([sys.executable, "-m", "sohoa.cli", *args], cwd=self.tmp, env=self.env(),
-                             stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+        p = subprocess.Popen(
+            [sys.executable, "-m", "sohoa.cli", *args],
+            cwd=self.tmp,
+            env=self.env(),
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.procs.append(p)
         return p
 
@@ -401,7 +468,9 @@ class Cluster:
         p = self._spawn(["worker", "--concurrency", str(concurrency)], "worker")
         log = self.logs[-1]
         if wait:
-            _wait(lambda: " ready." in log.read_text(errors="replace") or p.poll() is not None, 120, "a worker to start")
+            _wait(
+                lambda: " ready." in log.read_text(errors="replace") or p.poll() is not None, 120, "a worker to start"
+            )
             assert p.poll() is None, log.read_text(errors="replace")[-3000:]
         return p
 
@@ -430,8 +499,10 @@ class Cluster:
         try:
             rc = desk.wait(timeout)
         except subprocess.TimeoutExpired:
-            raise AssertionError(f"the desk did not finish in {timeout:.0f} s; jobs: "
-                                 f"{self.q('select state, count(*) from jobs group by state')}\n{self.tail()}") from None
+            raise AssertionError(
+                f"the desk did not finish in {timeout:.0f} s; jobs: "
+                f"{self.q('select state, count(*) from jobs group by state')}\n{self.tail()}"
+            ) from None
         assert rc == 0, self.tail()
 
     def tail(self) -> str:
@@ -477,7 +548,7 @@ class Cluster:
             r = redis.Redis.from_url(self.broker_url, socket_connect_timeout=1)
             r.delete(self.queue, f"_kombu.binding.{self.queue}")
             r.close()
-        except Exception:  # noqa: BLE001 — an own redis already gone
+        except Exception:
             pass
 
 
@@ -524,8 +595,14 @@ def test_several_workers_on_one_queue_index_each_page_once(cluster: Cluster) -> 
     assert all(w.startswith("celery-") and "@" in w for w in workers)
     assert len({w.rsplit(":", 1)[1] for w in workers}) == 2, workers
     # `sohoa status` lists both workers, the queue depth and the throughput.
-    out = subprocess.run([sys.executable, "-m", "sohoa.cli", "status"], cwd=cluster.tmp, env=cluster.env(),
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "sohoa.cli", "status"],
+        cwd=cluster.tmp,
+        env=cluster.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     text = " ".join(out.stdout.split())
     assert f"sohoa-{w1.pid}@" in text and f"sohoa-{w2.pid}@" in text, out.stdout
@@ -545,8 +622,11 @@ def test_kill_9_of_a_worker_mid_page(own_cluster: Cluster) -> None:
 
     def running_on(worker: subprocess.Popen[bytes]) -> list[tuple[int, str]]:
         pids = c.child_pids(worker)
-        return [(j, w) for j, w in c.q("select id, worker from jobs where state = 'running' and worker like '%@%'")
-                if int(w.rsplit(":", 1)[1]) in pids]
+        return [
+            (j, w)
+            for j, w in c.q("select id, worker from jobs where state = 'running' and worker like '%@%'")
+            if int(w.rsplit(":", 1)[1]) in pids
+        ]
 
     # 1. kill -9 the OCR process of worker 1 in the middle of a page: Celery rejects the message back
     #    to the queue (reject_on_worker_lost), the page is taken over and counted as one lost run.
@@ -564,7 +644,7 @@ def test_kill_9_of_a_worker_mid_page(own_cluster: Cluster) -> None:
     #    and the desk puts the page back in the queue for the other worker.
     killed_whole: int | None = None
     for _ in range(5):
-        _wait(lambda: bool(running_on(w2)), 120, "a page on worker 2")
+        _wait(lambda w2=w2: bool(running_on(w2)), 120, "a page on worker 2")
         job_id, owner = running_on(w2)[0]
         os.killpg(w2.pid, signal.SIGKILL)
         w2.wait(10)
@@ -617,8 +697,12 @@ def test_database_connections_dropped_mid_run(cluster: Cluster) -> None:
     while time.monotonic() < end and desk.poll() is None:
         # every connection of the workers and the desk (they carry the test's application_name)
         before = c.done()
-        dropped = len(c.q(f"select pg_terminate_backend(pid) from pg_stat_activity "
-                          f"where application_name = '{c.appname}' and pid <> pg_backend_pid()"))
+        dropped = len(
+            c.q(
+                f"select pg_terminate_backend(pid) from pg_stat_activity "
+                f"where application_name = '{c.appname}' and pid <> pg_backend_pid()"
+            )
+        )
         if dropped and before < len(names):
             mid_run += 1
         time.sleep(0.5)
@@ -628,7 +712,9 @@ def test_database_connections_dropped_mid_run(cluster: Cluster) -> None:
 
 
 @contextlib.contextmanager
-def _storing_one_page_ocring_the_next(c: Cluster, names: list[str]) -> Iterator[tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], int, list[tuple[int, str, object]]]]:
+def _storing_one_page_ocring_the_next(
+    c: Cluster, names: list[str]
+) -> Iterator[tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], int, list[tuple[int, str, object]]]]:
     """Pages ``names`` in, a worker (one process) and the desk started, every store held up (a
     lock on ocr_results; taking a job does not need it) until the worker process is storing page 1
     (its message acknowledged) and has taken page 2. Yields (worker, desk, its process, the two
@@ -651,8 +737,11 @@ def _storing_one_page_ocring_the_next(c: Cluster, names: list[str]) -> Iterator[
 
 def _held_by(c: Cluster, pid: int) -> list[tuple[int, str, object]]:
     """(job, worker, lease) of the jobs running under worker process ``pid``, oldest first."""
-    return sorted(r for r in c.q("select id, worker, lease_until from jobs where state = 'running'")
-                  if r[1].rpartition(":")[2] == str(pid))
+    return sorted(
+        r
+        for r in c.q("select id, worker, lease_until from jobs where state = 'running'")
+        if r[1].rpartition(":")[2] == str(pid)
+    )
 
 
 @pytest.mark.slow
@@ -669,7 +758,9 @@ def test_kill_9_of_a_worker_process_while_it_stores_a_page(own_cluster: Cluster)
     c.wait_desk(desk, 300)
     c.assert_each_page_indexed_once(names, killed=True)
     job_id, owner, lease_until = storing
-    state, attempts, worker, finished = c.q(f"select state, attempts, worker, finished_at from jobs where id = {job_id}")[0]
+    state, attempts, worker, finished = c.q(
+        f"select state, attempts, worker, finished_at from jobs where id = {job_id}"
+    )[0]
     assert state == "done" and worker != owner and attempts == 2  # taken again, the lost run counted
     assert finished < lease_until, "the page waited for its lease instead of being released at once"
     assert "lost worker process on this host are queued again" in c.tail()
@@ -689,7 +780,10 @@ def test_a_worker_stopped_with_sigterm_stores_its_pages_before_it_exits(cluster:
         time.sleep(2)
         assert w.poll() is None  # waiting for its pages' stores
     assert w.wait(120) == 0, c.tail()
-    assert c.q(f"select state, attempts from jobs where id in ({held[0][0]}, {held[1][0]})") == [("done", 1), ("done", 1)]
+    assert c.q(f"select state, attempts from jobs where id in ({held[0][0]}, {held[1][0]})") == [
+        ("done", 1),
+        ("done", 1),
+    ]
     assert not _held_by(c, child)
     c.start_worker(1)  # the rest
     c.wait_desk(desk, 300)
@@ -729,10 +823,20 @@ def test_scanning_with_a_broker_ocrs_on_the_workers(cluster: Cluster, tmp_path: 
 
     c = cluster
     pgm = write_pgm(name_page("Hoàng Văn Thái", dpi=150), tmp_path / "trang.pgm")
-    s = Settings(data_dir=c.settings.data_dir, database_url=c.settings.database_url, broker_url=c.broker_url,
-                 broker_queue=c.queue, workers=1, scanner={
-                     "device": "pnm:0", "sane_config_dir": SANE_DIR, "open_timeout_s": 20, "default_profile": "kinh",
-                     "profiles": {"kinh": {"source": "auto", "resolution": 150, "options": {"filename": str(pgm)}}}})
+    s = Settings(
+        data_dir=c.settings.data_dir,
+        database_url=c.settings.database_url,
+        broker_url=c.broker_url,
+        broker_queue=c.queue,
+        workers=1,
+        scanner={
+            "device": "pnm:0",
+            "sane_config_dir": SANE_DIR,
+            "open_timeout_s": 20,
+            "default_profile": "kinh",
+            "profiles": {"kinh": {"source": "auto", "resolution": 150, "options": {"filename": str(pgm)}}},
+        },
+    )
     c.start_worker(1)
     app = App(s)
     try:

@@ -1,5 +1,6 @@
 """The field reader end to end: a rendered Vietnamese form goes through the real pipeline (Runner,
 OCR workers, reader, indexer) and its fields land in the database; ``sohoa show`` prints them."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -38,8 +39,10 @@ def test_fields_of_a_rendered_form_are_stored_and_shown(app: App, capsys, monkey
     path = app.settings.inbox_dir / "ho-so.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
     blank.save(path, save_all=True, append_images=[form], resolution=200)  # a separator sheet first
-    save(render_page(["Ủy ban nhân dân xã thông báo lịch tiếp nhận hồ sơ hộ tịch tại bộ phận một cửa."], dpi=150),
-         app.settings.inbox_dir / "thong-bao.png")
+    save(
+        render_page(["Ủy ban nhân dân xã thông báo lịch tiếp nhận hồ sơ hộ tịch tại bộ phận một cửa."], dpi=150),
+        app.settings.inbox_dir / "thong-bao.png",
+    )
     Runner(app).run(once=True)
     with app.db.read() as s:
         doc = s.scalars(select(Document).where(Document.title == "ho-so.pdf")).one()

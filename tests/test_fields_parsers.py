@@ -1,5 +1,6 @@
 """Every parser and validator of the field reader with hand-written cases, bad input included:
 it must be flagged, never crash."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,16 +13,29 @@ from indexer.fields.numwords import parse_number
 from indexer.fields.places import read_place, read_text
 from indexer.fields.syllables import is_valid, variants
 
-
 # -- numbers and dates in words ---------------------------------------------------------------------
 
-@pytest.mark.parametrize(("words", "value"), [
-    ("hai nghìn không trăm hai mươi tư", 2024), ("hai ngàn không trăm hai mươi bốn", 2024),
-    ("một nghìn chín trăm chín mươi", 1990), ("một ngàn chín trăm bốn mươi mốt", 1941),
-    ("hai nghìn lẻ năm", 2005), ("hai nghìn linh năm", 2005), ("mười lăm", 15), ("mười nhăm", 15),
-    ("hai mươi lăm", 25), ("hai mươi mốt", 21), ("ba mươi", 30), ("mười", 10), ("chín", 9),
-    ("hai nghìn không trăm mười bảy", 2017), ("hai nghìn không trăm hai mươi", 2020),
-])
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("hai nghìn không trăm hai mươi tư", 2024),
+        ("hai ngàn không trăm hai mươi bốn", 2024),
+        ("một nghìn chín trăm chín mươi", 1990),
+        ("một ngàn chín trăm bốn mươi mốt", 1941),
+        ("hai nghìn lẻ năm", 2005),
+        ("hai nghìn linh năm", 2005),
+        ("mười lăm", 15),
+        ("mười nhăm", 15),
+        ("hai mươi lăm", 25),
+        ("hai mươi mốt", 21),
+        ("ba mươi", 30),
+        ("mười", 10),
+        ("chín", 9),
+        ("hai nghìn không trăm mười bảy", 2017),
+        ("hai nghìn không trăm hai mươi", 2020),
+    ],
+)
 def test_numbers_in_words(words: str, value: int) -> None:
     assert parse_number(words.split()) == value
 
@@ -31,14 +45,17 @@ def test_not_numbers_give_none(bad: str) -> None:
     assert parse_number(bad.split()) is None
 
 
-@pytest.mark.parametrize(("text", "iso"), [
-    ("ngày mười hai tháng ba năm hai nghìn không trăm hai mươi tư", "2024-03-12"),
-    ("Ngày hai, tháng bảy, năm một ngàn chín trăm chín mươi", "1990-07-02"),
-    ("Ngày mồng năm tháng năm năm hai nghìn linh năm", "2005-05-05"),
-    ("ngày mùng một tháng mười một năm hai nghìn lẻ một", "2001-11-01"),
-    ("Ngày hai mươi mốt tháng tư năm một nghìn chín trăm năm mươi lăm", "1955-04-21"),
-    ("Ngày mười bảy tháng hai năm hai nghìn không trăm hai mươi hai", "2022-02-17"),
-])
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("ngày mười hai tháng ba năm hai nghìn không trăm hai mươi tư", "2024-03-12"),
+        ("Ngày hai, tháng bảy, năm một ngàn chín trăm chín mươi", "1990-07-02"),
+        ("Ngày mồng năm tháng năm năm hai nghìn linh năm", "2005-05-05"),
+        ("ngày mùng một tháng mười một năm hai nghìn lẻ một", "2001-11-01"),
+        ("Ngày hai mươi mốt tháng tư năm một nghìn chín trăm năm mươi lăm", "1955-04-21"),
+        ("Ngày mười bảy tháng hai năm hai nghìn không trăm hai mươi hai", "2022-02-17"),
+    ],
+)
 def test_dates_in_words(text: str, iso: str) -> None:
     out, date, _changes, problems = dates.read_words(text)
     assert date == dt.date.fromisoformat(iso) and problems == []
@@ -46,14 +63,18 @@ def test_dates_in_words(text: str, iso: str) -> None:
 
 
 def test_date_in_words_marks_repaired_and_kept_in_print_style() -> None:
-    out, date, changes, problems = dates.read_words("Ngày hai mươi chín tháng chín năm hai nghìn không trăm hai. mươi lãm")
+    out, date, changes, problems = dates.read_words(
+        "Ngày hai mươi chín tháng chín năm hai nghìn không trăm hai. mươi lãm"
+    )
     assert out == "Ngày hai mươi chín tháng chín năm hai nghìn không trăm hai mươi lăm"
     assert date == dt.date(2025, 9, 29) and changes and not problems
     out, _, _, _ = dates.read_words("Ngày hai, tháng bảy, năm một ngàn chín trăm chín mươi")
     assert out == "Ngày hai, tháng bảy, năm một ngàn chín trăm chín mươi"  # old style keeps its commas
 
 
-@pytest.mark.parametrize("bad", ["Ngày ba mươi tháng hai năm hai nghìn", "ngày mười tháng mười ba năm hai nghìn", "tháng năm", ""])
+@pytest.mark.parametrize(
+    "bad", ["Ngày ba mươi tháng hai năm hai nghìn", "ngày mười tháng mười ba năm hai nghìn", "tháng năm", ""]
+)
 def test_impossible_or_unreadable_dates_in_words_are_flagged(bad: str) -> None:
     _out, date, _changes, problems = dates.read_words(bad)
     assert date is None and problems
@@ -61,21 +82,32 @@ def test_impossible_or_unreadable_dates_in_words_are_flagged(bad: str) -> None:
 
 # -- numeric dates, times ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "iso"), [
-    ("02/7/1990", "1990-07-02"), ("21-5-1965", "1965-05-21"), ("17.02.2022", "2022-02-17"),
-    ("ngày 05 tháng 06 năm 2024", "2024-06-05"), ("31/12/1929", "1929-12-31"), ("29/02/2024", "2024-02-29"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("02/7/1990", "1990-07-02"),
+        ("21-5-1965", "1965-05-21"),
+        ("17.02.2022", "2022-02-17"),
+        ("ngày 05 tháng 06 năm 2024", "2024-06-05"),
+        ("31/12/1929", "1929-12-31"),
+        ("29/02/2024", "2024-02-29"),
+    ],
+)
 def test_numeric_dates(text: str, iso: str) -> None:
     r = dates.read_numeric(text)
     assert r.iso == iso and not r.changes and not r.problems and r.text == text
 
 
-@pytest.mark.parametrize(("text", "fixed"), [
-    ("17/92/2022", "17/02/2022"),     # 0 read as 9
-    ("15/09/2924", "15/09/2024"),
-    ("29/09⁄2625", "29/09/2025"),     # fraction slash, 0 read as 6
-    ("ngày 28 tháng 92 năm 2022", "ngày 28 tháng 02 năm 2022"),
-])
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("17/92/2022", "17/02/2022"),  # 0 read as 9
+        ("15/09/2924", "15/09/2024"),
+        ("29/09⁄2625", "29/09/2025"),  # fraction slash, 0 read as 6
+        ("ngày 28 tháng 92 năm 2022", "ngày 28 tháng 02 năm 2022"),
+    ],
+)
 def test_impossible_numeric_dates_are_repaired_and_recorded(text: str, fixed: str) -> None:
     r = dates.read_numeric(text)
     assert r.text == fixed and r.changes
@@ -104,7 +136,9 @@ def test_place_date_line() -> None:
     assert place == "xã Cẩm Phúc" and d.text == "ngày 28 tháng 02 năm 2022" and d.changes
 
 
-@pytest.mark.parametrize(("text", "year", "changed"), [("1977", 1977, False), ("198O", 1980, False), ("1077", 1977, True)])
+@pytest.mark.parametrize(
+    ("text", "year", "changed"), [("1977", 1977, False), ("198O", 1980, False), ("1077", 1977, True)]
+)
 def test_years(text: str, year: int, changed: bool) -> None:
     r = dates.read_year(text)
     assert r.year == year and bool(r.changes) == changed
@@ -117,18 +151,22 @@ def test_year_from_the_future_is_flagged_or_repaired() -> None:
 
 # -- personal IDs, CMND, dossier codes ------------------------------------------------------------------
 
+
 def test_valid_personal_id_with_its_checks() -> None:
     r = personal_id.check_id12("087196471480", sex="Nữ", birth_year=1996)
     assert r.ok and r.kind == "id12" and "giới tính" in r.confirmed and "năm sinh" in r.confirmed
 
 
-@pytest.mark.parametrize(("number", "sex", "year", "why"), [
-    ("08719647148", None, None, "12 chữ số"),            # 11 digits
-    ("0871964714801", None, None, "12 chữ số"),          # 13 digits
-    ("003196471480", None, None, "mã tỉnh"),             # no province 003
-    ("027177435539", "Nam", None, "giới tính"),          # 1 = woman born 19xx
-    ("027177435539", "Nữ", 1980, "năm sinh"),            # 77 ≠ 80
-])
+@pytest.mark.parametrize(
+    ("number", "sex", "year", "why"),
+    [
+        ("08719647148", None, None, "12 chữ số"),  # 11 digits
+        ("0871964714801", None, None, "12 chữ số"),  # 13 digits
+        ("003196471480", None, None, "mã tỉnh"),  # no province 003
+        ("027177435539", "Nam", None, "giới tính"),  # 1 = woman born 19xx
+        ("027177435539", "Nữ", 1980, "năm sinh"),  # 77 ≠ 80
+    ],
+)
 def test_bad_personal_ids_are_flagged(number: str, sex: str | None, year: int | None, why: str) -> None:
     r = personal_id.check_id12(number, sex=sex, birth_year=year)
     if r.changes:  # a repair must satisfy every check
@@ -150,11 +188,14 @@ def test_cmnd9() -> None:
     assert not personal_id.check_cmnd9("02345678").ok
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("000.20.68.H40-211020-0051", "000.20.68.H40-211020-0051"),
-    ("000.20.68. H40-211020-0051", "000.20.68.H40-211020-0051"),
-    ("OOO.2O.68.H4O-211020-0051", "000.20.68.H40-211020-0051"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("000.20.68.H40-211020-0051", "000.20.68.H40-211020-0051"),
+        ("000.20.68. H40-211020-0051", "000.20.68.H40-211020-0051"),
+        ("OOO.2O.68.H4O-211020-0051", "000.20.68.H40-211020-0051"),
+    ],
+)
 def test_dossier_codes(text: str, code: str) -> None:
     r = dossier_code.check(text)
     assert r.ok and r.code == code and r.date == dt.date(2021, 10, 20)
@@ -167,11 +208,19 @@ def test_bad_dossier_codes_are_flagged(bad: str) -> None:
 
 # -- vocabularies, syllables, names, places -------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "vocab_id", "value"), [
-    ("Nữ", "sex", "Nữ"), ("Nu", "sex", "Nữ"), ("Viêt Nam", "nationality", "Việt Nam"),
-    ("Khmer", "ethnicity", "Khmer"), ("Kinh", "ethnicity", "Kinh"), ("Mẹ", "relationship", "Mẹ"),
-    ("Lần đầu", "marriage_count", "Lần đầu"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "vocab_id", "value"),
+    [
+        ("Nữ", "sex", "Nữ"),
+        ("Nu", "sex", "Nữ"),
+        ("Viêt Nam", "nationality", "Việt Nam"),
+        ("Khmer", "ethnicity", "Khmer"),
+        ("Kinh", "ethnicity", "Kinh"),
+        ("Mẹ", "relationship", "Mẹ"),
+        ("Lần đầu", "marriage_count", "Lần đầu"),
+    ],
+)
 def test_vocabularies(text: str, vocab_id: str, value: str) -> None:
     m = vocab.match(text, vocab_id)
     assert m is not None and m.value == value
@@ -193,18 +242,21 @@ def test_impossible_syllables(word: str) -> None:
 
 
 def test_syllable_variants_nearest_first() -> None:
-    assert variants("Lac")[0][0] == "Lạc"        # a lost dot below is the commonest damage
-    assert variants("hoà")[0][0] == "hòa"        # old and new tone placement are the same syllable
+    assert variants("Lac")[0][0] == "Lạc"  # a lost dot below is the commonest damage
+    assert variants("hoà")[0][0] == "hòa"  # old and new tone placement are the same syllable
 
 
-@pytest.mark.parametrize(("raw", "value"), [
-    ("TRẤN THỊ THU THOA", "TRẦN THỊ THU THOA"),      # stacked-mark confusion in a surname
-    ("NGUYÊN DUY CHIẾN", "NGUYỄN DUY CHIẾN"),
-    ("NGUYỄN PHƯƠNG LUA", "NGUYỄN PHƯƠNG LỤA"),
-    ("Phan Ngoc Bảo Trang", "Phan Ngọc Bảo Trang"),
-    ("TRẦN THUỲDUNG", "TRẦN THÙY DUNG"),             # glued syllables, old tone placement
-    ("Lê Thị Thu Thủy", "Lê Thị Thu Thủy"),
-])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("TRẤN THỊ THU THOA", "TRẦN THỊ THU THOA"),  # stacked-mark confusion in a surname
+        ("NGUYÊN DUY CHIẾN", "NGUYỄN DUY CHIẾN"),
+        ("NGUYỄN PHƯƠNG LUA", "NGUYỄN PHƯƠNG LỤA"),
+        ("Phan Ngoc Bảo Trang", "Phan Ngọc Bảo Trang"),
+        ("TRẦN THUỲDUNG", "TRẦN THÙY DUNG"),  # glued syllables, old tone placement
+        ("Lê Thị Thu Thủy", "Lê Thị Thu Thủy"),
+    ],
+)
 def test_names_repaired_with_the_lexicons(raw: str, value: str) -> None:
     assert read_name(raw).text == value
 
@@ -214,13 +266,22 @@ def test_name_with_impossible_syllable_is_flagged() -> None:
     assert r.problems
 
 
-@pytest.mark.parametrize(("raw", "value"), [
-    ("Thôn Thượng, xã Thạnh Lộc, huyên Thuân Thành, tỉnh Băé Ninh", "Thôn Thượng, xã Thạnh Lộc, huyện Thuận Thành, tỉnh Bắc Ninh"),
-    ("Âñ Phú Thạnh, xã Thanh Tùng, huyện Lại Vụng, tỉnh Đồng Tháp", "Ấp Phú Thạnh, xã Thanh Tùng, huyện Lai Vung, tỉnh Đồng Tháp"),
-    ("Xã Mỹ Phước, huyện Thanh Bình, tỉnh Đồng Tháp", "xã Mỹ Phước, huyện Thanh Bình, tỉnh Đồng Tháp"),
-    ("xã Long Hiệp. huyện Lai Vung, tỉnh Đồng Tháp", "xã Long Hiệp, huyện Lai Vung, tỉnh Đồng Tháp"),
-    ("Bênh viện Đa khoa tỉnh Hà Tĩnh", "Bệnh viện Đa khoa tỉnh Hà Tĩnh"),
-])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        (
+            "Thôn Thượng, xã Thạnh Lộc, huyên Thuân Thành, tỉnh Băé Ninh",
+            "Thôn Thượng, xã Thạnh Lộc, huyện Thuận Thành, tỉnh Bắc Ninh",
+        ),
+        (
+            "Âñ Phú Thạnh, xã Thanh Tùng, huyện Lại Vụng, tỉnh Đồng Tháp",
+            "Ấp Phú Thạnh, xã Thanh Tùng, huyện Lai Vung, tỉnh Đồng Tháp",
+        ),
+        ("Xã Mỹ Phước, huyện Thanh Bình, tỉnh Đồng Tháp", "xã Mỹ Phước, huyện Thanh Bình, tỉnh Đồng Tháp"),
+        ("xã Long Hiệp. huyện Lai Vung, tỉnh Đồng Tháp", "xã Long Hiệp, huyện Lai Vung, tỉnh Đồng Tháp"),
+        ("Bênh viện Đa khoa tỉnh Hà Tĩnh", "Bệnh viện Đa khoa tỉnh Hà Tĩnh"),
+    ],
+)
 def test_places_repaired_with_units_and_lexicons(raw: str, value: str) -> None:
     assert read_place(raw).text == value
 

@@ -1,5 +1,6 @@
 """A page's reading is stored with the page, in the same transaction, on SQLite and PostgreSQL;
 the document's type is its first non-blank page's type."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -28,8 +29,19 @@ def any_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
 
 
 def _output(reading: DocumentReading | None, blank: bool = False) -> PageOutput:
-    return PageOutput(text="x", words=[], mean_conf=90.0, rotation=0, skew_deg=0.0, blank=blank, width=100,
-                      height=100, dpi=150, engine="test", reading=reading)
+    return PageOutput(
+        text="x",
+        words=[],
+        mean_conf=90.0,
+        rotation=0,
+        skew_deg=0.0,
+        blank=blank,
+        width=100,
+        height=100,
+        dpi=150,
+        engine="test",
+        reading=reading,
+    )
 
 
 def test_fields_are_stored_with_the_page_and_the_document_gets_its_type(any_app: App) -> None:
@@ -43,7 +55,10 @@ def test_fields_are_stored_with_the_page_and_the_document_gets_its_type(any_app:
     f = FieldReading("child_name", "TRẤN VĂN AN", "TRẦN VĂN AN", confidence=0.7, boxes=[(1, 2, 3, 4)])
     f.corrected_from, f.corrections = "TRẤN VĂN AN", ["TRẤN → TRẦN (danh mục tên)"]
     f.review("độ tin cậy thấp")
-    reading.fields = {"child_name": f, "child_sex": FieldReading("child_sex", "Nam", "Nam", normalized="Nam", confidence=0.95)}
+    reading.fields = {
+        "child_name": f,
+        "child_sex": FieldReading("child_sex", "Nam", "Nam", normalized="Nam", confidence=0.95),
+    }
     # page 2 (the form) finishes first; page 1 (blank) later: the form still names the document
     assert results.complete(any_app.db, by_page[2], "host:1", _output(reading))
     assert results.complete(any_app.db, by_page[1], "host:1", _output(DocumentReading("trang_trang"), blank=True))

@@ -1,5 +1,6 @@
 """Intake: every file is hashed, stored content-addressed and recorded before it leaves the inbox;
 the same content twice is linked, not processed twice; bad input goes to quarantine with its reason."""
+
 from __future__ import annotations
 
 import io
@@ -199,7 +200,9 @@ def _unreadable(tmp_path: Path) -> None:
             os.chown(p, 65534, 65534)
     os.chmod(tmp_path, 0o755)
     root = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, "-c", UNREADABLE_SCRIPT, str(data)], cwd=root, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", UNREADABLE_SCRIPT, str(data)], cwd=root, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     outcome, reason, where = out.stdout.split()
     assert (outcome, reason) == ("quarantined", "unreadable")

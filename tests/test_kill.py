@@ -3,6 +3,7 @@
 ``sohoa run`` runs as a real subprocess; it is killed with SIGKILL (with its workers) while
 files are being taken and while pages are being recognised, then restarted until done.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,13 +24,23 @@ SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", 
 
 def _start(data: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
-    env.update({
-        "SOHOA_DATA_DIR": str(data), "SOHOA_WORKERS": "2", "SOHOA_CAPTURE__SETTLE_SECONDS": "0.2",
-        "SOHOA_CAPTURE__RESCAN_SECONDS": "2", "OMP_THREAD_LIMIT": "1", "SOHOA_CONFIG": "",
-    })
+    env.update(
+        {
+            "SOHOA_DATA_DIR": str(data),
+            "SOHOA_WORKERS": "2",
+            "SOHOA_CAPTURE__SETTLE_SECONDS": "0.2",
+            "SOHOA_CAPTURE__RESCAN_SECONDS": "2",
+            "OMP_THREAD_LIMIT": "1",
+            "SOHOA_CONFIG": "",
+        }
+    )
     return subprocess.Popen(
-        [sys.executable, "-m", "sohoa.cli", "run"], cwd=data.parent, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        [sys.executable, "-m", "sohoa.cli", "run"],
+        cwd=data.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
 
 
@@ -73,21 +84,40 @@ def test_kill_9_mid_intake_and_mid_ocr_then_restart(tmp_path: Path) -> None:
     # 1. Kill while the first 12 files are being taken.
     for f in files[:12]:
         os.rename(f, inbox / f.name)
-    _wait(lambda: _query(db, "select count(*) from arrivals")[0][0] >= 3 if _query(db, "select count(*) from arrivals") else False, 60, "some arrivals")
+    _wait(
+        lambda: (
+            _query(db, "select count(*) from arrivals")[0][0] >= 3
+            if _query(db, "select count(*) from arrivals")
+            else False
+        ),
+        60,
+        "some arrivals",
+    )
     _kill(proc)
 
     # 2. Restart, add the rest, kill while pages are being recognised.
     proc = _start(data)
     for f in files[12:]:
         os.rename(f, inbox / f.name)
-    _wait(lambda: (_query(db, "select count(*) from jobs where state='done'") or [(0,)])[0][0] >= 4, 120, "some pages done")
+    _wait(
+        lambda: (_query(db, "select count(*) from jobs where state='done'") or [(0,)])[0][0] >= 4,
+        120,
+        "some pages done",
+    )
     _kill(proc)
     assert (_query(db, "select count(*) from jobs where state='done'")[0][0]) < 24, "killed too late to test anything"
 
     # 3. Restart and let it finish.
     proc = _start(data)
     try:
-        _wait(lambda: (_query(db, "select count(*) from jobs where state='done'") or [(0,)])[0][0] == 24 and not any(inbox.iterdir()), 240, "all pages done")
+        _wait(
+            lambda: (
+                (_query(db, "select count(*) from jobs where state='done'") or [(0,)])[0][0] == 24
+                and not any(inbox.iterdir())
+            ),
+            240,
+            "all pages done",
+        )
         time.sleep(1.0)
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -1,4 +1,5 @@
 """TCVN3 and VNI round trips, detection, and the mojibake forms real exports carry."""
+
 from __future__ import annotations
 
 import unicodedata

@@ -1,5 +1,6 @@
 """The OCR stages on pages drawn here with PIL (DejaVu has the Vietnamese glyphs), with real
 Tesseract where recognition matters. Each test asserts measured values, not just "runs"."""
+
 from __future__ import annotations
 
 import shutil
@@ -46,8 +47,14 @@ def mm_px(mm: float, dpi: int) -> int:
     return int(round(mm * dpi / 25.4))
 
 
-def render(lines: list[str], dpi: int = 150, size_mm: tuple[float, float] = (210, 297), pt: float = 12,
-           top_mm: float = 20, font: str = SANS) -> Image.Image:
+def render(
+    lines: list[str],
+    dpi: int = 150,
+    size_mm: tuple[float, float] = (210, 297),
+    pt: float = 12,
+    top_mm: float = 20,
+    font: str = SANS,
+) -> Image.Image:
     """A white page with one line of text per entry, 1.6 line spacing, 20 mm left margin."""
     w, h = mm_px(size_mm[0], dpi), mm_px(size_mm[1], dpi)
     im = Image.new("L", (w, h), 255)
@@ -74,6 +81,7 @@ def engine() -> Tesseract:
 
 # -- skew ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("angle", [3.0, -2.0, 5.5, -0.7])
 def test_skew_sign_and_accuracy(angle: float) -> None:
     page = render(PROSE, dpi=150, size_mm=(180, 150))
@@ -92,6 +100,7 @@ def test_skew_of_level_page_is_zero() -> None:
 
 
 # -- orientation ---------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def a4_page() -> Image.Image:
@@ -125,6 +134,7 @@ def test_orientation_unsure_on_too_little_text(engine: Tesseract) -> None:
 
 
 # -- blank pages ---------------------------------------------------------------------------------
+
 
 def _separator_sheet(dpi: int, seed: int, bleed: int = 212) -> Image.Image:
     rng = np.random.default_rng(seed)
@@ -169,6 +179,7 @@ def test_text_page_is_not_blank(turned: int) -> None:
 
 # -- dotted leaders ------------------------------------------------------------------------------
 
+
 def _form_lines(dpi: int) -> Image.Image:
     """Labels followed by dotted leaders with a typed value over them, like the bench's forms.
 
@@ -191,8 +202,12 @@ def _form_lines(dpi: int) -> Image.Image:
         d.text((x, y), label, font=label_font, fill=0)
         x_val = x + d.textlength(label + " ", font=label_font)
         # Leaders from the label to the right margin, on the value's baseline; the value on top.
-        d.text((x_val, y + 2), "." * int((im.width - x_val - mm_px(8, dpi)) / d.textlength(".", font=dot_font)),
-               font=dot_font, fill=0)
+        d.text(
+            (x_val, y + 2),
+            "." * int((im.width - x_val - mm_px(8, dpi)) / d.textlength(".", font=dot_font)),
+            font=dot_font,
+            fill=0,
+        )
         d.text((x_val + mm_px(1, dpi), y + 2), value, font=value_font, fill=0)
         y += mm_px(11, dpi)
     return im
@@ -225,6 +240,7 @@ def test_leader_removal_keeps_value(engine: Tesseract) -> None:
 
 
 # -- tables --------------------------------------------------------------------------------------
+
 
 def test_table_read_row_by_row(engine: Tesseract) -> None:
     dpi = 200
@@ -269,7 +285,10 @@ def test_header_blocks_left_then_right() -> None:
     title = words("GIẤY TIẾP NHẬN HỒ SƠ", 560, 330, 3)
     text = order_text(line1 + line2 + title, [], 1654, 200)
     assert text.split("\n") == [
-        "UBND XÃ TÂN PHÚ", "BỘ PHẬN TIẾP NHẬN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do",
+        "UBND XÃ TÂN PHÚ",
+        "BỘ PHẬN TIẾP NHẬN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do",
         "GIẤY TIẾP NHẬN HỒ SƠ",
     ]
 
@@ -290,12 +309,16 @@ def test_centred_title_and_side_note_are_two_lines() -> None:
     note = _words("Quyển số: 02", 1979, 226, 1)
     assert order_text(title + note, [], page_w, 200).split("\n") == ["UBND xã Mỹ Phước - Năm 1993", "Quyển số: 02"]
     # A row of fields that starts at the margin stays one line even if a middle part is centred.
-    row = (_words("Giới tính: Nam", 120, 500, 2) + _words("Dân tộc: Kinh", 1080, 500, 2)
-           + _words("Quốc tịch: Việt Nam", 1700, 500, 2))
+    row = (
+        _words("Giới tính: Nam", 120, 500, 2)
+        + _words("Dân tộc: Kinh", 1080, 500, 2)
+        + _words("Quốc tịch: Việt Nam", 1700, 500, 2)
+    )
     assert order_text(row, [], page_w, 200) == "Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam"
 
 
 # -- searchable PDF ------------------------------------------------------------------------------
+
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_searchable_pdf_text(tmp_path: Path, engine: Tesseract) -> None:
@@ -304,8 +327,9 @@ def test_searchable_pdf_text(tmp_path: Path, engine: Tesseract) -> None:
     out = tmp_path / "p.pdf"
     res = process_loaded(page, OcrOptions(), engine, out)
     assert out.stat().st_size > 1000
-    extracted = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
-                               check=True).stdout
+    extracted = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert unicodedata.is_normalized("NFC", extracted)
     got = " ".join(extracted.split())
     for line in lines:

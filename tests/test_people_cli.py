@@ -1,5 +1,6 @@
 """``sohoa search`` prints people and pages; a document's fields feed the name index; one search
 box returns people and pages together (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -20,14 +21,37 @@ from tests.test_cli import sohoa
 
 def _people(app: App) -> None:
     with app.db.write() as s:
-        add_people(s, [
-            PersonRecord("Nguyễn Văn An", "child", "register_entry", 1, birth="1990-07-02", mother_name="Lê Thị Hoa",
-                         father_name="Nguyễn Văn Ba", register_type="khai_sinh", reg_year=1990, commune="Cát Thành"),
-            PersonRecord("Nguyễn Văn An", "child", "register_entry", 2, birth=1985, mother_name="Trần Thị Lan",
-                         register_type="khai_sinh", reg_year=1985, commune="Cát Hải"),
-            PersonRecord("Trần Thị Thuỷ", "bride", "register_entry", 3, birth=1978, register_type="ket_hon",
-                         reg_year=2000),
-        ])
+        add_people(
+            s,
+            [
+                PersonRecord(
+                    "Nguyễn Văn An",
+                    "child",
+                    "register_entry",
+                    1,
+                    birth="1990-07-02",
+                    mother_name="Lê Thị Hoa",
+                    father_name="Nguyễn Văn Ba",
+                    register_type="khai_sinh",
+                    reg_year=1990,
+                    commune="Cát Thành",
+                ),
+                PersonRecord(
+                    "Nguyễn Văn An",
+                    "child",
+                    "register_entry",
+                    2,
+                    birth=1985,
+                    mother_name="Trần Thị Lan",
+                    register_type="khai_sinh",
+                    reg_year=1985,
+                    commune="Cát Hải",
+                ),
+                PersonRecord(
+                    "Trần Thị Thuỷ", "bride", "register_entry", 3, birth=1978, register_type="ket_hon", reg_year=2000
+                ),
+            ],
+        )
 
 
 def test_cli_prints_a_table_of_people(tmp_path: Path) -> None:
@@ -38,8 +62,16 @@ def test_cli_prints_a_table_of_people(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "Người: 1" in out.stdout
     row = next(line for line in out.stdout.splitlines() if "Nguyễn Văn An" in line)
-    for cell in ("02/07/1990", "Lê Thị Hoa", "Nguyễn Văn Ba", "khai sinh", "1990", "Cát Thành", "khớp không dấu",
-                 "mục sổ 1"):
+    for cell in (
+        "02/07/1990",
+        "Lê Thị Hoa",
+        "Nguyễn Văn Ba",
+        "khai sinh",
+        "1990",
+        "Cát Thành",
+        "khớp không dấu",
+        "mục sổ 1",
+    ):
         assert cell in row, (cell, row)
     both = sohoa("search", "Nguyễn Văn An", cwd=tmp_path)
     assert "Người: 2" in both.stdout and both.stdout.count("khớp đúng cả dấu") == 2
@@ -68,8 +100,18 @@ def _page(app: App, name: str, text_: str) -> tuple[int, int]:
     save(name_page(name), app.settings.inbox_dir / f"{name}.png")
     app.intake.take(app.settings.inbox_dir / f"{name}.png", source="import", remove=True)
     [job] = jobs.claim(app.db, "host:1", limit=1)
-    out = PageOutput(text=text_, words=[], mean_conf=90.0, rotation=0, skew_deg=0.0, blank=False, width=100,
-                     height=100, dpi=150, engine="test")
+    out = PageOutput(
+        text=text_,
+        words=[],
+        mean_conf=90.0,
+        rotation=0,
+        skew_deg=0.0,
+        blank=False,
+        width=100,
+        height=100,
+        dpi=150,
+        engine="test",
+    )
     assert results.complete(app.db, job, "host:1", out)
     return job.document_id, job.page_id
 
@@ -89,7 +131,7 @@ def test_page_search_falls_back_to_any_word_only_when_nothing_else_matches(any_a
     from indexer.search import search
 
     _, an = _page(any_app, "an", "Họ, chữ đệm, tên: NGUYỄN VĂN AN")
-    _, lanh = _page(any_app, "lanh", "Họ, chữ đệm, tên: TRẦN VĂN LANH")
+    _, _lanh = _page(any_app, "lanh", "Họ, chữ đệm, tên: TRẦN VĂN LANH")
     # No page has every word of "Nguyễn Văn Bình": the near one comes back, as a near miss
     # (Lanh's page shares only "văn" and is too far).
     hits = search(any_app.db, "Nguyễn Văn Bình")
@@ -102,23 +144,34 @@ def test_page_search_falls_back_to_any_word_only_when_nothing_else_matches(any_a
 def test_document_fields_feed_the_name_index(any_app: App) -> None:
     doc, page = _page(any_app, "gks", "GIẤY KHAI SINH")
     fields = {
-        "child_name": ("NGUYỄN THỊ MỸ HOÀ", None), "child_birth_date": ("02/7/2019", "2019-07-02"),
-        "mother_name": ("Lê Thị Hoa", None), "mother_birth_year": ("1990", "1990"),
-        "father_name": ("Nguyễn Văn Ba", None), "registration_date": ("05/7/2019", "2019-07-05"),
-        "registration_place": ("UBND xã Cát Thành", None), "signer": ("Trần Văn Ký", None),
+        "child_name": ("NGUYỄN THỊ MỸ HOÀ", None),
+        "child_birth_date": ("02/7/2019", "2019-07-02"),
+        "mother_name": ("Lê Thị Hoa", None),
+        "mother_birth_year": ("1990", "1990"),
+        "father_name": ("Nguyễn Văn Ba", None),
+        "registration_date": ("05/7/2019", "2019-07-05"),
+        "registration_place": ("UBND xã Cát Thành", None),
+        "signer": ("Trần Văn Ký", None),
     }
     with any_app.db.write() as s:
         for fid, (value, norm) in fields.items():
-            s.execute(text(
-                "INSERT INTO fields (document_id, page_id, doc_type, field_id, label, section, raw_value, value, "
-                "normalized, confidence, needs_review, review_reasons, boxes, created_at) VALUES (:d, :p, "
-                "'giay_khai_sinh', :f, '', '', :v, :v, :n, 0.9, :r, '[]', '[]', CURRENT_TIMESTAMP)"),
-                {"d": doc, "p": page, "f": fid, "v": value, "n": norm, "r": False})
+            s.execute(
+                text(
+                    "INSERT INTO fields (document_id, page_id, doc_type, field_id, label, section, raw_value, value, "
+                    "normalized, confidence, needs_review, review_reasons, boxes, created_at) VALUES (:d, :p, "
+                    "'giay_khai_sinh', :f, '', '', :v, :v, :n, 0.9, :r, '[]', '[]', CURRENT_TIMESTAMP)"
+                ),
+                {"d": doc, "p": page, "f": fid, "v": value, "n": norm, "r": False},
+            )
         assert index_document_people(s, doc) == 3  # child, mother, father; not the official who signed
     [child] = find_people(any_app.db, "nguyen thi my hoa 2019")
     assert (child.role, child.document_id, child.page_id) == ("child", doc, page)
     assert (child.mother_name, child.father_name, child.register_type, child.reg_year) == (
-        "Lê Thị Hoa", "Nguyễn Văn Ba", "khai_sinh", 2019)
+        "Lê Thị Hoa",
+        "Nguyễn Văn Ba",
+        "khai_sinh",
+        2019,
+    )
     [mother] = find_people(any_app.db, "Lê Thị Hoa", born=1990)
     assert mother.role == "mother" and mother.document_id == doc
     assert find_people(any_app.db, "Trần Văn Ký") == []
@@ -132,11 +185,21 @@ def test_document_fields_feed_the_name_index(any_app: App) -> None:
 
 def test_register_page_entries_feed_the_name_index(any_app: App) -> None:
     doc, page = _page(any_app, "so", "SỔ ĐĂNG KÝ KHAI SINH")
-    entries = [{"so": "12", "registration_date": "15/01/1990", "child_name": "Phạm Văn Tám",
-                "child_birth_date": "01/01/1990", "mother_name": "Đỗ Thị Chín", "father_name": "Phạm Văn Mười"}]
+    entries = [
+        {
+            "so": "12",
+            "registration_date": "15/01/1990",
+            "child_name": "Phạm Văn Tám",
+            "child_birth_date": "01/01/1990",
+            "mother_name": "Đỗ Thị Chín",
+            "father_name": "Phạm Văn Mười",
+        }
+    ]
     with any_app.db.write() as s:
-        s.execute(text("UPDATE pages SET doc_type = 'so_dang_ky_khai_sinh_trang', register_entries = :e WHERE id = :p"),
-                  {"e": __import__("json").dumps(entries), "p": page})
+        s.execute(
+            text("UPDATE pages SET doc_type = 'so_dang_ky_khai_sinh_trang', register_entries = :e WHERE id = :p"),
+            {"e": __import__("json").dumps(entries), "p": page},
+        )
         assert index_document_people(s, doc) == 3
     [h] = find_people(any_app.db, "pham van tam", born=1990)
     assert (h.role, h.page_id, h.mother_name, h.reg_year) == ("child", page, "Đỗ Thị Chín", 1990)
@@ -145,18 +208,39 @@ def test_register_page_entries_feed_the_name_index(any_app: App) -> None:
 def test_a_page_read_with_fields_is_findable_by_name_at_once(any_app: App) -> None:
     from indexer.fields.reading import DocumentReading, FieldReading
 
-    reading = DocumentReading("to_khai_dang_ky_khai_tu", fields={
-        "deceased_name": FieldReading("deceased_name", "VÕ VĂN KIỆT", "VÕ VĂN KIỆT"),
-        "deceased_birth_date": FieldReading("deceased_birth_date", "23/11/1922", "23/11/1922", normalized="1922-11-23"),
-        "requester_name": FieldReading("requester_name", "Phan Văn Khải", "Phan Văn Khải"),
-    })
+    reading = DocumentReading(
+        "to_khai_dang_ky_khai_tu",
+        fields={
+            "deceased_name": FieldReading("deceased_name", "VÕ VĂN KIỆT", "VÕ VĂN KIỆT"),
+            "deceased_birth_date": FieldReading(
+                "deceased_birth_date", "23/11/1922", "23/11/1922", normalized="1922-11-23"
+            ),
+            "requester_name": FieldReading("requester_name", "Phan Văn Khải", "Phan Văn Khải"),
+        },
+    )
     save(name_page("Võ Văn Kiệt"), any_app.settings.inbox_dir / "kt.png")
     any_app.intake.take(any_app.settings.inbox_dir / "kt.png", source="import", remove=True)
     [job] = jobs.claim(any_app.db, "host:1", limit=1)
-    out = PageOutput(text="TỜ KHAI ĐĂNG KÝ KHAI TỬ", words=[], mean_conf=90.0, rotation=0, skew_deg=0.0, blank=False,
-                     width=100, height=100, dpi=150, engine="test", reading=reading)
+    out = PageOutput(
+        text="TỜ KHAI ĐĂNG KÝ KHAI TỬ",
+        words=[],
+        mean_conf=90.0,
+        rotation=0,
+        skew_deg=0.0,
+        blank=False,
+        width=100,
+        height=100,
+        dpi=150,
+        engine="test",
+        reading=reading,
+    )
     assert results.complete(any_app.db, job, "host:1", out)
     [h] = find_people(any_app.db, "vu van kiet")  # Vũ/Võ, no diacritics
     assert (h.role, h.document_id, h.page_id, h.birth_year, h.register_type) == (
-        "deceased", job.document_id, job.page_id, 1922, "khai_tu")
+        "deceased",
+        job.document_id,
+        job.page_id,
+        1922,
+        "khai_tu",
+    )
     assert find_people(any_app.db, "Phan Văn Khải")[0].role == "requester"

@@ -1,4 +1,5 @@
 """Name keys, the OCR-damage distance, the match rules and query parsing (no database)."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -19,10 +20,16 @@ def tier(query: str, stored: str) -> int | None:
     return None if m is None else m.tier
 
 
-@pytest.mark.parametrize("typed", [
-    "Nguyễn Văn Hoà", "nguyễn văn hòa", "NGUYỄN VĂN HOÀ", unicodedata.normalize("NFD", "Nguyễn Văn Hòa"),
-    "Nguyễn  Văn\tHòa",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Nguyễn Văn Hoà",
+        "nguyễn văn hòa",
+        "NGUYỄN VĂN HOÀ",
+        unicodedata.normalize("NFD", "Nguyễn Văn Hòa"),
+        "Nguyễn  Văn\tHòa",
+    ],
+)
 def test_exact_ignores_case_composition_tone_placement_and_spaces(typed: str) -> None:
     assert tier(typed, "Nguyễn Văn Hòa") == EXACT
 
@@ -32,8 +39,10 @@ def test_look_alike_eth_is_d_with_stroke() -> None:
     assert tier("\u00f0ặng văn lâm", "Đặng Văn Lâm") == EXACT
 
 
-@pytest.mark.parametrize("typed", ["nguyen van hoa", "Nguyen Van Hoa", "NGUYEN VAN HOA", "Nguyễn Vân Hóa",
-                                   "Ngưyễn Văn Hoa", "nguyên văn hoà"])
+@pytest.mark.parametrize(
+    "typed",
+    ["nguyen van hoa", "Nguyen Van Hoa", "NGUYEN VAN HOA", "Nguyễn Vân Hóa", "Ngưyễn Văn Hoa", "nguyên văn hoà"],
+)
 def test_folded_no_or_wrong_diacritics(typed: str) -> None:
     assert tier(typed, "Nguyễn Văn Hòa") == FOLDED
 
@@ -47,18 +56,26 @@ def test_horn_letters_lost_by_ocr_fold_together() -> None:
     assert tier("Trưong Thi Huơng", "Trương Thị Hương") == FOLDED
 
 
-@pytest.mark.parametrize("typed,stored", [
-    ("Lê Thị Mĩ", "Lê Thị Mỹ"), ("Lê Thị Mỹ", "Lê Thị Mĩ"), ("Trần Văn Kì", "Trần Văn Kỳ"),
-    ("Lí Văn Quí", "Lý Văn Quý"), ("Hoàng Văn Nam", "Huỳnh Văn Nam"), ("Huynh Van Nam", "Hoàng Văn Nam"),
-    ("Vũ Thị Sáu", "Võ Thị Sáu"), ("vo thi sau", "Vũ Thị Sáu"),
-])
+@pytest.mark.parametrize(
+    "typed,stored",
+    [
+        ("Lê Thị Mĩ", "Lê Thị Mỹ"),
+        ("Lê Thị Mỹ", "Lê Thị Mĩ"),
+        ("Trần Văn Kì", "Trần Văn Kỳ"),
+        ("Lí Văn Quí", "Lý Văn Quý"),
+        ("Hoàng Văn Nam", "Huỳnh Văn Nam"),
+        ("Huynh Van Nam", "Hoàng Văn Nam"),
+        ("Vũ Thị Sáu", "Võ Thị Sáu"),
+        ("vo thi sau", "Vũ Thị Sáu"),
+    ],
+)
 def test_spelling_variants(typed: str, stored: str) -> None:
     assert tier(typed, stored) == VARIANT
 
 
 def test_i_y_only_after_a_consonant_onset() -> None:
     # "uy" (Thủy, Huy) is a different rhyme from "ui": no variant there.
-    assert name_keys("Thủy")is not None and name_keys("Thủy").given == "thuy"  # type: ignore[union-attr]
+    assert name_keys("Thủy") is not None and name_keys("Thủy").given == "thuy"  # type: ignore[union-attr]
     assert name_keys("Huy").given == "huy"  # type: ignore[union-attr]
     assert tier("Nguyễn Văn Hui", "Nguyễn Văn Huy") == FUZZY
 
@@ -70,8 +87,9 @@ def test_missing_or_extra_middle_name() -> None:
     assert tier("Nguyễn Văn An", "Nguyễn Đức An") is None  # a different middle name is another person
 
 
-@pytest.mark.parametrize("typed", ["Nguen Van Trung", "Nguyễn Văn Ưung", "Nguyen Van Uung", "Nguyễn Vn Trung",
-                                   "Ngyen Van Trng"])
+@pytest.mark.parametrize(
+    "typed", ["Nguen Van Trung", "Nguyễn Văn Ưung", "Nguyen Van Uung", "Nguyễn Vn Trung", "Ngyen Van Trng"]
+)
 def test_ocr_damage_is_fuzzy(typed: str) -> None:
     assert tier(typed, "Nguyễn Văn Trung") == FUZZY
 
@@ -114,7 +132,9 @@ def test_middle_cost() -> None:
 
 
 def test_parse_query() -> None:
-    q = parse_query("Nguyễn Văn An 02/7/1990 mẹ: Lê Thị Hoa cha: nguyen van ba loại: khai sinh năm: 1990 xã: Xã Cát Thành")
+    q = parse_query(
+        "Nguyễn Văn An 02/7/1990 mẹ: Lê Thị Hoa cha: nguyen van ba loại: khai sinh năm: 1990 xã: Xã Cát Thành"
+    )
     assert q.name == "Nguyễn Văn An"
     assert q.born == date(1990, 7, 2) and q.born_year == 1990
     assert q.mother == "Lê Thị Hoa" and q.father == "nguyen van ba"
@@ -127,7 +147,9 @@ def test_parse_query() -> None:
     assert register_type("KS") == "khai_sinh"
 
 
-@pytest.mark.parametrize("junk", ["", "   ", "!!!", "1990", "02/07/1990", "%%%", "'; DROP TABLE people; --", "\u0301\u0300"])
+@pytest.mark.parametrize(
+    "junk", ["", "   ", "!!!", "1990", "02/07/1990", "%%%", "'; DROP TABLE people; --", "\u0301\u0300"]
+)
 def test_no_name_in_garbage(junk: str) -> None:
     q = parse_query(junk)
     assert q.qname is None or all(t.isalnum() for t in q.qname.tokens)

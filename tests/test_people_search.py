@@ -1,5 +1,6 @@
 """Finding people by name on SQLite and on PostgreSQL: every equivalence, the ranking, narrowing
 a sea of Nguyễn by birth year and parents, OCR damage, the write side and garbage queries."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -41,8 +42,9 @@ PEOPLE = [
     ("Lý Văn Quý", "1955-05-05", None, None, "khai_sinh", 1955, "Cát Thành"),
     ("Tôn Thất Thuyết", "1939-01-01", None, None, "khai_tu", 1996, "Huế"),
 ]
-SEA = [(f"Nguyễn Văn Hùng", f"{1950 + i}-01-01", f"Mẹ Số {i}", None, "khai_sinh", 1950 + i, "Cát Thành")
-       for i in range(40)]
+SEA = [
+    ("Nguyễn Văn Hùng", f"{1950 + i}-01-01", f"Mẹ Số {i}", None, "khai_sinh", 1950 + i, "Cát Thành") for i in range(40)
+]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -51,11 +53,24 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
     a = App(Settings(data_dir=tmp_path / "data", database_url=url, workers=1))
     a.settings.ensure_dirs()
     with a.db.write() as s:
-        add_people(s, [
-            PersonRecord(name=n, role="child", source_type="register_entry", source_id=i + 1, birth=b,
-                         mother_name=m, father_name=f, register_type=rt, reg_year=ry, commune=c)
-            for i, (n, b, m, f, rt, ry, c) in enumerate(PEOPLE + SEA)
-        ])
+        add_people(
+            s,
+            [
+                PersonRecord(
+                    name=n,
+                    role="child",
+                    source_type="register_entry",
+                    source_id=i + 1,
+                    birth=b,
+                    mother_name=m,
+                    father_name=f,
+                    register_type=rt,
+                    reg_year=ry,
+                    commune=c,
+                )
+                for i, (n, b, m, f, rt, ry, c) in enumerate(PEOPLE + SEA)
+            ],
+        )
     yield a
     a.close()
 
@@ -70,9 +85,15 @@ def first(app: App, q: str, **kw: object) -> tuple[str, int]:
     return hits[0].name, hits[0].tier
 
 
-@pytest.mark.parametrize("typed", [
-    "Nguyễn Văn An", "nguyễn văn an", "NGUYỄN VĂN AN", unicodedata.normalize("NFD", "Nguyễn Văn An"),
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Nguyễn Văn An",
+        "nguyễn văn an",
+        "NGUYỄN VĂN AN",
+        unicodedata.normalize("NFD", "Nguyễn Văn An"),
+    ],
+)
 def test_exact_with_diacritics_ranks_first(app: App, typed: str) -> None:
     hits = find_people(app.db, typed)
     assert (hits[0].name, hits[0].tier) == ("Nguyễn Văn An", EXACT)
@@ -112,14 +133,17 @@ def test_missing_and_extra_middle_names(app: App) -> None:
     assert {h.name for h in hits if h.tier == MIDDLE} == {"Nguyễn Văn An", "Nguyen Van An"}
 
 
-@pytest.mark.parametrize("typed,expect", [
-    ("Nguyễn Văn Ưung", "Nguyễn Văn Trung"),     # tr read as ư
-    ("Nguen Van Trung", "Nguyễn Văn Trung"),     # a dropped letter
-    ("Nguyẽn Văn Trưng", "Nguyễn Văn Trung"),    # wrong tone, ư for u … plus nothing else: folded
-    ("Truơng Thị Hưong", "Trương Thị Hương"),     # ơ→o, ư→u
-    ("Ngyen Vn Trung", "Nguyễn Văn Trung"),      # two dropped letters
-    ("Tôn Thất Thuyêt", "Tôn Thất Thuyết"),       # a wrong tone mark
-])
+@pytest.mark.parametrize(
+    "typed,expect",
+    [
+        ("Nguyễn Văn Ưung", "Nguyễn Văn Trung"),  # tr read as ư
+        ("Nguen Van Trung", "Nguyễn Văn Trung"),  # a dropped letter
+        ("Nguyẽn Văn Trưng", "Nguyễn Văn Trung"),  # wrong tone, ư for u … plus nothing else: folded
+        ("Truơng Thị Hưong", "Trương Thị Hương"),  # ơ→o, ư→u
+        ("Ngyen Vn Trung", "Nguyễn Văn Trung"),  # two dropped letters
+        ("Tôn Thất Thuyêt", "Tôn Thất Thuyết"),  # a wrong tone mark
+    ],
+)
 def test_ocr_damage(app: App, typed: str, expect: str) -> None:
     hits = find_people(app.db, typed)
     assert hits and hits[0].name == expect
@@ -165,14 +189,17 @@ def test_filters_first_and_names_first_agree(app: App, plan: str, monkeypatch: p
 
     if plan == "names first":
         monkeypatch.setattr(find, "FILTER_FIRST_MAX", 0)
-    got = {q: [(h.name, h.birth_year, h.tier) for h in find_people(app.db, q, limit=50)] for q in (
-        "Nguyễn Văn An me: le thi hoa",        # exact, then an extra letter (Anh)
-        "nguyen an me: Lê Thị Hoa",            # middle name missing: tier 3
-        "Ngyen Van Anh cha: nguyen van ba",    # OCR damage: tier 4
-        "Hùng xã: Cát Thành loại: khai sinh nam: 1971",
-        "Van Hung Nguyen 1962 xã: cát thành",  # any order: tier 5
-        "Nguyễn Văn An me: lê thị hoa sinh: 1991",
-    )}
+    got = {
+        q: [(h.name, h.birth_year, h.tier) for h in find_people(app.db, q, limit=50)]
+        for q in (
+            "Nguyễn Văn An me: le thi hoa",  # exact, then an extra letter (Anh)
+            "nguyen an me: Lê Thị Hoa",  # middle name missing: tier 3
+            "Ngyen Van Anh cha: nguyen van ba",  # OCR damage: tier 4
+            "Hùng xã: Cát Thành loại: khai sinh nam: 1971",
+            "Van Hung Nguyen 1962 xã: cát thành",  # any order: tier 5
+            "Nguyễn Văn An me: lê thị hoa sinh: 1991",
+        )
+    }
     assert got == {
         "Nguyễn Văn An me: le thi hoa": [("Nguyễn Văn An", 1990, EXACT), ("Nguyễn Văn Anh", 1990, FUZZY)],
         "nguyen an me: Lê Thị Hoa": [("Nguyễn Văn An", 1990, MIDDLE), ("Nguyễn Văn Anh", 1990, FUZZY)],
@@ -195,8 +222,27 @@ def test_every_word_any_order_and_one_word(app: App) -> None:
     assert (hits[0].name, hits[0].tier, hits[0].why) == ("Đặng Văn Lâm", MIDDLE, "khớp tên")
 
 
-@pytest.mark.parametrize("junk", ["", "   ", "!!!", "1990", "%", "_", "'", "\"", "*", "a' OR 1=1 --", "NEAR(",
-                                  "\u0301", "x" * 500, "tr ư ơ đ", "AND OR NOT", "ơ"])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "",
+        "   ",
+        "!!!",
+        "1990",
+        "%",
+        "_",
+        "'",
+        '"',
+        "*",
+        "a' OR 1=1 --",
+        "NEAR(",
+        "\u0301",
+        "x" * 500,
+        "tr ư ơ đ",
+        "AND OR NOT",
+        "ơ",
+    ],
+)
 def test_garbage_never_crashes(app: App, junk: str) -> None:
     hits = find_people(app.db, junk)
     assert isinstance(hits, list)
@@ -214,8 +260,15 @@ def test_why_and_what(app: App) -> None:
 
 def test_replace_update_and_remove_keep_the_index_in_step(app: App) -> None:
     with app.db.write() as s:
-        replace_source(s, "document", 77, [PersonRecord("Bùi Thị Xuân", "bride", "document", 77),
-                                           PersonRecord("Lê Văn Duyệt", "groom", "document", 77)])
+        replace_source(
+            s,
+            "document",
+            77,
+            [
+                PersonRecord("Bùi Thị Xuân", "bride", "document", 77),
+                PersonRecord("Lê Văn Duyệt", "groom", "document", 77),
+            ],
+        )
     assert first(app, "bui thi xuan")[0] == "Bùi Thị Xuân"
     with app.db.write() as s:
         replace_source(s, "document", 77, [PersonRecord("Bùi Thị Xuyến", "bride", "document", 77)])
@@ -234,8 +287,10 @@ def test_replace_update_and_remove_keep_the_index_in_step(app: App) -> None:
 
 
 def test_bulk_index_matches_row_by_row(app: App) -> None:
-    recs = [PersonRecord(f"Phan Văn Bulk{i % 7}", "child", "register_entry", 1000 + i, birth=1900 + i % 50)
-            for i in range(300)]
+    recs = [
+        PersonRecord(f"Phan Văn Bulk{i % 7}", "child", "register_entry", 1000 + i, birth=1900 + i % 50)
+        for i in range(300)
+    ]
     n = bulk_index(app.db, recs, batch=128, rebuild_indexes=True)
     assert n == 300
     hits = find_people(app.db, "phan van bulk3 1903")

@@ -1,4 +1,5 @@
 """The spine end to end, in process: inbox → intake → OCR workers → index → search."""
+
 from __future__ import annotations
 
 import subprocess
@@ -22,7 +23,15 @@ def _run_once(app: App) -> Runner:
 
 def test_dropped_pages_become_searchable_with_and_without_diacritics(app: App) -> None:
     inbox = app.settings.inbox_dir
-    save(tilt(render_page(birth_declaration("Nguyễn Văn An", "02/12/2023", "Trần Thị Hoà", "Nguyễn Văn Bình"), dpi=200), 2.0), inbox / "khai-sinh.jpg", dpi=200, quality=85)
+    save(
+        tilt(
+            render_page(birth_declaration("Nguyễn Văn An", "02/12/2023", "Trần Thị Hoà", "Nguyễn Văn Bình"), dpi=200),
+            2.0,
+        ),
+        inbox / "khai-sinh.jpg",
+        dpi=200,
+        quality=85,
+    )
     save(name_page("Nguyễn Văn Anh"), inbox / "near-miss.png")
     notice = render_page([*PROSE, "Người lập: Lê Thị Thuỷ, công chức tư pháp - hộ tịch."], dpi=150)
     save(turn(notice, 180), inbox / "upside-down.png")

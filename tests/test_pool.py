@@ -1,4 +1,5 @@
 """The supervised pool survives crashing, hanging and failing tasks."""
+
 from __future__ import annotations
 
 import time

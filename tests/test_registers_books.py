@@ -1,6 +1,7 @@
 """Register books and entries on SQLite and PostgreSQL: creation and the filing key, corrections
 with their history (who, when, old → new, why), verification, the name index, clear refusals that
 lose nothing."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -25,8 +26,15 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
     yield from make_app(request, tmp_path)
 
 
-AN = {"so": "047", "nksHoTen": "Nguyễn Văn An", "nksNgaySinh": "2/3/2012", "nksGioiTinh": "nam",
-      "meHoTen": "Lê Thị Hoa", "chaHoTen": "Nguyễn Văn Ba", "ngayDangKy": "10/03/2012"}
+AN = {
+    "so": "047",
+    "nksHoTen": "Nguyễn Văn An",
+    "nksNgaySinh": "2/3/2012",
+    "nksGioiTinh": "nam",
+    "meHoTen": "Lê Thị Hoa",
+    "chaHoTen": "Nguyễn Văn Ba",
+    "ngayDangKy": "10/03/2012",
+}
 
 
 def test_book_key_layout_and_duplicates(app: App) -> None:
@@ -50,8 +58,13 @@ def test_entries_corrections_history_and_verification(app: App) -> None:
     b = create_book(app.db, "khai_sinh", 2012, "01", commune="Cát Thành")
     eid = create_entry(app.db, b.id, AN, origin="legacy", actor="clerk1")
     e = get_entry(app.db, eid)
-    assert (e.so, e.name, e.birth_date, e.registration_date, e.status) == ("47", "Nguyễn Văn An", date(2012, 3, 2),
-                                                                           date(2012, 3, 10), "unverified")
+    assert (e.so, e.name, e.birth_date, e.registration_date, e.status) == (
+        "47",
+        "Nguyễn Văn An",
+        date(2012, 3, 2),
+        date(2012, 3, 10),
+        "unverified",
+    )
     assert e.data["nksGioiTinh"] == "Nam" and e.data["nksNgaySinh"] == "02/03/2012" and e.data["quyenSo"] == "01"
     assert find_entry_id(app.db, "khai_sinh/2012/01#47") == eid
     # the name index finds the entry's people without diacritics
@@ -61,16 +74,27 @@ def test_entries_corrections_history_and_verification(app: App) -> None:
 
     assert verify_entry(app.db, eid, actor="archivist") is True
     assert verify_entry(app.db, eid, actor="archivist") is False
-    made = edit_entry(app.db, eid, {"nksHoTen": "Nguyễn Văn Ân", "ghiChu": "Thay đổi từ An thành Ân"},
-                      actor="archivist", reason="quyết định 12/QĐ-UBND", kind="amendment")
-    assert {(c.field, c.old, c.new) for c in made} == {("nksHoTen", "Nguyễn Văn An", "Nguyễn Văn Ân"),
-                                                       ("ghiChu", None, "Thay đổi từ An thành Ân")}
+    made = edit_entry(
+        app.db,
+        eid,
+        {"nksHoTen": "Nguyễn Văn Ân", "ghiChu": "Thay đổi từ An thành Ân"},
+        actor="archivist",
+        reason="quyết định 12/QĐ-UBND",
+        kind="amendment",
+    )
+    assert {(c.field, c.old, c.new) for c in made} == {
+        ("nksHoTen", "Nguyễn Văn An", "Nguyễn Văn Ân"),
+        ("ghiChu", None, "Thay đổi từ An thành Ân"),
+    }
     assert edit_entry(app.db, eid, {"nksHoTen": "Nguyễn Văn Ân"}, actor="x", reason="lại") == []
     e = get_entry(app.db, eid)
     assert e.name == "Nguyễn Văn Ân" and e.status == "unverified"  # a change needs a new check
     assert [(h.kind, h.field, h.actor) for h in e.history] == [
-        ("create", "", "clerk1"), ("verify", "", "archivist"), ("amendment", "nksHoTen", "archivist"),
-        ("amendment", "ghiChu", "archivist")]
+        ("create", "", "clerk1"),
+        ("verify", "", "archivist"),
+        ("amendment", "nksHoTen", "archivist"),
+        ("amendment", "ghiChu", "archivist"),
+    ]
     assert e.history[2].reason == "quyết định 12/QĐ-UBND"
     assert find_people(app.db, "Nguyễn Văn Ân")[0].source_id == eid
     with app.db.read() as s:

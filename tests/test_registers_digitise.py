@@ -1,6 +1,7 @@
 """Digitising whole books: pages in page order with their numbers kept, OCR, entries (one per ledger
 row, one per register page), missing and double pages reported, and a second run resuming without
 doing anything twice."""
+
 from __future__ import annotations
 
 import shutil
@@ -23,9 +24,19 @@ from tests.registers_util import make_app, output
 
 
 def _rows(first: int, names: list[str]) -> list[dict[str, str]]:
-    return [dict(so=str(first + i), registration_date="04/05/1999", child_name=n, child_birth_date="22/03/1999",
-                 child_sex="Nam", child_birth_place="Xã Phú Lộc", mother_name="Lê Thị Gấm", father_name="")
-            for i, n in enumerate(names)]
+    return [
+        dict(
+            so=str(first + i),
+            registration_date="04/05/1999",
+            child_name=n,
+            child_birth_date="22/03/1999",
+            child_sex="Nam",
+            child_birth_place="Xã Phú Lộc",
+            mother_name="Lê Thị Gấm",
+            father_name="",
+        )
+        for i, n in enumerate(names)
+    ]
 
 
 def test_a_ledger_book_in_page_order_with_missing_and_double_pages(app: App, tmp_path: Path) -> None:
@@ -45,9 +56,12 @@ def test_a_ledger_book_in_page_order_with_missing_and_double_pages(app: App, tmp
     assert (built.pages, built.entries) == (3, 5)
     entries = book_entries(app.db, book.id)
     assert [(e.so, e.name, e.page_no, e.status, e.origin) for e in entries] == [
-        ("180", "Nguyễn Văn An", 1, "unverified", "ocr"), ("181", "Trần Thị Bình", 1, "unverified", "ocr"),
-        ("182", "Phạm Văn Cường", 2, "unverified", "ocr"), ("183", "Lê Thị Dung", 2, "unverified", "ocr"),
-        ("188", "Hoàng Văn Em", 4, "unverified", "ocr")]
+        ("180", "Nguyễn Văn An", 1, "unverified", "ocr"),
+        ("181", "Trần Thị Bình", 1, "unverified", "ocr"),
+        ("182", "Phạm Văn Cường", 2, "unverified", "ocr"),
+        ("183", "Lê Thị Dung", 2, "unverified", "ocr"),
+        ("188", "Hoàng Văn Em", 4, "unverified", "ocr"),
+    ]
     e = get_entry(app.db, entries[1].id)
     assert len(e.regions) == 1 and e.regions[0].kind == "row" and e.regions[0].box is not None
     rep = digitise.book_report(app.db, book.id)
@@ -58,7 +72,8 @@ def test_a_ledger_book_in_page_order_with_missing_and_double_pages(app: App, tmp
     again = digitise.add_files(app, book.id, [src / "trang-001.png", src / "trang-002.png", src / "trang-004.png"])
     assert again.added == [] and len(again.already) == 3
     ledger_page(_rows(184, ["Vũ Văn Giang", "Đỗ Thị Hạnh", "Bùi Văn Khoa", "Ngô Thị Lan"])).save(
-        src / "trang-003.png", dpi=(200, 200))
+        src / "trang-003.png", dpi=(200, 200)
+    )
     third = digitise.add_files(app, book.id, [src / "trang-003.png"])
     assert [n for n, _ in third.added] == [3]
     Runner(app, watch=False).run(once=True)
@@ -77,15 +92,29 @@ def test_a_book_of_one_entry_per_page_keeps_its_printed_page_numbers(app: App, t
     src.mkdir()
     people = [("47", "NGUYỄN VĂN AN", "Lê Thị Hoa", 5), ("48", "TRẦN THỊ BÌNH", "Phạm Thị Mai", 6)]
     for i, (so, name, mother, page_no) in enumerate(people):
-        entry_page([("Họ, chữ đệm, tên", name), ("Ngày, tháng, năm sinh", "02/03/2017"), ("Giới tính", "Nam"),
-                    ("Họ, chữ đệm, tên mẹ", mother)], so=so, reg_date="10/03/2017", page_no=page_no).save(
-            src / f"{'ab'[i]}.png", dpi=(200, 200))
+        entry_page(
+            [
+                ("Họ, chữ đệm, tên", name),
+                ("Ngày, tháng, năm sinh", "02/03/2017"),
+                ("Giới tính", "Nam"),
+                ("Họ, chữ đệm, tên mẹ", mother),
+            ],
+            so=so,
+            reg_date="10/03/2017",
+            page_no=page_no,
+        ).save(src / f"{'ab'[i]}.png", dpi=(200, 200))
     added = digitise.add_files(app, book.id, [src])
     assert [n for n, _ in added.added] == [1, 2]  # no number in the file names: in order
     Runner(app, watch=False).run(once=True)
     assert digitise.build_entries(app.db, book.id).entries == 2
-    got = [(e.so, e.name, e.page_no, e.data.get("meHoTen"), e.data.get("ngayDangKy")) for e in book_entries(app.db, book.id)]
-    assert got == [("47", "NGUYỄN VĂN AN", 5, "Lê Thị Hoa", "10/03/2017"), ("48", "TRẦN THỊ BÌNH", 6, "Phạm Thị Mai", "10/03/2017")]
+    got = [
+        (e.so, e.name, e.page_no, e.data.get("meHoTen"), e.data.get("ngayDangKy"))
+        for e in book_entries(app.db, book.id)
+    ]
+    assert got == [
+        ("47", "NGUYỄN VĂN AN", 5, "Lê Thị Hoa", "10/03/2017"),
+        ("48", "TRẦN THỊ BÌNH", 6, "Phạm Thị Mai", "10/03/2017"),
+    ]
     rep = digitise.book_report(app.db, book.id)
     assert rep.page_numbers == [5, 6] and rep.missing_pages == [1, 2, 3, 4]
 
@@ -121,7 +150,9 @@ def test_ledger_entries_from_stored_pages_on_both_backends(any_app: App, tmp_pat
     rep = digitise.book_report(any_app.db, book.id)
     assert rep.entries == 2 and len(rep.double_pages) == 1 and "trang chụp hai lần" in rep.double_pages[0]
     with any_app.db.read() as s:
-        boxes = s.execute(select(RegisterEntryRegion.kind, RegisterEntryRegion.y).order_by(RegisterEntryRegion.id)).all()
+        boxes = s.execute(
+            select(RegisterEntryRegion.kind, RegisterEntryRegion.y).order_by(RegisterEntryRegion.id)
+        ).all()
         assert [tuple(b) for b in boxes] == [("row", 100), ("row", 150)]
         assert s.scalar(select(func.count()).select_from(RegisterEntry)) == 2
 
@@ -134,11 +165,15 @@ def test_a_page_of_another_year_is_pointed_out(app: App, tmp_path: Path) -> None
     digitise.add_files(app, book.id, [src])
     [job] = jobs.claim(app.db, "host:1", limit=10)
     r = DocumentReading("so_dang_ky_khai_sinh_trang", 1.0)
-    r.register_entries = [{**e, "registration_date": "04/05/2012"} for e in _rows(1, ["Nguyễn Văn An", "Trần Thị Bình"])]
+    r.register_entries = [
+        {**e, "registration_date": "04/05/2012"} for e in _rows(1, ["Nguyễn Văn An", "Trần Thị Bình"])
+    ]
     assert results.complete(app.db, job, "host:1", output(r))
     built = digitise.build_entries(app.db, book.id)
     assert built.entries == 2  # kept (a person decides), but said
-    assert built.problems == ["trang 1: 2 mục có ngày đăng ký năm 2012, sổ là năm 1999: trang của sổ khác hay đọc sai ngày?"]
+    assert built.problems == [
+        "trang 1: 2 mục có ngày đăng ký năm 2012, sổ là năm 1999: trang của sổ khác hay đọc sai ngày?"
+    ]
     assert any("năm 2012" in p for p in digitise.book_report(app.db, book.id).problems)
 
 

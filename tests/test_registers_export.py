@@ -1,5 +1,6 @@
 """Exports: per book an XLSX in the national vocabulary and a ZIP of one PDF per entry (its page
 images), CSV/JSON of everything, and print-ready register pages — checked by reading them back."""
+
 from __future__ import annotations
 
 import csv
@@ -40,10 +41,28 @@ def _ledger_book(app: App, tmp_path: Path) -> int:
     book = create_book(app.db, "khai_sinh", 1999, "01", layout="ledger", commune="Phú Lộc", commune_code="19999")
     src = tmp_path / "scan"
     src.mkdir()
-    rows = [dict(so="7", registration_date="04/05/1999", child_name="Nguyễn Văn An", child_birth_date="22/03/1999",
-                 child_sex="Nam", child_birth_place="Xã Phú Lộc", mother_name="Lê Thị Gấm", father_name="Nguyễn Văn Ba"),
-            dict(so="8", registration_date="05/05/1999", child_name="Trần Thị Thủy", child_birth_date="01/04/1999",
-                 child_sex="Nữ", child_birth_place="Xã Phú Lộc", mother_name="Phạm Thị Mai", father_name="")]
+    rows = [
+        dict(
+            so="7",
+            registration_date="04/05/1999",
+            child_name="Nguyễn Văn An",
+            child_birth_date="22/03/1999",
+            child_sex="Nam",
+            child_birth_place="Xã Phú Lộc",
+            mother_name="Lê Thị Gấm",
+            father_name="Nguyễn Văn Ba",
+        ),
+        dict(
+            so="8",
+            registration_date="05/05/1999",
+            child_name="Trần Thị Thủy",
+            child_birth_date="01/04/1999",
+            child_sex="Nữ",
+            child_birth_place="Xã Phú Lộc",
+            mother_name="Phạm Thị Mai",
+            father_name="",
+        ),
+    ]
     ledger_page(rows, dpi=150).save(src / "trang-001.png", dpi=(150, 150))
     digitise.add_files(app, book.id, [src])
     [job] = jobs.claim(app.db, "host:1")
@@ -51,9 +70,16 @@ def _ledger_book(app: App, tmp_path: Path) -> int:
     r.register_entries = [{**e, "region": [10, 300 + 60 * i, 1500, 58]} for i, e in enumerate(rows)]
     assert results.complete(app.db, job, "host:1", output(r))
     digitise.build_entries(app.db, book.id)
-    eid = create_entry(app.db, book.id, {"so": "9", "nksHoTen": "Đặng Hữu Phước", "nksNgaySinh": "03/05/1999",
-                                         "ngayDangKy": "06/05/1999"}, origin="legacy", actor="t")
-    edit_entry(app.db, eid, {"ghiChu": "Cải chính họ từ Đặn thành Đặng"}, actor="archivist", reason="QĐ 5", kind="amendment")
+    eid = create_entry(
+        app.db,
+        book.id,
+        {"so": "9", "nksHoTen": "Đặng Hữu Phước", "nksNgaySinh": "03/05/1999", "ngayDangKy": "06/05/1999"},
+        origin="legacy",
+        actor="t",
+    )
+    edit_entry(
+        app.db, eid, {"ghiChu": "Cải chính họ từ Đặn thành Đặng"}, actor="archivist", reason="QĐ 5", kind="amendment"
+    )
     return book.id
 
 
@@ -89,13 +115,19 @@ def test_a_book_exports_as_the_national_import_expects(app: App, tmp_path: Path)
 def test_everything_as_csv_and_json(app: App, tmp_path: Path) -> None:
     _ledger_book(app, tmp_path)
     kt = create_book(app.db, "khai_tu", 2020, "01")
-    create_entry(app.db, kt.id, {"so": "3", "nktHoTen": "Võ Văn Kiệt", "nktNgayChet": "11/06/2020"}, origin="desk", actor="t")
+    create_entry(
+        app.db, kt.id, {"so": "3", "nktHoTen": "Võ Văn Kiệt", "nktNgayChet": "11/06/2020"}, origin="desk", actor="t"
+    )
     path, n = export.export_all(app.db, "csv", tmp_path / "all.csv")
     assert n == 4
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert [(r["book_type"], r["so"]) for r in rows] == [("khai_sinh", "7"), ("khai_sinh", "8"), ("khai_sinh", "9"),
-                                                         ("khai_tu", "3")]
+    assert [(r["book_type"], r["so"]) for r in rows] == [
+        ("khai_sinh", "7"),
+        ("khai_sinh", "8"),
+        ("khai_sinh", "9"),
+        ("khai_tu", "3"),
+    ]
     assert rows[3]["nktHoTen"] == "Võ Văn Kiệt" and rows[0]["commune"] == "Phú Lộc" and rows[0]["quyenSo"] == "01"
     path, n = export.export_all(app.db, "json", tmp_path / "all.json")
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -108,8 +140,20 @@ def test_everything_as_csv_and_json(app: App, tmp_path: Path) -> None:
 def test_print_ready_pages_of_a_book_of_one_entry_per_page(app: App, tmp_path: Path) -> None:
     book = create_book(app.db, "khai_sinh", 2020, "01", commune="Cát Thành")
     for so, name in (("1", "Nguyễn Văn An"), ("2", "Trần Thị Bích Ngọc")):
-        create_entry(app.db, book.id, {"so": so, "trangSo": so, "nksHoTen": name, "nksNgaySinh": "02/03/2020",
-                                       "meHoTen": "Lê Thị Hoa", "ngayDangKy": "10/03/2020"}, origin="desk", actor="t")
+        create_entry(
+            app.db,
+            book.id,
+            {
+                "so": so,
+                "trangSo": so,
+                "nksHoTen": name,
+                "nksNgaySinh": "02/03/2020",
+                "meHoTen": "Lê Thị Hoa",
+                "ngayDangKy": "10/03/2020",
+            },
+            origin="desk",
+            actor="t",
+        )
     out = export.print_pdf(app.db, book.id, tmp_path / "in.pdf")
     pages = _pdftotext(out).split("\f")
     assert len([p for p in pages if p.strip()]) == 2
@@ -119,8 +163,13 @@ def test_print_ready_pages_of_a_book_of_one_entry_per_page(app: App, tmp_path: P
 
 def test_file_names_in_the_zip_are_ascii(app: App, tmp_path: Path) -> None:
     book = create_book(app.db, "chung_thuc_hop_dong", 2021, "01-SCT/HĐ")
-    create_entry(app.db, book.id, {"so": "5", "nycHoTen": "Lê Văn Đức", "tenHopDong": "Hợp đồng mua bán",
-                                   "ngayDangKy": "03/02/2021"}, origin="desk", actor="t")
+    create_entry(
+        app.db,
+        book.id,
+        {"so": "5", "nycHoTen": "Lê Văn Đức", "tenHopDong": "Hợp đồng mua bán", "ngayDangKy": "03/02/2021"},
+        origin="desk",
+        actor="t",
+    )
     res = export.export_book(app, book.id, tmp_path / "out")
     assert res.xlsx.name == "SCTHD_2021_Q01-SCT-HD.xlsx" and res.without_images == ["5"]
     rows = list(load_workbook(res.xlsx)["DuLieu"].iter_rows(values_only=True))

@@ -1,6 +1,7 @@
 """Columnar ledger pages through the real OCR: the ruled grid found with OpenCV, one entry per row
 with its row's region, a cell read again from its own image when the page's words miss it, and
 the word-based reader when there is no grid."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -20,15 +21,36 @@ from sohoa.tasks import PageTask, run_page_task
 from tests.registerpages import ledger_page
 
 ROWS = [
-    dict(so="180", registration_date="04/05/1999", child_name="Nguyễn Văn Trường", child_birth_date="22/03/1999",
-         child_sex="Nam", child_birth_place="Bệnh viện huyện Vũ Thư", mother_name="Lương Thị Ngọc Trâm",
-         father_name="Nguyễn Văn Trung"),
-    dict(so="181", registration_date="07/05/1999", child_name="Trần Thị Thủy", child_birth_date="13/04/1998",
-         child_sex="Nữ", child_birth_place="Xã Yên Lạc, huyện Thái Thụy", mother_name="Lê Thị Gấm",
-         father_name="Trần Quang Quyết"),
-    dict(so="182", registration_date="10/05/1999", child_name="Đặng Hữu Phước", child_birth_date="12/06/1998",
-         child_sex="Nam", child_birth_place="Trạm Y tế xã Long Hiệp", mother_name="Phạm Ngọc Bảo Tâm",
-         father_name=""),
+    dict(
+        so="180",
+        registration_date="04/05/1999",
+        child_name="Nguyễn Văn Trường",
+        child_birth_date="22/03/1999",
+        child_sex="Nam",
+        child_birth_place="Bệnh viện huyện Vũ Thư",
+        mother_name="Lương Thị Ngọc Trâm",
+        father_name="Nguyễn Văn Trung",
+    ),
+    dict(
+        so="181",
+        registration_date="07/05/1999",
+        child_name="Trần Thị Thủy",
+        child_birth_date="13/04/1998",
+        child_sex="Nữ",
+        child_birth_place="Xã Yên Lạc, huyện Thái Thụy",
+        mother_name="Lê Thị Gấm",
+        father_name="Trần Quang Quyết",
+    ),
+    dict(
+        so="182",
+        registration_date="10/05/1999",
+        child_name="Đặng Hữu Phước",
+        child_birth_date="12/06/1998",
+        child_sex="Nam",
+        child_birth_place="Trạm Y tế xã Long Hiệp",
+        mother_name="Phạm Ngọc Bảo Tâm",
+        father_name="",
+    ),
 ]
 DT = load().get("so_dang_ky_khai_sinh_trang")
 
@@ -70,8 +92,11 @@ def test_a_cell_the_words_missed_is_read_from_its_own_image(page: tuple[Path, ob
     first = read_grid(gray, result.dpi, result.words, DT)
     assert first is not None
     x, y, w, h = first.rows[1].region
-    lost = [wd for wd in result.words if not (y <= wd.top + wd.height / 2 < y + h and wd.text in ("Trần", "Thị", "Thủy")
-                                            and wd.left < x + 0.45 * w)]
+    lost = [
+        wd
+        for wd in result.words
+        if not (y <= wd.top + wd.height / 2 < y + h and wd.text in ("Trần", "Thị", "Thủy") and wd.left < x + 0.45 * w)
+    ]
     assert len(lost) < len(result.words)
     without = read_grid(gray, result.dpi, lost, DT)
     assert without is not None and without.rows[1].values["child_name"] == ""

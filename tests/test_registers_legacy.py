@@ -1,6 +1,7 @@
 """Legacy import from older software: CSV and XLSX in UTF-8, Windows-1258, TCVN3 (ABC) and VNI,
 a column mapping onto the national vocabulary, every refused row reported with its reason, and
 importing the same file again changes nothing."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -25,12 +26,12 @@ ROWS = [
     ["STT", "Số", "Họ tên", "Ngày sinh", "Giới tính", "Họ tên mẹ", "Họ tên cha", "Ngày ĐK", "Ghi chú cũ"],
     ["1", "1", "Nguyễn Văn Ánh", "02/03/2012", "Nam", "Lê Thị Hoà", "Nguyễn Văn Ba", "10/03/2012", "x"],
     ["2", "2", "Trần Thị Thủy", "05/04/2012", "Nữ", "Phạm Thị Mai", "", "12/04/2012", ""],
-    ["3", "2", "Đặng Hữu Phước", "05/04/2012", "Nam", "", "", "12/04/2012", ""],        # số twice
-    ["4", "3", "", "05/04/2012", "Nữ", "", "", "12/04/2012", ""],                        # no name
-    ["5", "4", "Lê Văn Tám", "31/02/2012", "Nam", "", "", "12/04/2012", ""],             # no such date
-    ["6", "5", "Bùi Thị Xuân", "01/01/2012", "Nữ", "", "", "03/01/2013", ""],            # another year
-    ["", "", "", "", "", "", "", "", ""],                                                # empty
-    ["8", "xx", "Ngô Quyền", "01/01/2012", "Nam", "", "", "03/01/2012", ""],             # not a number
+    ["3", "2", "Đặng Hữu Phước", "05/04/2012", "Nam", "", "", "12/04/2012", ""],  # số twice
+    ["4", "3", "", "05/04/2012", "Nữ", "", "", "12/04/2012", ""],  # no name
+    ["5", "4", "Lê Văn Tám", "31/02/2012", "Nam", "", "", "12/04/2012", ""],  # no such date
+    ["6", "5", "Bùi Thị Xuân", "01/01/2012", "Nữ", "", "", "03/01/2013", ""],  # another year
+    ["", "", "", "", "", "", "", "", ""],  # empty
+    ["8", "xx", "Ngô Quyền", "01/01/2012", "Nam", "", "", "03/01/2012", ""],  # not a number
 ]
 REASONS = {4: "trùng số 2", 5: "thiếu họ, chữ đệm, tên", 6: "ngày không hợp lệ", 7: "năm 2013", 9: "số không hợp lệ"}
 MAP = {"Ngày ĐK": "ngayDangKy", "Ghi chú cũ": "-", "STT": "-"}
@@ -47,7 +48,9 @@ def cp1258(text: str) -> bytes:
             pass
         nfd = unicodedata.normalize("NFD", ch)
         tones = "".join(c for c in nfd if c in "\u0300\u0301\u0303\u0309\u0323")
-        out += unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones)).encode("cp1258") + tones.encode("cp1258")
+        out += unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones)).encode("cp1258") + tones.encode(
+            "cp1258"
+        )
     return out
 
 
@@ -156,8 +159,12 @@ def test_mapping_files_and_unreadable_input_give_clear_errors(app: App, tmp_path
     mfile = tmp_path / "map.yaml"
     mfile.write_text("so_dk: so\nten_tre: nksHoTen\nme: meHoTen\n", encoding="utf-8")
     rep = import_file(app.db, book.id, path, mapping=load_mapping(mfile))
-    assert rep.created == 1 and book_entries(app.db, book.id)[0].data == {"so": "7", "nksHoTen": "Hồ Văn Nam",
-                                                                          "meHoTen": "Lý Thị Mơ", "quyenSo": "01"}
+    assert rep.created == 1 and book_entries(app.db, book.id)[0].data == {
+        "so": "7",
+        "nksHoTen": "Hồ Văn Nam",
+        "meHoTen": "Lý Thị Mơ",
+        "quyenSo": "01",
+    }
     with pytest.raises(RegisterError, match="không có trong sổ khai sinh"):
         import_file(app.db, book.id, path, mapping={"ten_tre": "hoTenTre"})
     with pytest.raises(RegisterError, match="CỘT=trường"):

@@ -1,6 +1,7 @@
 """Scanning without a scanner: how profiles map onto devices' options, and what happens to each
 page at capture (separator sheets split dossiers, blank backs are dropped but kept, back sides
 are turned) — the same code the scan session feeds, fed here with rendered pages."""
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,11 @@ from config import SettingsError, load_settings
 from indexer.models import Arrival, ScanBatch
 from indexer.scanbatches import DbBatchRecorder
 from sohoa.app import App
-from tests.pages import name_page, render_page, turn as turn_content
-
+from tests.pages import name_page, render_page
+from tests.pages import turn as turn_content
 
 # -- profiles onto options --------------------------------------------------------------------------
+
 
 class FakeDevice:
     """An open device with the given options; records what was set."""
@@ -55,23 +57,32 @@ class FakeDevice:
 
 
 def duplex_scanner() -> FakeDevice:
-    return FakeDevice("fujitsu:fi-7160:1", [
-        OptionInfo("source", type="string", constraint=["Flatbed", "ADF Front", "ADF Back", "ADF Duplex"]),
-        OptionInfo("mode", type="string", constraint=["Lineart", "Halftone", "Gray", "Color"]),
-        OptionInfo("resolution", type="int", unit="dpi", constraint=[100, 150, 200, 300, 400, 600]),
-        OptionInfo("tl-x", type="fixed", unit="mm", constraint=Range(0, 215.9, 0)),
-        OptionInfo("tl-y", type="fixed", unit="mm", constraint=Range(0, 355.6, 0)),
-        OptionInfo("br-x", type="fixed", unit="mm", constraint=Range(0, 215.9, 0)),
-        OptionInfo("br-y", type="fixed", unit="mm", constraint=Range(0, 355.6, 0)),
-        OptionInfo("page-width", type="fixed", unit="mm", constraint=Range(0, 221.0, 0)),
-        OptionInfo("page-height", type="fixed", unit="mm", constraint=Range(0, 876.0, 0)),
-    ])
+    return FakeDevice(
+        "fujitsu:fi-7160:1",
+        [
+            OptionInfo("source", type="string", constraint=["Flatbed", "ADF Front", "ADF Back", "ADF Duplex"]),
+            OptionInfo("mode", type="string", constraint=["Lineart", "Halftone", "Gray", "Color"]),
+            OptionInfo("resolution", type="int", unit="dpi", constraint=[100, 150, 200, 300, 400, 600]),
+            OptionInfo("tl-x", type="fixed", unit="mm", constraint=Range(0, 215.9, 0)),
+            OptionInfo("tl-y", type="fixed", unit="mm", constraint=Range(0, 355.6, 0)),
+            OptionInfo("br-x", type="fixed", unit="mm", constraint=Range(0, 215.9, 0)),
+            OptionInfo("br-y", type="fixed", unit="mm", constraint=Range(0, 355.6, 0)),
+            OptionInfo("page-width", type="fixed", unit="mm", constraint=Range(0, 221.0, 0)),
+            OptionInfo("page-height", type="fixed", unit="mm", constraint=Range(0, 876.0, 0)),
+        ],
+    )
 
 
 def test_intake_profile_on_a_duplex_feeder_scanner() -> None:
     dev = duplex_scanner()
     applied = apply_profile(ScanProfile("intake"), dev)
-    assert (applied.source, applied.feeder, applied.duplex, applied.mode, applied.dpi) == ("ADF Duplex", True, True, "Gray", 300)
+    assert (applied.source, applied.feeder, applied.duplex, applied.mode, applied.dpi) == (
+        "ADF Duplex",
+        True,
+        True,
+        "Gray",
+        300,
+    )
     assert [n for n, _ in dev.log][:3] == ["source", "mode", "resolution"]  # source first: it changes limits
     assert dev.values["br-x"] == 210.0 and dev.values["br-y"] == 297.0 and dev.values["page-width"] == 210.0
 
@@ -79,7 +90,9 @@ def test_intake_profile_on_a_duplex_feeder_scanner() -> None:
 def test_duplex_off_picks_the_front_only_feeder_and_book_the_glass() -> None:
     applied = apply_profile(ScanProfile("one", duplex=Duplex.OFF), duplex_scanner())
     assert (applied.source, applied.duplex) == ("ADF Front", False)
-    applied = apply_profile(ScanProfile("book", source=Source.FLATBED, mode=Mode.COLOR, resolution=400), duplex_scanner())
+    applied = apply_profile(
+        ScanProfile("book", source=Source.FLATBED, mode=Mode.COLOR, resolution=400), duplex_scanner()
+    )
     assert (applied.source, applied.feeder, applied.mode, applied.dpi) == ("Flatbed", False, "Color", 400)
 
 
@@ -100,15 +113,23 @@ def test_profile_values_the_device_lacks_list_what_it_has() -> None:
     assert apply_profile(ScanProfile("auto", source=Source.AUTO), glass_only).feeder is False
 
 
-@pytest.mark.parametrize(("choices", "want", "duplex", "expect"), [
-    (["Flatbed", "Automatic Document Feeder"], Source.FEEDER, Duplex.AUTO, ("Automatic Document Feeder", True, False)),
-    (["Flatbed", "ADF", "ADF Duplex"], Source.FEEDER, Duplex.AUTO, ("ADF Duplex", True, True)),
-    (["Flatbed", "ADF", "ADF Duplex"], Source.FEEDER, Duplex.OFF, ("ADF", True, False)),
-    (["Flatbed", "ADF", "ADF Duplex"], Source.AUTO, Duplex.AUTO, ("ADF Duplex", True, True)),
-    (["Flatbed"], Source.AUTO, Duplex.AUTO, ("Flatbed", False, False)),
-    ([], Source.AUTO, Duplex.AUTO, (None, False, False)),
-    (["Platen", "Document Feeder"], Source.FLATBED, Duplex.AUTO, ("Platen", False, False)),
-])
+@pytest.mark.parametrize(
+    ("choices", "want", "duplex", "expect"),
+    [
+        (
+            ["Flatbed", "Automatic Document Feeder"],
+            Source.FEEDER,
+            Duplex.AUTO,
+            ("Automatic Document Feeder", True, False),
+        ),
+        (["Flatbed", "ADF", "ADF Duplex"], Source.FEEDER, Duplex.AUTO, ("ADF Duplex", True, True)),
+        (["Flatbed", "ADF", "ADF Duplex"], Source.FEEDER, Duplex.OFF, ("ADF", True, False)),
+        (["Flatbed", "ADF", "ADF Duplex"], Source.AUTO, Duplex.AUTO, ("ADF Duplex", True, True)),
+        (["Flatbed"], Source.AUTO, Duplex.AUTO, ("Flatbed", False, False)),
+        ([], Source.AUTO, Duplex.AUTO, (None, False, False)),
+        (["Platen", "Document Feeder"], Source.FLATBED, Duplex.AUTO, ("Platen", False, False)),
+    ],
+)
 def test_choose_source(choices: list[str], want: Source, duplex: Duplex, expect: tuple[Any, ...]) -> None:
     assert choose_source(ScanProfile("p", source=want, duplex=duplex), choices) == expect
 
@@ -127,6 +148,7 @@ def test_values_are_checked_in_user_units() -> None:
 
 # -- sides ---------------------------------------------------------------------------------------
 
+
 def test_duplex_positions_and_back_turning() -> None:
     assert [position(i, True) for i in range(4)] == [(1, Side.FRONT), (1, Side.BACK), (2, Side.FRONT), (2, Side.BACK)]
     assert [position(i, False)[0] for i in range(3)] == [1, 2, 3]
@@ -142,6 +164,7 @@ def test_duplex_positions_and_back_turning() -> None:
 
 # -- the image checks --------------------------------------------------------------------------------
 
+
 def test_blank_back_detection_keeps_anything_written() -> None:
     from PIL import ImageDraw
 
@@ -149,7 +172,9 @@ def test_blank_back_detection_keeps_anything_written() -> None:
     d = ImageDraw.Draw(back)
     for x, y in ((60, 400), (60, 1900)):
         d.ellipse((x, y, x + 50, y + 50), fill=25)  # punch holes
-    bleed = render_page(["Họ và tên: Nguyễn Văn An", "Ngày sinh: 02/12/2023"] * 6, dpi=200).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    bleed = render_page(["Họ và tên: Nguyễn Văn An", "Ngày sinh: 02/12/2023"] * 6, dpi=200).transpose(
+        Image.Transpose.FLIP_LEFT_RIGHT
+    )
     faint = Image.fromarray(np.maximum(np.asarray(back), (np.asarray(bleed).astype(int) // 6 + 200).astype(np.uint8)))
     assert is_blank(*working_gray(faint, 200))  # only bleed-through of the front
     assert not is_blank(*working_gray(render_page(["Ghi chú: đã đối chiếu bản chính."] * 3, dpi=200), 200))
@@ -172,6 +197,7 @@ def test_separator_sheet_is_found_in_its_own_pdf_even_turned(tmp_path: Path) -> 
 
 # -- a batch at capture, fed with rendered pages ------------------------------------------------------------
 
+
 class Recorder:
     def __init__(self) -> None:
         self.snapshots: list[tuple[int, int]] = []
@@ -187,10 +213,14 @@ def _page(spool: Path, index: int, sheet: int, side: Side, im: Image.Image, dpi:
     return ScannedPage(path, index, sheet, side, im.width, im.height, dpi, im.mode, 0.0, 0.0)
 
 
-def test_separators_split_one_duplex_load_into_dossiers_and_blank_backs_are_kept_aside(app: App, tmp_path: Path) -> None:
+def test_separators_split_one_duplex_load_into_dossiers_and_blank_backs_are_kept_aside(
+    app: App, tmp_path: Path
+) -> None:
     from pdf2image import convert_from_path
 
-    sep = convert_from_path(str(write_separator_pdf(tmp_path / "sep.pdf")), dpi=100, grayscale=True, first_page=1, last_page=1)[0]
+    sep = convert_from_path(
+        str(write_separator_pdf(tmp_path / "sep.pdf")), dpi=100, grayscale=True, first_page=1, last_page=1
+    )[0]
     blank = Image.new("L", sep.size, 245)
     spool = batch_spool(app.settings.scan_spool_dir, 7)
     spool.mkdir(parents=True)
@@ -203,8 +233,9 @@ def test_separators_split_one_duplex_load_into_dossiers_and_blank_backs_are_kept
         (name_page("Phạm Thị Dung", dpi=100), name_page("Phạm Thị Dung", "trang 2", dpi=100)),
     ]
     rec = Recorder()
-    cap = BatchCapture(intake=app.intake, store=app.store, recorder=rec, batch_id=7, device="fake:0",
-                       profile=ScanProfile("intake"))
+    cap = BatchCapture(
+        intake=app.intake, store=app.store, recorder=rec, batch_id=7, device="fake:0", profile=ScanProfile("intake")
+    )
     results = []
     i = 0
     for n, (front, back) in enumerate(sheets, start=1):
@@ -213,13 +244,18 @@ def test_separators_split_one_duplex_load_into_dossiers_and_blank_backs_are_kept
             results.append(cap.handle(_page(spool, i, n, side, im)))
     fates = [(r.page.sheet, r.page.side.value, r.fate.value, r.dossier) for r in results]
     assert fates == [
-        (1, "front", "stored", "7.1"), (1, "back", "stored", "7.1"),
-        (2, "front", "stored", "7.1"), (2, "back", "blank_back", None),
-        (3, "front", "separator", None), (3, "back", "separator", None),
-        (4, "front", "stored", "7.2"), (4, "back", "blank_back", None),
+        (1, "front", "stored", "7.1"),
+        (1, "back", "stored", "7.1"),
+        (2, "front", "stored", "7.1"),
+        (2, "back", "blank_back", None),
+        (3, "front", "separator", None),
+        (3, "back", "separator", None),
+        (4, "front", "stored", "7.2"),
+        (4, "back", "blank_back", None),
         (5, "front", "stored", "7.2"),  # a blank front is never dropped; the face-down separator follows it
         (5, "back", "separator", None),
-        (6, "front", "stored", "7.3"), (6, "back", "stored", "7.3"),
+        (6, "front", "stored", "7.3"),
+        (6, "back", "stored", "7.3"),
     ]
     t = cap.tally
     assert (t.pages, t.sheets, t.dossiers, t.separators) == (7, 6, ["7.1", "7.2", "7.3"], [3, 5])
@@ -231,16 +267,28 @@ def test_separators_split_one_duplex_load_into_dossiers_and_blank_backs_are_kept
     with app.db.read() as s:
         metas = [a.meta for a in s.scalars(select(Arrival).where(Arrival.source == "scanner").order_by(Arrival.id))]
     assert [(m["sheet"], m["side"], m["dossier"]) for m in metas] == [
-        (1, "front", "7.1"), (1, "back", "7.1"), (2, "front", "7.1"), (4, "front", "7.2"), (5, "front", "7.2"),
-        (6, "front", "7.3"), (6, "back", "7.3")]
+        (1, "front", "7.1"),
+        (1, "back", "7.1"),
+        (2, "front", "7.1"),
+        (4, "front", "7.2"),
+        (5, "front", "7.2"),
+        (6, "front", "7.3"),
+        (6, "back", "7.3"),
+    ]
 
 
 def test_profile_can_keep_blank_backs_and_ignore_separators(app: App, tmp_path: Path) -> None:
     spool = batch_spool(app.settings.scan_spool_dir, 8)
     spool.mkdir(parents=True)
-    cap = BatchCapture(intake=app.intake, store=app.store, recorder=Recorder(), batch_id=8, device="fake:0",
-                       profile=ScanProfile("all", drop_blank_backs=False, split_on_separator=False),
-                       continue_dossier="3.2")
+    cap = BatchCapture(
+        intake=app.intake,
+        store=app.store,
+        recorder=Recorder(),
+        batch_id=8,
+        device="fake:0",
+        profile=ScanProfile("all", drop_blank_backs=False, split_on_separator=False),
+        continue_dossier="3.2",
+    )
     r = cap.handle(_page(spool, 1, 1, Side.FRONT, name_page("Đỗ Văn Em", dpi=100)))
     b = cap.handle(_page(spool, 2, 1, Side.BACK, Image.new("L", (800, 1100), 245)))
     assert (r.fate, b.fate, r.dossier, b.dossier) == (Fate.STORED, Fate.STORED, "3.2", "3.2")  # resumed dossier
@@ -279,12 +327,17 @@ def test_batches_of_dead_scanning_processes_become_incomplete(app: App) -> None:
 
 # -- settings --------------------------------------------------------------------------------------------
 
-def test_scan_profiles_in_sohoa_toml_merge_with_the_built_in_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_scan_profiles_in_sohoa_toml_merge_with_the_built_in_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sohoa.toml").write_text(
         '[scanner]\ndevice = "fujitsu:fi-7160:1"\n'
-        '[scanner.profiles.intake]\nresolution = 200\n'
-        '[scanner.profiles.so-dang-ky]\nsource = "flatbed"\nmode = "color"\nresolution = 600\n', encoding="utf-8")
+        "[scanner.profiles.intake]\nresolution = 200\n"
+        '[scanner.profiles.so-dang-ky]\nsource = "flatbed"\nmode = "color"\nresolution = 600\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("SOHOA_CONFIG", str(tmp_path / "sohoa.toml"))
     s = load_settings()
     p = s.scanner.profiles
@@ -294,14 +347,19 @@ def test_scan_profiles_in_sohoa_toml_merge_with_the_built_in_ones(tmp_path: Path
     assert p["so-dang-ky"].resolution == 600
 
 
-@pytest.mark.parametrize(("env", "value", "needle"), [
-    ("SOHOA_SCANNER__PROFILES__INTAKE__MODE", "sepia", "scanner.profiles.intake.mode"),
-    ("SOHOA_SCANNER__PROFILES__INTAKE__RESOLUTION", "5000", "scanner.profiles.intake.resolution"),
-    ("SOHOA_SCANNER__PROFILES__INTAKE__BACK_ROTATION", "45", "scanner.profiles.intake.back_rotation"),
-    ("SOHOA_SCANNER__DEFAULT_PROFILE", "khong-co", "scanner"),
-    ("SOHOA_SCANNER__PAGE_TIMEOUT_S", "0", "scanner.page_timeout_s"),
-])
-def test_invalid_scanner_settings_name_the_bad_value(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: str, value: str, needle: str) -> None:
+@pytest.mark.parametrize(
+    ("env", "value", "needle"),
+    [
+        ("SOHOA_SCANNER__PROFILES__INTAKE__MODE", "sepia", "scanner.profiles.intake.mode"),
+        ("SOHOA_SCANNER__PROFILES__INTAKE__RESOLUTION", "5000", "scanner.profiles.intake.resolution"),
+        ("SOHOA_SCANNER__PROFILES__INTAKE__BACK_ROTATION", "45", "scanner.profiles.intake.back_rotation"),
+        ("SOHOA_SCANNER__DEFAULT_PROFILE", "khong-co", "scanner"),
+        ("SOHOA_SCANNER__PAGE_TIMEOUT_S", "0", "scanner.page_timeout_s"),
+    ],
+)
+def test_invalid_scanner_settings_name_the_bad_value(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: str, value: str, needle: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(env, value)
     with pytest.raises(SettingsError) as exc:

@@ -2,12 +2,13 @@
 scanner (a feeder of 10 pages per open handle, errors injected through its
 ``read-return-value`` option) and ``pnm`` scanner (scans a binary PGM pixel-exactly), configured
 by the committed ``tests/sane`` folder. Every scan runs in sohoa's supervised child process."""
+
 from __future__ import annotations
 
 import os
 import signal
 import time
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,18 @@ def make_settings(tmp_path: Path, page_timeout_s: float = 20.0, **profiles: dict
         "glass": {"source": "auto", "resolution": 300},
     }
     base.update(profiles)
-    s = Settings(data_dir=tmp_path / "data", workers=2, scanner={
-        "device": "test:0", "sane_config_dir": SANE_DIR, "open_timeout_s": 20, "page_timeout_s": page_timeout_s,
-        "default_profile": "feeder", "profiles": base,
-    })
+    s = Settings(
+        data_dir=tmp_path / "data",
+        workers=2,
+        scanner={
+            "device": "test:0",
+            "sane_config_dir": SANE_DIR,
+            "open_timeout_s": 20,
+            "page_timeout_s": page_timeout_s,
+            "default_profile": "feeder",
+            "profiles": base,
+        },
+    )
     s.ensure_dirs()
     return s
 
@@ -75,19 +84,21 @@ def write_pgm(im: Image.Image, path: Path) -> Path:
 
 # -- devices -------------------------------------------------------------------------------------
 
+
 def test_lists_the_virtual_scanners_in_the_committed_sane_config() -> None:
     t0 = time.monotonic()
     names = [d.name for d in list_devices(ChildConfig(sane_config_dir=SANE_DIR))]
     assert "test:0" in names and "pnm:0" in names
     assert "test:1" not in names  # test.conf: number_of_devices 1
     assert time.monotonic() - t0 < 10  # no network probing
-    device, opts = describe_device(ChildConfig(sane_config_dir=SANE_DIR), "test:0")
+    _device, opts = describe_device(ChildConfig(sane_config_dir=SANE_DIR), "test:0")
     by_name = {o.name: o for o, _ in opts}
     assert by_name["resolution"].type == "fixed" and by_name["resolution"].constraint.max == 1200  # not 78643200
     assert by_name["br-y"].constraint.max == 300  # test.conf: geometry_max 300
 
 
 # -- a feeder batch ------------------------------------------------------------------------------
+
 
 def test_feeder_batch_stores_every_page_as_it_arrives(scan_app: App) -> None:
     seen: list[Any] = []
@@ -103,8 +114,15 @@ def test_feeder_batch_stores_every_page_as_it_arrives(scan_app: App) -> None:
     assert (b.state, b.pages, b.sheets, b.dossiers, b.reason, b.device) == ("complete", 10, 10, 1, None, "test:0")
     arrivals = scanner_arrivals(scan_app)
     assert [a.meta["sheet"] for a in arrivals] == list(range(1, 11))
-    assert arrivals[0].meta == {"device": "test:0", "profile": "feeder", "batch": out.batch_id,
-                                "dossier": f"{out.batch_id}.1", "sheet": 1, "side": "front", "dpi": 100}
+    assert arrivals[0].meta == {
+        "device": "test:0",
+        "profile": "feeder",
+        "batch": out.batch_id,
+        "dossier": f"{out.batch_id}.1",
+        "sheet": 1,
+        "side": "front",
+        "dpi": 100,
+    }
     with scan_app.db.read() as s:
         doc = s.scalars(select(Document)).first()
         assert doc.source == "scanner"
@@ -116,6 +134,7 @@ def test_feeder_batch_stores_every_page_as_it_arrives(scan_app: App) -> None:
 
 # -- errors a clerk can act on -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("status", "problem", "says"),
     [
@@ -124,7 +143,9 @@ def test_feeder_batch_stores_every_page_as_it_arrives(scan_app: App) -> None:
         ("SANE_STATUS_IO_ERROR", Problem.DEVICE_LOST, "Mất kết nối với máy quét giữa chừng"),
     ],
 )
-def test_error_mid_batch_keeps_pages_marks_incomplete_and_resumes(scan_app: App, status: str, problem: Problem, says: str) -> None:
+def test_error_mid_batch_keeps_pages_marks_incomplete_and_resumes(
+    scan_app: App, status: str, problem: Problem, says: str
+) -> None:
     out = run_scan(scan_app, "feeder", faults={JAM_AFTER: {"read-return-value": status}})
     assert not out.complete and out.failure is not None
     assert out.failure.problem is problem and says in out.failure.message
@@ -145,7 +166,8 @@ def test_error_mid_batch_keeps_pages_marks_incomplete_and_resumes(scan_app: App,
 def test_empty_feeder_is_reported_and_a_feeder_running_out_is_the_normal_end(scan_app: App) -> None:
     s = scan_app.settings
     s.scanner.profiles["empty"] = s.scanner.profiles["feeder"].model_copy(
-        update={"options": {"read-return-value": "SANE_STATUS_NO_DOCS"}})
+        update={"options": {"read-return-value": "SANE_STATUS_NO_DOCS"}}
+    )
     out = run_scan(scan_app, "empty")
     assert out.failure is not None and out.failure.problem is Problem.FEEDER_EMPTY
     assert "Khay nạp giấy trống" in out.failure.message and out.tally.pages == 0
@@ -161,7 +183,11 @@ def test_invalid_profile_options_list_the_valid_values(scan_app: App, tmp_path: 
     profiles["sepia"] = profiles["feeder"].model_copy(update={"options": {"test-picture": "Sepia"}})
     profiles["nosuch"] = profiles["feeder"].model_copy(update={"options": {"gamma-magic": 2}})
     profiles["pnm400"] = profiles["glass"].model_copy(
-        update={"resolution": 400, "options": {"filename": str(write_pgm(Image.new("L", (50, 50), 255), tmp_path / "w.pgm"))}})
+        update={
+            "resolution": 400,
+            "options": {"filename": str(write_pgm(Image.new("L", (50, 50), 255), tmp_path / "w.pgm"))},
+        }
+    )
     out = run_scan(scan_app, "lineart")
     f = out.failure
     assert f is not None and f.problem is Problem.INVALID_OPTION and f.option == "mode"
@@ -251,6 +277,7 @@ def test_a_driver_crash_mid_batch_keeps_the_pages(scan_app: App) -> None:
 
 # -- images: bit depths and three-pass colour come out right ----------------------------------------
 
+
 def test_one_bit_sixteen_bit_and_three_pass_frames(scan_app: App) -> None:
     import numpy as np
 
@@ -259,9 +286,12 @@ def test_one_bit_sixteen_bit_and_three_pass_frames(scan_app: App) -> None:
     profiles["g8"] = profiles["feeder"].model_copy(update={**base, "options": {"test-picture": "Grid"}})
     profiles["g1"] = profiles["feeder"].model_copy(update={**base, "options": {"test-picture": "Grid", "depth": 1}})
     profiles["g16"] = profiles["feeder"].model_copy(update={**base, "options": {"test-picture": "Grid", "depth": 16}})
-    profiles["c1"] = profiles["feeder"].model_copy(update={**base, "mode": "color", "options": {"test-picture": "Color pattern"}})
+    profiles["c1"] = profiles["feeder"].model_copy(
+        update={**base, "mode": "color", "options": {"test-picture": "Color pattern"}}
+    )
     profiles["c3"] = profiles["feeder"].model_copy(
-        update={**base, "mode": "color", "options": {"test-picture": "Color pattern", "three-pass": True}})
+        update={**base, "mode": "color", "options": {"test-picture": "Color pattern", "three-pass": True}}
+    )
     images = {}
     for name in ("g8", "g1", "g16", "c1", "c3"):
         out = run_scan(scan_app, name, is_blank=lambda g, d: False)
@@ -276,6 +306,7 @@ def test_one_bit_sixteen_bit_and_three_pass_frames(scan_app: App) -> None:
 
 
 # -- separator sheets, through the pnm scanner -----------------------------------------------------
+
 
 def test_a_scanned_separator_sheet_is_not_stored(scan_app: App, tmp_path: Path) -> None:
     from pdf2image import convert_from_path
@@ -296,6 +327,7 @@ def test_a_scanned_separator_sheet_is_not_stored(scan_app: App, tmp_path: Path) 
 
 
 # -- the whole pipeline: a rendered Vietnamese page through pnm:0 to search ----------------------------
+
 
 @pytest.mark.slow
 def test_scanned_page_is_found_by_the_citizens_name(scan_app: App, tmp_path: Path) -> None:
@@ -327,11 +359,12 @@ def test_ocr_of_page_one_finishes_while_the_feeder_is_still_scanning(scan_app: A
     with scan_app.db.read() as s:
         job = s.scalars(select(Job).order_by(Job.id)).first()
         assert job.state == "done"
-        finished = job.finished_at.replace(tzinfo=job.finished_at.tzinfo or timezone.utc).timestamp()
+        finished = job.finished_at.replace(tzinfo=job.finished_at.tzinfo or UTC).timestamp()
     assert finished < ends[-1], "OCR of page 1 should finish before the feeder's last page"
 
 
 # -- the command line -----------------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_scan_commands_as_a_clerk_uses_them(tmp_path: Path) -> None:
@@ -343,7 +376,8 @@ def test_scan_commands_as_a_clerk_uses_them(tmp_path: Path) -> None:
         f'[scanner]\ndevice = "test:0"\nsane_config_dir = "{SANE_DIR}"\n'
         '[scanner.profiles.ket-giay]\nresolution = 75\noptions = { "read-return-value" = "SANE_STATUS_JAMMED" }\n'
         f'[scanner.profiles.kinh]\nsource = "auto"\nresolution = 150\noptions = {{ filename = "{pgm}" }}\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     env = {"SOHOA_CONFIG": str(tmp_path / "sohoa.toml")}
     out = sohoa("scanners", "--details", cwd=tmp_path, env=env)
     assert out.returncode == 0, out.stderr

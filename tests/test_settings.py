@@ -1,4 +1,5 @@
 """Settings: TOML file, SOHOA_* environment, defaults; bad values stop the program with a clear message."""
+
 from __future__ import annotations
 
 import subprocess
@@ -44,7 +45,9 @@ def test_toml_file_then_environment_wins(tmp_path: Path, monkeypatch: pytest.Mon
         ("SOHOA_CAPTURE__WATCH_MODE", "magic", "capture.watch_mode"),
     ],
 )
-def test_invalid_settings_name_the_bad_value(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: str, value: str, needle: str) -> None:
+def test_invalid_settings_name_the_bad_value(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: str, value: str, needle: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(env, value)
     with pytest.raises(SettingsError) as exc:
@@ -63,11 +66,15 @@ def test_unknown_key_in_toml_is_refused(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_cli_fails_at_start_with_exit_2_and_prints_settings(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "SOHOA_WORKERS": "-1", "HOME": str(tmp_path)}
-    bad = subprocess.run([sys.executable, "-m", "sohoa.cli", "config"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "sohoa.cli", "config"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert bad.returncode == 2
     assert "workers" in bad.stderr and "SOHOA_WORKERS" in bad.stderr
     env["SOHOA_WORKERS"] = "3"
-    ok = subprocess.run([sys.executable, "-m", "sohoa.cli", "config"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "sohoa.cli", "config"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert ok.returncode == 0, ok.stderr
     assert "workers = 3" in ok.stdout
     assert str(tmp_path / "sohoa-data" / "inbox") in ok.stdout

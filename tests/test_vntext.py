@@ -1,4 +1,5 @@
 """Vietnamese text keys: NFC, tone placement, folding."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -17,7 +18,23 @@ def test_old_and_new_tone_placement_compare_equal(old: str, new: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "word", ["người", "Nguyễn", "quý", "già", "hoàng", "thuở", "khuya", "Trường", "cửa", "mười", "quỳnh", "giặt", "khuỷu", "chuyện"]
+    "word",
+    [
+        "người",
+        "Nguyễn",
+        "quý",
+        "già",
+        "hoàng",
+        "thuở",
+        "khuya",
+        "Trường",
+        "cửa",
+        "mười",
+        "quỳnh",
+        "giặt",
+        "khuỷu",
+        "chuyện",
+    ],
 )
 def test_canonical_keeps_correct_words(word: str) -> None:
     assert canonical(word) == word
@@ -36,7 +53,9 @@ def test_fold() -> None:
     assert fold(unicodedata.normalize("NFD", "Lê Thị Hồng")) == "le thi hong"
 
 
-@pytest.mark.parametrize("word", ["Nguyễn", "NGUYỄN", "người", "khuỷu", "quyết", "gì", "giữ", "nghiêng", "Ủy", "trường", "oa"])
+@pytest.mark.parametrize(
+    "word", ["Nguyễn", "NGUYỄN", "người", "khuỷu", "quyết", "gì", "giữ", "nghiêng", "Ủy", "trường", "oa"]
+)
 def test_real_syllables(word: str) -> None:
     from indexer.vntext import is_syllable
 
@@ -50,14 +69,17 @@ def test_impossible_syllables(word: str) -> None:
     assert not is_syllable(word)
 
 
-@pytest.mark.parametrize(("typed", "repaired"), [
-    ("NGUYE\u0301\u0302T", "NGUYẾT"),        # tone before the circumflex: NFC cannot compose it
-    ("Vie\u0323\u0302t", "Việt"),            # dot below first is canonical order: unchanged
-    ("Trươ\u0300\u031bng", "Trường"),        # a horn after the tone
-    ("Ô\u0301\u0301 Lan", "Ố Lan"),          # a tone twice
-    ("\u0301An", "An"),                     # a mark on no letter
-    ("Nguyễn Thị Ánh", "Nguyễn Thị Ánh"),   # plain NFC text is left alone
-])
+@pytest.mark.parametrize(
+    ("typed", "repaired"),
+    [
+        ("NGUYE\u0301\u0302T", "NGUYẾT"),  # tone before the circumflex: NFC cannot compose it
+        ("Vie\u0323\u0302t", "Việt"),  # dot below first is canonical order: unchanged
+        ("Trươ\u0300\u031bng", "Trường"),  # a horn after the tone
+        ("Ô\u0301\u0301 Lan", "Ố Lan"),  # a tone twice
+        ("\u0301An", "An"),  # a mark on no letter
+        ("Nguyễn Thị Ánh", "Nguyễn Thị Ánh"),  # plain NFC text is left alone
+    ],
+)
 def test_repair_marks(typed: str, repaired: str) -> None:
     from indexer.vntext import repair_marks
 

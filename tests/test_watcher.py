@@ -1,4 +1,5 @@
 """The hot folder hands over each file once, and only when it is completely written."""
+
 from __future__ import annotations
 
 import os

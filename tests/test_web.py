@@ -1,5 +1,6 @@
 """The web desk over HTTP: every route wants a login, CSRF-less posts are refused, a clerk cannot
 administer, logins are rate-limited, views of citizens' records are audited; and each page works."""
+
 from __future__ import annotations
 
 import csv
@@ -30,11 +31,13 @@ from sohoa.web.security import SESSION_COOKIE
 from tests.webdesk import PASSWORD, TestClient, add_document, client, csrf_of, logged_in, login
 
 
-
 @pytest.fixture
 def desk(app: App) -> FastAPI:
-    for username, role, full_name in (("quantri", "admin", "Phạm Quản Trị"), ("tiepnhan", "clerk", "Lê Thị Tiếp"),
-                                      ("luutru", "archivist", "")):
+    for username, role, full_name in (
+        ("quantri", "admin", "Phạm Quản Trị"),
+        ("tiepnhan", "clerk", "Lê Thị Tiếp"),
+        ("luutru", "archivist", ""),
+    ):
         accounts.create_user(app.db, username, PASSWORD, role, full_name)
     return create_app(app)
 
@@ -61,8 +64,17 @@ def _routes() -> Iterator[tuple[str, str]]:
             if r.path.startswith(PUBLIC_PATHS):
                 continue
             for m in sorted(r.methods):
-                yield m, (r.path.replace("{doc_id}", "1").replace("{page_no}", "1").replace("{username}", "quantri")
-                      .replace("{field_id}", "ho_ten").replace("{book_id}", "1").replace("{entry_id}", "1"))
+                yield (
+                    m,
+                    (
+                        r.path.replace("{doc_id}", "1")
+                        .replace("{page_no}", "1")
+                        .replace("{username}", "quantri")
+                        .replace("{field_id}", "ho_ten")
+                        .replace("{book_id}", "1")
+                        .replace("{entry_id}", "1")
+                    ),
+                )
 
 
 # -- nobody sees anything without logging in -------------------------------------------------------
@@ -123,7 +135,7 @@ def test_posts_without_the_right_csrf_token_are_refused(desk: FastAPI, app: App)
     c = client(desk)
     assert c.post("/login", data={"username": "quantri", "password": PASSWORD}).status_code == 403
     c, token = logged_in(desk, "quantri")
-    other, other_token = logged_in(desk, "tiepnhan")
+    _other, other_token = logged_in(desk, "tiepnhan")
     form = {"username": "moi", "full_name": "", "role": "clerk", "password": PASSWORD, "password2": PASSWORD}
     assert c.post("/admin/users", data=form).status_code == 403
     assert c.post("/admin/users", data={**form, "csrf_token": "0" * 64}).status_code == 403
@@ -192,8 +204,14 @@ def test_unknown_and_locked_users_cannot_log_in(desk: FastAPI, app: App) -> None
 
 def test_admin_adds_locks_and_resets_users(desk: FastAPI, admin: tuple[TestClient, str], app: App) -> None:
     c, token = admin
-    form = {"username": "Nhung.Le", "full_name": "Lê Hồng Nhung", "role": "archivist",
-            "password": PASSWORD, "password2": PASSWORD, "csrf_token": token}
+    form = {
+        "username": "Nhung.Le",
+        "full_name": "Lê Hồng Nhung",
+        "role": "archivist",
+        "password": PASSWORD,
+        "password2": PASSWORD,
+        "csrf_token": token,
+    }
     r = c.post("/admin/users", data=form)
     assert r.status_code == 303
     page = c.get(r.headers["location"])
@@ -208,7 +226,10 @@ def test_admin_adds_locks_and_resets_users(desk: FastAPI, admin: tuple[TestClien
     assert nhung.get("/search").status_code == 303  # locking ends the session at once
     assert login(client(desk), "nhung.le").status_code == 401
     assert c.post("/admin/users/nhung.le/active", data={"active": "true", "csrf_token": token}).status_code == 303
-    assert c.post("/admin/users/nhung.le/password", data={"password": "mat-khau-moi-2", "csrf_token": token}).status_code == 303
+    assert (
+        c.post("/admin/users/nhung.le/password", data={"password": "mat-khau-moi-2", "csrf_token": token}).status_code
+        == 303
+    )
     assert login(client(desk), "nhung.le", "mat-khau-moi-2").status_code == 303
     # An admin cannot lock themselves out, nor the last admin be locked.
     r = c.post("/admin/users/quantri/active", data={"active": "false", "csrf_token": token})
@@ -223,11 +244,25 @@ def test_admin_adds_locks_and_resets_users(desk: FastAPI, admin: tuple[TestClien
 def test_own_password_change_keeps_this_session_and_ends_others(desk: FastAPI, app: App) -> None:
     c, token = logged_in(desk, "tiepnhan")
     other, _ = logged_in(desk, "tiepnhan")
-    r = c.post("/account/password", data={"old_password": "sai", "new_password": "moi-moi-moi",
-                                          "new_password2": "moi-moi-moi", "csrf_token": token})
+    r = c.post(
+        "/account/password",
+        data={
+            "old_password": "sai",
+            "new_password": "moi-moi-moi",
+            "new_password2": "moi-moi-moi",
+            "csrf_token": token,
+        },
+    )
     assert r.status_code == 400 and "không đúng" in r.text
-    r = c.post("/account/password", data={"old_password": PASSWORD, "new_password": "moi-moi-moi",
-                                          "new_password2": "moi-moi-moi", "csrf_token": token})
+    r = c.post(
+        "/account/password",
+        data={
+            "old_password": PASSWORD,
+            "new_password": "moi-moi-moi",
+            "new_password2": "moi-moi-moi",
+            "csrf_token": token,
+        },
+    )
     assert r.status_code == 303
     assert c.get("/account").status_code == 200
     assert other.get("/account").status_code == 303
@@ -285,7 +320,9 @@ def test_document_view_image_pdf_and_original_are_audited(clerk: tuple[TestClien
     assert 'data-box="150,160' not in r.text
     assert "hx-trigger" not in r.text  # finished: no polling
     thumb = c.get(f"/documents/{doc}/pages/1/image?w=240")
-    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg" and thumb.content[:2] == b"\xff\xd8"
+    assert (
+        thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg" and thumb.content[:2] == b"\xff\xd8"
+    )
     big = c.get(f"/documents/{doc}/pages/1/image?w=1600")
     assert big.status_code == 200 and len(big.content) > len(thumb.content)
     assert c.get(f"/documents/{doc}/pages/1/image?w=5000").status_code == 404
@@ -313,14 +350,16 @@ def test_a_page_still_in_ocr_is_drawn_from_the_original_and_refreshes(clerk: tup
     assert area.status_code == 200 and area.text.lstrip().startswith('<div id="document"')
 
 
-def test_panels_registered_by_other_parts_show_beside_the_page(clerk: tuple[TestClient, str], app: App,
-                                                               tmp_path: Path) -> None:
+def test_panels_registered_by_other_parts_show_beside_the_page(
+    clerk: tuple[TestClient, str], app: App, tmp_path: Path
+) -> None:
     c, _ = clerk
     doc = add_document(app, "Bùi Văn Toàn")
 
     def fields(ctx: panels_mod.PanelContext) -> panels_mod.Panel:
-        return panels_mod.Panel("fields", "Thông tin trích xuất", "error.html",
-                                {}, [panels_mod.Box(10, 20, 30, 40, "Họ tên", "field")])
+        return panels_mod.Panel(
+            "fields", "Thông tin trích xuất", "error.html", {}, [panels_mod.Box(10, 20, 30, 40, "Họ tên", "field")]
+        )
 
     def broken(ctx: panels_mod.PanelContext) -> None:
         raise RuntimeError("a bug in someone's panel")
@@ -359,13 +398,15 @@ def test_status_shows_failures_and_quarantine_and_retries(clerk: tuple[TestClien
     c, token = clerk
     doc = add_document(app, "Hồ Văn Lỗi", ocr=False)
     [job] = jobs.claim(app.db, "test:1")
-    assert results.fail(app.db, job, "test:1", "engine_error", "tesseract died", max_attempts=1,
-                        permanent=False) is results.FailOutcome.FAILED
+    assert (
+        results.fail(app.db, job, "test:1", "engine_error", "tesseract died", max_attempts=1, permanent=False)
+        is results.FailOutcome.FAILED
+    )
     (app.settings.inbox_dir / "rong.jpg").write_bytes(b"")
     app.intake.take(app.settings.inbox_dir / "rong.jpg", source="hotfolder", remove=True)
     page = c.get("/status")
     assert page.status_code == 200
-    assert "tesseract died" in page.text and f'/documents/{doc}?page=1' in page.text
+    assert "tesseract died" in page.text and f"/documents/{doc}?page=1" in page.text
     assert "rong.jpg" in page.text and "Tệp rỗng" in page.text
     summary = c.get("/status/summary", headers={"HX-Request": "true"})
     assert summary.status_code == 200 and "trang lỗi" in summary.text
@@ -378,8 +419,9 @@ def test_status_shows_failures_and_quarantine_and_retries(clerk: tuple[TestClien
     assert entry.actor == "tiepnhan" and entry.detail == {"count": 1, "document_id": doc}
 
 
-def test_admin_browses_filters_and_exports_the_audit_log(admin: tuple[TestClient, str], clerk: tuple[TestClient, str],
-                                                          app: App) -> None:
+def test_admin_browses_filters_and_exports_the_audit_log(
+    admin: tuple[TestClient, str], clerk: tuple[TestClient, str], app: App
+) -> None:
     c, _ = admin
     clerk_c, _ = clerk
     doc = add_document(app, "Lý Thị Mai")
@@ -412,16 +454,35 @@ def test_admin_browses_filters_and_exports_the_audit_log(admin: tuple[TestClient
 # -- the command line and `sohoa run` ---------------------------------------------------------------
 
 
-def _sohoa(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _sohoa(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     e = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
     e.update({"SOHOA_DATA_DIR": str(cwd / "data"), "SOHOA_WORKERS": "1", **(env or {})})
-    return subprocess.run([sys.executable, "-m", "sohoa.cli", *args], cwd=cwd, env=e, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sohoa.cli", *args],
+        cwd=cwd,
+        env=e,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_user_commands_make_the_first_admin(tmp_path: Path) -> None:
-    r = _sohoa("user", "add", "QuanTri", "--role", "admin", "--full-name", "Phạm Văn Quản", "--password-stdin",
-               cwd=tmp_path, stdin=PASSWORD + "\n")
+    r = _sohoa(
+        "user",
+        "add",
+        "QuanTri",
+        "--role",
+        "admin",
+        "--full-name",
+        "Phạm Văn Quản",
+        "--password-stdin",
+        cwd=tmp_path,
+        stdin=PASSWORD + "\n",
+    )
     assert r.returncode == 0, r.stderr
     assert "quantri" in r.stdout and "Quản trị viên" in r.stdout and "http://127.0.0.1:8000/" in r.stdout
     again = _sohoa("user", "add", "quantri", "--password-stdin", cwd=tmp_path, stdin=PASSWORD + "\n")
@@ -430,7 +491,10 @@ def test_user_commands_make_the_first_admin(tmp_path: Path) -> None:
     assert short.returncode == 1 and "ít nhất 8" in short.stderr
     listed = _sohoa("user", "list", cwd=tmp_path)
     assert "quantri" in listed.stdout and "Phạm Văn Quản" in listed.stdout
-    assert _sohoa("user", "passwd", "quantri", "--password-stdin", cwd=tmp_path, stdin="mot-mat-khau-khac\n").returncode == 0
+    assert (
+        _sohoa("user", "passwd", "quantri", "--password-stdin", cwd=tmp_path, stdin="mot-mat-khau-khac\n").returncode
+        == 0
+    )
     a = App(Settings(data_dir=tmp_path / "data"))
     try:
         assert accounts.verify_user_password(a.db, "quantri", "mot-mat-khau-khac")
@@ -454,8 +518,14 @@ def test_run_serves_the_desk_beside_the_watcher(tmp_path: Path) -> None:
     port = _free_port()
     e = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
     e.update({"SOHOA_DATA_DIR": str(tmp_path / "data"), "SOHOA_WORKERS": "1", "SOHOA_WEB__PORT": str(port)})
-    proc = subprocess.Popen([sys.executable, "-m", "sohoa.cli", "run"], cwd=tmp_path, env=e,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sohoa.cli", "run"],
+        cwd=tmp_path,
+        env=e,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = f"http://127.0.0.1:{port}/"
         banner = ""
@@ -488,14 +558,42 @@ def test_fields_read_from_the_page_show_with_doubtful_ones_highlighted(clerk: tu
     doc = add_document(app, "Nguyễn Văn An")
     with app.db.write() as s:
         page_id = s.scalar(select(models.Page.id).where(models.Page.document_id == doc))
-        common = {"document_id": doc, "page_id": page_id, "doc_type": "khong-co-trong-danh-muc", "section": "",
-                  "normalized": None, "correction_reason": None}
-        s.add(field_model(field_id="ho_ten", label="Họ, chữ đệm, tên", raw_value="NGUYEN VĂN AN", value="NGUYỄN VĂN AN",
-                          corrected_from="NGUYEN VĂN AN", confidence=0.97, needs_review=False, review_reasons=[],
-                          boxes=[[300, 200, 400, 40]], **common))
-        s.add(field_model(field_id="ngay_sinh", label="Ngày sinh", raw_value="O2/12/2O23", value="02/12/2023",
-                          corrected_from=None, confidence=0.55, needs_review=True,
-                          review_reasons=["ngày sinh sau ngày đăng ký"], boxes=[[300, 260, 200, 40]], **common))
+        common = {
+            "document_id": doc,
+            "page_id": page_id,
+            "doc_type": "khong-co-trong-danh-muc",
+            "section": "",
+            "normalized": None,
+            "correction_reason": None,
+        }
+        s.add(
+            field_model(
+                field_id="ho_ten",
+                label="Họ, chữ đệm, tên",
+                raw_value="NGUYEN VĂN AN",
+                value="NGUYỄN VĂN AN",
+                corrected_from="NGUYEN VĂN AN",
+                confidence=0.97,
+                needs_review=False,
+                review_reasons=[],
+                boxes=[[300, 200, 400, 40]],
+                **common,
+            )
+        )
+        s.add(
+            field_model(
+                field_id="ngay_sinh",
+                label="Ngày sinh",
+                raw_value="O2/12/2O23",
+                value="02/12/2023",
+                corrected_from=None,
+                confidence=0.55,
+                needs_review=True,
+                review_reasons=["ngày sinh sau ngày đăng ký"],
+                boxes=[[300, 260, 200, 40]],
+                **common,
+            )
+        )
     r = c.get(f"/documents/{doc}")
     assert r.status_code == 200
     assert 'class="panel panel-fields"' in r.text and 'data-extension="fields-and-filing"' not in r.text

@@ -3,13 +3,14 @@ Enter (audited, old and new value, personal IDs masked), filing a dossier to a r
 register books (progress, page-by-page verification), the Scan button and the scanner's state —
 and who may do what: anonymous nothing, no post without its CSRF token, clerks file but do not
 verify books, archivists verify books but do not file, admins do both."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from PIL import Image
 from fastapi import FastAPI
+from PIL import Image
 from sqlalchemy import select
 
 from indexer import accounts
@@ -51,10 +52,17 @@ def admin(desk: FastAPI) -> tuple[TestClient, str]:
 @pytest.fixture
 def book(app: App) -> Iterator[int]:
     b = create_book(app.db, "khai_sinh", 2024, "01", commune="Cát Thành", expected_pages=3)
-    for so, name, born, mother in (("1", "Nguyễn Văn Trường", "02/03/2024", "Lê Thị Hoa"),
-                                   ("2", "Trần Thị Lan", "05/04/2024", "Phạm Thị Mai")):
-        create_entry(app.db, b.id, {"so": so, "nksHoTen": name, "nksNgaySinh": born, "meHoTen": mother,
-                                    "ngayDangKy": "10/05/2024"}, origin="legacy", actor="t")
+    for so, name, born, mother in (
+        ("1", "Nguyễn Văn Trường", "02/03/2024", "Lê Thị Hoa"),
+        ("2", "Trần Thị Lan", "05/04/2024", "Phạm Thị Mai"),
+    ):
+        create_entry(
+            app.db,
+            b.id,
+            {"so": so, "nksHoTen": name, "nksNgaySinh": born, "meHoTen": mother, "ngayDangKy": "10/05/2024"},
+            origin="legacy",
+            actor="t",
+        )
     yield b.id
 
 
@@ -71,8 +79,11 @@ def _field(app: App, doc: int, field_id: str) -> FieldValue:
 
 
 def _declaration(app: App, name: str = "NGUYEN VAN TRUONG", **more: str) -> int:
-    return dossier(app, "to_khai_dang_ky_khai_sinh", {"child_name": name, "child_birth_date": "02/03/2024",
-                                                      "mother_name": "Le Thi Hoa", **more})
+    return dossier(
+        app,
+        "to_khai_dang_ky_khai_sinh",
+        {"child_name": name, "child_birth_date": "02/03/2024", "mother_name": "Le Thi Hoa", **more},
+    )
 
 
 # -- fields: typed, saved, confirmed ---------------------------------------------------------------
@@ -92,8 +103,9 @@ def test_fields_are_inputs_in_tab_order_with_enter_to_confirm(clerk: tuple[TestC
     assert 'id="field-child_name" name="value" value="NGUYEN VAN TRUONG"' in html
 
 
-def test_a_correction_is_saved_as_typed_survives_a_reload_and_is_audited(clerk: tuple[TestClient, str],
-                                                                         app: App) -> None:
+def test_a_correction_is_saved_as_typed_survives_a_reload_and_is_audited(
+    clerk: tuple[TestClient, str], app: App
+) -> None:
     c, token = clerk
     doc = _declaration(app)
     url = f"/documents/{doc}/pages/1/fields/child_name"
@@ -105,7 +117,9 @@ def test_a_correction_is_saved_as_typed_survives_a_reload_and_is_audited(clerk: 
     assert 'value="Nguyễn Văn Trường"' in c.get(f"/documents/{doc}").text  # a reload shows the clerk's value
     edits = [e.detail for e in _audit(app, action="field.edit", actor="tiepnhan")]
     assert [(d["old"], d["new"]) for d in reversed(edits)] == [
-        ("NGUYEN VAN TRUONG", "Nguyễn Văn Trư"), ("Nguyễn Văn Trư", "Nguyễn Văn Trường")]
+        ("NGUYEN VAN TRUONG", "Nguyễn Văn Trư"),
+        ("Nguyễn Văn Trư", "Nguyễn Văn Trường"),
+    ]
     # Saving the same value again (a late autosave) changes nothing and writes nothing.
     c.post(url, data={"value": "Nguyễn Văn Trường"}, headers={"X-CSRF-Token": token, **HX})
     assert len(_audit(app, action="field.edit")) == 2
@@ -128,9 +142,12 @@ def test_enter_confirms_a_field_and_the_page_shows_it(clerk: tuple[TestClient, s
     page = c.get(f"/documents/{doc}").text
     assert '<form class="field-row doubt"' in page and "1 trường cần kiểm tra" in page
     assert 'class="box box-doubt" data-box="10,20,100,30" data-ref="child_birth_date"' in page
-    assert 'data-autosave autofocus' in page.split('id="field-child_birth_date"')[1].split(">")[0] + ">"
-    r = c.post(f"/documents/{doc}/pages/1/fields/child_birth_date/confirm", data={"value": "02/03/2024"},
-               headers={"X-CSRF-Token": token, **HX})
+    assert "data-autosave autofocus" in page.split('id="field-child_birth_date"')[1].split(">")[0] + ">"
+    r = c.post(
+        f"/documents/{doc}/pages/1/fields/child_birth_date/confirm",
+        data={"value": "02/03/2024"},
+        headers={"X-CSRF-Token": token, **HX},
+    )
     assert r.status_code == 200
     assert '<form class="field-row sure confirmed"' in r.text and "✓ đã xác nhận (tiepnhan)" in r.text
     assert 'id="fields-summary" hx-swap-oob="true"' in r.text and "cần kiểm tra" not in r.text
@@ -140,42 +157,56 @@ def test_enter_confirms_a_field_and_the_page_shows_it(clerk: tuple[TestClient, s
     page = c.get(f"/documents/{doc}").text
     assert 'class="box box-field" data-box="10,20,100,30"' in page and "cần kiểm tra" not in page
     # Typing again after confirming takes the confirmation back: the value is no longer what was checked.
-    c.post(f"/documents/{doc}/pages/1/fields/child_birth_date", data={"value": "03/03/2024"},
-           headers={"X-CSRF-Token": token, **HX})
+    c.post(
+        f"/documents/{doc}/pages/1/fields/child_birth_date",
+        data={"value": "03/03/2024"},
+        headers={"X-CSRF-Token": token, **HX},
+    )
     assert _field(app, doc, "child_birth_date").confirmed_by is None
     # Without htmx (no JavaScript), Enter posts the form and the page comes back.
-    r = c.post(f"/documents/{doc}/pages/1/fields/mother_name/confirm", data={"value": "Lê Thị Hoa", "csrf_token": token})
+    r = c.post(
+        f"/documents/{doc}/pages/1/fields/mother_name/confirm", data={"value": "Lê Thị Hoa", "csrf_token": token}
+    )
     assert r.status_code == 303 and r.headers["location"] == f"/documents/{doc}?page=1#fields"
     # Confirm the rest at once.
     r = c.post(f"/documents/{doc}/pages/1/fields/confirm-all", data={"csrf_token": token})
     assert r.status_code == 303
     with app.db.read() as s:
-        assert not s.scalars(select(FieldValue).where(FieldValue.document_id == doc,
-                                                      FieldValue.confirmed_by.is_(None))).all()
+        assert not s.scalars(
+            select(FieldValue).where(FieldValue.document_id == doc, FieldValue.confirmed_by.is_(None))
+        ).all()
     assert "Đã xác nhận tất cả các trường." in c.get(f"/documents/{doc}").text
 
 
 def test_personal_id_numbers_are_masked_in_the_audit_trail(clerk: tuple[TestClient, str], app: App) -> None:
     c, token = clerk
     doc = _declaration(app, mother_personal_id="087196471480")
-    r = c.post(f"/documents/{doc}/pages/1/fields/mother_personal_id", data={"value": "087196471489"},
-               headers={"X-CSRF-Token": token, **HX})
+    r = c.post(
+        f"/documents/{doc}/pages/1/fields/mother_personal_id",
+        data={"value": "087196471489"},
+        headers={"X-CSRF-Token": token, **HX},
+    )
     assert r.status_code == 200
     [e] = _audit(app, action="field.edit")
     assert e.detail["old"] == "0871******80" and e.detail["new"] == "0871******89"
     assert _field(app, doc, "mother_personal_id").confirmed_value == "087196471489"  # stored in full
 
 
-def test_field_routes_refuse_unknown_fields_pages_and_posts_without_csrf(clerk: tuple[TestClient, str], app: App,
-                                                                         desk: FastAPI) -> None:
+def test_field_routes_refuse_unknown_fields_pages_and_posts_without_csrf(
+    clerk: tuple[TestClient, str], app: App, desk: FastAPI
+) -> None:
     c, token = clerk
     doc = _declaration(app)
     h = {"X-CSRF-Token": token}
     assert c.post(f"/documents/{doc}/pages/1/fields/khong_co", data={"value": "x"}, headers=h).status_code == 404
     assert c.post(f"/documents/{doc}/pages/9/fields/child_name", data={"value": "x"}, headers=h).status_code == 404
     assert c.post(f"/documents/{doc}/pages/1/fields/child_name", data={"value": "x"}).status_code == 403
-    assert c.post(f"/documents/{doc}/pages/1/fields/child_name", data={"value": "x"},
-                  headers={"X-CSRF-Token": "0" * 64}).status_code == 403
+    assert (
+        c.post(
+            f"/documents/{doc}/pages/1/fields/child_name", data={"value": "x"}, headers={"X-CSRF-Token": "0" * 64}
+        ).status_code
+        == 403
+    )
     anon = client(desk)
     assert anon.post(f"/documents/{doc}/pages/1/fields/child_name", data={"value": "x"}).status_code in (401, 403)
     assert _field(app, doc, "child_name").confirmed_value is None
@@ -208,8 +239,9 @@ def test_clerk_files_a_dossier_from_the_proposals(clerk: tuple[TestClient, str],
     assert f'href="/documents/{doc}"' in c.get(f"/entries/{e1.id}").text
 
 
-def test_choose_another_entry_by_searching_and_reject_a_proposal(clerk: tuple[TestClient, str], app: App,
-                                                                 book: int) -> None:
+def test_choose_another_entry_by_searching_and_reject_a_proposal(
+    clerk: tuple[TestClient, str], app: App, book: int
+) -> None:
     c, token = clerk
     doc = dossier(app, "trich_luc_khai_sinh", {"child_name": "Nguyễn Văn Trường", "child_birth_date": "02/03/2024"})
     r = c.get(f"/documents/{doc}/filing/find", params={"q": "tran thi lan"}, headers=HX)
@@ -224,8 +256,11 @@ def test_choose_another_entry_by_searching_and_reject_a_proposal(clerk: tuple[Te
     r = c.post(f"/documents/{doc}/filing/reject", data={"entry_id": 1}, headers={"X-CSRF-Token": token, **HX})
     assert r.status_code == 200
     with app.db.read() as s:
-        states = dict(s.execute(select(RegisterFiling.entry_id, RegisterFiling.state)
-                                .where(RegisterFiling.document_id == doc)).all())
+        states = dict(
+            s.execute(
+                select(RegisterFiling.entry_id, RegisterFiling.state).where(RegisterFiling.document_id == doc)
+            ).all()
+        )
     assert states[e2.id] == "linked" and states[1] == "rejected"
     # An entry not proposed cannot be rejected: said plainly, nothing changes.
     r = c.post(f"/documents/{doc}/filing/reject", data={"entry_id": 999}, headers={"X-CSRF-Token": token, **HX})
@@ -234,17 +269,25 @@ def test_choose_another_entry_by_searching_and_reject_a_proposal(clerk: tuple[Te
 
 def test_create_the_entry_from_the_confirmed_fields(clerk: tuple[TestClient, str], app: App, book: int) -> None:
     c, token = clerk
-    doc = dossier(app, "to_khai_dang_ky_khai_sinh", {
-        "child_name": "PHAM MINH KHOA", "child_birth_date": "01/05/2024", "mother_name": "Võ Thị Tuyết",
-        "registration_date": "15/05/2024"})
+    doc = dossier(
+        app,
+        "to_khai_dang_ky_khai_sinh",
+        {
+            "child_name": "PHAM MINH KHOA",
+            "child_birth_date": "01/05/2024",
+            "mother_name": "Võ Thị Tuyết",
+            "registration_date": "15/05/2024",
+        },
+    )
     assert "Lập mục mới trong sổ" in c.get(f"/documents/{doc}").text
     h = {"X-CSRF-Token": token, **HX}
     c.post(f"/documents/{doc}/pages/1/fields/child_name/confirm", data={"value": "Phạm Minh Khoa"}, headers=h)
     r = c.post(f"/documents/{doc}/filing/create", headers=h)
     assert r.status_code == 200 and "Đã lập mục mới" in r.text, r.text
     with app.db.read() as s:
-        eid = s.scalar(select(RegisterFiling.entry_id).where(RegisterFiling.document_id == doc,
-                                                             RegisterFiling.state == "linked"))
+        eid = s.scalar(
+            select(RegisterFiling.entry_id).where(RegisterFiling.document_id == doc, RegisterFiling.state == "linked")
+        )
     e = get_entry(app.db, eid)
     assert (e.name, e.so, e.origin) == ("Phạm Minh Khoa", "3", "desk")
     assert [a.action for a in _audit(app, actor="tiepnhan", action="filing.create")] == ["filing.create"]
@@ -253,8 +296,9 @@ def test_create_the_entry_from_the_confirmed_fields(clerk: tuple[TestClient, str
     assert "đã được vào sổ" in r.text
 
 
-def test_who_may_file(archivist: tuple[TestClient, str], admin: tuple[TestClient, str], desk: FastAPI, app: App,
-                      book: int) -> None:
+def test_who_may_file(
+    archivist: tuple[TestClient, str], admin: tuple[TestClient, str], desk: FastAPI, app: App, book: int
+) -> None:
     doc = dossier(app, "trich_luc_khai_sinh", {"child_name": "Nguyễn Văn Trường", "child_birth_date": "02/03/2024"})
     a, atoken = archivist
     page = a.get(f"/documents/{doc}").text
@@ -279,9 +323,14 @@ def _scanned_page(app: App, book: int) -> tuple[int, int]:
     attach_documents(app.db, book, [(doc, "trang-001.png")], start_page=1)
     with app.db.read() as s:
         pid = s.scalar(select(Page.id).where(Page.document_id == doc))
-    eid = create_entry(app.db, book, {"so": "3", "nksHoTen": "Hoàng Văn Bẩy", "nksNgaySinh": "01/06/2024",
-                                      "trangSo": "1"}, origin="ocr", actor="system",
-                       regions=[Region(pid, "row", (40, 300, 900, 60))])
+    eid = create_entry(
+        app.db,
+        book,
+        {"so": "3", "nksHoTen": "Hoàng Văn Bẩy", "nksNgaySinh": "01/06/2024", "trangSo": "1"},
+        origin="ocr",
+        actor="system",
+        regions=[Region(pid, "row", (40, 300, 900, 60))],
+    )
     return doc, eid
 
 
@@ -298,14 +347,15 @@ def test_books_by_type_and_year_with_progress(clerk: tuple[TestClient, str], app
     assert "Chưa có sổ nào" in c.get("/books", params={"year": 1999}).text
     r = c.get(f"/books/{book}")
     assert r.status_code == 200
-    assert "1/3</span><span class=\"l\">trang đã quét" in r.text  # one page of three scanned
+    assert '1/3</span><span class="l">trang đã quét' in r.text  # one page of three scanned
     assert "Thiếu trang: 2, 3" in r.text
     assert "Hoàng Văn Bẩy" in r.text and "chưa đối chiếu" in r.text
     assert "Đối chiếu tiếp" not in r.text  # a clerk does not verify
 
 
-def test_archivist_verifies_a_page_of_entries(archivist: tuple[TestClient, str], clerk: tuple[TestClient, str],
-                                              app: App, book: int) -> None:
+def test_archivist_verifies_a_page_of_entries(
+    archivist: tuple[TestClient, str], clerk: tuple[TestClient, str], app: App, book: int
+) -> None:
     a, token = archivist
     doc, eid = _scanned_page(app, book)
     r = a.get(f"/books/{book}")
@@ -316,9 +366,16 @@ def test_archivist_verifies_a_page_of_entries(archivist: tuple[TestClient, str],
     assert f'data-box="40,300,900,60" data-ref="entry-{eid}"' in r.text
     assert 'name="f_nksHoTen" value="Hoàng Văn Bẩy"' in r.text
     # Correct the name and confirm: the history keeps old and new, the entry is verified.
-    r = a.post(f"/books/{book}/pages/1/entries/{eid}", data={
-        "csrf_token": token, "f_nksHoTen": "Hoàng Văn Bảy", "f_nksNgaySinh": "01/06/2024", "f_so": "3",
-        "action": "verify"})
+    r = a.post(
+        f"/books/{book}/pages/1/entries/{eid}",
+        data={
+            "csrf_token": token,
+            "f_nksHoTen": "Hoàng Văn Bảy",
+            "f_nksNgaySinh": "01/06/2024",
+            "f_so": "3",
+            "action": "verify",
+        },
+    )
     assert r.status_code == 303 and r.headers["location"] == f"/books/{book}/pages/1?saved={eid}#entry-{eid}"
     e = get_entry(app.db, eid)
     assert e.name == "Hoàng Văn Bảy" and e.status == "verified" and e.verified_by == "luutru"
@@ -386,20 +443,31 @@ def test_scan_button_scans_with_a_profile_and_the_state_shows(scan_desk: FastAPI
         assert len(s.scalars(select(ScanBatch)).all()) == 1
 
 
-def test_every_post_route_refuses_a_signed_in_post_without_its_csrf_token(admin: tuple[TestClient, str],
-                                                                           app: App, book: int) -> None:
+def test_every_post_route_refuses_a_signed_in_post_without_its_csrf_token(
+    admin: tuple[TestClient, str], app: App, book: int
+) -> None:
     from fastapi.routing import APIRoute
 
     from sohoa.web.desk import ROUTERS
 
     c, _ = admin
     doc = _declaration(app)
-    posts = [r.path for router in ROUTERS for r in router.routes
-             if isinstance(r, APIRoute) and "POST" in r.methods and r.path != "/login"]
+    posts = [
+        r.path
+        for router in ROUTERS
+        for r in router.routes
+        if isinstance(r, APIRoute) and "POST" in r.methods and r.path != "/login"
+    ]
     assert len(posts) >= 15
     for path in posts:
-        url = (path.replace("{doc_id}", str(doc)).replace("{page_no}", "1").replace("{field_id}", "child_name")
-               .replace("{book_id}", str(book)).replace("{entry_id}", "1").replace("{username}", "tiepnhan"))
+        url = (
+            path.replace("{doc_id}", str(doc))
+            .replace("{page_no}", "1")
+            .replace("{field_id}", "child_name")
+            .replace("{book_id}", str(book))
+            .replace("{entry_id}", "1")
+            .replace("{username}", "tiepnhan")
+        )
         assert c.post(url, data={"value": "X", "entry_id": "1", "profile": "intake"}).status_code == 403, path
     assert _field(app, doc, "child_name").confirmed_value is None
     assert not _audit(app, action="field.") and not _audit(app, action="filing.link")

@@ -8,22 +8,22 @@ new registration: the register entry is made from the confirmed fields — then 
 by name typed without diacritics, with the entry beside. Screenshots go to tests/artifacts/web/
 (not committed).
 """
+
 from __future__ import annotations
 
 import os
 import re
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from datetime import date
-
 from indexer import accounts
-from indexer.registers.books import create_book
 from indexer.audit import AuditFilter, audit_page
+from indexer.registers.books import create_book
 from sohoa.app import App
 from sohoa.runner import Runner
 from sohoa.web.server import DeskServer
@@ -32,8 +32,13 @@ from tests.webdesk import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "web"
 
@@ -111,7 +116,9 @@ def test_clerk_sees_a_scan_arrive_opens_it_and_finds_the_citizen(live_desk: str,
     expect(page.locator(".page-head")).to_contain_text("PDF tìm kiếm được")
     # Now drawn from the searchable PDF: the OCR words' pixels, where boxes can be placed.
     expect(page.locator(".viewer-stage img")).to_have_attribute("src", re.compile(r"&v=a$"))
-    page.wait_for_function("() => { const i = document.querySelector('.viewer-stage img'); return i && i.naturalWidth > 0 }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.viewer-stage img'); return i && i.naturalWidth > 0 }"
+    )
     # The fields read from the page (issue 3) — or, without field extraction, the place they will go.
     expect(page.locator(".panel-fields, [data-extension=fields-and-filing]").first).to_be_visible()
     _shot(page, "04-ho-so")
@@ -174,7 +181,9 @@ def test_clerk_sees_a_scan_arrive_opens_it_and_finds_the_citizen(live_desk: str,
     expect(hit).to_have_count(1)
     expect(hit.locator(".why")).to_have_text("khớp không dấu (cụm từ)")
     expect(hit.locator(".snippet mark").first).to_be_visible()
-    page.wait_for_function("() => [...document.querySelectorAll('.hit img')].every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.hit img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
     # The person, from the register entry just made, with a link to it.
     entry_hit = page.locator(".person").filter(has_text="Lê Thị Hồng Nhung").locator("a", has_text="Mục sổ")
     expect(entry_hit).to_have_text(f"Mục sổ {entry_text}")

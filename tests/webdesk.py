@@ -1,5 +1,6 @@
 """Helpers for the web desk's tests: HTTP clients that log in, CSRF tokens read off the pages,
 documents put in the database without running OCR."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-__all__ = ["TestClient", "add_document", "client", "csrf_of", "login", "logged_in"]
+__all__ = ["TestClient", "add_document", "client", "csrf_of", "logged_in", "login"]
 
 PASSWORD = "mat-khau-tot-1"
 _CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
@@ -38,8 +39,9 @@ def csrf_of(html: str) -> str:
 
 def login(c: TestClient, username: str, password: str = PASSWORD, next_: str = "/"):  # type: ignore[no-untyped-def]
     page = c.get("/login")
-    return c.post("/login", data={"username": username, "password": password, "next": next_,
-                                  "csrf_token": csrf_of(page.text)})
+    return c.post(
+        "/login", data={"username": username, "password": password, "next": next_, "csrf_token": csrf_of(page.text)}
+    )
 
 
 def logged_in(api: FastAPI, username: str, password: str = PASSWORD) -> tuple[TestClient, str]:
@@ -50,8 +52,9 @@ def logged_in(api: FastAPI, username: str, password: str = PASSWORD) -> tuple[Te
     return c, csrf_of(c.get("/account").text)
 
 
-def add_document(app: App, name: str, text: str | None = None, *, file: str | None = None, pdf: bool = True,
-                 ocr: bool = True) -> int:
+def add_document(
+    app: App, name: str, text: str | None = None, *, file: str | None = None, pdf: bool = True, ocr: bool = True
+) -> int:
     """A one-page document as if scanned and OCR'd: ``text`` is its recognised text."""
     inbox = app.settings.inbox_dir
     file = file or f"{re.sub(r'[^a-z0-9]+', '-', fold(name)).strip('-') or 'trang'}.png"
@@ -69,8 +72,18 @@ def add_document(app: App, name: str, text: str | None = None, *, file: str | No
         out.parent.mkdir(parents=True, exist_ok=True)
         im.save(out, "PDF", resolution=150)
     words = [["Họ", 95.0, 150, 160, 40, 30, 1, 1, 1], ["và", 40.0, 200, 160, 40, 30, 1, 1, 1]]
-    out_ = PageOutput(text=text if text is not None else f"Họ và tên: {name}", words=words, mean_conf=88.0,
-                      rotation=0, skew_deg=0.0, blank=False, width=im.width, height=im.height, dpi=150,
-                      engine="test", pdf_key=pdf_key)
+    out_ = PageOutput(
+        text=text if text is not None else f"Họ và tên: {name}",
+        words=words,
+        mean_conf=88.0,
+        rotation=0,
+        skew_deg=0.0,
+        blank=False,
+        width=im.width,
+        height=im.height,
+        dpi=150,
+        engine="test",
+        pdf_key=pdf_key,
+    )
     assert results.complete(app.db, job, "test:1", out_)
     return taken.document_id

@@ -10,6 +10,7 @@
 
 Nothing here imports OCR or the database; sohoa wires them together (``sohoa/scanning.py``).
 """
+
 from capture.scanner.errors import Problem, ScanFailure
 from capture.scanner.profiles import Duplex, Mode, ScanProfile, Source
 

@@ -9,6 +9,7 @@ dossier, sheet and side, so its OCR job is queued while the next page is still b
 The batch's running tally goes to a :class:`BatchRecorder` after every page (the database
 implements it), so a batch that stops half-way says exactly what it kept.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,8 +58,13 @@ class Tally:
     quarantined: list[dict[str, Any]] = field(default_factory=list)
 
     def details(self) -> dict[str, Any]:
-        return {"documents": self.documents, "separators": self.separators, "dropped_blank_backs": self.dropped,
-                "quarantined": self.quarantined, "dossiers": self.dossiers}
+        return {
+            "documents": self.documents,
+            "separators": self.separators,
+            "dropped_blank_backs": self.dropped,
+            "quarantined": self.quarantined,
+            "dossiers": self.dossiers,
+        }
 
 
 class BatchRecorder(Protocol):
@@ -129,15 +135,27 @@ class BatchCapture:
                 if page.sheet not in self.tally.separators:
                     self.tally.separators.append(page.sheet)
                 self._split = True
-                log.info("batch %d: sheet %d is a separator; the next page starts a new dossier", self.batch_id, page.sheet)
+                log.info(
+                    "batch %d: sheet %d is a separator; the next page starts a new dossier", self.batch_id, page.sheet
+                )
                 _discard(page.path)
                 return PageResult(page, Fate.SEPARATOR)
             if check_blank and self.is_blank(gray, dpi):
                 stored = self.store.put(page.path, ".png")
-                self.tally.dropped.append({"sheet": page.sheet, "side": page.side.value, "sha256": stored.sha256,
-                                           "store_key": self.store.relative(stored.path)})
-                log.info("batch %d: blank back of sheet %d kept out of OCR (stored as %s)", self.batch_id, page.sheet,
-                         stored.sha256[:12])
+                self.tally.dropped.append(
+                    {
+                        "sheet": page.sheet,
+                        "side": page.side.value,
+                        "sha256": stored.sha256,
+                        "store_key": self.store.relative(stored.path),
+                    }
+                )
+                log.info(
+                    "batch %d: blank back of sheet %d kept out of OCR (stored as %s)",
+                    self.batch_id,
+                    page.sheet,
+                    stored.sha256[:12],
+                )
                 _discard(page.path)
                 return PageResult(page, Fate.BLANK_BACK)
         return self._store(page)
@@ -148,13 +166,26 @@ class BatchCapture:
             self._dossier = dossier_key(self.batch_id, self._new_dossiers)
             self._split = False
         dossier = self._dossier
-        meta = {"device": self.device, "profile": self.profile.name, "batch": self.batch_id, "dossier": dossier,
-                "sheet": page.sheet, "side": page.side.value, "dpi": page.dpi}
+        meta = {
+            "device": self.device,
+            "profile": self.profile.name,
+            "batch": self.batch_id,
+            "dossier": dossier,
+            "sheet": page.sheet,
+            "side": page.side.value,
+            "dpi": page.dpi,
+        }
         result = self.intake.take(page.path, source=SOURCE, remove=True, meta=meta)
         _discard_sidecar(page.path)
         if result.outcome is Outcome.QUARANTINED:
-            self.tally.quarantined.append({"sheet": page.sheet, "side": page.side.value,
-                                           "reason": result.reason.value if result.reason else "", "detail": result.detail})
+            self.tally.quarantined.append(
+                {
+                    "sheet": page.sheet,
+                    "side": page.side.value,
+                    "reason": result.reason.value if result.reason else "",
+                    "detail": result.detail,
+                }
+            )
             return PageResult(page, Fate.QUARANTINED, dossier)
         if result.outcome in (Outcome.VANISHED, Outcome.CHANGED):
             raise ScanFailure(Problem.STORAGE_FAILED, f"{page.path.name}: {result.outcome.value}")

@@ -6,6 +6,7 @@ lose it from the dossier; keeping a blank one costs only an OCR pass that flags 
 capture/ knows nothing of OCR; sohoa can hand :class:`~capture.scanner.batch.BatchCapture` any
 other ``is_blank(gray, dpi) -> bool``.
 """
+
 from __future__ import annotations
 
 import cv2

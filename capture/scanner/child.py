@@ -15,6 +15,7 @@ driver's own chatter on fd 1 is sent to stderr):
 The scanner side never waits for anyone: pages go to disk and a line to the pipe, and the next
 page is read at once.
 """
+
 from __future__ import annotations
 
 import json
@@ -120,8 +121,16 @@ def do_scan(ch: Channel, req: dict[str, Any]) -> None:
         except ScanFailure as f:
             f.device = f.device or dev.name
             raise
-        ch.send(t="opened", device=dev.name, source=applied.source, feeder=applied.feeder, duplex=applied.duplex,
-                mode=applied.mode, resolution=applied.resolution, settings=applied.settings)
+        ch.send(
+            t="opened",
+            device=dev.name,
+            source=applied.source,
+            feeder=applied.feeder,
+            duplex=applied.duplex,
+            mode=applied.mode,
+            resolution=applied.resolution,
+            settings=applied.settings,
+        )
         last = time.time()
         n = 0
         for image in dev.pages(applied.feeder):
@@ -130,12 +139,29 @@ def do_scan(ch: Channel, req: dict[str, Any]) -> None:
             image = turn_back(image, side, profile.back_rotation)
             n += 1
             path = spool / f"{prefix}-to{sheet:03d}-{side.slug}.png"
-            sidecar = {"batch": req.get("batch"), "device": dev.name, "profile": profile.name, "index": n,
-                       "sheet": sheet, "side": side.value, "dpi": applied.dpi}
+            sidecar = {
+                "batch": req.get("batch"),
+                "device": dev.name,
+                "profile": profile.name,
+                "index": n,
+                "sheet": sheet,
+                "side": side.value,
+                "dpi": applied.dpi,
+            }
             write_page(image, path, applied.dpi, sidecar)
-            ch.send(t="page", path=str(path), index=n, sheet=sheet, side=side.value, width=image.width,
-                    height=image.height, dpi=applied.dpi, mode=image.mode, scanned_at=ended,
-                    seconds=round(ended - last, 3))
+            ch.send(
+                t="page",
+                path=str(path),
+                index=n,
+                sheet=sheet,
+                side=side.value,
+                width=image.width,
+                height=image.height,
+                dpi=applied.dpi,
+                mode=image.mode,
+                scanned_at=ended,
+                seconds=round(ended - last, 3),
+            )
             last = time.time()
             # Options to change after page n: the SANE test backend's error injection (tests, benchmark).
             for name, value in (faults.get(str(n)) or {}).items():
@@ -182,8 +208,11 @@ def main() -> int:
     except BrokenPipeError:
         return 3  # the parent is gone
     except Exception as exc:
-        ch.send(t="error", problem=Problem.SCAN_ERROR.value,
-                detail=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}")
+        ch.send(
+            t="error",
+            problem=Problem.SCAN_ERROR.value,
+            detail=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}",
+        )
     return 0
 
 

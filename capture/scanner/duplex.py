@@ -1,6 +1,7 @@
 """Sheets and sides: a duplex feeder delivers front, back, front, back...; back sides come out
 turned for some documents and scanners (head-to-foot printing, or a driver that reads the back
 upside down), and the profile's ``back_rotation`` turns them to read upright before storing."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -35,7 +36,9 @@ def turn(image: Image.Image, degrees: int) -> Image.Image:
     """Turn an image ``degrees`` clockwise (0, 90, 180 or 270), losslessly."""
     if degrees % 360 not in ROTATIONS:
         raise ValueError(f"back_rotation must be one of {ROTATIONS}, not {degrees}")
-    op = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}.get(degrees % 360)
+    op = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}.get(
+        degrees % 360
+    )
     return image.transpose(op) if op is not None else image
 
 

@@ -4,6 +4,7 @@ SANE reports a status code (``SANE_STATUS_JAMMED`` = 6, ...); :func:`problem_for
 to a :class:`Problem`. The supervising parent adds the failures no driver can report itself: a
 device that stops answering (TIMEOUT) and a driver that takes its process down (DRIVER_CRASHED).
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -48,8 +49,19 @@ _SANE_STATUS = {
 }
 
 SANE_STATUS_NAMES = {
-    0: "GOOD", 1: "UNSUPPORTED", 2: "CANCELLED", 3: "DEVICE_BUSY", 4: "INVAL", 5: "EOF", 6: "JAMMED",
-    7: "NO_DOCS", 8: "COVER_OPEN", 9: "IO_ERROR", 10: "NO_MEM", 11: "ACCESS_DENIED", 12: "WARMING_UP",
+    0: "GOOD",
+    1: "UNSUPPORTED",
+    2: "CANCELLED",
+    3: "DEVICE_BUSY",
+    4: "INVAL",
+    5: "EOF",
+    6: "JAMMED",
+    7: "NO_DOCS",
+    8: "COVER_OPEN",
+    9: "IO_ERROR",
+    10: "NO_MEM",
+    11: "ACCESS_DENIED",
+    12: "WARMING_UP",
     13: "HW_LOCKED",
 }
 
@@ -66,8 +78,7 @@ _MESSAGES: dict[Problem, str] = {
     Problem.DEVICE_BUSY: "Máy quét đang bận (một chương trình khác đang dùng). Chờ một lát rồi thử lại.",
     Problem.ACCESS_DENIED: "Không có quyền dùng máy quét (tài khoản cần thuộc nhóm «scanner»).",
     Problem.PAPER_JAM: (
-        "Kẹt giấy trong khay nạp. Mở nắp, gỡ tờ bị kẹt, đặt lại tờ đó cùng các tờ chưa quét vào khay, "
-        "rồi quét tiếp."
+        "Kẹt giấy trong khay nạp. Mở nắp, gỡ tờ bị kẹt, đặt lại tờ đó cùng các tờ chưa quét vào khay, rồi quét tiếp."
     ),
     Problem.COVER_OPEN: "Nắp máy quét đang mở. Đóng nắp lại rồi quét tiếp.",
     Problem.FEEDER_EMPTY: "Khay nạp giấy trống. Đặt giấy vào khay rồi bấm quét lại.",
@@ -76,12 +87,10 @@ _MESSAGES: dict[Problem, str] = {
         "rồi quét tiếp các tờ còn lại."
     ),
     Problem.TIMEOUT: (
-        "Máy quét không phản hồi sau {seconds:.0f} giây. Tắt rồi bật lại máy quét, sau đó quét tiếp "
-        "các tờ còn lại."
+        "Máy quét không phản hồi sau {seconds:.0f} giây. Tắt rồi bật lại máy quét, sau đó quét tiếp các tờ còn lại."
     ),
     Problem.DRIVER_CRASHED: (
-        "Trình điều khiển máy quét bị lỗi và đã dừng. Tắt rồi bật lại máy quét, sau đó quét tiếp "
-        "các tờ còn lại."
+        "Trình điều khiển máy quét bị lỗi và đã dừng. Tắt rồi bật lại máy quét, sau đó quét tiếp các tờ còn lại."
     ),
     Problem.INVALID_OPTION: (
         "Hồ sơ quét «{profile}»: giá trị «{value}» không dùng được cho «{option}» của máy quét "
@@ -148,21 +157,33 @@ class ScanFailure(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "problem": self.problem.value, "detail": self.detail, "device": self.device,
-            "option": self.option, "value": self.value, "valid": self.valid, "profile": self.profile,
-            "seconds": self.seconds, "status": self.status,
+            "problem": self.problem.value,
+            "detail": self.detail,
+            "device": self.device,
+            "option": self.option,
+            "value": self.value,
+            "valid": self.valid,
+            "profile": self.profile,
+            "seconds": self.seconds,
+            "status": self.status,
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "ScanFailure":
+    def from_dict(cls, d: dict[str, Any]) -> ScanFailure:
         try:
             problem = Problem(d.get("problem"))
         except ValueError:
             problem = Problem.SCAN_ERROR
         return cls(
-            problem, d.get("detail") or "", device=d.get("device"), option=d.get("option"),
-            value=d.get("value"), valid=d.get("valid"), profile=d.get("profile"),
-            seconds=d.get("seconds"), status=d.get("status"),
+            problem,
+            d.get("detail") or "",
+            device=d.get("device"),
+            option=d.get("option"),
+            value=d.get("value"),
+            valid=d.get("valid"),
+            profile=d.get("profile"),
+            seconds=d.get("seconds"),
+            status=d.get("status"),
         )
 
 

@@ -1,4 +1,5 @@
 """A scanned page as the capture checks look at it: grey, at a low working resolution."""
+
 from __future__ import annotations
 
 import numpy as np

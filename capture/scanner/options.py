@@ -4,6 +4,7 @@ Values here are always in *user units*: a SANE fixed-point option (resolution, g
 holds 300.0, never 300 * 65536; :mod:`capture.scanner.saneio` converts at the ctypes boundary.
 Nothing here needs libsane, so profiles can be checked and tested without a scanner.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,16 +52,32 @@ class OptionInfo:
         c: Any = self.constraint
         if isinstance(c, Range):
             c = {"min": c.min, "max": c.max, "quant": c.quant}
-        return {"name": self.name, "title": self.title, "type": self.type, "unit": self.unit,
-                "constraint": c, "active": self.active, "settable": self.settable, "size": self.size}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "type": self.type,
+            "unit": self.unit,
+            "constraint": c,
+            "active": self.active,
+            "settable": self.settable,
+            "size": self.size,
+        }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "OptionInfo":
+    def from_dict(cls, d: dict[str, Any]) -> OptionInfo:
         c = d.get("constraint")
         if isinstance(c, dict):
             c = Range(c["min"], c["max"], c.get("quant", 0.0))
-        return cls(d["name"], d.get("title", ""), d.get("type", "int"), d.get("unit", ""), c,
-                   d.get("active", True), d.get("settable", True), d.get("size", 4))
+        return cls(
+            d["name"],
+            d.get("title", ""),
+            d.get("type", "int"),
+            d.get("unit", ""),
+            c,
+            d.get("active", True),
+            d.get("settable", True),
+            d.get("size", 4),
+        )
 
 
 def _num(v: float) -> str:
@@ -105,8 +122,15 @@ def coerce(opt: OptionInfo, value: Any, *, device: str = "", profile: str = "") 
     """``value`` checked against ``opt`` and converted to the option's type, or INVALID_OPTION."""
 
     def bad(detail: str = "") -> ScanFailure:
-        return ScanFailure(Problem.INVALID_OPTION, detail, device=device, option=opt.name, value=value,
-                           valid=opt.valid_values(), profile=profile)
+        return ScanFailure(
+            Problem.INVALID_OPTION,
+            detail,
+            device=device,
+            option=opt.name,
+            value=value,
+            valid=opt.valid_values(),
+            profile=profile,
+        )
 
     if opt.type == "bool":
         if isinstance(value, bool):
@@ -161,13 +185,34 @@ def set_checked(dev: OptionAccess, name: str, value: Any, *, profile: str = "") 
     """Set one raw device option by name, checked first; unknown or inactive options list the valid ones."""
     opt = dev.describe(name)
     if opt is None:
-        raise ScanFailure(Problem.INVALID_OPTION, "unknown option", device=dev.name, option=name, value=value,
-                          valid=sorted(dev.names()), profile=profile)
+        raise ScanFailure(
+            Problem.INVALID_OPTION,
+            "unknown option",
+            device=dev.name,
+            option=name,
+            value=value,
+            valid=sorted(dev.names()),
+            profile=profile,
+        )
     if not opt.active:
-        raise ScanFailure(Problem.INVALID_OPTION, "option inactive", device=dev.name, option=name, value=value,
-                          valid=["(tùy chọn này đang tắt với các thiết lập hiện tại)"], profile=profile)
+        raise ScanFailure(
+            Problem.INVALID_OPTION,
+            "option inactive",
+            device=dev.name,
+            option=name,
+            value=value,
+            valid=["(tùy chọn này đang tắt với các thiết lập hiện tại)"],
+            profile=profile,
+        )
     if not opt.settable:
-        raise ScanFailure(Problem.INVALID_OPTION, "option read-only", device=dev.name, option=name, value=value,
-                          valid=["(tùy chọn chỉ đọc)"], profile=profile)
+        raise ScanFailure(
+            Problem.INVALID_OPTION,
+            "option read-only",
+            device=dev.name,
+            option=name,
+            value=value,
+            valid=["(tùy chọn chỉ đọc)"],
+            profile=profile,
+        )
     checked = coerce(opt, value, device=dev.name, profile=profile)
     return dev.set(name, checked)

@@ -7,6 +7,7 @@ options in the order drivers expect (source first: it changes the geometry limit
 depth, resolution, scan area; the profile's raw options last), and stops with INVALID_OPTION and
 the valid values when the device cannot do what the profile says.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,20 +63,31 @@ class ScanProfile:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "source": self.source.value, "duplex": self.duplex.value, "mode": self.mode.value,
-            "resolution": self.resolution, "page_size": self.page_size, "back_rotation": self.back_rotation,
-            "drop_blank_backs": self.drop_blank_backs, "split_on_separator": self.split_on_separator,
+            "name": self.name,
+            "source": self.source.value,
+            "duplex": self.duplex.value,
+            "mode": self.mode.value,
+            "resolution": self.resolution,
+            "page_size": self.page_size,
+            "back_rotation": self.back_rotation,
+            "drop_blank_backs": self.drop_blank_backs,
+            "split_on_separator": self.split_on_separator,
             "options": dict(self.options),
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "ScanProfile":
+    def from_dict(cls, d: dict[str, Any]) -> ScanProfile:
         return cls(
-            name=d["name"], source=Source(d.get("source", "feeder")), duplex=Duplex(d.get("duplex", "auto")),
-            mode=Mode(d.get("mode", "gray")), resolution=int(d.get("resolution", 300)),
-            page_size=d.get("page_size", "A4"), back_rotation=int(d.get("back_rotation", 0)),
+            name=d["name"],
+            source=Source(d.get("source", "feeder")),
+            duplex=Duplex(d.get("duplex", "auto")),
+            mode=Mode(d.get("mode", "gray")),
+            resolution=int(d.get("resolution", 300)),
+            page_size=d.get("page_size", "A4"),
+            back_rotation=int(d.get("back_rotation", 0)),
             drop_blank_backs=bool(d.get("drop_blank_backs", True)),
-            split_on_separator=bool(d.get("split_on_separator", True)), options=dict(d.get("options") or {}),
+            split_on_separator=bool(d.get("split_on_separator", True)),
+            options=dict(d.get("options") or {}),
         )
 
 
@@ -106,9 +118,18 @@ def _choices(opt: OptionInfo | None) -> list[str]:
     return [str(v) for v in opt.constraint]
 
 
-def _bad(dev: OptionAccess, profile: ScanProfile, option: str, value: Any, valid: list[Any], detail: str = "") -> ScanFailure:
-    return ScanFailure(Problem.INVALID_OPTION, detail, device=dev.name, option=option, value=value,
-                       valid=valid or ["(máy quét không có lựa chọn này)"], profile=profile.name)
+def _bad(
+    dev: OptionAccess, profile: ScanProfile, option: str, value: Any, valid: list[Any], detail: str = ""
+) -> ScanFailure:
+    return ScanFailure(
+        Problem.INVALID_OPTION,
+        detail,
+        device=dev.name,
+        option=option,
+        value=value,
+        valid=valid or ["(máy quét không có lựa chọn này)"],
+        profile=profile.name,
+    )
 
 
 def choose_source(profile: ScanProfile, choices: list[str]) -> tuple[str | None, bool, bool]:
@@ -157,8 +178,14 @@ def apply_profile(profile: ScanProfile, dev: OptionAccess) -> Applied:
         value, feeder, duplex = choose_source(profile, choices)
     except ValueError as exc:
         shown = {"flatbed": Source.FLATBED.value, "duplex": "feeder (duplex)", "simplex": "feeder (một mặt)"}
-        raise _bad(dev, profile, src_opt.name if src_opt else "source", shown.get(str(exc), profile.source.value),
-                   choices, f"no {exc} source") from None
+        raise _bad(
+            dev,
+            profile,
+            src_opt.name if src_opt else "source",
+            shown.get(str(exc), profile.source.value),
+            choices,
+            f"no {exc} source",
+        ) from None
     if src_opt is not None and value is not None:
         if src_opt.settable and len(choices) > 1:
             applied.source = put(src_opt.name, value)
@@ -167,7 +194,13 @@ def apply_profile(profile: ScanProfile, dev: OptionAccess) -> Applied:
     applied.feeder, applied.duplex = feeder, duplex
     # Some drivers keep the feeder's sides in a separate option (epson2: adf-mode Simplex/Duplex).
     adf_mode = dev.describe("adf-mode")
-    if feeder and adf_mode is not None and adf_mode.active and adf_mode.settable and isinstance(adf_mode.constraint, list):
+    if (
+        feeder
+        and adf_mode is not None
+        and adf_mode.active
+        and adf_mode.settable
+        and isinstance(adf_mode.constraint, list)
+    ):
         want = [c for c in adf_mode.constraint if (_DUPLEX.search(str(c).lower()) is not None) == duplex]
         if profile.duplex is Duplex.AUTO and not duplex:
             want = [c for c in adf_mode.constraint if _DUPLEX.search(str(c).lower())] or want
@@ -231,8 +264,14 @@ def apply_profile(profile: ScanProfile, dev: OptionAccess) -> Applied:
 
 def _apply_geometry(profile: ScanProfile, dev: OptionAccess, put: Any) -> None:
     size = PAGE_SIZES_MM.get(profile.page_size)
-    for name, want in (("tl-x", 0.0), ("tl-y", 0.0), ("br-x", size[0] if size else None), ("br-y", size[1] if size else None),
-                       ("page-width", size[0] if size else None), ("page-height", size[1] if size else None)):
+    for name, want in (
+        ("tl-x", 0.0),
+        ("tl-y", 0.0),
+        ("br-x", size[0] if size else None),
+        ("br-y", size[1] if size else None),
+        ("page-width", size[0] if size else None),
+        ("page-height", size[1] if size else None),
+    ):
         opt = dev.describe(name)
         if opt is None or not opt.active or not opt.settable or opt.type not in ("int", "fixed"):
             continue

@@ -28,6 +28,7 @@ What pyinsane2 2.0.13 gets wrong, and what this wrapper does instead (see stack-
 * Options changed by a driver (``SANE_INFO_RELOAD_OPTIONS``: a new source changes the geometry
   limits) are re-read: descriptors are never cached across a change.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -38,11 +39,11 @@ from typing import Any
 
 os.environ.setdefault("PYINSANE_SINGLE_THREAD", "1")  # before pyinsane2 is imported
 
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+from PIL import Image
 
-from capture.scanner.errors import Problem, ScanFailure, problem_for_status, SANE_STATUS_NAMES  # noqa: E402
-from capture.scanner.options import OptionInfo, Range  # noqa: E402
+from capture.scanner.errors import SANE_STATUS_NAMES, Problem, ScanFailure, problem_for_status
+from capture.scanner.options import OptionInfo, Range
 
 FIXED_SCALE = 65536.0
 READ_CHUNK = 512 * 1024
@@ -100,17 +101,26 @@ class SaneIO:
             raise ScanFailure(problem_for_status(int(exc.status)), f"sane_get_devices: {exc}") from None
         return [DeviceInfo(_text(d.name), _text(d.vendor), _text(d.model), _text(d.type)) for d in devs]
 
-    def open(self, name: str) -> "SaneDevice":
+    def open(self, name: str) -> SaneDevice:
         try:
             handle = self.raw.sane_open(name)
         except self.raw.SaneException as exc:
             status = int(exc.status)
             known = [d.name for d in self.devices()]
             if status in (STATUS_INVAL, 9) or name not in known:
-                raise ScanFailure(Problem.DEVICE_NOT_FOUND, f"sane_open({name}): {SANE_STATUS_NAMES.get(status)}",
-                                  device=name, valid=known, status=status) from None
-            raise ScanFailure(problem_for_status(status), f"sane_open({name}): {SANE_STATUS_NAMES.get(status)}",
-                              device=name, status=status) from None
+                raise ScanFailure(
+                    Problem.DEVICE_NOT_FOUND,
+                    f"sane_open({name}): {SANE_STATUS_NAMES.get(status)}",
+                    device=name,
+                    valid=known,
+                    status=status,
+                ) from None
+            raise ScanFailure(
+                problem_for_status(status),
+                f"sane_open({name}): {SANE_STATUS_NAMES.get(status)}",
+                device=name,
+                status=status,
+            ) from None
         return SaneDevice(self.raw, name, handle)
 
 
@@ -143,13 +153,22 @@ class SaneDevice:
                         lo, hi, q = lo / FIXED_SCALE, hi / FIXED_SCALE, q / FIXED_SCALE
                     constraint = Range(float(lo), float(hi), float(q))
                 elif isinstance(constraint, list):
-                    constraint = [(v / FIXED_SCALE if kind == "fixed" else v) if not isinstance(v, str) else v
-                                  for v in constraint]
-                index[name] = (i, OptionInfo(
-                    name=name, title=_text(d.title), type=kind, unit=_UNITS.get(d.unit, ""),
-                    constraint=constraint, active=not (d.cap & CAP_INACTIVE), settable=bool(d.cap & CAP_SOFT_SELECT),
-                    size=int(d.size),
-                ))
+                    constraint = [
+                        (v / FIXED_SCALE if kind == "fixed" else v) if not isinstance(v, str) else v for v in constraint
+                    ]
+                index[name] = (
+                    i,
+                    OptionInfo(
+                        name=name,
+                        title=_text(d.title),
+                        type=kind,
+                        unit=_UNITS.get(d.unit, ""),
+                        constraint=constraint,
+                        active=not (d.cap & CAP_INACTIVE),
+                        settable=bool(d.cap & CAP_SOFT_SELECT),
+                        size=int(d.size),
+                    ),
+                )
             self._index = index
         return self._index
 
@@ -170,8 +189,12 @@ class SaneDevice:
         buf = ctypes.create_string_buffer(max(4, info.size))
         status = self.raw.SANE_LIB.sane_control_option(self.handle, idx, ACTION_GET, buf, ctypes.byref(ctypes.c_int()))
         if status != STATUS_GOOD:
-            raise ScanFailure(problem_for_status(status), f"get {option}: {SANE_STATUS_NAMES.get(status)}",
-                              device=self.name, status=status)
+            raise ScanFailure(
+                problem_for_status(status),
+                f"get {option}: {SANE_STATUS_NAMES.get(status)}",
+                device=self.name,
+                status=status,
+            )
         if info.type == "string":
             return _text(buf.value)
         word = ctypes.c_int.from_buffer(buf).value
@@ -197,12 +220,21 @@ class SaneDevice:
         else:
             buf = ctypes.c_int(int(value))
         flags = ctypes.c_int()
-        status = self.raw.SANE_LIB.sane_control_option(self.handle, idx, ACTION_SET, ctypes.byref(buf), ctypes.byref(flags))
+        status = self.raw.SANE_LIB.sane_control_option(
+            self.handle, idx, ACTION_SET, ctypes.byref(buf), ctypes.byref(flags)
+        )
         self._index = None  # a set may change other options' limits or activity; re-read them
         if status != STATUS_GOOD:
             problem = Problem.INVALID_OPTION if status == STATUS_INVAL else problem_for_status(status)
-            raise ScanFailure(problem, f"set {option}={value!r}: {SANE_STATUS_NAMES.get(status)}", device=self.name,
-                              option=option, value=value, valid=info.valid_values(), status=status)
+            raise ScanFailure(
+                problem,
+                f"set {option}={value!r}: {SANE_STATUS_NAMES.get(status)}",
+                device=self.name,
+                option=option,
+                value=value,
+                valid=info.valid_values(),
+                status=status,
+            )
         return self.get(option)
 
     # -- scanning -------------------------------------------------------------------------------------
@@ -217,8 +249,12 @@ class SaneDevice:
 
     def _fail(self, status: int, what: str, pages: int) -> ScanFailure:
         self.dirty = True
-        return ScanFailure(problem_for_status(status), f"{what}: SANE_STATUS_{SANE_STATUS_NAMES.get(status, status)} "
-                           f"after {pages} page(s)", device=self.name, status=status)
+        return ScanFailure(
+            problem_for_status(status),
+            f"{what}: SANE_STATUS_{SANE_STATUS_NAMES.get(status, status)} after {pages} page(s)",
+            device=self.name,
+            status=status,
+        )
 
     def _start(self, pages: int) -> bool:
         """sane_start; False when the feeder has no (more) documents."""
@@ -262,7 +298,9 @@ class SaneDevice:
             if not self._start(count):
                 self.dirty = True  # cancelled by the caller, after it has reported the end
                 if count == 0:
-                    raise ScanFailure(Problem.FEEDER_EMPTY, "SANE_STATUS_NO_DOCS at the first sheet", device=self.name, status=7)
+                    raise ScanFailure(
+                        Problem.FEEDER_EMPTY, "SANE_STATUS_NO_DOCS at the first sheet", device=self.name, status=7
+                    )
                 return
             frames: list[tuple[Any, bytes]] = []
             while True:
@@ -278,7 +316,9 @@ class SaneDevice:
             if not frames:
                 self.dirty = True
                 if count == 0:
-                    raise ScanFailure(Problem.FEEDER_EMPTY, "SANE_STATUS_NO_DOCS at the first read", device=self.name, status=7)
+                    raise ScanFailure(
+                        Problem.FEEDER_EMPTY, "SANE_STATUS_NO_DOCS at the first read", device=self.name, status=7
+                    )
                 return
             image = assemble(frames)
             if image is None:

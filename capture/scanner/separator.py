@@ -6,6 +6,7 @@ no new dependency; the sheet itself is never stored as a page.
 The PDF has the same sheet twice: print it on both sides (or put it face up), and it is found
 whichever side the scanner reads.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,10 @@ PAYLOAD_PREFIX = "SOHOA:TACH-HO-SO"
 QR_SIZE_MM = 70.0
 
 FONTS = (
-    ("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
-     "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"),
+    (
+        "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+    ),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
 )

@@ -8,6 +8,7 @@ folder in its environment), and this side only reads its messages, each within a
   never hangs.
 * Pages already announced are on disk, fsynced; whatever happens next, they are kept.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,8 +54,12 @@ class ScanRequest:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "action": "scan", "profile": self.profile.to_dict(), "spool_dir": str(self.spool_dir),
-            "prefix": self.prefix, "batch": self.batch, "device": self.device,
+            "action": "scan",
+            "profile": self.profile.to_dict(),
+            "spool_dir": str(self.spool_dir),
+            "prefix": self.prefix,
+            "batch": self.batch,
+            "device": self.device,
             "faults": {str(k): v for k, v in self.faults.items()},
         }
 
@@ -110,14 +115,18 @@ class Child:
         self.cfg = cfg
         self.request = request
         self.proc: subprocess.Popen[bytes] | None = None
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 -- lives as long as the session; closed in close()
         self.finished = False  # a final message (end / error / answer) arrived
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [self.cfg.python, "-m", CHILD_MODULE],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-            env=child_env(self.cfg), start_new_session=True, close_fds=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=child_env(self.cfg),
+            start_new_session=True,
+            close_fds=True,
         )
         assert self.proc.stdin is not None
         try:
@@ -156,8 +165,11 @@ class Child:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     self.kill()
-                    raise ScanFailure(Problem.TIMEOUT, f"no answer from the scanner within {timeout:.1f} s "
-                                      f"(after {count} message(s))", seconds=timeout)
+                    raise ScanFailure(
+                        Problem.TIMEOUT,
+                        f"no answer from the scanner within {timeout:.1f} s (after {count} message(s))",
+                        seconds=timeout,
+                    )
                 if sel.select(min(remaining, 0.5)):
                     chunk = os.read(fd, 1 << 16)
                     if not chunk:
@@ -265,14 +277,28 @@ class ScanProcess:
             for msg in self.child.messages(self.cfg.open_timeout_s, self.cfg.page_timeout_s):
                 kind = msg.get("t")
                 if kind == "opened":
-                    yield Opened(msg["device"], msg.get("source"), bool(msg.get("feeder")), bool(msg.get("duplex")),
-                                 msg.get("mode"), msg.get("resolution"), msg.get("settings") or {})
+                    yield Opened(
+                        msg["device"],
+                        msg.get("source"),
+                        bool(msg.get("feeder")),
+                        bool(msg.get("duplex")),
+                        msg.get("mode"),
+                        msg.get("resolution"),
+                        msg.get("settings") or {},
+                    )
                 elif kind == "page":
                     self.pages += 1
                     yield ScannedPage(
-                        Path(msg["path"]), int(msg["index"]), int(msg["sheet"]), Side(msg["side"]),
-                        int(msg["width"]), int(msg["height"]), int(msg.get("dpi") or 0), msg.get("mode", ""),
-                        float(msg["scanned_at"]), float(msg.get("seconds") or 0.0),
+                        Path(msg["path"]),
+                        int(msg["index"]),
+                        int(msg["sheet"]),
+                        Side(msg["side"]),
+                        int(msg["width"]),
+                        int(msg["height"]),
+                        int(msg.get("dpi") or 0),
+                        msg.get("mode", ""),
+                        float(msg["scanned_at"]),
+                        float(msg.get("seconds") or 0.0),
                     )
                 elif kind == "end":
                     self.child.finished = True

@@ -17,7 +17,8 @@ is ``doc_types.yaml``; each behaviour lives in one small module:
 region of a doubtful ID, code or date again and the reader keeps the second read only when it passes
 the checks the first failed (still marked for review).
 """
+
 from indexer.fields.reader import read_document
 from indexer.fields.reading import DocumentReading, FieldReading
 
-__all__ = ["read_document", "DocumentReading", "FieldReading"]
+__all__ = ["DocumentReading", "FieldReading", "read_document"]

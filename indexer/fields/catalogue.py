@@ -4,6 +4,7 @@ Every label, lead-in and row label is expanded with ``label_synonyms`` and kept 
 folded atoms (``"Họ, chữ đệm, tên:"`` → ``("ho", "chu", "dem", "ten")``), the form the label
 finder compares with OCR tokens.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,8 @@ class FieldSpec:
     labels: tuple[str, ...]
     type: str
     vocab: str | None = None
-    position: str = "after"          # "below": a name under a signature heading
-    of: str | None = None            # date_words: the digits field it spells out
+    position: str = "after"  # "below": a name under a signature heading
+    of: str | None = None  # date_words: the digits field it spells out
     person: str | None = None
 
     @property
@@ -151,14 +152,14 @@ def expand(text: str, synonyms: tuple[tuple[tuple[str, ...], ...], ...]) -> list
     out = {atoms(text)}
     for group in synonyms:
         members = sorted(group, key=len, reverse=True)
-        for seq in list(out):
+        for seq in out:
             for member in members:
                 n = len(member)
-                at = next((i for i in range(len(seq) - n + 1) if seq[i:i + n] == member), None)
+                at = next((i for i in range(len(seq) - n + 1) if seq[i : i + n] == member), None)
                 if at is None:
                     continue
                 for other in group:
-                    out.add(seq[:at] + other + seq[at + n:])
+                    out.add(seq[:at] + other + seq[at + n :])
                 break
     return sorted(out, key=lambda s: (-len(s), s))
 
@@ -172,9 +173,14 @@ def _load(path: Path) -> Catalogue:
     for d in raw["doc_types"]:
         fields = tuple(
             FieldSpec(
-                id=f["id"], section=f.get("section", ""), labels=tuple(nfc(x) for x in f.get("labels", [])),
-                type=f.get("type", "text"), vocab=f.get("vocab"), position=f.get("position", "after"),
-                of=f.get("of"), person=f.get("person"),
+                id=f["id"],
+                section=f.get("section", ""),
+                labels=tuple(nfc(x) for x in f.get("labels", [])),
+                type=f.get("type", "text"),
+                vocab=f.get("vocab"),
+                position=f.get("position", "after"),
+                of=f.get("of"),
+                person=f.get("person"),
             )
             for f in d.get("fields", [])
         )
@@ -187,24 +193,42 @@ def _load(path: Path) -> Catalogue:
             t = d["table"]
             table = Table(
                 label_header=tuple(atoms(x) for x in t.get("label_header", [])),
-                columns=tuple(TableColumn(c["section"], tuple(atoms(h) for h in c["header"]), c.get("label_vi", c["section"]))
-                              for c in t["columns"]),
-                rows=tuple(TableRow(r["id"], tuple(a for lab in r["labels"] for a in expand(lab, synonyms)), r.get("type", "text"),
-                                    r.get("vocab"), nfc(r["labels"][0])) for r in t["rows"]),
+                columns=tuple(
+                    TableColumn(c["section"], tuple(atoms(h) for h in c["header"]), c.get("label_vi", c["section"]))
+                    for c in t["columns"]
+                ),
+                rows=tuple(
+                    TableRow(
+                        r["id"],
+                        tuple(a for lab in r["labels"] for a in expand(lab, synonyms)),
+                        r.get("type", "text"),
+                        r.get("vocab"),
+                        nfc(r["labels"][0]),
+                    )
+                    for r in t["rows"]
+                ),
             )
         register = None
         if d.get("register"):
             r = d["register"]
-            register = Register(tuple(r.get("markers", [])),
-                                tuple(RegisterColumn(c["id"], tuple(atoms(h) for h in c.get("headers", []))) for c in r["columns"]))
+            register = Register(
+                tuple(r.get("markers", [])),
+                tuple(RegisterColumn(c["id"], tuple(atoms(h) for h in c.get("headers", []))) for c in r["columns"]),
+            )
         checks = tuple(Check(c["kind"], c["field"], c.get("than"), c.get("sex")) for c in d.get("checks", []))
         dt = DocType(
-            id=d["id"], title_vi=nfc(d.get("title_vi", d["id"])), kind=d.get("kind", ""),
+            id=d["id"],
+            title_vi=nfc(d.get("title_vi", d["id"])),
+            kind=d.get("kind", ""),
             titles=tuple(nfc(t) for t in d.get("titles", [])),
             supporting=tuple(atoms(s) for s in d.get("supporting", [])),
             must_not=tuple(fold(m) for m in d.get("must_not", [])),
-            priority=int(d.get("priority", 0)), sections=sections, fields=fields, table=table,
-            register=register, checks=checks,
+            priority=int(d.get("priority", 0)),
+            sections=sections,
+            fields=fields,
+            table=table,
+            register=register,
+            checks=checks,
         )
         for f in fields:
             for lab in f.labels:

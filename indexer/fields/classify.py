@@ -1,5 +1,6 @@
 """Which document a page is: its title line first (accent-insensitive, tolerant of OCR damage
 such as ``GIÁY`` or ``BÁN SAO``), the set of labels printed on it as the fallback."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +12,8 @@ from indexer.fields.labels import find_labels
 from indexer.fields.layout import Line, Page
 from indexer.vntext import fold
 
-TITLE_MIN = 86.0       # a title line must match this well (0..100)
-LABELS_MIN = 0.45      # share of a type's supporting texts found, for the fallback
+TITLE_MIN = 86.0  # a title line must match this well (0..100)
+LABELS_MIN = 0.45  # share of a type's supporting texts found, for the fallback
 
 
 @dataclass
@@ -93,8 +94,9 @@ def classify(page: Page, catalogue: Catalogue, blank: bool = False) -> Classific
         if rivals:
             _, dt = max(rivals, key=lambda r: r[0])
         return Classification(dt.id, s / 100, text, "title")
-    scored = sorted(((_support(page, dt), dt) for dt in catalogue.doc_types.values() if dt.supporting),
-                    key=lambda t: -t[0])
+    scored = sorted(
+        ((_support(page, dt), dt) for dt in catalogue.doc_types.values() if dt.supporting), key=lambda t: -t[0]
+    )
     if scored and scored[0][0] >= LABELS_MIN:
         return Classification(scored[0][1].id, scored[0][0], how="labels")
     return Classification(OTHER, 0.5, how="none")

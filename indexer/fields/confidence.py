@@ -1,11 +1,12 @@
 """One confidence per field, from its words' OCR confidences, the repairs it needed and the
 cross-checks it passed; a field below the threshold, or failing a check, is marked for review."""
+
 from __future__ import annotations
 
 from indexer.fields.reading import FieldReading
 
-REVIEW_BELOW = 0.80        # fields under this confidence go in front of a person
-LOW_WORD_CONF = 55.0       # one badly read word is enough to ask
+REVIEW_BELOW = 0.80  # fields under this confidence go in front of a person
+LOW_WORD_CONF = 55.0  # one badly read word is enough to ask
 LIGHT = ("chuẩn hóa", "chữ hoa/thường", "đơn vị hành chính", "theo danh mục")
 
 

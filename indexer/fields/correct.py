@@ -5,6 +5,7 @@ itself: callers keep the raw text and record why a candidate was taken.
 - marks: stacked marks ấ/ẩ, ế/ể, ố/ổ, a lost dot below, ư/u, ơ/o, đ/d (syllables.variants)
 - ``tr`` read as ``ư`` at a word start (``ưung`` → ``trung``)
 """
+
 from __future__ import annotations
 
 import itertools
@@ -14,10 +15,37 @@ import unicodedata
 from indexer.fields import syllables
 
 DIGIT_CONFUSIONS: dict[str, str] = {
-    "0": "869", "8": "063", "6": "085", "9": "0", "1": "7", "7": "1", "5": "6", "3": "8", "2": "", "4": "",
+    "0": "869",
+    "8": "063",
+    "6": "085",
+    "9": "0",
+    "1": "7",
+    "7": "1",
+    "5": "6",
+    "3": "8",
+    "2": "",
+    "4": "",
 }
-LETTER_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1",
-                               "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9", "G": "6", "T": "7"})
+LETTER_DIGITS = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "i": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+        "g": "9",
+        "G": "6",
+        "T": "7",
+    }
+)
 _DIGITISH = re.compile(r"^[0-9OoDQlI|iSsBZzgGT]+$")
 _SLASHES = str.maketrans({"⁄": "/", "∕": "/", "\\": "/", "—": "-", "–": "-"})
 

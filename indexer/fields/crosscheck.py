@@ -7,6 +7,7 @@
 - one value printed several times on a page (a requester who is also the mother, a commune
   repeated in several addresses) is read the same everywhere, from its best-read occurrence.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,7 +66,7 @@ def person_facts(person: str, fields: dict[str, FieldReading]) -> tuple[str | No
 
 def check_ids(fields: dict[str, FieldReading]) -> None:
     for fid, f in list(fields.items()):
-        if not (fid.endswith("_id_doc") or fid.endswith("_personal_id")) or not f.normalized:
+        if not (fid.endswith(("_id_doc", "_personal_id"))) or not f.normalized:
             continue
         number = f.normalized
         if len(number) != 12:
@@ -173,7 +174,7 @@ def _repair_code_date(code: FieldReading, received: FieldReading) -> None:
         return
     want = db.strftime("%y%m%d")
     if any(cand == want for cand, _ in digit_variants(m.group(1), 2)):
-        fixed = code.value[:m.start(1)] + want + code.value[m.end(1):]
+        fixed = code.value[: m.start(1)] + want + code.value[m.end(1) :]
         chk = check(fixed)
         if chk.ok:
             code.correct(fixed, "sửa chữ số nhận nhầm trong mã hồ sơ theo ngày tiếp nhận")
@@ -194,7 +195,7 @@ def _quality(text: str) -> tuple[int, int]:
 
 def consensus(fields: dict[str, FieldReading], types: dict[str, str]) -> None:
     """Make repeated names and address parts agree on their best-read spelling."""
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)   # fold -> [(field id, spelling)]
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)  # fold -> [(field id, spelling)]
     for fid, f in fields.items():
         t = types.get(fid)
         if t == "name":
@@ -212,7 +213,7 @@ def consensus(fields: dict[str, FieldReading], types: dict[str, str]) -> None:
         for _, s in occ:
             count[s.lower() if names else s] += 1
 
-        def score(s: str) -> tuple:
+        def score(s: str, count: dict[str, int] = count, names: bool = names) -> tuple:
             f_q = _quality(s)
             return (f_q[0], count[s.lower() if names else s], f_q[1])
 

@@ -9,6 +9,7 @@
 An impossible date (month 92, year 2924, 66 minutes) is repaired by undoing Tesseract's digit
 confusions (correct.py) when exactly one nearest repair is possible, and is always flagged.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,7 +32,7 @@ def today() -> dt.date:
 
 @dataclass
 class DateRead:
-    text: str                                   # the value as printed, repaired
+    text: str  # the value as printed, repaired
     date: dt.date | None = None
     time: tuple[int, int] | None = None
     year: int | None = None
@@ -53,7 +54,7 @@ class Expect:
 
     not_after: dt.date | None = None
     not_before: dt.date | None = None
-    year: int | None = None        # e.g. from a personal ID's birth-year digits
+    year: int | None = None  # e.g. from a personal ID's birth-year digits
     year_mod100: int | None = None
 
 
@@ -73,9 +74,7 @@ def _fits(date: dt.date, exp: Expect) -> bool:
         return False
     if exp.year and date.year != exp.year:
         return False
-    if exp.year_mod100 is not None and date.year % 100 != exp.year_mod100:
-        return False
-    return True
+    return not (exp.year_mod100 is not None and date.year % 100 != exp.year_mod100)
 
 
 def _repair_dmy(d: str, m: str, y: str, exp: Expect) -> tuple[tuple[str, str, str] | None, int, bool]:
@@ -83,7 +82,7 @@ def _repair_dmy(d: str, m: str, y: str, exp: Expect) -> tuple[tuple[str, str, st
     digits = d + m + y
     best: list[tuple[float, str]] = []
     for cand, n in digit_variants(digits, 2):
-        dd, mm, yy = cand[:len(d)], cand[len(d):len(d) + len(m)], cand[len(d) + len(m):]
+        dd, mm, yy = cand[: len(d)], cand[len(d) : len(d) + len(m)], cand[len(d) + len(m) :]
         date = _valid(int(dd), int(mm), int(yy))
         if date is None or not _fits(date, exp):
             continue
@@ -96,7 +95,7 @@ def _repair_dmy(d: str, m: str, y: str, exp: Expect) -> tuple[tuple[str, str, st
     n0 = best[0][0]
     top = {c for n, c in best if n == n0}
     cand = sorted(top)[0]
-    return (cand[:len(d)], cand[len(d):len(d) + len(m)], cand[len(d) + len(m):]), int(n0), len(top) > 1
+    return (cand[: len(d)], cand[len(d) : len(d) + len(m)], cand[len(d) + len(m) :]), int(n0), len(top) > 1
 
 
 def read_numeric(text: str, exp: Expect | None = None) -> DateRead:
@@ -117,7 +116,7 @@ def read_numeric(text: str, exp: Expect | None = None) -> DateRead:
     out = DateRead(norm)
     date = _valid(int(d), int(mo), int(y))
     if date is None or not _fits(date, exp):
-        fixed, n, ambiguous = _repair_dmy(d, mo, y, exp)
+        fixed, _n, ambiguous = _repair_dmy(d, mo, y, exp)
         if fixed is None:
             # keep a valid but inconsistent date as read; flag it
             out.date = date
@@ -130,7 +129,7 @@ def read_numeric(text: str, exp: Expect | None = None) -> DateRead:
             new = m.group(0).replace(d, d2, 1)
             new = re.sub(r"(th[aá]ng\s+)" + mo, r"\g<1>" + m2, new, count=1)
             new = re.sub(r"(n[aăắ]m\s+)" + y, r"\g<1>" + y2, new, count=1)
-        out.text = norm[:m.start()] + new + norm[m.end():]
+        out.text = norm[: m.start()] + new + norm[m.end() :]
         out.date = _valid(int(d2), int(m2), int(y2))
         out.changes.append(f"sửa chữ số bị nhận nhầm: {m.group(0)} → {new}")
         if ambiguous:
@@ -148,18 +147,26 @@ def read_year(text: str, exp: Expect | None = None) -> DateRead:
         return DateRead(text, problems=["không đọc được năm"])
     y = m.group(1)
     out = DateRead(norm, year=int(y))
-    ok = lambda yy: MIN_YEAR <= yy <= today().year and (exp.year is None or yy == exp.year) and (  # noqa: E731
-        exp.year_mod100 is None or yy % 100 == exp.year_mod100)
+
+    def ok(yy: int) -> bool:
+        return (
+            MIN_YEAR <= yy <= today().year
+            and (exp.year is None or yy == exp.year)
+            and (exp.year_mod100 is None or yy % 100 == exp.year_mod100)
+        )
+
     if ok(int(y)):
         return out
     cands = sorted((n, c) for c, n in digit_variants(y, 2) if ok(int(c)))
     if not cands:
-        out.problems.append("năm không hợp lệ" if not MIN_YEAR <= int(y) <= today().year else "năm không khớp với giấy tờ khác")
+        out.problems.append(
+            "năm không hợp lệ" if not MIN_YEAR <= int(y) <= today().year else "năm không khớp với giấy tờ khác"
+        )
         return out
     n0 = cands[0][0]
     top = sorted({c for n, c in cands if n == n0})
     out.year = int(top[0])
-    out.text = norm[:m.start()] + top[0] + norm[m.end():]
+    out.text = norm[: m.start()] + top[0] + norm[m.end() :]
     out.changes.append(f"sửa chữ số bị nhận nhầm: {y} → {top[0]}")
     if len(top) > 1:
         out.problems.append("nhiều cách sửa năm")
@@ -182,7 +189,7 @@ def read_datetime(text: str, exp: Expect | None = None) -> DateRead:
         hh, mm = m.group(1), m.group(3)
         best = None
         for cand, n in digit_variants(hh + mm, 2):
-            h, mi = int(cand[:len(hh)]), int(cand[len(hh):])
+            h, mi = int(cand[: len(hh)]), int(cand[len(hh) :])
             if h <= 23 and mi <= 59:
                 # appointment and event times are mostly on the quarter hour or five minutes
                 cost = n - (1.2 if mi % 5 == 0 else 0) - (0.3 if mi % 15 == 0 else 0)
@@ -194,7 +201,7 @@ def read_datetime(text: str, exp: Expect | None = None) -> DateRead:
             problems.append("giờ không hợp lệ")
             h_s, m_s = hh, mm
         else:
-            h_s, m_s = best[2][:len(hh)], best[2][len(hh):]
+            h_s, m_s = best[2][: len(hh)], best[2][len(hh) :]
             if best[1]:
                 changes.append(f"sửa chữ số bị nhận nhầm: {hh} giờ {mm} phút → {h_s} giờ {m_s} phút")
         time = (int(h_s), int(m_s))
@@ -205,13 +212,13 @@ def read_datetime(text: str, exp: Expect | None = None) -> DateRead:
     tail = re.search(r"(\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4}|n[aăắ]m\s+\d{4})(.*)$", rest)
     if tail and tail.group(2).strip(" .,;"):
         problems.append(f"bỏ phần thừa sau ngày: “{tail.group(2).strip()}”")
-        rest = rest[:tail.end(1)]
+        rest = rest[: tail.end(1)]
         date = read_numeric(rest, exp)
     sep = ""
     if prefix:
         mm_ = re.match(r"\s*([,;.]?)\s*", rest)
         sep = ", " if mm_ and mm_.group(1) else " "
-        body = rest[mm_.end():] if mm_ else rest
+        body = rest[mm_.end() :] if mm_ else rest
         date_text = _fix_ngay(_reapply(body, date))
         text_out = prefix + sep + date_text
     else:
@@ -248,8 +255,8 @@ def read_place_date(text: str, exp: Expect | None = None) -> tuple[str, DateRead
     m = re.search(r"[,;.]?\s*\b(ng\w{1,3})\s+(?:m\w{2,3}\s+)?\d", norm)
     if not m or not fold(m.group(1)).startswith("ng"):
         return norm, read_numeric(norm, exp)
-    place = norm[:m.start()].strip(" ,;.")
-    date = read_numeric(norm[m.start():], exp)
+    place = norm[: m.start()].strip(" ,;.")
+    date = read_numeric(norm[m.start() :], exp)
     date.text = _fix_ngay(date.text.strip(" ,;"))
     return place, date
 
@@ -267,8 +274,8 @@ def _split_words_date(words: list[str]) -> tuple[list[str], list[str], list[str]
     i_year = next((i for i in range(i_month + 2, len(keys)) if keys[i] == "nam"), None)
     if i_year is None:
         return None
-    day = [w for w, k in zip(words[i_day + 1:i_month], keys[i_day + 1:i_month]) if k not in ("mong", "mung")]
-    return day, words[i_month + 1:i_year], words[i_year + 1:]
+    day = [w for w, k in zip(words[i_day + 1 : i_month], keys[i_day + 1 : i_month]) if k not in ("mong", "mung")]
+    return day, words[i_month + 1 : i_year], words[i_year + 1 :]
 
 
 def read_words(text: str) -> tuple[str, dt.date | None, list[str], list[str]]:

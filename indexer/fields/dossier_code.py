@@ -1,5 +1,6 @@
 """The one-stop dossier code (mã hồ sơ, TT 01/2018/TT-VPCP Điều 19): ``000.17.31.H42-230515-0001``
 = agency code + receipt date YYMMDD + daily sequence."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,6 @@
 """Label-anchored extraction from a form page: the value of a label is what follows it up to the
 next label, continuation lines joined; repeated labels are resolved by section (sections.py)."""
+
 from __future__ import annotations
 
 import statistics
@@ -104,8 +105,8 @@ def extract_form(page: Page, dt: DocType, catalogue: Catalogue) -> list[RawField
             if spec is None or spec.id in found:
                 continue
             end = info.hits[k + 1].start if k + 1 < len(info.hits) else len(info.line.toks)
-            toks = list(info.line.toks[hit.end:end])
-            label = " ".join(t.text for t in info.line.toks[hit.start:hit.end])
+            toks = list(info.line.toks[hit.end : end])
+            label = " ".join(t.text for t in info.line.toks[hit.start : hit.end])
             if spec.position == "below":
                 toks = _name_below(infos, i, info.line.toks[hit.start], info.line.toks[hit.end - 1], page)
             elif k + 1 == len(info.hits):
@@ -114,7 +115,9 @@ def extract_form(page: Page, dt: DocType, catalogue: Catalogue) -> list[RawField
     return list(found.values())
 
 
-def _continuation(infos: list[LineInfo], i: int, spec: FieldSpec, toks: list[Tok], page: Page, pitch: float) -> list[Tok]:
+def _continuation(
+    infos: list[LineInfo], i: int, spec: FieldSpec, toks: list[Tok], page: Page, pitch: float
+) -> list[Tok]:
     out: list[Tok] = []
     prev = infos[i].line
     if not toks:
@@ -149,7 +152,7 @@ def _name_below(infos: list[LineInfo], i: int, first: Tok, last: Tok, page: Page
     cx = (first.x0 + last.x1) / 2
     half = max(last.x1 - first.x0, 8 * page.char_h)
     best: list[Tok] = []
-    for info in infos[i + 1: i + 12]:
+    for info in infos[i + 1 : i + 12]:
         if info.kind == "labels":
             break
         cell = [t for t in info.line.toks if abs((t.x0 + t.x1) / 2 - cx) <= half]

@@ -1,5 +1,6 @@
 """Find printed labels in a line of OCR tokens: fuzzy on folded atoms, so OCR damage
 (``Gnơi tình:`` for ``Giới tính:``) and lost accents still match, the longest label first."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -13,8 +14,8 @@ from indexer.fields.layout import Line
 
 @dataclass(frozen=True)
 class LabelHit:
-    start: int          # first token of the label
-    end: int            # token after the label
+    start: int  # first token of the label
+    end: int  # token after the label
     atoms: tuple[str, ...]
     score: float
     colon: bool
@@ -37,8 +38,9 @@ def _sim(a: str, b: str) -> float:
     return Levenshtein.normalized_similarity(a, b)
 
 
-def match_at(seq: list[tuple[str, int, bool, bool]], p: int, label: tuple[str, ...],
-             line_toks_colon: list[bool] | None = None) -> float:
+def match_at(
+    seq: list[tuple[str, int, bool, bool]], p: int, label: tuple[str, ...], line_toks_colon: list[bool] | None = None
+) -> float:
     n = len(label)
     if p + n > len(seq) or not seq[p][2] or not seq[p + n - 1][3]:
         return 0.0

@@ -5,6 +5,7 @@ colon split in two (``tộc:Kinh`` → ``tộc:`` ``Kinh``). Lines are built fro
 Tesseract's block numbers, so the cells of one table row or two side-by-side blocks share a line;
 each token keeps its box, so callers can still cut a line by x (columns).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ from indexer.vntext import fold, nfc
 _LEADER_CHARS = ".…·_‥•"
 _LEADER_RUN = re.compile(r"[.…·_‥•]{2,}")
 _JUNK_ONLY = re.compile(r"^[\s.…·_‥•|¦`'\"“”‘’,;:~^*°=+\-—–/\\\[\](){}<>«»!?⁄]*$")
-_EDGE_JUNK = "|¦`~^*°=_…·‥•\"“”‘’[]{}<>«»!¡?¿"
+_EDGE_JUNK = '|¦`~^*°=_…·‥•"“”‘’[]{}<>«»!¡?¿'
 _ATOM = re.compile(r"[0-9a-zđ]+")
 # dots or commas+dots glued between two words ("Nam,.xã.Phước") are leaders, not text
 _DOT_BETWEEN = re.compile(r"(?<=[^\W\d_]),?[.…·]+(?=[^\W_])|,[.…·]+(?=\S)|^[.…·]+(?=[^\W\d_])")
@@ -77,7 +78,7 @@ class Line:
     def text(self) -> str:
         return " ".join(t.text for t in self.toks)
 
-    def cut(self, x_from: float, x_to: float) -> "Line":
+    def cut(self, x_from: float, x_to: float) -> Line:
         """The tokens whose left edge lies in [x_from, x_to)."""
         return Line([t for t in self.toks if x_from <= t.x0 < x_to])
 
@@ -85,8 +86,8 @@ class Line:
 @dataclass
 class Page:
     lines: list[Line]
-    char_h: float       # median token height: the page's text size
-    left: int           # text block's left and right edges
+    char_h: float  # median token height: the page's text size
+    left: int  # text block's left and right edges
     right: int
     width: int
     height: int
@@ -102,7 +103,10 @@ def clean_word(text: str) -> str:
     t = _LEADER_RUN.sub(" ", t).strip()
     t = t.strip(_EDGE_JUNK).strip()
     t = t.lstrip(".").strip() if len(t) > 1 and not t.lstrip(".")[:1].isdigit() else t
-    if (_JUNK_ONLY.match(t) or not any(unicodedata.category(c) in ("Lu", "Ll", "Lo", "Nd") for c in t)) and t not in ("-", "–"):
+    if (_JUNK_ONLY.match(t) or not any(unicodedata.category(c) in ("Lu", "Ll", "Lo", "Nd") for c in t)) and t not in (
+        "-",
+        "–",
+    ):
         return ""
     return t
 

@@ -1,5 +1,6 @@
 """The lexicon data files (``indexer/fields/data/``): surnames, middle and given names, provinces
 before and after the 2025 merger, district and commune names. Loaded once, looked up by folded key."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -53,9 +54,9 @@ class Lexicon:
 
 @dataclass
 class Provinces:
-    by_code: dict[str, str]          # legacy 3-digit ID prefix -> province name
-    code_of: dict[str, str]          # folded name or alias -> code
-    v2025: dict[str, dict]           # new GSO code -> {name, from}
+    by_code: dict[str, str]  # legacy 3-digit ID prefix -> province name
+    code_of: dict[str, str]  # folded name or alias -> code
+    v2025: dict[str, dict]  # new GSO code -> {name, from}
     names: Lexicon
 
     def code_for(self, name: str) -> str | None:

@@ -1,6 +1,7 @@
 """Personal names: NFC, one tone-placement style, display case kept (declarations print them in
 capitals, signatures in mixed case); each syllable checked against the surname / middle / given
 name lexicons and the closed set of Vietnamese syllables."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,8 +17,8 @@ class NameRead:
     text: str
     changes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    known: int = 0          # syllables confirmed by a lexicon
-    unknown: list[str] = field(default_factory=list)   # syllables no name lexicon knows
+    known: int = 0  # syllables confirmed by a lexicon
+    unknown: list[str] = field(default_factory=list)  # syllables no name lexicon knows
 
 
 def _style(words: list[str]) -> str:

@@ -3,21 +3,54 @@
 Accepts nghìn/ngàn, lẻ/linh, mốt (1 after a tens word), tư (4), lăm/nhăm (5 after ten), mười (10) and
 mươi (×10), and OCR damage to the marks (words are compared folded).
 """
+
 from __future__ import annotations
 
 from indexer.vntext import fold
 
-UNITS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "nham": 5,
-         "sau": 6, "bay": 7, "tam": 8, "chin": 9}
+UNITS = {
+    "khong": 0,
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "lam": 5,
+    "nham": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+}
 WORDS = set(UNITS) | {"muoi", "tram", "nghin", "ngan", "le", "linh", "trieu"}
 
 # Canonical spellings of number words, for repairing their marks (folded key -> spellings).
 SPELLINGS = {
-    "khong": ["không"], "mot": ["một", "mốt"], "hai": ["hai"], "ba": ["ba"], "bon": ["bốn"], "tu": ["tư"],
-    "nam": ["năm"], "lam": ["lăm"], "nham": ["nhăm"], "sau": ["sáu"], "bay": ["bảy", "bẩy"], "tam": ["tám"],
-    "chin": ["chín"], "muoi": ["mười", "mươi"], "tram": ["trăm"], "nghin": ["nghìn"], "ngan": ["ngàn"],
-    "le": ["lẻ"], "linh": ["linh"], "trieu": ["triệu"], "ngay": ["ngày"], "thang": ["tháng"],
-    "mong": ["mồng"], "mung": ["mùng"],
+    "khong": ["không"],
+    "mot": ["một", "mốt"],
+    "hai": ["hai"],
+    "ba": ["ba"],
+    "bon": ["bốn"],
+    "tu": ["tư"],
+    "nam": ["năm"],
+    "lam": ["lăm"],
+    "nham": ["nhăm"],
+    "sau": ["sáu"],
+    "bay": ["bảy", "bẩy"],
+    "tam": ["tám"],
+    "chin": ["chín"],
+    "muoi": ["mười", "mươi"],
+    "tram": ["trăm"],
+    "nghin": ["nghìn"],
+    "ngan": ["ngàn"],
+    "le": ["lẻ"],
+    "linh": ["linh"],
+    "trieu": ["triệu"],
+    "ngay": ["ngày"],
+    "thang": ["tháng"],
+    "mong": ["mồng"],
+    "mung": ["mùng"],
 }
 
 

@@ -6,6 +6,7 @@ check digit. Validation checks the structure and, when the document says so, the
 year; a repair undoes one or two of Tesseract's digit confusions and must make every check pass.
 Never log a full number: sohoa.logsetup masks them.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,10 +22,10 @@ CENTURY_OF_DIGIT = {str(d): 1900 + 100 * (d // 2) for d in range(10)}
 @dataclass
 class IdCheck:
     number: str
-    kind: str                      # "id12" | "cmnd9" | "unknown"
+    kind: str  # "id12" | "cmnd9" | "unknown"
     problems: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
-    confirmed: list[str] = field(default_factory=list)   # checks that passed against other fields
+    confirmed: list[str] = field(default_factory=list)  # checks that passed against other fields
 
     @property
     def ok(self) -> bool:
@@ -52,8 +53,9 @@ def problems_id12(number: str, sex: str | None = None, birth_year: int | None = 
     return out
 
 
-def check_id12(text: str, sex: str | None = None, birth_year: int | None = None,
-               province_hint: str | None = None) -> IdCheck:
+def check_id12(
+    text: str, sex: str | None = None, birth_year: int | None = None, province_hint: str | None = None
+) -> IdCheck:
     """Read a 12-digit number out of ``text`` (spaces and dots allowed) and check it."""
     digits = re.sub(r"[\s.]", "", normalize_digits(text))
     m = re.search(r"\d{9,13}", digits)

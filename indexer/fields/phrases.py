@@ -2,6 +2,7 @@
 letters as a known phrase (a province, a commune, ``Bệnh viện Đa khoa``), its marks are taken from
 the phrase nearest to what was read. Unknown words are left alone unless they are impossible
 syllables, which get the nearest valid syllable and a review flag."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ class Repair:
     words: list[str]
     changes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    locked: list[bool] = field(default_factory=list)   # confirmed by a lexicon
+    locked: list[bool] = field(default_factory=list)  # confirmed by a lexicon
 
     @property
     def text(self) -> str:
@@ -39,13 +40,13 @@ def repair_with(words: list[str], lexicons: list[Lexicon], max_n: int = 9, rep: 
     cores = [_core(w)[1] for w in rep.words]
     n_words = len(cores)
     for n in range(min(max_n, n_words), 0, -1):
-        for i in range(0, n_words - n + 1):
-            if any(rep.locked[i:i + n]) or not all(cores[i:i + n]):
+        for i in range(n_words - n + 1):
+            if any(rep.locked[i : i + n]) or not all(cores[i : i + n]):
                 continue
             # inner punctuation breaks a phrase ("Lộc, huyện"), but not a stray dot ("Thuận. Thành")
             if any(_core(rep.words[k])[2] not in ("", ".") for k in range(i, i + n - 1)):
                 continue
-            window = " ".join(cores[i:i + n])
+            window = " ".join(cores[i : i + n])
             key = fold(window)
             cands: list[str] = []
             for lex in lexicons:
@@ -108,7 +109,7 @@ def letters_for_digits(rep: Repair) -> Repair:
         i = digits[0]
         best = None
         for letter in LETTER_FOR_DIGIT.get(core[i], ""):
-            cand = core[:i] + letter + core[i + 1:]
+            cand = core[:i] + letter + core[i + 1 :]
             for v, d in syllable_candidates(cand, 3):
                 if best is None or d < best[1]:
                     best = (v, d)
@@ -130,10 +131,10 @@ def near_phrases(rep: Repair, lex: Lexicon, min_words: int = 3) -> Repair:
     for n in sorted(by_len, reverse=True):
         if n < min_words:
             continue
-        for i in range(0, len(cores) - n + 1):
-            if all(rep.locked[i:i + n]) or not all(cores[i:i + n]):
+        for i in range(len(cores) - n + 1):
+            if all(rep.locked[i : i + n]) or not all(cores[i : i + n]):
                 continue
-            window = " ".join(cores[i:i + n])
+            window = " ".join(cores[i : i + n])
             key = fold(window)
             limit = 1 if len(key) < 12 else 2
             cands = sorted((Levenshtein.distance(key, fold(e)), e) for e in by_len[n])

@@ -2,28 +2,41 @@
 kept verbatim but for OCR repairs — unit words (xã, huyện, tỉnh …) spelled and cased as the form
 prints them, names checked against the province / district / commune lexicons (before and after the
 2025 merger), impossible syllables flagged."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from indexer.fields.lexicon import phrases, place_names, provinces
-from indexer.fields.phrases import Repair, _core, letters_for_digits, near_phrases, repair_syllables, repair_with
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from indexer.fields.lexicon import Lexicon, communes, districts, name_syllables
+from indexer.fields.lexicon import Lexicon, communes, districts, name_syllables, phrases, place_names, provinces
+from indexer.fields.phrases import Repair, _core, letters_for_digits, near_phrases, repair_syllables, repair_with
 from indexer.fields.syllables import distance, is_valid, match_case
 from indexer.vntext import canonical, fold
 
 # folded unit word(s) -> (spelling, capitalised at the start of a value?)
 UNITS = {
-    ("xa",): ("xã", False), ("phuong",): ("phường", False), ("thi", "tran"): ("thị trấn", False),
-    ("huyen",): ("huyện", False), ("quan",): ("quận", False), ("thi", "xa"): ("thị xã", False),
-    ("thanh", "pho"): ("thành phố", False), ("tinh",): ("tỉnh", False), ("dac", "khu"): ("đặc khu", False),
-    ("thon",): ("Thôn", True), ("ap",): ("Ấp", True), ("xom",): ("Xóm", True), ("khu", "pho"): ("Khu phố", True),
-    ("to", "dan", "pho"): ("Tổ dân phố", True), ("khom",): ("Khóm", True), ("ban",): ("Bản", True),
-    ("buon",): ("Buôn", True), ("to",): ("Tổ", True), ("khu",): ("Khu", True), ("lang",): ("Làng", True),
+    ("xa",): ("xã", False),
+    ("phuong",): ("phường", False),
+    ("thi", "tran"): ("thị trấn", False),
+    ("huyen",): ("huyện", False),
+    ("quan",): ("quận", False),
+    ("thi", "xa"): ("thị xã", False),
+    ("thanh", "pho"): ("thành phố", False),
+    ("tinh",): ("tỉnh", False),
+    ("dac", "khu"): ("đặc khu", False),
+    ("thon",): ("Thôn", True),
+    ("ap",): ("Ấp", True),
+    ("xom",): ("Xóm", True),
+    ("khu", "pho"): ("Khu phố", True),
+    ("to", "dan", "pho"): ("Tổ dân phố", True),
+    ("khom",): ("Khóm", True),
+    ("ban",): ("Bản", True),
+    ("buon",): ("Buôn", True),
+    ("to",): ("Tổ", True),
+    ("khu",): ("Khu", True),
+    ("lang",): ("Làng", True),
 }
 
 
@@ -32,18 +45,20 @@ class PlaceRead:
     text: str
     changes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    province: str | None = None      # legacy province name found in the address
+    province: str | None = None  # legacy province name found in the address
     province_code: str | None = None
 
 
 def _unit_key(words: list[str], i: int, n: int, raw: list[str] | None = None) -> tuple[str, ...]:
-    key = tuple(fold(_core(w)[1]) for w in words[i:i + n])
+    key = tuple(fold(_core(w)[1]) for w in words[i : i + n])
     part_start = i == 0 or _core(words[i - 1])[2].startswith((",", ";"))
     rawword = _core((raw or words)[i])[1] if i < len(raw or words) else ""
     known = rawword.lower() in place_syllables() if rawword else True
     if n == 1 and key and key not in UNITS and part_start and (not is_valid(rawword) or not known):
         # an impossible word where a unit stands ("Âñ Phú Thạnh" for "Ấp Phú Thạnh")
-        near = [u for u in UNITS if len(u) == 1 and Levenshtein.distance(u[0], key[0]) <= 1 and len(u[0]) == len(key[0])]
+        near = [
+            u for u in UNITS if len(u) == 1 and Levenshtein.distance(u[0], key[0]) <= 1 and len(u[0]) == len(key[0])
+        ]
         if len(near) == 1:
             return near[0]
     return key
@@ -114,7 +129,7 @@ def read_place(text: str) -> PlaceRead:
         f = fold(part)
         for unit in ("tinh ", "thanh pho ", "tp. ", "tp "):
             if f.startswith(unit):
-                code = provinces().code_for(part[len(unit):])
+                code = provinces().code_for(part[len(unit) :])
                 if code:
                     out.province_code, out.province = code, provinces().by_code[code]
                 break
@@ -135,8 +150,16 @@ def read_text(text: str) -> PlaceRead:
     return PlaceRead(" ".join(rep.words), rep.changes, rep.problems)
 
 
-_UNIT_LEX = {"tinh": "province", "thanh pho": "province", "huyen": "district", "quan": "district",
-             "thi xa": "district", "xa": "commune", "phuong": "commune", "thi tran": "commune"}
+_UNIT_LEX = {
+    "tinh": "province",
+    "thanh pho": "province",
+    "huyen": "district",
+    "quan": "district",
+    "thi xa": "district",
+    "xa": "commune",
+    "phuong": "commune",
+    "thi tran": "commune",
+}
 
 
 def _lex_for(kind: str) -> list[Lexicon]:
@@ -154,7 +177,7 @@ def _near_names(rep: Repair) -> None:
     while i < len(words):
         unit = None
         for n in (2, 1):
-            key = " ".join(fold(_core(w)[1]) for w in words[i:i + n])
+            key = " ".join(fold(_core(w)[1]) for w in words[i : i + n])
             if key in _UNIT_LEX and rep.locked[i]:
                 unit = (n, _UNIT_LEX[key])
                 break
@@ -211,15 +234,25 @@ def _part_commas(rep: Repair) -> None:
         core = _core(w)[1]
         if fold(core) in _UNIT_WORDS and rep.locked[k]:
             seen_unit = True
-        if (seen_unit and core[:1].isupper() and not _core(w)[2] and rep.locked[k + 1]
-                and fold(nxt) in ("xa", "phuong", "huyen", "quan", "tinh") and nxt[:1].islower()):
+        if (
+            seen_unit
+            and core[:1].isupper()
+            and not _core(w)[2]
+            and rep.locked[k + 1]
+            and fold(nxt) in ("xa", "phuong", "huyen", "quan", "tinh")
+            and nxt[:1].islower()
+        ):
             rep.words[k] = w + ","
             rep.changes.append("thêm dấu phẩy giữa các phần địa chỉ")
             continue
         if w.endswith(".") and not w.endswith("..") and fold(nxt) in _UNIT_STARTS and nxt[:1].islower():
             rep.words[k] = w[:-1] + ","
             rep.changes.append("dấu chấm giữa các phần địa chỉ → dấu phẩy")
-        elif w.endswith(".") and not w.endswith("..") and len(_core(w)[1]) > 1 and (
-                nxt[:1].islower() or (k < len(rep.locked) and rep.locked[k] and fold(_core(w)[1]) in _UNIT_WORDS)):
+        elif (
+            w.endswith(".")
+            and not w.endswith("..")
+            and len(_core(w)[1]) > 1
+            and (nxt[:1].islower() or (k < len(rep.locked) and rep.locked[k] and fold(_core(w)[1]) in _UNIT_WORDS))
+        ):
             rep.words[k] = w[:-1]
             rep.changes.append("bỏ dấu chấm lẫn giữa các chữ")

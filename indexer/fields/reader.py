@@ -1,5 +1,6 @@
 """``read_document(words)``: a page's document type and its fields, each read, checked, repaired
 and scored. Pure: no database, no files; it runs in the OCR worker right after recognition."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -69,8 +70,9 @@ def reread_candidates(reading: DocumentReading, catalogue: Catalogue | None = No
     return out[:limit]
 
 
-def apply_reread(reading: DocumentReading, field_id: str, text: str, conf: float | None,
-                 catalogue: Catalogue | None = None) -> bool:
+def apply_reread(
+    reading: DocumentReading, field_id: str, text: str, conf: float | None, catalogue: Catalogue | None = None
+) -> bool:
     """Take a second OCR of a field's region when it passes the checks the first read failed.
 
     The first read stays the raw value; the field keeps a review mark (a person confirms it), with
@@ -97,8 +99,11 @@ def apply_reread(reading: DocumentReading, field_id: str, text: str, conf: float
     if old.normalized is not None and new.value == old.value:
         if repaired:  # a second, independent read agrees with the repair: it is confirmed
             old.confirmed.append("đọc lại vùng ảnh khớp")
-            old.review_reasons = [r for r in old.review_reasons
-                                  if not any(k in r for k in ("chưa đối chiếu", "độ tin cậy", "nhận dạng kém"))]
+            old.review_reasons = [
+                r
+                for r in old.review_reasons
+                if not any(k in r for k in ("chưa đối chiếu", "độ tin cậy", "nhận dạng kém"))
+            ]
             old.needs_review = bool(old.review_reasons)
             confidence.assess(old)
         return False

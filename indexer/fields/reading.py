@@ -1,5 +1,6 @@
 """What the reader returns: plain picklable dataclasses (they travel from the OCR worker process
 to the indexer and into ``sohoa process`` JSON)."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -11,20 +12,20 @@ Box = tuple[int, int, int, int]  # left, top, width, height in the page image th
 @dataclass
 class FieldReading:
     field_id: str
-    raw: str                                # the OCR text of the value, as read
-    value: str                              # as printed, after repair: what is shown and scored
-    normalized: str | None = None           # ISO date, bare ID number, canonical key … (None: not parsed)
-    corrected_from: str | None = None       # ``raw`` when ``value`` differs from it
-    corrections: list[str] = field(default_factory=list)   # why, one reason per change
-    confidence: float = 0.0                 # 0..1
+    raw: str  # the OCR text of the value, as read
+    value: str  # as printed, after repair: what is shown and scored
+    normalized: str | None = None  # ISO date, bare ID number, canonical key … (None: not parsed)
+    corrected_from: str | None = None  # ``raw`` when ``value`` differs from it
+    corrections: list[str] = field(default_factory=list)  # why, one reason per change
+    confidence: float = 0.0  # 0..1
     needs_review: bool = False
     review_reasons: list[str] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
-    label: str = ""                         # the label as OCR'd on the page
+    label: str = ""  # the label as OCR'd on the page
     section: str = ""
-    word_conf: float | None = None          # mean OCR confidence of the value's words, 0..100
+    word_conf: float | None = None  # mean OCR confidence of the value's words, 0..100
     min_word_conf: float | None = None
-    confirmed: list[str] = field(default_factory=list)      # cross-checks this value passed
+    confirmed: list[str] = field(default_factory=list)  # cross-checks this value passed
 
     def correct(self, new_value: str, reason: str) -> None:
         if new_value == self.value:
@@ -66,8 +67,13 @@ class DocumentReading:
             "fields": self.values(),
             "fields_review": self.review_ids(),
             "fields_detail": {
-                k: {"raw": f.raw, "confidence": round(f.confidence, 3), "review": f.review_reasons,
-                    "corrections": f.corrections, "confirmed": f.confirmed}
+                k: {
+                    "raw": f.raw,
+                    "confidence": round(f.confidence, 3),
+                    "review": f.review_reasons,
+                    "corrections": f.corrections,
+                    "confirmed": f.confirmed,
+                }
                 for k, f in self.fields.items()
             },
         }

@@ -1,5 +1,6 @@
 """Entries of a columnar register page (old ``Sổ đăng ký khai sinh`` ledgers): columns bound by
 their numbered markers ``(1) (2) …`` under the header, one entry per ``Số`` in the first column."""
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ mother's name label opens the mother's section wherever the layout puts it). A l
 several fields (``Dân tộc:``, ``Năm sinh:``, ``Nơi cư trú:``) goes to the current section's field,
 else to the first of its fields not yet read (catalogue order = the usual order of sections).
 """
+
 from __future__ import annotations
 
 from indexer.fields.catalogue import DocType, FieldSpec

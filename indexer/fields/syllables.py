@@ -5,6 +5,7 @@ sắc or nặng tone), ``is_valid("Câi")`` is False (â needs a final consonant
 lists the valid syllables that share a syllable's letters but not its marks, nearest first: the
 repair candidates for OCR damage to diacritics.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -17,8 +18,36 @@ GRAVE, ACUTE, HOOK, TILDE, DOT = "\u0300", "\u0301", "\u0309", "\u0303", "\u0323
 TONES = (GRAVE, ACUTE, HOOK, TILDE, DOT)
 BREVE, CIRCUMFLEX, HORN = "\u0306", "\u0302", "\u031b"
 
-ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
-          "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
+ONSETS = (
+    "ngh",
+    "ng",
+    "nh",
+    "ch",
+    "gh",
+    "gi",
+    "kh",
+    "ph",
+    "qu",
+    "th",
+    "tr",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
+    "",
+)
 
 _RIMES_TEXT = """
 a ai ao au ay am an ang anh ap at ac ach
@@ -39,8 +68,20 @@ RIMES = frozenset(_RIMES_TEXT.split())
 STOP_FINALS = ("p", "t", "c", "ch")
 _FRONT = ("e", "ê", "i", "y")
 
-VOWEL_QUALITIES = {"a": "aăâ", "ă": "aăâ", "â": "aăâ", "e": "eê", "ê": "eê", "o": "oôơ", "ô": "oôơ",
-                   "ơ": "oôơ", "u": "uư", "ư": "uư", "d": "dđ", "đ": "dđ"}
+VOWEL_QUALITIES = {
+    "a": "aăâ",
+    "ă": "aăâ",
+    "â": "aăâ",
+    "e": "eê",
+    "ê": "eê",
+    "o": "oôơ",
+    "ô": "oôơ",
+    "ơ": "oôơ",
+    "u": "uư",
+    "ư": "uư",
+    "d": "dđ",
+    "đ": "dđ",
+}
 
 
 def split_tone(syl: str) -> tuple[str, str]:
@@ -55,7 +96,7 @@ def _parse(bare: str) -> tuple[str, str] | None:
     for onset in ONSETS:
         if not bare.startswith(onset):
             continue
-        rime = bare[len(onset):]
+        rime = bare[len(onset) :]
         if onset == "gi" and (not rime or rime[0] not in "aăâeêoôơuưy"):
             onset, rime = "g", "i" + rime  # gì, gìn, gịt
         if onset == "qu" and not rime:
@@ -75,7 +116,7 @@ def is_valid(syl: str) -> bool:
         return False
     for c in word:
         d = unicodedata.normalize("NFD", c)
-        if d[0] in "fjwz" or (d[0] not in "aeiouy" and len(d) > 1 and c != "đ") or not d[0].isascii() and c != "đ":
+        if d[0] in "fjwz" or (d[0] not in "aeiouy" and len(d) > 1 and c != "đ") or (not d[0].isascii() and c != "đ"):
             return False
     bare, tone = split_tone(word)
     parsed = _parse(bare)
@@ -179,7 +220,7 @@ def _apply_tone(word: str, tone: str) -> str:
     # Put the tone on the first vowel; canonical() moves it to its proper place.
     for i, c in enumerate(word):
         if c in "aăâeêioôơuưy":
-            return unicodedata.normalize("NFC", word[: i + 1] + tone + word[i + 1:])
+            return unicodedata.normalize("NFC", word[: i + 1] + tone + word[i + 1 :])
     return word
 
 

@@ -4,6 +4,7 @@ declaration's ``Thông tin | Bên nữ | Bên nam`` (some copies print ``Bên na
 Rows start at their row label in the label column and run to the next row label; a cell's text
 is the words of its column inside its row, line by line (wrapped cells joined with spaces).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ def _find_headers(page: Page, table: Table) -> tuple[list[_Header], Line | None]
             for h in hits:
                 if any(x.section == h.payload for x in heads):
                     continue
-                toks = line.toks[h.start:h.end]
+                toks = line.toks[h.start : h.end]
                 heads.append(_Header(h.payload, toks[0].x0, toks[-1].x1, line.yc))
             return sorted(heads, key=lambda x: x.cx), line
     return [], None
@@ -70,7 +71,6 @@ def extract_table(page: Page, dt: DocType) -> list[RawField]:
     # Column edges: the label column ends before the first value column's header; value columns
     # meet halfway between their headers, refined below by the words' own gaps.
     first_cx = heads[0].cx
-    label_right = heads[0].x0 - 0.35 * (heads[0].x0 - min(t.x0 for t in header_line.toks))
     rows = _row_starts(page, table, header_line, first_cx)
     if not rows:
         return []

@@ -4,6 +4,7 @@ Each reader gets the value's OCR tokens and returns a FieldReading whose ``raw``
 OCR gave, ``value`` the text as printed after repair, ``normalized`` a machine form (ISO date, bare
 number …). Cross-field checks (ID vs sex vs birth date …) come after, in crosscheck.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,11 +19,20 @@ from indexer.fields.reading import FieldReading
 from indexer.vntext import canonical, fold, nfc
 
 STRIP = " .,;:|_-–—"
-MAX_COUNT = 20             # copies / sets of a dossier above this are a misread
-UNKNOWN_NAME_CONF = 93.0   # a name syllable no lexicon knows is trusted only when read this clearly
+MAX_COUNT = 20  # copies / sets of a dossier above this are a misread
+UNKNOWN_NAME_CONF = 93.0  # a name syllable no lexicon knows is trusted only when read this clearly
 
-ID_DOC_KINDS = ["CCCD", "CMND", "Căn cước công dân", "Thẻ căn cước", "Căn cước", "Chứng minh nhân dân", "Hộ chiếu",
-                "Giấy chứng minh nhân dân", "Thẻ căn cước công dân"]
+ID_DOC_KINDS = [
+    "CCCD",
+    "CMND",
+    "Căn cước công dân",
+    "Thẻ căn cước",
+    "Căn cước",
+    "Chứng minh nhân dân",
+    "Hộ chiếu",
+    "Giấy chứng minh nhân dân",
+    "Thẻ căn cước công dân",
+]
 
 
 def clean(text: str) -> str:
@@ -33,9 +43,16 @@ def clean(text: str) -> str:
 def new_reading(raw: RawField) -> FieldReading:
     text = clean(raw.text)
     confs = [t.conf for t in raw.toks]
-    r = FieldReading(raw.spec_id, text, text, label=raw.label, section=raw.section,
-                     boxes=[t.box for t in raw.toks], word_conf=(sum(confs) / len(confs)) if confs else None,
-                     min_word_conf=min(confs) if confs else None)
+    r = FieldReading(
+        raw.spec_id,
+        text,
+        text,
+        label=raw.label,
+        section=raw.section,
+        boxes=[t.box for t in raw.toks],
+        word_conf=(sum(confs) / len(confs)) if confs else None,
+        min_word_conf=min(confs) if confs else None,
+    )
     return r
 
 
@@ -162,9 +179,9 @@ def read_id_doc_field(r: FieldReading, raw: RawField) -> None:
         p = read_text(r.raw)
         _apply(r, p.text, p.changes, p.problems + ["không thấy số giấy tờ"])
         return
-    head = text[:m.start()].strip()
+    head = text[: m.start()].strip()
     number = re.sub(r"[ .]", "", m.group(1))
-    tail = text[m.end():]
+    tail = text[m.end() :]
     # the kind of paper and "số"
     head_words = head.split()
     if head_words and fold(_core(head_words[-1])[1]) == "so":
@@ -238,9 +255,18 @@ def read_count_field(r: FieldReading, raw: RawField) -> None:
 
 
 READERS = {
-    "name": read_name_field, "place": read_place_field, "text": read_plain_text, "date": read_date_field,
-    "year": read_year_field, "datetime": read_datetime_field, "place_date": read_place_date_field,
-    "date_words": read_words_field, "enum": read_enum_field, "id12": read_id12_field,
-    "id_doc": read_id_doc_field, "dossier_code": read_dossier_code_field, "phone": read_phone_field,
+    "name": read_name_field,
+    "place": read_place_field,
+    "text": read_plain_text,
+    "date": read_date_field,
+    "year": read_year_field,
+    "datetime": read_datetime_field,
+    "place_date": read_place_date_field,
+    "date_words": read_words_field,
+    "enum": read_enum_field,
+    "id12": read_id12_field,
+    "id_doc": read_id_doc_field,
+    "dossier_code": read_dossier_code_field,
+    "phone": read_phone_field,
     "count": read_count_field,
 }

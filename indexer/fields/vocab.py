@@ -1,5 +1,6 @@
 """Closed vocabularies (catalogue ``vocab``): sex, ethnicity, nationality, relationship, marriage count.
 A value is matched accent-insensitively and OCR-tolerantly to the vocabulary's spelling."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,10 +11,33 @@ from indexer.fields.catalogue import load
 from indexer.fields.syllables import distance
 from indexer.vntext import canonical, fold
 
-RELATION_SEX = {"cha": "Nam", "me": "Nữ", "ong": "Nam", "ba": "Nữ", "vo": "Nữ", "chong": "Nam",
-                "con trai": "Nam", "con gai": "Nữ", "anh": "Nam", "chi": "Nữ", "anh trai": "Nam", "chi gai": "Nữ",
-                "em trai": "Nam", "em gai": "Nữ", "ong noi": "Nam", "ba noi": "Nữ", "ong ngoai": "Nam", "ba ngoai": "Nữ",
-                "chu": "Nam", "bac": None, "co": "Nữ", "di": "Nữ", "cau": "Nam", "mo": "Nữ", "thim": "Nữ"}
+RELATION_SEX = {
+    "cha": "Nam",
+    "me": "Nữ",
+    "ong": "Nam",
+    "ba": "Nữ",
+    "vo": "Nữ",
+    "chong": "Nam",
+    "con trai": "Nam",
+    "con gai": "Nữ",
+    "anh": "Nam",
+    "chi": "Nữ",
+    "anh trai": "Nam",
+    "chi gai": "Nữ",
+    "em trai": "Nam",
+    "em gai": "Nữ",
+    "ong noi": "Nam",
+    "ba noi": "Nữ",
+    "ong ngoai": "Nam",
+    "ba ngoai": "Nữ",
+    "chu": "Nam",
+    "bac": None,
+    "co": "Nữ",
+    "di": "Nữ",
+    "cau": "Nam",
+    "mo": "Nữ",
+    "thim": "Nữ",
+}
 
 
 @dataclass

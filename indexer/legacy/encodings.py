@@ -5,6 +5,7 @@ tables (TCVN 5712:1993 VN3 as used by the ABC fonts, and VNI-Windows). Text arri
 bytes (a CSV file) or as already-decoded strings full of mojibake (an XLSX cell typed with a
 .VnTime or VNI-Times font: ``NguyÔn V¨n An``, ``Nguyeãn Vaên An``); both are handled.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,18 @@ from indexer.vntext import is_syllable
 
 # Vowel rows: base, sắc (acute), huyền (grave), hỏi (hook), ngã (tilde), nặng (dot below).
 _TONED = {
-    "a": "aáàảãạ", "ă": "ăắằẳẵặ", "â": "âấầẩẫậ", "e": "eéèẻẽẹ", "ê": "êếềểễệ", "i": "iíìỉĩị",
-    "o": "oóòỏõọ", "ô": "ôốồổỗộ", "ơ": "ơớờởỡợ", "u": "uúùủũụ", "ư": "ưứừửữự", "y": "yýỳỷỹỵ",
+    "a": "aáàảãạ",
+    "ă": "ăắằẳẵặ",
+    "â": "âấầẩẫậ",
+    "e": "eéèẻẽẹ",
+    "ê": "êếềểễệ",
+    "i": "iíìỉĩị",
+    "o": "oóòỏõọ",
+    "ô": "ôốồổỗộ",
+    "ơ": "ơớờởỡợ",
+    "u": "uúùủũụ",
+    "ư": "ưứừửữự",
+    "y": "yýỳỷỹỵ",
 }
 
 # TCVN3 (ABC): one byte per lower-case letter; capitals only for the seven base letters.
@@ -35,7 +46,16 @@ _TCVN3_ROWS = {
     "ư": (0xAD, 0xF8, 0xF5, 0xF6, 0xF7, 0xF9),
     "y": (None, 0xFD, 0xFA, 0xFB, 0xFC, 0xFE),
 }
-TCVN3_TO_UNICODE: dict[int, str] = {0xAE: "đ", 0xA7: "Đ", 0xA1: "Ă", 0xA2: "Â", 0xA3: "Ê", 0xA4: "Ô", 0xA5: "Ơ", 0xA6: "Ư"}
+TCVN3_TO_UNICODE: dict[int, str] = {
+    0xAE: "đ",
+    0xA7: "Đ",
+    0xA1: "Ă",
+    0xA2: "Â",
+    0xA3: "Ê",
+    0xA4: "Ô",
+    0xA5: "Ơ",
+    0xA6: "Ư",
+}
 for _base, _codes in _TCVN3_ROWS.items():
     for _tone, _code in enumerate(_codes):
         if _code is not None:
@@ -44,7 +64,19 @@ UNICODE_TO_TCVN3 = {v: k for k, v in TCVN3_TO_UNICODE.items()}
 
 # VNI: an ASCII base letter followed by modifier characters (VNI-Windows, as Latin-1 code points).
 _VNI_TONE = ("", "ù", "ø", "û", "õ", "ï")  # sắc, huyền, hỏi, ngã, nặng (lower case)
-_VNI_BASE = {"a": "a", "ă": "aê", "â": "aâ", "e": "e", "ê": "eâ", "o": "o", "ô": "oâ", "ơ": "ô", "u": "u", "ư": "ö", "y": "y"}
+_VNI_BASE = {
+    "a": "a",
+    "ă": "aê",
+    "â": "aâ",
+    "e": "e",
+    "ê": "eâ",
+    "o": "o",
+    "ô": "oâ",
+    "ơ": "ô",
+    "u": "u",
+    "ư": "ö",
+    "y": "y",
+}
 # â/ê/ô and ă carry their tone in one combined byte.
 _VNI_CIRCUMFLEX_TONE = ("â", "á", "à", "å", "ã", "ä")
 _VNI_BREVE_TONE = ("ê", "é", "è", "ú", "ü", "ë")
@@ -163,7 +195,9 @@ def _score(text: str) -> int:
             score += 2
         else:
             score -= 3
-    score -= 4 * sum(1 for c in text if not c.isascii() and not c.isalnum() and not c.isspace() and c not in _ALLOWED_SYMBOLS)
+    score -= 4 * sum(
+        1 for c in text if not c.isascii() and not c.isalnum() and not c.isspace() and c not in _ALLOWED_SYMBOLS
+    )
     score -= 4 * text.count("\ufffd")
     return score
 

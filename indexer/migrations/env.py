@@ -1,4 +1,5 @@
 """Alembic environment: sohoa always passes an open connection (see indexer/db.py)."""
+
 from __future__ import annotations
 
 from alembic import context
@@ -20,7 +21,7 @@ def run() -> None:
         _migrate(connection)
 
 
-def _migrate(connection) -> None:  # type: ignore[no-untyped-def]
+def _migrate(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

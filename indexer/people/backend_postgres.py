@@ -1,4 +1,5 @@
 """PostgreSQL specifics: bulk loading with COPY, the GIN word index ``ix_people_name_tsv``."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -9,7 +10,9 @@ from sqlalchemy import Connection
 from indexer.db import Database
 
 # The word index: skeleton name, "y<birth year>" and the filters' words (migration 0006 creates the same).
-TSV_EXPR = "to_tsvector('simple', name_skel || coalesce(' y' || birth_year::text, '') || coalesce(' ' || filter_words, ''))"
+TSV_EXPR = (
+    "to_tsvector('simple', name_skel || coalesce(' y' || birth_year::text, '') || coalesce(' ' || filter_words, ''))"
+)
 _TSV = ("ix_people_name_tsv", f"USING gin ({TSV_EXPR})")
 
 
@@ -56,8 +59,15 @@ def analyze(db: Database) -> None:
         c.exec_driver_sql("ANALYZE people_names")
 
 
-def word_ids(conn: Connection, tokens: Sequence[str], year: int | None, where: str, params: dict[str, Any],
-             exclude: Sequence[int], limit: int) -> list[int]:
+def word_ids(
+    conn: Connection,
+    tokens: Sequence[str],
+    year: int | None,
+    where: str,
+    params: dict[str, Any],
+    exclude: Sequence[int],
+    limit: int,
+) -> list[int]:
     """Ids of people whose skeleton name has every token (GIN on to_tsvector) and, if given, the
     birth year; filtered by ``where``."""
     tsq = " & ".join([*tokens, *([f"y{int(year)}"] if year is not None else [])])
@@ -70,8 +80,9 @@ def word_ids(conn: Connection, tokens: Sequence[str], year: int | None, where: s
     return [r[0] for r in rows]
 
 
-def filter_rows(conn: Connection, words: Sequence[str], year: int | None, where: str, params: dict[str, Any],
-                cap: int) -> list[Any]:
+def filter_rows(
+    conn: Connection, words: Sequence[str], year: int | None, where: str, params: dict[str, Any], cap: int
+) -> list[Any]:
     """(id, name_exact, name_fold, name_skel) of at most ``cap`` people having every filter word
     (``people.filter_words``) and, if given, the birth year; filtered by ``where``."""
     tsq = " & ".join([*words, *([f"y{int(year)}"] if year is not None else [])])

@@ -1,4 +1,5 @@
 """SQLite specifics: bulk loading with the raw driver, the FTS5 word index ``people_fts``."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -72,7 +73,7 @@ def copy_rows(db: Database, columns: Sequence[str], rows: Iterable[tuple[Any, ..
             chunk = []
             for row in it:
                 d = row[bd]
-                chunk.append(row if d is None else (*row[:bd], d.isoformat(), *row[bd + 1:]))
+                chunk.append(row if d is None else (*row[:bd], d.isoformat(), *row[bd + 1 :]))
                 if len(chunk) >= batch:
                     break
             if not chunk:
@@ -97,8 +98,15 @@ def analyze(db: Database) -> None:
         conn.close()
 
 
-def word_ids(conn: Connection, tokens: Sequence[str], year: int | None, where: str, params: dict[str, Any],
-             exclude: Sequence[int], limit: int) -> list[int]:
+def word_ids(
+    conn: Connection,
+    tokens: Sequence[str],
+    year: int | None,
+    where: str,
+    params: dict[str, Any],
+    exclude: Sequence[int],
+    limit: int,
+) -> list[int]:
     """Ids of people whose skeleton name has every token (FTS5) and, if given, the birth year;
     filtered by ``where`` on ``p``."""
     # No column filters with detail=none; none are needed: a name never has an all-digit word.
@@ -112,8 +120,9 @@ def word_ids(conn: Connection, tokens: Sequence[str], year: int | None, where: s
     return [r[0] for r in rows]
 
 
-def filter_rows(conn: Connection, words: Sequence[str], year: int | None, where: str, params: dict[str, Any],
-                cap: int) -> list[Any]:
+def filter_rows(
+    conn: Connection, words: Sequence[str], year: int | None, where: str, params: dict[str, Any], cap: int
+) -> list[Any]:
     """(id, name_exact, name_fold, name_skel) of at most ``cap`` people having every filter word
     (``people.filter_words``) and, if given, the birth year; filtered by ``where`` on ``p``."""
     match = " AND ".join([*(f'"{w}"' for w in words), *([f'"{int(year)}"'] if year is not None else [])])

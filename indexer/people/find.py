@@ -25,6 +25,7 @@ leave at most ``FILTER_FIRST_MAX`` people, those are fetched and ranked by the s
 the filters on every near name (a common name with a mother's name: tens of thousands of rows).
 Statements go to the driver directly (no SQL compilation per query).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -35,8 +36,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from indexer.db import Database
-from indexer.people.keys import MAX_EDITS
 from indexer.people.index import filter_token
+from indexer.people.keys import MAX_EDITS
 from indexer.people.match import EXACT, FOLDED, FUZZY, MIDDLE, VARIANT, WORDS, Match, match, middle_cost
 from indexer.people.query import PersonQuery, QueryName, parse_query
 from indexer.people.vocab import Vocab, vocab_for
@@ -156,10 +157,16 @@ class _Search:
         params = {"e": qn.exact, "f": qn.folded, "g": given, "s": sur, "m": mid}
         for sql, m in (
             (f"SELECT p.id FROM people p WHERE p.name_exact = {ph('e')} AND {self.where} LIMIT {ph('n')}", EXACT),
-            (f"SELECT p.id FROM people p WHERE p.name_fold = {ph('f')} AND p.name_exact <> {ph('e')} "
-             f"AND {self.where} LIMIT {ph('n')}", FOLDED),
-            (f"SELECT p.id FROM people p WHERE p.given_skel = {ph('g')} AND p.sur_skel = {ph('s')} "
-             f"AND p.mid_skel = {ph('m')} AND p.name_fold <> {ph('f')} AND {self.where} LIMIT {ph('n')}", VARIANT),
+            (
+                f"SELECT p.id FROM people p WHERE p.name_fold = {ph('f')} AND p.name_exact <> {ph('e')} "
+                f"AND {self.where} LIMIT {ph('n')}",
+                FOLDED,
+            ),
+            (
+                f"SELECT p.id FROM people p WHERE p.given_skel = {ph('g')} AND p.sur_skel = {ph('s')} "
+                f"AND p.mid_skel = {ph('m')} AND p.name_fold <> {ph('f')} AND {self.where} LIMIT {ph('n')}",
+                VARIANT,
+            ),
         ):
             self._take(self._ids(sql, {**params, "n": self.need}), Match(m))
             if self.need <= 0:
@@ -249,14 +256,18 @@ class _Search:
             for j, (g, su) in enumerate(chunk):
                 params[f"g{j}"], params[f"s{j}"] = g, su
             if from_people:
-                sql = (f"WITH v(g, s) AS (VALUES {values}) "
-                       "SELECT p.given_skel, p.sur_skel, p.mid_skel, count(*) FROM v JOIN people p "
-                       f"ON p.given_skel = v.g AND p.sur_skel = v.s WHERE {self.where} "
-                       "GROUP BY p.given_skel, p.sur_skel, p.mid_skel")
+                sql = (
+                    f"WITH v(g, s) AS (VALUES {values}) "
+                    "SELECT p.given_skel, p.sur_skel, p.mid_skel, count(*) FROM v JOIN people p "
+                    f"ON p.given_skel = v.g AND p.sur_skel = v.s WHERE {self.where} "
+                    "GROUP BY p.given_skel, p.sur_skel, p.mid_skel"
+                )
             else:
-                sql = (f"WITH v(g, s) AS (VALUES {values}) "
-                       "SELECT nm.given_skel, nm.sur_skel, nm.mid_skel, nm.n FROM v JOIN people_names nm "
-                       "ON nm.given_skel = v.g AND nm.sur_skel = v.s WHERE nm.n > 0")
+                sql = (
+                    f"WITH v(g, s) AS (VALUES {values}) "
+                    "SELECT nm.given_skel, nm.sur_skel, nm.mid_skel, nm.n FROM v JOIN people_names nm "
+                    "ON nm.given_skel = v.g AND nm.sur_skel = v.s WHERE nm.n > 0"
+                )
             out.extend((r[0], r[1], r[2], int(r[3])) for r in self.rows(sql, params))
         return out
 
@@ -300,7 +311,9 @@ class _Search:
     # -- tier 5 -----------------------------------------------------------------------------------
     def word_tier(self) -> None:
         toks = sorted(set(self.qn.tokens))
-        ids = self._backend().word_ids(self.conn, toks, self.q.born_year, self.where, self.params, list(self.found), self.need)
+        ids = self._backend().word_ids(
+            self.conn, toks, self.q.born_year, self.where, self.params, list(self.found), self.need
+        )
         self._take(ids, Match(WORDS))
 
     # -- filters first ----------------------------------------------------------------------------
@@ -392,12 +405,27 @@ def find_people(db: Database, query: str | PersonQuery, limit: int = 10, **optio
     hits = []
     for r in rows:
         m = found[r[0]]
-        hits.append(PersonHit(
-            person_id=r[0], name=r[1], role=r[2], source_type=r[3], source_id=r[4], document_id=r[5],
-            page_id=r[6], birth_date=_as_date(r[7]), birth_year=r[8], register_type=r[9], reg_year=r[10],
-            commune=r[11], mother_name=r[12], father_name=r[13], match=m, why=m.why(one_word),
-            matched=("tên",) + search.labels,
-        ))
+        hits.append(
+            PersonHit(
+                person_id=r[0],
+                name=r[1],
+                role=r[2],
+                source_type=r[3],
+                source_id=r[4],
+                document_id=r[5],
+                page_id=r[6],
+                birth_date=_as_date(r[7]),
+                birth_year=r[8],
+                register_type=r[9],
+                reg_year=r[10],
+                commune=r[11],
+                mother_name=r[12],
+                father_name=r[13],
+                match=m,
+                why=m.why(one_word),
+                matched=("tên",) + search.labels,
+            )
+        )
     order = {pid: i for i, pid in enumerate(found)}
     hits.sort(key=lambda h: (h.match, order[h.person_id]))
     return hits

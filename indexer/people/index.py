@@ -4,6 +4,7 @@ Every writer of ``people`` goes through here so the vocabulary (``people_tokens`
 A source (``source_type``, ``source_id``) — a register entry, a document, a register page — owns
 its people: :func:`replace_source` swaps them all in the caller's transaction.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,8 +49,15 @@ def _name_part(name: str) -> tuple[str, ...] | None:
     k = name_keys(name)
     if k is None:
         return None
-    return (k.display[:200], k.exact[:200], k.folded[:200], k.skeleton[:200], k.surname[:60], k.middle[:120],
-            k.given[:60])
+    return (
+        k.display[:200],
+        k.exact[:200],
+        k.folded[:200],
+        k.skeleton[:200],
+        k.surname[:60],
+        k.middle[:120],
+        k.given[:60],
+    )
 
 
 @lru_cache(maxsize=1 << 18)
@@ -69,8 +77,9 @@ def _rtype(text: str | None) -> str | None:
     return (register_type(text) or text or None) and (register_type(text) or text)[:30]  # type: ignore[index]
 
 
-def filter_words(mother_skel: str | None, father_skel: str | None, rtype: str | None, reg_year: int | None,
-                 commune_key: str | None) -> str | None:
+def filter_words(
+    mother_skel: str | None, father_skel: str | None, rtype: str | None, reg_year: int | None, commune_key: str | None
+) -> str | None:
     """The filters' words for the word index: ``0m``/``0f`` + each word of the mother's/father's
     skeleton name, ``0t`` + register type, ``0r`` + registration year, ``0c`` + each word of the
     commune key. No name word starts with a digit (``0`` is read as ``o`` in names), so they never
@@ -92,10 +101,30 @@ def filter_token(text: str | None) -> str:
 
 
 _COLUMNS = (
-    "source_type", "source_id", "source_seq", "document_id", "page_id", "role", "name", "name_exact",
-    "name_fold", "name_skel", "sur_skel", "mid_skel", "given_skel", "birth_date", "birth_year",
-    "register_type", "reg_year", "commune", "commune_key", "mother_name", "mother_skel", "father_name",
-    "father_skel", "filter_words",
+    "source_type",
+    "source_id",
+    "source_seq",
+    "document_id",
+    "page_id",
+    "role",
+    "name",
+    "name_exact",
+    "name_fold",
+    "name_skel",
+    "sur_skel",
+    "mid_skel",
+    "given_skel",
+    "birth_date",
+    "birth_year",
+    "register_type",
+    "reg_year",
+    "commune",
+    "commune_key",
+    "mother_name",
+    "mother_skel",
+    "father_name",
+    "father_skel",
+    "filter_words",
 )
 _SUR, _MID, _GIVEN = _COLUMNS.index("sur_skel"), _COLUMNS.index("mid_skel"), _COLUMNS.index("given_skel")
 
@@ -117,9 +146,26 @@ def person_values(rec: PersonRecord) -> tuple[Any, ...] | None:
     commune, ckey = _commune(rec.commune)
     mother, mskel = _parent(rec.mother_name)
     father, fskel = _parent(rec.father_name)
-    return (rec.source_type, int(rec.source_id), int(rec.source_seq), rec.document_id, rec.page_id, rec.role[:20],
-            *nk, bdate, byear, rtype, rec.reg_year, commune, ckey, mother, mskel, father, fskel,
-            filter_words(mskel, fskel, rtype, rec.reg_year, ckey))
+    return (
+        rec.source_type,
+        int(rec.source_id),
+        int(rec.source_seq),
+        rec.document_id,
+        rec.page_id,
+        rec.role[:20],
+        *nk,
+        bdate,
+        byear,
+        rtype,
+        rec.reg_year,
+        commune,
+        ckey,
+        mother,
+        mskel,
+        father,
+        fskel,
+        filter_words(mskel, fskel, rtype, rec.reg_year, ckey),
+    )
 
 
 def person_row(rec: PersonRecord) -> dict[str, Any] | None:
@@ -164,8 +210,9 @@ def _bump(session: Session, counts: Counts) -> None:
     """Add ``counts`` to ``people_tokens`` and ``people_names`` (rows are never deleted: a count
     may drop to 0; the vocabulary cache relies on ids only growing)."""
     tokens = [{"pos": p, "token": t, "n": n} for (p, t), n in sorted(counts.tokens.items()) if n]
-    names = [{"given_skel": g, "sur_skel": su, "mid_skel": m, "n": n}
-             for (g, su, m), n in sorted(counts.names.items()) if n]
+    names = [
+        {"given_skel": g, "sur_skel": su, "mid_skel": m, "n": n} for (g, su, m), n in sorted(counts.names.items()) if n
+    ]
     if tokens:
         _upsert(session, PersonToken, ["pos", "token"], tokens)
     if names:
@@ -220,12 +267,18 @@ def update_person(session: Session, person_id: int, **changes: Any) -> None:
     if p is None:
         raise KeyError(person_id)
     rec = PersonRecord(
-        name=changes.pop("name", p.name), role=changes.pop("role", p.role), source_type=p.source_type,
-        source_id=p.source_id, source_seq=p.source_seq, document_id=changes.pop("document_id", p.document_id),
+        name=changes.pop("name", p.name),
+        role=changes.pop("role", p.role),
+        source_type=p.source_type,
+        source_id=p.source_id,
+        source_seq=p.source_seq,
+        document_id=changes.pop("document_id", p.document_id),
         page_id=changes.pop("page_id", p.page_id),
         birth=changes.pop("birth", p.birth_date or p.birth_year),
-        register_type=changes.pop("register_type", p.register_type), reg_year=changes.pop("reg_year", p.reg_year),
-        commune=changes.pop("commune", p.commune), mother_name=changes.pop("mother_name", p.mother_name),
+        register_type=changes.pop("register_type", p.register_type),
+        reg_year=changes.pop("reg_year", p.reg_year),
+        commune=changes.pop("commune", p.commune),
+        mother_name=changes.pop("mother_name", p.mother_name),
         father_name=changes.pop("father_name", p.father_name),
     )
     if changes:
@@ -257,8 +310,9 @@ _BULK_INDEXES = (
 )
 
 
-def bulk_index(db: Database, records: Iterable[PersonRecord], *, batch: int = 50_000,
-               rebuild_indexes: bool | None = None) -> int:
+def bulk_index(
+    db: Database, records: Iterable[PersonRecord], *, batch: int = 50_000, rebuild_indexes: bool | None = None
+) -> int:
     """Load many people fast (an import of a whole archive, the benchmark).
 
     With ``rebuild_indexes`` (default: when the table is empty) the secondary indexes and the

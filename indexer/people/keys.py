@@ -22,6 +22,7 @@ tone mark, ``ư``→``u``, ``ơ``→``o``: nothing once folded; a dropped letter
 most one unit per error, and an arbitrary wrong letter two. A token of up to three letters may be
 2 units away, of four or five 3, a longer one 4; a whole name 4 (``MAX_EDITS``).
 """
+
 from __future__ import annotations
 
 import re
@@ -85,13 +86,13 @@ def surfaces(skel: str) -> tuple[str, ...]:
 class NameKeys:
     """Everything the index stores about one name."""
 
-    display: str            # NFC, as written (whitespace collapsed)
-    exact: str              # canonical tone placement, lower case
+    display: str  # NFC, as written (whitespace collapsed)
+    exact: str  # canonical tone placement, lower case
     folded: str
     skeleton: str
-    surname: str            # skeleton of the first token ("" for a one-word name)
-    middle: str             # skeletons of the middle tokens, space separated
-    given: str              # skeleton of the last token
+    surname: str  # skeleton of the first token ("" for a one-word name)
+    middle: str  # skeletons of the middle tokens, space separated
+    given: str  # skeleton of the last token
     tokens: tuple[str, ...]  # skeleton tokens
 
     @property
@@ -147,7 +148,7 @@ def commune_key(text: str | None) -> str:
     s = skeleton_text(text)
     for prefix in ("thi tran ", "xa ", "phuong ", "tt "):
         if s.startswith(prefix):
-            return s[len(prefix):]
+            return s[len(prefix) :]
     return s
 
 

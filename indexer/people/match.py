@@ -19,6 +19,7 @@ the other lacks:
 A one-word query is a given name: tier 3 when it is the stored given name, 4 within OCR edits.
 Within a tier the search returns equal matches in no particular order.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence

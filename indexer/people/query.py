@@ -12,6 +12,7 @@ year), ``mẹ``/``me``/``mother``, ``cha``/``bố``/``father``, ``loại``/``typ
 (registration year), ``xã``/``phường``/``commune``. A bare 4-digit year or a date outside any key
 is the birth date/year. The rest is the name.
 """
+
 from __future__ import annotations
 
 import re
@@ -87,8 +88,8 @@ class QueryName:
     exact: str
     folded: str
     skeleton: str
-    forms: tuple[str, ...]      # folded tokens (OCR digits read as letters), as typed
-    tokens: tuple[str, ...]     # skeleton tokens
+    forms: tuple[str, ...]  # folded tokens (OCR digits read as letters), as typed
+    tokens: tuple[str, ...]  # skeleton tokens
 
     @property
     def surname(self) -> str | None:
@@ -128,12 +129,12 @@ def query_name(text: str) -> QueryName | None:
 @dataclass(frozen=True)
 class PersonQuery:
     name: str = ""
-    born: date | None = None          # full birth date, when known
+    born: date | None = None  # full birth date, when known
     born_year: int | None = None
     mother: str | None = None
     father: str | None = None
     register_type: str | None = None  # a key of REGISTER_TYPES (or any stored value)
-    year: int | None = None           # registration year
+    year: int | None = None  # registration year
     commune: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
@@ -153,7 +154,7 @@ class PersonQuery:
     def commune_key(self) -> str:
         return commune_key(self.commune)
 
-    def with_(self, **changes: object) -> "PersonQuery":
+    def with_(self, **changes: object) -> PersonQuery:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def describe(self) -> str:
@@ -176,12 +177,27 @@ class PersonQuery:
 
 
 _KEYS = {
-    "sinh": "born", "ns": "born", "born": "born", "ngay sinh": "born", "nam sinh": "born",
-    "me": "mother", "mother": "mother", "ten me": "mother",
-    "cha": "father", "bo": "father", "father": "father", "ten cha": "father",
-    "loai": "type", "type": "type", "so": "type",
-    "nam": "year", "year": "year", "nam dang ky": "year",
-    "xa": "commune", "phuong": "commune", "commune": "commune",
+    "sinh": "born",
+    "ns": "born",
+    "born": "born",
+    "ngay sinh": "born",
+    "nam sinh": "born",
+    "me": "mother",
+    "mother": "mother",
+    "ten me": "mother",
+    "cha": "father",
+    "bo": "father",
+    "father": "father",
+    "ten cha": "father",
+    "loai": "type",
+    "type": "type",
+    "so": "type",
+    "nam": "year",
+    "year": "year",
+    "nam dang ky": "year",
+    "xa": "commune",
+    "phuong": "commune",
+    "commune": "commune",
 }
 _KEY_RE = re.compile(r"(?:^|(?<=\s))([^\W\d_]+(?:\s[^\W\d_]+)?)\s*:", re.UNICODE)
 

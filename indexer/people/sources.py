@@ -7,6 +7,7 @@ It replaces whatever people the document had, so calling it again after a clerk'
 re-read is right. Register entries of issue 5 call :func:`indexer.people.index.replace_source`
 with ``source_type="register_entry"`` themselves.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,16 +29,31 @@ SOURCE_DOCUMENT = "document"
 SOURCE_REGISTER_ENTRY = "register_entry"
 
 # People named on forms who are citizens (officials who sign or receive are not indexed).
-PERSON_ROLES = ("child", "mother", "father", "requester", "declarant", "deceased", "subject", "wife",
-                "husband", "bride", "groom", "applicant")
+PERSON_ROLES = (
+    "child",
+    "mother",
+    "father",
+    "requester",
+    "declarant",
+    "deceased",
+    "subject",
+    "wife",
+    "husband",
+    "bride",
+    "groom",
+    "applicant",
+)
 _NAME_FIELD = re.compile(r"^([a-z]+)_name$")
 _DOC_REGISTER = (
-    ("khai_sinh", "khai_sinh"), ("ket_hon", "ket_hon"), ("khai_tu", "khai_tu"),
-    ("tinh_trang_hon_nhan", "hon_nhan"), ("chung_thuc", "chung_thuc"),
+    ("khai_sinh", "khai_sinh"),
+    ("ket_hon", "ket_hon"),
+    ("khai_tu", "khai_tu"),
+    ("tinh_trang_hon_nhan", "hon_nhan"),
+    ("chung_thuc", "chung_thuc"),
 )
 _CHILD_LIKE = ("child", "subject")
 
-_schema_cache: "weakref.WeakKeyDictionary[Any, tuple[bool, bool]]" = weakref.WeakKeyDictionary()
+_schema_cache: weakref.WeakKeyDictionary[Any, tuple[bool, bool]] = weakref.WeakKeyDictionary()
 
 
 def register_type_of(doc_type: str | None) -> str | None:
@@ -49,7 +65,7 @@ def register_type_of(doc_type: str | None) -> str | None:
 
 def _schema(session: Session) -> tuple[bool, bool]:
     """(the fields table exists, pages.register_entries exists) — cached per engine."""
-    engine = session.get_bind().engine  # type: ignore[union-attr]
+    engine = session.get_bind().engine
     got = _schema_cache.get(engine)
     if got is None:
         insp = inspect(session.connection())
@@ -70,8 +86,10 @@ def document_people(session: Session, document_id: int) -> list[PersonRecord]:
     records: list[PersonRecord] = []
     if has_fields:
         rows = session.execute(
-            text("SELECT page_id, doc_type, field_id, value, normalized, confirmed_value FROM fields "
-                 "WHERE document_id = :d ORDER BY page_id, id"),
+            text(
+                "SELECT page_id, doc_type, field_id, value, normalized, confirmed_value FROM fields "
+                "WHERE document_id = :d ORDER BY page_id, id"
+            ),
             {"d": document_id},
         ).all()
         by_page: dict[int, dict[str, tuple[str, str | None]]] = {}
@@ -83,8 +101,10 @@ def document_people(session: Session, document_id: int) -> list[PersonRecord]:
             records.extend(_form_people(document_id, page_id, types[page_id], f, len(records)))
     if has_entries:
         pages = session.execute(
-            text("SELECT id, doc_type, register_entries FROM pages WHERE document_id = :d AND register_entries IS NOT NULL "
-                 "ORDER BY page_no"),
+            text(
+                "SELECT id, doc_type, register_entries FROM pages WHERE document_id = :d AND register_entries IS NOT NULL "
+                "ORDER BY page_no"
+            ),
             {"d": document_id},
         ).all()
         for page_id, doc_type, entries in pages:
@@ -97,8 +117,9 @@ def document_people(session: Session, document_id: int) -> list[PersonRecord]:
     return records
 
 
-def _form_people(document_id: int, page_id: int, doc_type: str, f: dict[str, tuple[str, str | None]],
-                 seq0: int) -> list[PersonRecord]:
+def _form_people(
+    document_id: int, page_id: int, doc_type: str, f: dict[str, tuple[str, str | None]], seq0: int
+) -> list[PersonRecord]:
     def val(fid: str) -> str | None:
         v = f.get(fid)
         return v[0].strip() if v and v[0] and v[0].strip() else None
@@ -120,28 +141,55 @@ def _form_people(document_id: int, page_id: int, doc_type: str, f: dict[str, tup
     for role, fid in names:
         birth = norm(f"{role}_birth_date") or norm(f"{role}_birth_year")
         child = role in _CHILD_LIKE
-        out.append(PersonRecord(
-            name=val(fid) or "", role=role, source_type=SOURCE_DOCUMENT, source_id=document_id,
-            source_seq=seq0 + len(out), document_id=document_id, page_id=page_id, birth=birth,
-            register_type=rtype, reg_year=reg_year, commune=commune,
-            mother_name=val("mother_name") if child else None,
-            father_name=val("father_name") if child else None,
-        ))
+        out.append(
+            PersonRecord(
+                name=val(fid) or "",
+                role=role,
+                source_type=SOURCE_DOCUMENT,
+                source_id=document_id,
+                source_seq=seq0 + len(out),
+                document_id=document_id,
+                page_id=page_id,
+                birth=birth,
+                register_type=rtype,
+                reg_year=reg_year,
+                commune=commune,
+                mother_name=val("mother_name") if child else None,
+                father_name=val("father_name") if child else None,
+            )
+        )
     return out
 
 
-def _entry_people(document_id: int, page_id: int, doc_type: str | None, e: dict[str, Any], seq0: int) -> list[PersonRecord]:
+def _entry_people(
+    document_id: int, page_id: int, doc_type: str | None, e: dict[str, Any], seq0: int
+) -> list[PersonRecord]:
     rtype = register_type_of(doc_type) or "khai_sinh"
     reg_year = _year(e.get("registration_date"))
     out = []
     child = (e.get("child_name") or "").strip()
     mother = (e.get("mother_name") or "").strip() or None
     father = (e.get("father_name") or "").strip() or None
-    common = dict(source_type=SOURCE_DOCUMENT, source_id=document_id, document_id=document_id, page_id=page_id,
-                  register_type=rtype, reg_year=reg_year)
+    common = dict(
+        source_type=SOURCE_DOCUMENT,
+        source_id=document_id,
+        document_id=document_id,
+        page_id=page_id,
+        register_type=rtype,
+        reg_year=reg_year,
+    )
     if child:
-        out.append(PersonRecord(name=child, role="child", source_seq=seq0, birth=e.get("child_birth_date"),
-                                mother_name=mother, father_name=father, **common))  # type: ignore[arg-type]
+        out.append(
+            PersonRecord(
+                name=child,
+                role="child",
+                source_seq=seq0,
+                birth=e.get("child_birth_date"),
+                mother_name=mother,
+                father_name=father,
+                **common,
+            )
+        )
     for role, name in (("mother", mother), ("father", father)):
         if name:
             out.append(PersonRecord(name=name, role=role, source_seq=seq0 + len(out), **common))  # type: ignore[arg-type]
@@ -158,7 +206,7 @@ def index_document_people(session: Session, document_id: int) -> int:
     try:
         with session.begin_nested():
             return len(replace_source(session, SOURCE_DOCUMENT, document_id, document_people(session, document_id)))
-    except Exception:  # noqa: BLE001 - the page result matters more than its name index entry
+    except Exception:
         log.exception("name index: document %s not indexed", document_id)
         return 0
 

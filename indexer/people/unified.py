@@ -1,5 +1,6 @@
 """One search box for everything: the people named in register entries and documents' fields,
 and the full text of pages. The web desk and ``sohoa search`` call :func:`search_all`."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,9 @@ class SearchResults:
         return bool(self.people or self.pages)
 
 
-def search_all(db: Database, query: str | PersonQuery, *, people_limit: int = 10, pages_limit: int = 10,
-               **options: Any) -> SearchResults:
+def search_all(
+    db: Database, query: str | PersonQuery, *, people_limit: int = 10, pages_limit: int = 10, **options: Any
+) -> SearchResults:
     """People best matching the query, and pages whose text matches what was typed.
 
     The page search gets the typed text without its ``key:`` parts (so a date in it still counts

@@ -7,6 +7,7 @@ scan (rapidfuzz) rather than an index lookup. New tokens are picked up increment
 ever get added to ``people_tokens`` (a removed person lowers a count), so ``max(id)`` tells
 whether the cached copy is current.
 """
+
 from __future__ import annotations
 
 import threading
@@ -27,11 +28,11 @@ POSITIONS = ("s", "m", "g")  # surname, middle name, given name
 @dataclass
 class _Pos:
     tokens: set[str] = field(default_factory=set)
-    surf: list[str] = field(default_factory=list)       # every surface spelling
+    surf: list[str] = field(default_factory=list)  # every surface spelling
     surf_skel: list[str] = field(default_factory=list)  # its skeleton token
-    tr_rest: list[str] = field(default_factory=list)    # surfaces starting with "tr", minus "tr"
+    tr_rest: list[str] = field(default_factory=list)  # surfaces starting with "tr", minus "tr"
     tr_skel: list[str] = field(default_factory=list)
-    u_rest: list[str] = field(default_factory=list)     # surfaces starting with "u", minus "u"
+    u_rest: list[str] = field(default_factory=list)  # surfaces starting with "u", minus "u"
     u_skel: list[str] = field(default_factory=list)
 
     def add(self, tok: str) -> None:
@@ -119,12 +120,10 @@ class Vocab:
             cand.add(p.surf_skel[i])
         # Tesseract's tr → ư (folded: u) at the start of a syllable costs one edit.
         if q.startswith("u") and p.tr_rest:
-            for _, _, i in process.extract(q[1:], p.tr_rest, scorer=Indel.distance,
-                                           score_cutoff=limit - 1, limit=None):
+            for _, _, i in process.extract(q[1:], p.tr_rest, scorer=Indel.distance, score_cutoff=limit - 1, limit=None):
                 cand.add(p.tr_skel[i])
         elif q.startswith("tr") and p.u_rest:
-            for _, _, i in process.extract(q[2:], p.u_rest, scorer=Indel.distance,
-                                           score_cutoff=limit - 1, limit=None):
+            for _, _, i in process.extract(q[2:], p.u_rest, scorer=Indel.distance, score_cutoff=limit - 1, limit=None):
                 cand.add(p.u_skel[i])
         out = {}
         for tok in cand:
@@ -134,7 +133,7 @@ class Vocab:
         return out
 
 
-_VOCABS: "weakref.WeakKeyDictionary[object, Vocab]" = weakref.WeakKeyDictionary()
+_VOCABS: weakref.WeakKeyDictionary[object, Vocab] = weakref.WeakKeyDictionary()
 _VOCABS_LOCK = threading.Lock()
 
 

@@ -1,4 +1,5 @@
 """Communes and register books: create, find, list, close."""
+
 from __future__ import annotations
 
 import re
@@ -80,12 +81,30 @@ def _commune_info(c: Commune) -> CommuneInfo:
 def book_info(s: Session, b: RegisterBook) -> BookInfo:
     c = s.get(Commune, b.commune_id)
     assert c is not None
-    return BookInfo(b.id, _commune_info(c), b.book_type, b.year, b.volume, b.layout, b.title, b.opened_on,
-                    b.closed_on, b.expected_pages, b.notes)
+    return BookInfo(
+        b.id,
+        _commune_info(c),
+        b.book_type,
+        b.year,
+        b.volume,
+        b.layout,
+        b.title,
+        b.opened_on,
+        b.closed_on,
+        b.expected_pages,
+        b.notes,
+    )
 
 
-def resolve_commune(s: Session, name: str | None = None, code: str | None = None, *, scheme: str = "v2025",
-                    province: str = "", create: bool = True) -> Commune:
+def resolve_commune(
+    s: Session,
+    name: str | None = None,
+    code: str | None = None,
+    *,
+    scheme: str = "v2025",
+    province: str = "",
+    create: bool = True,
+) -> Commune:
     """The commune named (by code within its scheme, or by name, accent-insensitively); created when
     unknown. Without either: the only commune there is, or a placeholder one."""
     if scheme not in SCHEMES:
@@ -105,12 +124,19 @@ def resolve_commune(s: Session, name: str | None = None, code: str | None = None
         if len(all_) == 1:
             return all_[0]
         if len(all_) > 1:
-            raise RegisterError("Có nhiều xã: hãy chọn --commune TÊN hoặc --commune-code MÃ ("
-                                + ", ".join(f"{c.name} [{c.code}]" for c in all_) + ").")
+            raise RegisterError(
+                "Có nhiều xã: hãy chọn --commune TÊN hoặc --commune-code MÃ ("
+                + ", ".join(f"{c.name} [{c.code}]" for c in all_)
+                + ")."
+            )
     if not create:
         raise RegisterError(f"Không có xã «{name or code}».")
-    c = Commune(code=code or (_free_code(s, scheme) if name else DEFAULT_COMMUNE_CODE), scheme=scheme,
-                name=name or DEFAULT_COMMUNE_NAME, province=province)
+    c = Commune(
+        code=code or (_free_code(s, scheme) if name else DEFAULT_COMMUNE_CODE),
+        scheme=scheme,
+        name=name or DEFAULT_COMMUNE_NAME,
+        province=province,
+    )
     s.add(c)
     s.flush()
     audit(s, "system", "commune.create", "commune", c.id, {"name": c.name, "code": c.code, "scheme": scheme})
@@ -140,9 +166,20 @@ def default_layout(year: int) -> str:
 
 
 def create_book(
-    db: Database, type_name: str, year: int, volume: str, *, layout: str | None = None, commune: str | None = None,
-    commune_code: str | None = None, scheme: str = "v2025", title: str = "", opened_on: date | None = None,
-    closed_on: date | None = None, expected_pages: int | None = None, actor: str = "system",
+    db: Database,
+    type_name: str,
+    year: int,
+    volume: str,
+    *,
+    layout: str | None = None,
+    commune: str | None = None,
+    commune_code: str | None = None,
+    scheme: str = "v2025",
+    title: str = "",
+    opened_on: date | None = None,
+    closed_on: date | None = None,
+    expected_pages: int | None = None,
+    actor: str = "system",
 ) -> BookInfo:
     bt = book_type(type_name)
     if bt is None:
@@ -159,17 +196,39 @@ def create_book(
         raise RegisterError("Ngày khóa sổ trước ngày mở sổ.")
     with db.write() as s:
         c = resolve_commune(s, commune, commune_code, scheme=scheme)
-        dup = s.scalar(select(RegisterBook.id).where(RegisterBook.commune_id == c.id, RegisterBook.book_type == bt.id,
-                                                     RegisterBook.year == year, RegisterBook.volume == vol))
+        dup = s.scalar(
+            select(RegisterBook.id).where(
+                RegisterBook.commune_id == c.id,
+                RegisterBook.book_type == bt.id,
+                RegisterBook.year == year,
+                RegisterBook.volume == vol,
+            )
+        )
         if dup is not None:
             raise RegisterError(f"Sổ {book_key(bt.id, year, vol)} của {c.name} đã có (sổ số {dup}).")
-        b = RegisterBook(commune_id=c.id, book_type=bt.id, year=int(year), volume=vol, layout=lay,
-                         title=title or f"{bt.label} năm {year}, quyển số {vol}", opened_on=opened_on,
-                         closed_on=closed_on, expected_pages=expected_pages, notes="", created_by=actor)
+        b = RegisterBook(
+            commune_id=c.id,
+            book_type=bt.id,
+            year=int(year),
+            volume=vol,
+            layout=lay,
+            title=title or f"{bt.label} năm {year}, quyển số {vol}",
+            opened_on=opened_on,
+            closed_on=closed_on,
+            expected_pages=expected_pages,
+            notes="",
+            created_by=actor,
+        )
         s.add(b)
         s.flush()
-        audit(s, actor, "book.create", "register_book", b.id,
-              {"key": book_key(bt.id, year, vol), "commune": c.name, "layout": lay})
+        audit(
+            s,
+            actor,
+            "book.create",
+            "register_book",
+            b.id,
+            {"key": book_key(bt.id, year, vol), "commune": c.name, "layout": lay},
+        )
         return book_info(s, b)
 
 
@@ -195,8 +254,11 @@ def _find_book(s: Session, ref: str | int, commune: str | None) -> BookInfo:
     bt = book_type(m.group(1)) if m else None
     if m is None or bt is None:
         raise RegisterError(f"«{text}» không phải số sổ hay khóa sổ (ví dụ: 12 hoặc khai_sinh/2012/01).")
-    q = select(RegisterBook).where(RegisterBook.book_type == bt.id, RegisterBook.year == int(m.group(2)),
-                                   RegisterBook.volume == norm_volume(m.group(3)))
+    q = select(RegisterBook).where(
+        RegisterBook.book_type == bt.id,
+        RegisterBook.year == int(m.group(2)),
+        RegisterBook.volume == norm_volume(m.group(3)),
+    )
     if commune:
         c = resolve_commune(s, commune, create=False)
         q = q.where(RegisterBook.commune_id == c.id)
@@ -218,9 +280,16 @@ def list_books(db: Database, *, book_type_id: str | None = None, year: int | Non
         books = s.scalars(q).all()
         pages = dict(s.execute(select(RegisterBookPage.book_id, func.count()).group_by(RegisterBookPage.book_id)).all())
         entries = dict(s.execute(select(RegisterEntry.book_id, func.count()).group_by(RegisterEntry.book_id)).all())
-        verified = dict(s.execute(select(RegisterEntry.book_id, func.count()).where(RegisterEntry.status == VERIFIED)
-                                  .group_by(RegisterEntry.book_id)).all())
-        return [BookSummary(book_info(s, b), pages.get(b.id, 0), entries.get(b.id, 0), verified.get(b.id, 0)) for b in books]
+        verified = dict(
+            s.execute(
+                select(RegisterEntry.book_id, func.count())
+                .where(RegisterEntry.status == VERIFIED)
+                .group_by(RegisterEntry.book_id)
+            ).all()
+        )
+        return [
+            BookSummary(book_info(s, b), pages.get(b.id, 0), entries.get(b.id, 0), verified.get(b.id, 0)) for b in books
+        ]
 
 
 def close_book(db: Database, ref: str | int, closed_on: date, *, actor: str = "system") -> BookInfo:

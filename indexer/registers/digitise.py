@@ -16,6 +16,7 @@ into entries — resumable at any point, page numbers kept, missing and double p
    numbers (a missing page of a ledger), pages waiting for OCR or failed, and what to check (e.g.
    entries registered in another year than the book's: a page of another book, or a misread date).
 """
+
 from __future__ import annotations
 
 import re
@@ -56,10 +57,10 @@ STATE_VI = {PENDING: "chờ nhận dạng", BUILT: "đã lập mục", DUPLICATE
 
 @dataclass
 class AddResult:
-    added: list[tuple[int, str]] = field(default_factory=list)        # (page number, file)
-    already: list[str] = field(default_factory=list)                  # files already in the book (resume)
-    doubles: list[str] = field(default_factory=list)                  # same content as a page of the book
-    refused: list[tuple[str, str]] = field(default_factory=list)      # (file, reason)
+    added: list[tuple[int, str]] = field(default_factory=list)  # (page number, file)
+    already: list[str] = field(default_factory=list)  # files already in the book (resume)
+    doubles: list[str] = field(default_factory=list)  # same content as a page of the book
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
 
 
 @dataclass
@@ -84,8 +85,13 @@ class Report:
 
     @property
     def complete(self) -> bool:
-        return not (self.missing_pages or self.double_pages or self.number_gaps or self.states.get(PENDING)
-                    or self.states.get(FAILED))
+        return not (
+            self.missing_pages
+            or self.double_pages
+            or self.number_gaps
+            or self.states.get(PENDING)
+            or self.states.get(FAILED)
+        )
 
 
 def name_number(path: str | Path) -> int | None:
@@ -112,14 +118,18 @@ def _next_seq(s: Session, book_id: int) -> int:
     return (s.scalar(select(func.max(RegisterBookPage.seq)).where(RegisterBookPage.book_id == book_id)) or 0) + 1
 
 
-def _attach(s: Session, book_id: int, document_id: int, source: str, first_no: int | None, how: str,
-            out: AddResult, actor: str) -> int:
+def _attach(
+    s: Session, book_id: int, document_id: int, source: str, first_no: int | None, how: str, out: AddResult, actor: str
+) -> int:
     """Attach every page of a document; returns how many pages were attached."""
     pages = s.execute(select(Page.id, Page.page_no).where(Page.document_id == document_id).order_by(Page.page_no)).all()
     n = 0
     for pid, pno in pages:
-        held = s.execute(select(RegisterBookPage.book_id, RegisterBookPage.page_no, RegisterBookPage.source_name)
-                         .where(RegisterBookPage.page_id == pid)).first()
+        held = s.execute(
+            select(RegisterBookPage.book_id, RegisterBookPage.page_no, RegisterBookPage.source_name).where(
+                RegisterBookPage.page_id == pid
+            )
+        ).first()
         if held is not None:
             if held[0] == book_id:
                 out.doubles.append(f"{Path(source).name}: trùng nội dung với trang {held[1]} ({Path(held[2]).name})")
@@ -127,20 +137,37 @@ def _attach(s: Session, book_id: int, document_id: int, source: str, first_no: i
                 out.refused.append((source, f"trang này đã thuộc sổ số {held[0]}"))
             continue
         page_no = (first_no + pno - 1) if first_no is not None else _next_page_no(s, book_id)
-        s.add(RegisterBookPage(book_id=book_id, seq=_next_seq(s, book_id), page_no=page_no, number_from=how,
-                               document_id=document_id, page_id=pid, source_name=str(source)[:300], state=PENDING,
-                               entries=0))
+        s.add(
+            RegisterBookPage(
+                book_id=book_id,
+                seq=_next_seq(s, book_id),
+                page_no=page_no,
+                number_from=how,
+                document_id=document_id,
+                page_id=pid,
+                source_name=str(source)[:300],
+                state=PENDING,
+                entries=0,
+            )
+        )
         s.flush()
         out.added.append((page_no, Path(source).name + (f" (trang {pno})" if len(pages) > 1 else "")))
         n += 1
     if n:
-        audit(s, actor, "book.page.add", "register_book", book_id, {"document": document_id, "pages": n,
-                                                                    "file": Path(source).name})
+        audit(
+            s,
+            actor,
+            "book.page.add",
+            "register_book",
+            book_id,
+            {"document": document_id, "pages": n, "file": Path(source).name},
+        )
     return n
 
 
-def add_files(app: Any, book_ref: str | int, paths: list[Path], *, start_page: int | None = None,
-              actor: str = "system") -> AddResult:
+def add_files(
+    app: Any, book_ref: str | int, paths: list[Path], *, start_page: int | None = None, actor: str = "system"
+) -> AddResult:
     """Take files and folders into a book in page order (see the module doc). Files are copied into
     the store, never removed from where they are."""
     book = find_book(app.db, book_ref)
@@ -152,23 +179,35 @@ def add_files(app: Any, book_ref: str | int, paths: list[Path], *, start_page: i
     next_given = start_page
     for f, num in zip(files, numbers):
         with app.db.read() as s:
-            known = s.scalar(select(RegisterBookPage.id).where(RegisterBookPage.book_id == book.id,
-                                                               RegisterBookPage.source_name == str(f)[:300]))
+            known = s.scalar(
+                select(RegisterBookPage.id).where(
+                    RegisterBookPage.book_id == book.id, RegisterBookPage.source_name == str(f)[:300]
+                )
+            )
         if known is not None:
             out.already.append(f.name)
             if next_given is not None:
                 with app.db.read() as s:
-                    cnt = s.scalar(select(func.count()).select_from(RegisterBookPage).where(
-                        RegisterBookPage.book_id == book.id, RegisterBookPage.source_name == str(f)[:300])) or 1
+                    cnt = (
+                        s.scalar(
+                            select(func.count())
+                            .select_from(RegisterBookPage)
+                            .where(RegisterBookPage.book_id == book.id, RegisterBookPage.source_name == str(f)[:300])
+                        )
+                        or 1
+                    )
                 next_given += cnt
             continue
         res = app.intake.take(f, source="import", remove=False, meta={"book": book.id})
         doc_id = res.document_id
         if res.outcome is Outcome.ALREADY_TAKEN and doc_id is None:
             with app.db.read() as s:
-                doc_id = s.scalar(select(Arrival.document_id).where(Arrival.source_path == str(f),
-                                                                    Arrival.document_id.is_not(None))
-                                  .order_by(Arrival.id.desc()).limit(1))
+                doc_id = s.scalar(
+                    select(Arrival.document_id)
+                    .where(Arrival.source_path == str(f), Arrival.document_id.is_not(None))
+                    .order_by(Arrival.id.desc())
+                    .limit(1)
+                )
         if res.outcome is Outcome.QUARANTINED:
             out.refused.append((f.name, res.reason.message if res.reason else res.detail))
             continue
@@ -186,8 +225,14 @@ def add_files(app: Any, book_ref: str | int, paths: list[Path], *, start_page: i
     return out
 
 
-def attach_documents(db: Database, book_ref: str | int, documents: list[tuple[int, str]], *,
-                     start_page: int | None = None, actor: str = "system") -> AddResult:
+def attach_documents(
+    db: Database,
+    book_ref: str | int,
+    documents: list[tuple[int, str]],
+    *,
+    start_page: int | None = None,
+    actor: str = "system",
+) -> AddResult:
     """Put documents already in the store (a scanner batch's, in scan order) into a book."""
     book = find_book(db, book_ref)
     out = AddResult()
@@ -205,7 +250,13 @@ def attach_documents(db: Database, book_ref: str | int, documents: list[tuple[in
 
 def _region(e: dict[str, Any]) -> tuple[int, int, int, int] | None:
     r = e.get("region")
-    if isinstance(r, (list, tuple)) and len(r) == 4 and all(isinstance(v, (int, float)) for v in r) and r[2] > 0 and r[3] > 0:
+    if (
+        isinstance(r, (list, tuple))
+        and len(r) == 4
+        and all(isinstance(v, (int, float)) for v in r)
+        and r[2] > 0
+        and r[3] > 0
+    ):
         return (int(r[0]), int(r[1]), int(r[2]), int(r[3]))
     return None
 
@@ -238,8 +289,11 @@ def _build_page(s: Session, bp: RegisterBookPage, book: RegisterBook, actor: str
         for e in entries:
             if not isinstance(e, dict):
                 continue
-            data = {bt.fields.get(k, k): v for k, v in e.items()
-                    if k not in ("region", "reread") and isinstance(v, str) and v.strip() and bt.fields.get(k)}
+            data = {
+                bt.fields.get(k, k): v
+                for k, v in e.items()
+                if k not in ("region", "reread") and isinstance(v, str) and v.strip() and bt.fields.get(k)
+            }
             box = _region(e)
             rows.append((data, Region(page.id, "row" if box else "page", box)))
         if not rows:
@@ -269,15 +323,27 @@ def _build_page(s: Session, bp: RegisterBookPage, book: RegisterBook, actor: str
     for i, (data, region) in enumerate(rows):
         so = norm_so(data.get("so"))
         if so is not None:
-            other = s.execute(select(RegisterEntry.id, RegisterEntry.name, RegisterEntry.page_no)
-                              .where(RegisterEntry.book_id == book.id, RegisterEntry.so == so)).first()
+            other = s.execute(
+                select(RegisterEntry.id, RegisterEntry.name, RegisterEntry.page_no).where(
+                    RegisterEntry.book_id == book.id, RegisterEntry.so == so
+                )
+            ).first()
             if other is not None and _same_person(other[1], data.get(bt.name_key, "")):
                 doubles.append(so)
                 continue
         if info.layout == LEDGER and bp.page_no is not None:
             data.setdefault("trangSo", str(bp.page_no))
-        create_entry_in(s, book.id, data, origin="ocr", actor=actor, status=UNVERIFIED,
-                        source_ref=f"page:{page.id}#{i + 1}", regions=[region], strict=False)
+        create_entry_in(
+            s,
+            book.id,
+            data,
+            origin="ocr",
+            actor=actor,
+            status=UNVERIFIED,
+            source_ref=f"page:{page.id}#{i + 1}",
+            regions=[region],
+            strict=False,
+        )
         made += 1
     if doubles and not made:
         bp.state = DUPLICATE
@@ -299,9 +365,11 @@ def build_entries(db: Database, book_ref: str | int, *, actor: str = "system") -
     book = find_book(db, book_ref)
     out = BuildResult()
     with db.read() as s:
-        ids = s.scalars(select(RegisterBookPage.id).where(RegisterBookPage.book_id == book.id,
-                                                          RegisterBookPage.state == PENDING)
-                        .order_by(RegisterBookPage.page_no, RegisterBookPage.seq)).all()
+        ids = s.scalars(
+            select(RegisterBookPage.id)
+            .where(RegisterBookPage.book_id == book.id, RegisterBookPage.state == PENDING)
+            .order_by(RegisterBookPage.page_no, RegisterBookPage.seq)
+        ).all()
     for bp_id in ids:
         with db.write() as s:
             bp = s.get(RegisterBookPage, bp_id)
@@ -312,8 +380,9 @@ def build_entries(db: Database, book_ref: str | int, *, actor: str = "system") -
             _build_page(s, bp, b, actor, out)
     if out.pages:
         with db.write() as s:
-            audit(s, actor, "book.entries.build", "register_book", book.id,
-                  {"pages": out.pages, "entries": out.entries})
+            audit(
+                s, actor, "book.entries.build", "register_book", book.id, {"pages": out.pages, "entries": out.entries}
+            )
     return out
 
 
@@ -331,14 +400,23 @@ def book_report(db: Database, book_ref: str | int) -> Report:
     book = find_book(db, book_ref)
     rep = Report(book)
     with db.read() as s:
-        pages = s.scalars(select(RegisterBookPage).where(RegisterBookPage.book_id == book.id)
-                          .order_by(RegisterBookPage.page_no, RegisterBookPage.seq)).all()
-        entries = s.execute(select(RegisterEntry.so, RegisterEntry.page_no, RegisterEntry.status)
-                            .where(RegisterEntry.book_id == book.id)).all()
-        ocr_states = dict(s.execute(select(Page.id, Page.state).where(
-            Page.id.in_([p.page_id for p in pages] or [-1]))).all())
-        region_pages = dict(s.execute(select(RegisterEntryRegion.page_id, func.count()).where(
-            RegisterEntryRegion.page_id.in_([p.page_id for p in pages] or [-1])).group_by(RegisterEntryRegion.page_id)).all())
+        pages = s.scalars(
+            select(RegisterBookPage)
+            .where(RegisterBookPage.book_id == book.id)
+            .order_by(RegisterBookPage.page_no, RegisterBookPage.seq)
+        ).all()
+        entries = s.execute(
+            select(RegisterEntry.so, RegisterEntry.page_no, RegisterEntry.status).where(
+                RegisterEntry.book_id == book.id
+            )
+        ).all()
+        region_pages = dict(
+            s.execute(
+                select(RegisterEntryRegion.page_id, func.count())
+                .where(RegisterEntryRegion.page_id.in_([p.page_id for p in pages] or [-1]))
+                .group_by(RegisterEntryRegion.page_id)
+            ).all()
+        )
     rep.pages = len(pages)
     rep.states = dict(Counter(p.state for p in pages))
     nos = [p.page_no for p in pages if p.page_no is not None and p.state != DUPLICATE]
@@ -376,5 +454,15 @@ def entries_sorted(db: Database, book_id: int) -> list[RegisterEntry]:
     return sorted(rows, key=lambda e: (so_sort_key(e.so), e.page_no or 0, e.id))
 
 
-__all__ = ["AddResult", "BuildResult", "Report", "add_files", "attach_documents", "book_report", "build_entries",
-           "name_number", "ENTRY_PER_PAGE", "LEDGER"]
+__all__ = [
+    "ENTRY_PER_PAGE",
+    "LEDGER",
+    "AddResult",
+    "BuildResult",
+    "Report",
+    "add_files",
+    "attach_documents",
+    "book_report",
+    "build_entries",
+    "name_number",
+]

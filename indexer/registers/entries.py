@@ -5,6 +5,7 @@ Every change of an entry goes through here, in the caller's transaction (``*_in`
 a session) or in one of its own (the others take the database), and is written to the entry's
 history and to the audit log.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -92,8 +93,9 @@ def _book(s: Session, book_id: int) -> tuple[RegisterBook, BookType, Commune]:
 def _reindex(s: Session, e: RegisterEntry, b: RegisterBook, bt: BookType, c: Commune) -> None:
     reg_year = e.registration_date.year if e.registration_date else b.year
     page_id = s.scalar(select(RegisterEntryRegion.page_id).where(RegisterEntryRegion.entry_id == e.id).limit(1))
-    replace_source(s, SOURCE, e.id, entry_people(bt, e.id, e.data or {}, reg_year=reg_year, commune=c.name,
-                                                 page_id=page_id))
+    replace_source(
+        s, SOURCE, e.id, entry_people(bt, e.id, e.data or {}, reg_year=reg_year, commune=c.name, page_id=page_id)
+    )
 
 
 def _so_taken(s: Session, book_id: int, so: str, but: int | None = None) -> int | None:
@@ -104,8 +106,17 @@ def _so_taken(s: Session, book_id: int, so: str, but: int | None = None) -> int 
 
 
 def create_entry_in(
-    s: Session, book_id: int, data: dict[str, Any], *, origin: str, actor: str, status: str = UNVERIFIED,
-    notes: str = "", source_ref: str | None = None, regions: list[Region] = (), strict: bool = True,  # type: ignore[assignment]
+    s: Session,
+    book_id: int,
+    data: dict[str, Any],
+    *,
+    origin: str,
+    actor: str,
+    status: str = UNVERIFIED,
+    notes: str = "",
+    source_ref: str | None = None,
+    regions: list[Region] = (),
+    strict: bool = True,
     index: bool = True,
 ) -> RegisterEntry:
     """A new entry of a book. ``data`` is under the vocabulary keys. With ``strict`` a bad value or
@@ -131,21 +142,48 @@ def create_entry_in(
             so = None
     if "quyenSo" not in clean:
         clean["quyenSo"] = b.volume
-    e = RegisterEntry(book_id=b.id, so=so, so_raw=so_raw, page_no=sm.page_no, registration_date=sm.registration_date,
-                      name=sm.name, birth_date=sm.birth_date, data=clean, notes="; ".join(note_parts), status=status,
-                      origin=origin, source_ref=source_ref, created_by=actor)
+    e = RegisterEntry(
+        book_id=b.id,
+        so=so,
+        so_raw=so_raw,
+        page_no=sm.page_no,
+        registration_date=sm.registration_date,
+        name=sm.name,
+        birth_date=sm.birth_date,
+        data=clean,
+        notes="; ".join(note_parts),
+        status=status,
+        origin=origin,
+        source_ref=source_ref,
+        created_by=actor,
+    )
     if status == VERIFIED:
         e.verified_by, e.verified_at = actor, utcnow()
     s.add(e)
     s.flush()
     for r in regions:
         add_region_in(s, e.id, r)
-    s.add(RegisterEntryChange(entry_id=e.id, actor=actor, kind="create", field="", old_value=None,
-                              new_value=None, reason=f"tạo từ {origin}" + (f" ({source_ref})" if source_ref else "")))
+    s.add(
+        RegisterEntryChange(
+            entry_id=e.id,
+            actor=actor,
+            kind="create",
+            field="",
+            old_value=None,
+            new_value=None,
+            reason=f"tạo từ {origin}" + (f" ({source_ref})" if source_ref else ""),
+        )
+    )
     if index:
         _reindex(s, e, b, bt, c)
-    audit(s, actor, "entry.create", "register_entry", e.id,
-          {"book": book_key(b.book_type, b.year, b.volume), "so": so, "origin": origin, "source": source_ref})
+    audit(
+        s,
+        actor,
+        "entry.create",
+        "register_entry",
+        e.id,
+        {"book": book_key(b.book_type, b.year, b.volume), "so": so, "origin": origin, "source": source_ref},
+    )
     return e
 
 
@@ -155,8 +193,15 @@ def create_entry(db: Database, book_id: int, data: dict[str, Any], **kw: Any) ->
 
 
 def bulk_create_in(
-    s: Session, book_id: int, rows: list[dict[str, Any]], *, origin: str, actor: str, status: str = UNVERIFIED,
-    source_refs: list[str | None] | None = None, index: bool = True,
+    s: Session,
+    book_id: int,
+    rows: list[dict[str, Any]],
+    *,
+    origin: str,
+    actor: str,
+    status: str = UNVERIFIED,
+    source_refs: list[str | None] | None = None,
+    index: bool = True,
 ) -> tuple[list[int], list[Any]]:
     """Many new entries of one book at once (an archive import): values must already be clean and
     their numbers free (the caller checked, e.g. ``legacy_import``); one history row and one audit
@@ -175,20 +220,59 @@ def bulk_create_in(
         data = dict(data)
         data.setdefault("quyenSo", b.volume)
         sm = summary(bt, data)
-        values.append(dict(book_id=b.id, so=sm.so, so_raw=str(data.get("so") or "")[:40], page_no=sm.page_no,
-                           registration_date=sm.registration_date, name=sm.name, birth_date=sm.birth_date, data=data,
-                           notes="", status=status, origin=origin,
-                           source_ref=(source_refs[i] if source_refs else None), created_by=actor, created_at=now,
-                           updated_at=now, verified_by=actor if status == VERIFIED else None,
-                           verified_at=now if status == VERIFIED else None))
+        values.append(
+            dict(
+                book_id=b.id,
+                so=sm.so,
+                so_raw=str(data.get("so") or "")[:40],
+                page_no=sm.page_no,
+                registration_date=sm.registration_date,
+                name=sm.name,
+                birth_date=sm.birth_date,
+                data=data,
+                notes="",
+                status=status,
+                origin=origin,
+                source_ref=(source_refs[i] if source_refs else None),
+                created_by=actor,
+                created_at=now,
+                updated_at=now,
+                verified_by=actor if status == VERIFIED else None,
+                verified_at=now if status == VERIFIED else None,
+            )
+        )
     ids = list(s.scalars(insert(RegisterEntry).returning(RegisterEntry.id, sort_by_parameter_order=True), values))
-    s.execute(insert(RegisterEntryChange), [dict(entry_id=i, at=now, actor=actor, kind="create", field="", old_value=None,
-                                                 new_value=None, reason=f"tạo từ {origin}") for i in ids])
+    s.execute(
+        insert(RegisterEntryChange),
+        [
+            dict(
+                entry_id=i,
+                at=now,
+                actor=actor,
+                kind="create",
+                field="",
+                old_value=None,
+                new_value=None,
+                reason=f"tạo từ {origin}",
+            )
+            for i in ids
+        ],
+    )
     key = book_key(b.book_type, b.year, b.volume)
-    s.execute(insert(AuditEntry), [dict(at=now, actor=actor, action="entry.create", object_type="register_entry",
-                                        object_id=str(i), detail={"book": key, "so": v["so"], "origin": origin,
-                                                                  "source": v["source_ref"]})
-                                   for i, v in zip(ids, values)])
+    s.execute(
+        insert(AuditEntry),
+        [
+            dict(
+                at=now,
+                actor=actor,
+                action="entry.create",
+                object_type="register_entry",
+                object_id=str(i),
+                detail={"book": key, "so": v["so"], "origin": origin, "source": v["source_ref"]},
+            )
+            for i, v in zip(ids, values)
+        ],
+    )
     records = []
     for i, v in zip(ids, values):
         reg_year = v["registration_date"].year if v["registration_date"] else b.year
@@ -209,8 +293,9 @@ def add_region_in(s: Session, entry_id: int, r: Region) -> None:
 _COLUMN_KEYS = {"so", "trangSo", "ngayDangKy"}
 
 
-def edit_entry_in(s: Session, entry_id: int, changes: dict[str, Any], *, actor: str, reason: str,
-                  kind: str = "correction") -> list[Change]:
+def edit_entry_in(
+    s: Session, entry_id: int, changes: dict[str, Any], *, actor: str, reason: str, kind: str = "correction"
+) -> list[Change]:
     """Change fields of an entry (``{"nksHoTen": "…", "ghiChu": "…"}``; an empty value removes the
     field). Each changed field gets a history row; a correction needs a reason. Returns the changes
     made (none when every value was already so). Status goes back to unverified."""
@@ -233,8 +318,9 @@ def edit_entry_in(s: Session, entry_id: int, changes: dict[str, Any], *, actor: 
                 e.notes = new
             continue
         if bt.key(key) is None:
-            raise RegisterError(f"Sổ {bt.short} không có trường «{key}». Các trường: "
-                                + ", ".join(k.key for k in bt.all_keys) + ".")
+            raise RegisterError(
+                f"Sổ {bt.short} không có trường «{key}». Các trường: " + ", ".join(k.key for k in bt.all_keys) + "."
+            )
         new, problem = clean_value(bt, key, value)
         if problem:
             problems.append(problem)
@@ -263,12 +349,28 @@ def edit_entry_in(s: Session, entry_id: int, changes: dict[str, Any], *, actor: 
     if e.status == VERIFIED:
         e.status, e.verified_by, e.verified_at = UNVERIFIED, None, None
     for ch in made:
-        s.add(RegisterEntryChange(entry_id=e.id, at=ch.at, actor=actor, kind=kind, field=ch.field,
-                                  old_value=ch.old, new_value=ch.new, reason=reason))
+        s.add(
+            RegisterEntryChange(
+                entry_id=e.id,
+                at=ch.at,
+                actor=actor,
+                kind=kind,
+                field=ch.field,
+                old_value=ch.old,
+                new_value=ch.new,
+                reason=reason,
+            )
+        )
     s.flush()
     _reindex(s, e, b, bt, c)
-    audit(s, actor, f"entry.{kind}", "register_entry", e.id,
-          {"fields": {ch.field: [ch.old, ch.new] for ch in made}, "reason": reason})
+    audit(
+        s,
+        actor,
+        f"entry.{kind}",
+        "register_entry",
+        e.id,
+        {"fields": {ch.field: [ch.old, ch.new] for ch in made}, "reason": reason},
+    )
     return made
 
 
@@ -296,20 +398,43 @@ def get_entry(db: Database, entry_id: int) -> EntryView:
         e = s.get(RegisterEntry, entry_id)
         if e is None:
             raise RegisterError(f"Không có mục sổ số {entry_id}.")
-        b, bt, c = _book(s, e.book_id)
-        v = EntryView(e.id, b.id, book_key(b.book_type, b.year, b.volume), b.book_type, c.name, e.so, e.so_raw,
-                      e.page_no, e.registration_date, e.name, e.birth_date, dict(e.data or {}), e.notes or "",
-                      e.status, e.origin, e.source_ref, e.created_by, e.verified_by)
-        for r in s.scalars(select(RegisterEntryRegion).where(RegisterEntryRegion.entry_id == e.id)
-                           .order_by(RegisterEntryRegion.id)):
+        b, _bt, c = _book(s, e.book_id)
+        v = EntryView(
+            e.id,
+            b.id,
+            book_key(b.book_type, b.year, b.volume),
+            b.book_type,
+            c.name,
+            e.so,
+            e.so_raw,
+            e.page_no,
+            e.registration_date,
+            e.name,
+            e.birth_date,
+            dict(e.data or {}),
+            e.notes or "",
+            e.status,
+            e.origin,
+            e.source_ref,
+            e.created_by,
+            e.verified_by,
+        )
+        for r in s.scalars(
+            select(RegisterEntryRegion).where(RegisterEntryRegion.entry_id == e.id).order_by(RegisterEntryRegion.id)
+        ):
             v.regions.append(Region(r.page_id, r.kind, (r.x, r.y, r.w, r.h) if r.x is not None else None))  # type: ignore[arg-type]
-        for h in s.scalars(select(RegisterEntryChange).where(RegisterEntryChange.entry_id == e.id)
-                           .order_by(RegisterEntryChange.id)):
+        for h in s.scalars(
+            select(RegisterEntryChange).where(RegisterEntryChange.entry_id == e.id).order_by(RegisterEntryChange.id)
+        ):
             v.history.append(Change(h.at, h.actor, h.kind, h.field, h.old_value, h.new_value, h.reason))
-        v.documents = [(d, st) for d, st in s.execute(
-            select(RegisterFiling.document_id, RegisterFiling.state).where(RegisterFiling.entry_id == e.id,
-                                                                          RegisterFiling.state != "rejected")
-            .order_by(RegisterFiling.id)).all()]
+        v.documents = [
+            (d, st)
+            for d, st in s.execute(
+                select(RegisterFiling.document_id, RegisterFiling.state)
+                .where(RegisterFiling.entry_id == e.id, RegisterFiling.state != "rejected")
+                .order_by(RegisterFiling.id)
+            ).all()
+        ]
         return v
 
 

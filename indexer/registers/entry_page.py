@@ -2,6 +2,7 @@
 book names (``register_pages.yaml``) — the page's title alone (``SỔ ĐĂNG KÝ KHAI SINH``) does not
 tell a one-entry page from a ledger page. The field reader's own stages do the work (label
 anchoring, value checks, repairs, confidence). Pure: words in, fields out."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -11,6 +11,7 @@
 * :func:`print_pdf` — print-ready pages for the paper book: one A4 page per entry for books of one
   entry per page, ruled landscape pages of rows for ledgers.
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,8 +49,10 @@ FILE_COLUMN = "tepDinhKem"
 EXPORT_DPI = 150
 JPEG_QUALITY = 60
 FONTS = (
-    ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-     "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf"),
+    (
+        "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+    ),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
 )
@@ -93,9 +96,12 @@ def _entries(db: Database, book_id: int) -> list[RegisterEntry]:
 def _page_image(app: Any, page_id: int) -> Image.Image | None:
     """The page upright (its stored rotation undone), RGB, at most ``EXPORT_DPI``."""
     with app.db.read() as s:
-        row = s.execute(select(Page.page_no, Page.rotation, Page.dpi, Original.store_key, Original.media_type)
-                        .join(Document, Document.id == Page.document_id)
-                        .join(Original, Original.id == Document.original_id).where(Page.id == page_id)).first()
+        row = s.execute(
+            select(Page.page_no, Page.rotation, Page.dpi, Original.store_key, Original.media_type)
+            .join(Document, Document.id == Page.document_id)
+            .join(Original, Original.id == Document.original_id)
+            .where(Page.id == page_id)
+        ).first()
     if row is None:
         return None
     page_no, rotation, dpi, key, media = row
@@ -105,8 +111,25 @@ def _page_image(app: Any, page_id: int) -> Image.Image | None:
     if media == "application/pdf":
         with tempfile.TemporaryDirectory() as tmp:
             prefix = Path(tmp) / "p"
-            subprocess.run(["pdftoppm", "-q", "-r", str(EXPORT_DPI), "-jpeg", "-f", str(page_no), "-l", str(page_no),
-                            "-singlefile", str(src), str(prefix)], check=True, capture_output=True, timeout=120)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-q",
+                    "-r",
+                    str(EXPORT_DPI),
+                    "-jpeg",
+                    "-f",
+                    str(page_no),
+                    "-l",
+                    str(page_no),
+                    "-singlefile",
+                    str(src),
+                    str(prefix),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
             im = Image.open(prefix.with_suffix(".jpg"))
             im.load()
         dpi = EXPORT_DPI
@@ -153,9 +176,11 @@ def entry_pdf(app: Any, page_ids: list[int]) -> bytes | None:
 def _entry_pages(db: Database, entry_ids: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     with db.read() as s:
-        for eid, pid in s.execute(select(RegisterEntryRegion.entry_id, RegisterEntryRegion.page_id)
-                                  .where(RegisterEntryRegion.entry_id.in_(entry_ids or [-1]))
-                                  .order_by(RegisterEntryRegion.id)).all():
+        for eid, pid in s.execute(
+            select(RegisterEntryRegion.entry_id, RegisterEntryRegion.page_id)
+            .where(RegisterEntryRegion.entry_id.in_(entry_ids or [-1]))
+            .order_by(RegisterEntryRegion.id)
+        ).all():
             if pid not in out.setdefault(eid, []):
                 out[eid].append(pid)
     return out
@@ -192,10 +217,16 @@ def write_xlsx(book: BookInfo, entries: list[RegisterEntry], files: dict[int, st
         notes.append([k.key, k.label])
     notes.append([FILE_COLUMN, "Tệp PDF ảnh trang sổ của mục (trong tệp ZIP)"])
     info = wb.create_sheet("So")
-    for label, value in (("Loại sổ", bt.label), ("Năm", book.year), ("Quyển số", book.volume),
-                         ("Cơ quan đăng ký", book.commune.name), ("Mã xã", f"{book.commune.code} ({book.commune.scheme})"),
-                         ("Mở ngày", fmt_date(book.opened_on)), ("Khóa ngày", fmt_date(book.closed_on)),
-                         ("Số mục", len(entries))):
+    for label, value in (
+        ("Loại sổ", bt.label),
+        ("Năm", book.year),
+        ("Quyển số", book.volume),
+        ("Cơ quan đăng ký", book.commune.name),
+        ("Mã xã", f"{book.commune.code} ({book.commune.scheme})"),
+        ("Mở ngày", fmt_date(book.opened_on)),
+        ("Khóa ngày", fmt_date(book.closed_on)),
+        ("Số mục", len(entries)),
+    ):
         info.append([label, value])
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
@@ -244,14 +275,25 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
     if fmt not in ("csv", "json"):
         raise ValueError("format must be csv or json")
     with db.read() as s:
-        books = s.execute(select(RegisterBook, Commune).join(Commune, Commune.id == RegisterBook.commune_id)
-                          .order_by(RegisterBook.book_type, RegisterBook.year, RegisterBook.volume)).all()
+        books = s.execute(
+            select(RegisterBook, Commune)
+            .join(Commune, Commune.id == RegisterBook.commune_id)
+            .order_by(RegisterBook.book_type, RegisterBook.year, RegisterBook.volume)
+        ).all()
         entries = s.scalars(select(RegisterEntry)).all()
         history: dict[int, list[dict[str, Any]]] = {}
         for h in s.scalars(select(RegisterEntryChange).order_by(RegisterEntryChange.id)):
             history.setdefault(h.entry_id, []).append(
-                {"at": h.at.isoformat(), "actor": h.actor, "kind": h.kind, "field": h.field, "old": h.old_value,
-                 "new": h.new_value, "reason": h.reason})
+                {
+                    "at": h.at.isoformat(),
+                    "actor": h.actor,
+                    "kind": h.kind,
+                    "field": h.field,
+                    "old": h.old_value,
+                    "new": h.new_value,
+                    "reason": h.reason,
+                }
+            )
         docs: dict[int, list[dict[str, Any]]] = {}
         for f in s.scalars(select(RegisterFiling).where(RegisterFiling.state == "linked")):
             docs.setdefault(f.entry_id, []).append({"document_id": f.document_id, "decided_by": f.decided_by})
@@ -263,8 +305,20 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
     n = 0
     if fmt == "csv":
         keys = _all_keys()
-        head = ["entry_id", "commune", "commune_code", "book_type", "year", "book_id", "status", "origin", *keys,
-                "notes", "verified_by", "documents"]
+        head = [
+            "entry_id",
+            "commune",
+            "commune_code",
+            "book_type",
+            "year",
+            "book_id",
+            "status",
+            "origin",
+            *keys,
+            "notes",
+            "verified_by",
+            "documents",
+        ]
         with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(head)
@@ -272,24 +326,57 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
                 for e in sorted(by_book.get(b.id, []), key=lambda e: (so_sort_key(e.so), e.id)):
                     d = dict(e.data or {})
                     d.setdefault("quyenSo", b.volume)
-                    w.writerow([e.id, c.name, c.code, b.book_type, b.year, b.id, e.status, e.origin,
-                                *[d.get(k, "") for k in keys], e.notes or "", e.verified_by or "",
-                                " ".join(str(x["document_id"]) for x in docs.get(e.id, []))])
+                    w.writerow(
+                        [
+                            e.id,
+                            c.name,
+                            c.code,
+                            b.book_type,
+                            b.year,
+                            b.id,
+                            e.status,
+                            e.origin,
+                            *[d.get(k, "") for k in keys],
+                            e.notes or "",
+                            e.verified_by or "",
+                            " ".join(str(x["document_id"]) for x in docs.get(e.id, [])),
+                        ]
+                    )
                     n += 1
     else:
         doc: dict[str, Any] = {"books": []}
         for b, c in books:
             items = []
             for e in sorted(by_book.get(b.id, []), key=lambda e: (so_sort_key(e.so), e.id)):
-                items.append({"id": e.id, "so": e.so, "trangSo": e.page_no, "status": e.status, "origin": e.origin,
-                              "data": e.data or {}, "notes": e.notes or "", "verified_by": e.verified_by,
-                              "history": history.get(e.id, []), "documents": docs.get(e.id, [])})
+                items.append(
+                    {
+                        "id": e.id,
+                        "so": e.so,
+                        "trangSo": e.page_no,
+                        "status": e.status,
+                        "origin": e.origin,
+                        "data": e.data or {},
+                        "notes": e.notes or "",
+                        "verified_by": e.verified_by,
+                        "history": history.get(e.id, []),
+                        "documents": docs.get(e.id, []),
+                    }
+                )
                 n += 1
-            doc["books"].append({"id": b.id, "key": book_key(b.book_type, b.year, b.volume), "book_type": b.book_type,
-                                 "year": b.year, "quyenSo": b.volume, "layout": b.layout,
-                                 "commune": {"name": c.name, "code": c.code, "scheme": c.scheme},
-                                 "opened_on": fmt_date(b.opened_on), "closed_on": fmt_date(b.closed_on),
-                                 "entries": items})
+            doc["books"].append(
+                {
+                    "id": b.id,
+                    "key": book_key(b.book_type, b.year, b.volume),
+                    "book_type": b.book_type,
+                    "year": b.year,
+                    "quyenSo": b.volume,
+                    "layout": b.layout,
+                    "commune": {"name": c.name, "code": c.code, "scheme": c.scheme},
+                    "opened_on": fmt_date(b.opened_on),
+                    "closed_on": fmt_date(b.closed_on),
+                    "entries": items,
+                }
+            )
         tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, out)
     return out, n
@@ -328,7 +415,17 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 LEDGER_COLUMNS = {
-    "khai_sinh": ["so", "ngayDangKy", "nksHoTen", "nksNgaySinh", "nksGioiTinh", "nksNoiSinh", "meHoTen", "chaHoTen", "ghiChu"],
+    "khai_sinh": [
+        "so",
+        "ngayDangKy",
+        "nksHoTen",
+        "nksNgaySinh",
+        "nksGioiTinh",
+        "nksNoiSinh",
+        "meHoTen",
+        "chaHoTen",
+        "ghiChu",
+    ],
     "ket_hon": ["so", "ngayDangKy", "chongHoTen", "chongNgaySinh", "voHoTen", "voNgaySinh", "ghiChu"],
     "khai_tu": ["so", "ngayDangKy", "nktHoTen", "nktNgaySinh", "nktGioiTinh", "nktNgayChet", "nktNoiChet", "ghiChu"],
 }
@@ -376,7 +473,7 @@ def print_pdf(db: Database, book_ref: str | int, out: Path, *, entry_ids: list[i
 
                 x = 25 * mm + stringWidth(label, regular, 11)
                 c.setFont(bold, 11)
-                for i, line in enumerate(_wrap(v, bold, 11, width - x - 20 * mm)):
+                for line in _wrap(v, bold, 11, width - x - 20 * mm):
                     c.drawString(x, y, line)
                     y -= 6.5 * mm
                 if y < 50 * mm:
@@ -395,7 +492,9 @@ def print_pdf(db: Database, book_ref: str | int, out: Path, *, entry_ids: list[i
             c.showPage()
         if not entries:
             c.setFont(regular, 12)
-            c.drawString(25 * mm, height - 30 * mm, f"{bt.label} quyển số {book.volume} năm {book.year}: chưa có mục nào.")
+            c.drawString(
+                25 * mm, height - 30 * mm, f"{bt.label} quyển số {book.volume} năm {book.year}: chưa có mục nào."
+            )
             c.showPage()
         c.save()
     else:
@@ -412,7 +511,7 @@ def print_pdf(db: Database, book_ref: str | int, out: Path, *, entry_ids: list[i
         for w in weights:
             xs.append(xs[-1] + w * unit)
         rows_per_page = 12
-        pages = [entries[i: i + rows_per_page] for i in range(0, len(entries), rows_per_page)] or [[]]
+        pages = [entries[i : i + rows_per_page] for i in range(0, len(entries), rows_per_page)] or [[]]
         for pno, chunk in enumerate(pages, 1):
             c.setFont(bold, 14)
             c.drawCentredString(width / 2, height - 15 * mm, title)

@@ -9,6 +9,7 @@ evidence is overwhelming and keeps the top candidates as proposals otherwise. A 
 rejects a proposal, or — for a new registration — creates the entry from the confirmed fields
 (:func:`create_from_document`). Every link, confirmation, rejection and creation is audited.
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,7 +58,7 @@ class FilingOutcome:
     query: FilingQuery | None
     ranked: list[Scored] = field(default_factory=list)
     linked: int | None = None  # the entry linked automatically
-    skipped: str = ""          # why nothing was done
+    skipped: str = ""  # why nothing was done
 
 
 # -- reading the document ---------------------------------------------------------------------------
@@ -66,7 +67,8 @@ class FilingOutcome:
 def _document_fields(s: Session, document_id: int) -> list[tuple[str, str, str]]:
     rows = s.execute(
         select(FieldValue.doc_type, FieldValue.field_id, FieldValue.value, FieldValue.confirmed_value)
-        .where(FieldValue.document_id == document_id).order_by(FieldValue.page_id, FieldValue.id)
+        .where(FieldValue.document_id == document_id)
+        .order_by(FieldValue.page_id, FieldValue.id)
     ).all()
     return [(dt, fid, confirmed or value or "") for dt, fid, value, confirmed in rows]
 
@@ -91,9 +93,13 @@ def _by_number(s: Session, q: FilingQuery) -> set[int]:
         books = books.where(RegisterBook.year.in_(matching.year_variants(q.reg_year)))
     if q.volume is not None:
         books = books.where(RegisterBook.volume == q.volume)
-    return set(s.scalars(select(RegisterEntry.id).where(RegisterEntry.book_id.in_(books),
-                                                        RegisterEntry.so.in_(matching.so_variants(q.so)))
-                         .limit(_ROWS_PER_ROUTE)).all())
+    return set(
+        s.scalars(
+            select(RegisterEntry.id)
+            .where(RegisterEntry.book_id.in_(books), RegisterEntry.so.in_(matching.so_variants(q.so)))
+            .limit(_ROWS_PER_ROUTE)
+        ).all()
+    )
 
 
 def _in(params: dict[str, Any], prefix: str, values: list[Any]) -> str:
@@ -129,7 +135,9 @@ def _name_tiers(s: Session, q: FilingQuery) -> list[tuple[str, dict[str, Any]]]:
             sur.setdefault(qn.tokens[0], 0)
             base += f" AND sur_skel IN ({_in(common, 's', sorted(sur))})"
 
-        def tier(where: str, gs: list[str], extra: dict[str, Any]) -> None:
+        def tier(
+            where: str, gs: list[str], extra: dict[str, Any], common: dict[str, Any] = common, base: str = base
+        ) -> None:
             if not gs:
                 return
             params = dict(common, **extra)
@@ -158,8 +166,9 @@ def _lookup(s: Session, where: str, params: dict[str, Any]) -> set[int]:
         for k, v in list(params.items()):
             if isinstance(v, date):
                 params[k] = v.isoformat()  # how SQLAlchemy stores a Date on SQLite
-    rows = s.execute(text(f"SELECT source_id FROM people WHERE {where} LIMIT :n"),
-                     {**params, "n": _ROWS_PER_ROUTE}).all()
+    rows = s.execute(
+        text(f"SELECT source_id FROM people WHERE {where} LIMIT :n"), {**params, "n": _ROWS_PER_ROUTE}
+    ).all()
     return {r[0] for r in rows}
 
 
@@ -169,8 +178,14 @@ def _load(s: Session, q: FilingQuery, ids: set[int]) -> list[Candidate]:
     bt = q.book_type
     sex_key = next((k.key for k in bt.keys if k.key.endswith("GioiTinh")), None)
     rows = s.execute(
-        select(RegisterEntry.id, RegisterEntry.so, RegisterEntry.data, RegisterEntry.registration_date,
-               RegisterBook.year, RegisterBook.volume)
+        select(
+            RegisterEntry.id,
+            RegisterEntry.so,
+            RegisterEntry.data,
+            RegisterEntry.registration_date,
+            RegisterBook.year,
+            RegisterBook.volume,
+        )
         .join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
         .where(RegisterEntry.id.in_(sorted(ids)), RegisterBook.book_type == bt.id)
     ).all()
@@ -178,8 +193,11 @@ def _load(s: Session, q: FilingQuery, ids: set[int]) -> list[Candidate]:
     for eid, so, data, reg, year, volume in rows:
         data = data or {}
         sex = data.get(sex_key) if sex_key else None
-        out.append(Candidate(eid, year, volume, so, matching.candidate_people(bt, data), reg,
-                             sex=matching.fold(sex) if sex else None))
+        out.append(
+            Candidate(
+                eid, year, volume, so, matching.candidate_people(bt, data), reg, sex=matching.fold(sex) if sex else None
+            )
+        )
     return out
 
 
@@ -206,8 +224,14 @@ def rank_candidates(s: Session, q: FilingQuery) -> list[Scored]:
 
 
 def _pending_pages(s: Session, document_id: int) -> int:
-    return s.scalar(select(func.count()).select_from(Page).where(
-        Page.document_id == document_id, Page.state.not_in([PageState.INDEXED, PageState.FAILED]))) or 0
+    return (
+        s.scalar(
+            select(func.count())
+            .select_from(Page)
+            .where(Page.document_id == document_id, Page.state.not_in([PageState.INDEXED, PageState.FAILED]))
+        )
+        or 0
+    )
 
 
 def propose(s: Session, document_id: int) -> FilingOutcome:
@@ -220,8 +244,11 @@ def propose(s: Session, document_id: int) -> FilingOutcome:
     if q is None:
         return FilingOutcome(document_id, None, skipped="giấy tờ không thuộc sổ hộ tịch nào")
     out = FilingOutcome(document_id, q)
-    existing = s.execute(select(RegisterFiling.entry_id, RegisterFiling.state, RegisterFiling.decided_by)
-                         .where(RegisterFiling.document_id == document_id)).all()
+    existing = s.execute(
+        select(RegisterFiling.entry_id, RegisterFiling.state, RegisterFiling.decided_by).where(
+            RegisterFiling.document_id == document_id
+        )
+    ).all()
     if any(st == LINKED and by != SYSTEM for _, st, by in existing):
         out.skipped = "đã được cán bộ xác nhận vào sổ"
         return out
@@ -230,19 +257,37 @@ def propose(s: Session, document_id: int) -> FilingOutcome:
     out.ranked = ranked
     auto = matching.auto_link(ranked)
     if any(st in (PROPOSED, LINKED) for _, st, _ in existing):
-        s.execute(delete(RegisterFiling).where(RegisterFiling.document_id == document_id,
-                                               RegisterFiling.state.in_([PROPOSED, LINKED])))
+        s.execute(
+            delete(RegisterFiling).where(
+                RegisterFiling.document_id == document_id, RegisterFiling.state.in_([PROPOSED, LINKED])
+            )
+        )
     kept = [r for r in ranked[: matching.KEEP] if r.total >= matching.PROPOSE_MIN or r is auto]
     for i, r in enumerate(kept, 1):
         linked = auto is not None and r.entry_id == auto.entry_id
-        s.add(RegisterFiling(document_id=document_id, entry_id=r.entry_id, state=LINKED if linked else PROPOSED,
-                             method="number" if any("đúng số" in w for w in r.reasons) else "name",
-                             score=r.score, rank=i, reasons=r.reasons[:12],
-                             decided_by=SYSTEM if linked else None, decided_at=utcnow() if linked else None))
+        s.add(
+            RegisterFiling(
+                document_id=document_id,
+                entry_id=r.entry_id,
+                state=LINKED if linked else PROPOSED,
+                method="number" if any("đúng số" in w for w in r.reasons) else "name",
+                score=r.score,
+                rank=i,
+                reasons=r.reasons[:12],
+                decided_by=SYSTEM if linked else None,
+                decided_at=utcnow() if linked else None,
+            )
+        )
     if auto is not None:
         out.linked = auto.entry_id
-        audit(s, SYSTEM, "filing.auto_link", "document", document_id,
-              {"entry": auto.entry_id, "score": auto.score, "why": auto.reasons[:6]})
+        audit(
+            s,
+            SYSTEM,
+            "filing.auto_link",
+            "document",
+            document_id,
+            {"entry": auto.entry_id, "score": auto.score, "why": auto.reasons[:6]},
+        )
     s.flush()
     return out
 
@@ -254,7 +299,7 @@ def file_document(s: Session, document_id: int) -> FilingOutcome | None:
     try:
         with s.begin_nested():
             return propose(s, document_id)
-    except Exception:  # noqa: BLE001 - the page result matters more than its filing
+    except Exception:
         log.exception("filing: document %s not filed", document_id)
         return None
 
@@ -303,7 +348,9 @@ def _describe(q: FilingQuery | None) -> str:
         return ""
     parts = [q.book_type.short]
     if q.so:
-        parts.append(f"số {q.so}" + (f"/{q.reg_year}" if q.reg_year else "") + (f", quyển {q.volume}" if q.volume else ""))
+        parts.append(
+            f"số {q.so}" + (f"/{q.reg_year}" if q.reg_year else "") + (f", quyển {q.volume}" if q.volume else "")
+        )
     for p in q.people:
         bit = p.name
         if p.birth:
@@ -330,19 +377,40 @@ def document_filing(db: Database, document_id: int) -> DocumentFiling:
             .where(RegisterFiling.document_id == document_id)
             .order_by(RegisterFiling.state != LINKED, RegisterFiling.rank, RegisterFiling.id)
         ).all()
-        props = [Proposal(e.id, book_key(b.book_type, b.year, b.volume), e.so, e.name, fmt_date(e.birth_date),
-                          fmt_date(e.registration_date), f.state, f.score, f.rank, list(f.reasons or []),
-                          f.decided_by, e.status) for f, e, b in rows]
-    return DocumentFiling(document_id, q.book_type.id if q else None, _describe(q), props,
-                          can_create=bool(q and q.new_registration and not any(p.state == LINKED for p in props)))
+        props = [
+            Proposal(
+                e.id,
+                book_key(b.book_type, b.year, b.volume),
+                e.so,
+                e.name,
+                fmt_date(e.birth_date),
+                fmt_date(e.registration_date),
+                f.state,
+                f.score,
+                f.rank,
+                list(f.reasons or []),
+                f.decided_by,
+                e.status,
+            )
+            for f, e, b in rows
+        ]
+    return DocumentFiling(
+        document_id,
+        q.book_type.id if q else None,
+        _describe(q),
+        props,
+        can_create=bool(q and q.new_registration and not any(p.state == LINKED for p in props)),
+    )
 
 
 def _set(s: Session, document_id: int, entry_id: int, state: str, actor: str, method: str = "manual") -> None:
-    row = s.scalar(select(RegisterFiling).where(RegisterFiling.document_id == document_id,
-                                                RegisterFiling.entry_id == entry_id))
+    row = s.scalar(
+        select(RegisterFiling).where(RegisterFiling.document_id == document_id, RegisterFiling.entry_id == entry_id)
+    )
     if row is None:
-        row = RegisterFiling(document_id=document_id, entry_id=entry_id, state=state, method=method, score=1.0,
-                             rank=0, reasons=[])
+        row = RegisterFiling(
+            document_id=document_id, entry_id=entry_id, state=state, method=method, score=1.0, rank=0, reasons=[]
+        )
         s.add(row)
     row.state, row.decided_by, row.decided_at = state, actor, utcnow()
     if method != "manual":
@@ -356,9 +424,13 @@ def confirm(db: Database, document_id: int, entry_id: int, *, actor: str) -> Non
             raise RegisterError(f"Không có hồ sơ số {document_id}.")
         if s.get(RegisterEntry, entry_id) is None:
             raise RegisterError(f"Không có mục sổ số {entry_id}.")
-        for other in s.scalars(select(RegisterFiling).where(RegisterFiling.document_id == document_id,
-                                                            RegisterFiling.state == LINKED,
-                                                            RegisterFiling.entry_id != entry_id)):
+        for other in s.scalars(
+            select(RegisterFiling).where(
+                RegisterFiling.document_id == document_id,
+                RegisterFiling.state == LINKED,
+                RegisterFiling.entry_id != entry_id,
+            )
+        ):
             other.state, other.decided_by, other.decided_at = REJECTED, actor, utcnow()
         _set(s, document_id, entry_id, LINKED, actor)
         audit(s, actor, "filing.link", "document", document_id, {"entry": entry_id})
@@ -366,8 +438,9 @@ def confirm(db: Database, document_id: int, entry_id: int, *, actor: str) -> Non
 
 def reject(db: Database, document_id: int, entry_id: int, *, actor: str) -> None:
     with db.write() as s:
-        row = s.scalar(select(RegisterFiling).where(RegisterFiling.document_id == document_id,
-                                                    RegisterFiling.entry_id == entry_id))
+        row = s.scalar(
+            select(RegisterFiling).where(RegisterFiling.document_id == document_id, RegisterFiling.entry_id == entry_id)
+        )
         if row is None:
             raise RegisterError(f"Mục sổ {entry_id} không được đề xuất cho hồ sơ {document_id}.")
         _set(s, document_id, entry_id, REJECTED, actor)
@@ -375,12 +448,17 @@ def reject(db: Database, document_id: int, entry_id: int, *, actor: str) -> None
 
 
 def _open_book(s: Session, type_id: str, year: int) -> RegisterBook:
-    books = s.scalars(select(RegisterBook).where(RegisterBook.book_type == type_id, RegisterBook.year == year)
-                      .order_by(RegisterBook.volume.desc())).all()
+    books = s.scalars(
+        select(RegisterBook)
+        .where(RegisterBook.book_type == type_id, RegisterBook.year == year)
+        .order_by(RegisterBook.volume.desc())
+    ).all()
     open_ = [b for b in books if b.closed_on is None]
     if not open_:
-        raise RegisterError(f"Chưa có sổ {BOOK_TYPES[type_id].short} năm {year} đang mở: tạo bằng "
-                            f"`sohoa book new --type {type_id} --year {year} --volume 01`.")
+        raise RegisterError(
+            f"Chưa có sổ {BOOK_TYPES[type_id].short} năm {year} đang mở: tạo bằng "
+            f"`sohoa book new --type {type_id} --year {year} --volume 01`."
+        )
     if len({b.commune_id for b in open_}) > 1:
         raise RegisterError("Có sổ của nhiều xã: chọn sổ bằng --book.")
     return open_[0]
@@ -388,30 +466,54 @@ def _open_book(s: Session, type_id: str, year: int) -> RegisterBook:
 
 def next_number(s: Session, book: RegisterBook) -> str:
     """The next số: numbers run on through every book of the same type and year (domain.md §3)."""
-    rows = s.scalars(select(RegisterEntry.so).join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
-                     .where(RegisterBook.commune_id == book.commune_id, RegisterBook.book_type == book.book_type,
-                            RegisterBook.year == book.year, RegisterEntry.so.is_not(None))).all()
+    rows = s.scalars(
+        select(RegisterEntry.so)
+        .join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
+        .where(
+            RegisterBook.commune_id == book.commune_id,
+            RegisterBook.book_type == book.book_type,
+            RegisterBook.year == book.year,
+            RegisterEntry.so.is_not(None),
+        )
+    ).all()
     nums = [int(x) for x in rows if x and x.isdigit()]
     return str(max(nums, default=0) + 1)
 
 
-def create_from_document(db: Database, document_id: int, *, actor: str, book_ref: str | int | None = None,
-                         so: str | None = None, registration_date: date | None = None) -> int:
+def create_from_document(
+    db: Database,
+    document_id: int,
+    *,
+    actor: str,
+    book_ref: str | int | None = None,
+    so: str | None = None,
+    registration_date: date | None = None,
+) -> int:
     """A new registration: its entry made from the document's fields (clerk-confirmed values first),
     linked to the document. The entry is ``verified`` when every field it takes was confirmed by a
     clerk, else ``unverified``. Returns the entry id."""
     with db.write() as s:
         if s.get(Document, document_id) is None:
             raise RegisterError(f"Không có hồ sơ số {document_id}.")
-        rows = s.execute(select(FieldValue.doc_type, FieldValue.field_id, FieldValue.value, FieldValue.confirmed_value,
-                                FieldValue.confirmed_by).where(FieldValue.document_id == document_id)
-                         .order_by(FieldValue.page_id, FieldValue.id)).all()
+        rows = s.execute(
+            select(
+                FieldValue.doc_type,
+                FieldValue.field_id,
+                FieldValue.value,
+                FieldValue.confirmed_value,
+                FieldValue.confirmed_by,
+            )
+            .where(FieldValue.document_id == document_id)
+            .order_by(FieldValue.page_id, FieldValue.id)
+        ).all()
         q = matching.query_from_fields([(d, f, c or v or "") for d, f, v, c, _ in rows])
         if q is None:
             raise RegisterError(f"Hồ sơ {document_id} không có trường nào để lập mục sổ hộ tịch.")
         bt = q.book_type
-        if any(st == LINKED for st in s.scalars(select(RegisterFiling.state).where(
-                RegisterFiling.document_id == document_id))):
+        if any(
+            st == LINKED
+            for st in s.scalars(select(RegisterFiling.state).where(RegisterFiling.document_id == document_id))
+        ):
             raise RegisterError(f"Hồ sơ {document_id} đã được vào sổ; bỏ liên kết trước khi lập mục mới.")
         reg = registration_date or q.reg_date or date.today()
         if book_ref is not None:
@@ -447,23 +549,66 @@ def create_from_document(db: Database, document_id: int, *, actor: str, book_ref
         if commune is not None and not data.get("noiDangKy"):
             data["noiDangKy"] = commune.name
         status = VERIFIED if used_confirmed and all(used_confirmed) else UNVERIFIED
-        e = create_entry_in(s, book.id, data, origin="desk", actor=actor, status=status,
-                            source_ref=f"document:{document_id}", strict=True)
-        s.execute(delete(RegisterFiling).where(RegisterFiling.document_id == document_id,
-                                               RegisterFiling.state == PROPOSED))
-        s.add(RegisterFiling(document_id=document_id, entry_id=e.id, state=LINKED, method="created", score=1.0, rank=1,
-                             reasons=["lập mục mới từ hồ sơ"], decided_by=actor, decided_at=utcnow()))
-        audit(s, actor, "filing.create", "document", document_id,
-              {"entry": e.id, "book": book_key(book.book_type, book.year, book.volume), "so": e.so})
+        e = create_entry_in(
+            s,
+            book.id,
+            data,
+            origin="desk",
+            actor=actor,
+            status=status,
+            source_ref=f"document:{document_id}",
+            strict=True,
+        )
+        s.execute(
+            delete(RegisterFiling).where(RegisterFiling.document_id == document_id, RegisterFiling.state == PROPOSED)
+        )
+        s.add(
+            RegisterFiling(
+                document_id=document_id,
+                entry_id=e.id,
+                state=LINKED,
+                method="created",
+                score=1.0,
+                rank=1,
+                reasons=["lập mục mới từ hồ sơ"],
+                decided_by=actor,
+                decided_at=utcnow(),
+            )
+        )
+        audit(
+            s,
+            actor,
+            "filing.create",
+            "document",
+            document_id,
+            {"entry": e.id, "book": book_key(book.book_type, book.year, book.volume), "so": e.so},
+        )
         return e.id
 
 
 def documents_of_entry(db: Database, entry_id: int) -> list[tuple[int, str]]:
     with db.read() as s:
-        return [(d, st) for d, st in s.execute(select(RegisterFiling.document_id, RegisterFiling.state)
-                                               .where(RegisterFiling.entry_id == entry_id,
-                                                      RegisterFiling.state == LINKED)).all()]
+        return [
+            (d, st)
+            for d, st in s.execute(
+                select(RegisterFiling.document_id, RegisterFiling.state).where(
+                    RegisterFiling.entry_id == entry_id, RegisterFiling.state == LINKED
+                )
+            ).all()
+        ]
 
 
-__all__ = ["FilingOutcome", "Proposal", "DocumentFiling", "file_document", "propose", "refile", "document_filing",
-           "confirm", "reject", "create_from_document", "next_number", "so_sort_key"]
+__all__ = [
+    "DocumentFiling",
+    "FilingOutcome",
+    "Proposal",
+    "confirm",
+    "create_from_document",
+    "document_filing",
+    "file_document",
+    "next_number",
+    "propose",
+    "refile",
+    "reject",
+    "so_sort_key",
+]

@@ -18,6 +18,7 @@ words fail — and each entry tied to its row's box on the page.
 
 Pure but for the optional ``ocr_cell`` callable: no database, no files.
 """
+
 from __future__ import annotations
 
 import re
@@ -259,8 +260,14 @@ def _cell_crop(gray: np.ndarray, x0: float, x1: float, y0: float, y1: float, dpi
     return crop
 
 
-def read_grid(gray: np.ndarray, dpi: float, words: Sequence[object], dt: DocType,
-              ocr_cell: OcrCell | None = None, table: Table | None = None) -> LedgerReading | None:
+def read_grid(
+    gray: np.ndarray,
+    dpi: float,
+    words: Sequence[object],
+    dt: DocType,
+    ocr_cell: OcrCell | None = None,
+    table: Table | None = None,
+) -> LedgerReading | None:
     """The entries of the ruled table of a ledger page, or None when no table fits the catalogue."""
     if dt.register is None:
         return None
@@ -275,8 +282,14 @@ def read_grid(gray: np.ndarray, dpi: float, words: Sequence[object], dt: DocType
     # Header: the bands down to and including the one with the column markers (or the first band).
     header_end = 0
     for i, (a, b) in enumerate(bands[:4]):
-        marks = [w for w in ws if a <= w.cy < b and table.x0 <= w.cx < table.x1 and _MARK.match(w.text.replace(" ", ""))
-                 and ("(" in w.text or ")" in w.text)]
+        marks = [
+            w
+            for w in ws
+            if a <= w.cy < b
+            and table.x0 <= w.cx < table.x1
+            and _MARK.match(w.text.replace(" ", ""))
+            and ("(" in w.text or ")" in w.text)
+        ]
         if len(marks) >= 3:
             header_end = i
             break
@@ -293,7 +306,7 @@ def read_grid(gray: np.ndarray, dpi: float, words: Sequence[object], dt: DocType
     if binding is None:
         return None
     rows: list[Row] = []
-    for a, b in bands[header_end + 1:]:
+    for a, b in bands[header_end + 1 :]:
         cols = table.columns_at((a + b) / 2)
         if len(cols) - 1 != n:
             cols = xs
@@ -351,7 +364,7 @@ def read_words(words: Sequence[object], dt: DocType, width: int = 0, height: int
     rows = []
     for i, e in enumerate(entries):
         y = tops[i][0]
-        nxt = next((t[0] for t in tops[i + 1:] if t[0] > y), None)
+        nxt = next((t[0] for t in tops[i + 1 :] if t[0] > y), None)
         below = [w for w in ws if w.y0 >= y - 4 and (nxt is None or w.y0 < nxt - 4)] if y >= 0 else []
         y1 = max((w.y1 for w in below), default=y + 10) if y >= 0 else 0
         region = (x0, max(0, y - 6), x1 - x0, (y1 - y + 12) if y >= 0 else 0)
@@ -369,8 +382,16 @@ def tidy(values: dict[str, object]) -> dict[str, object]:
     return out
 
 
-def read_ledger(gray: np.ndarray | None, dpi: float, words: Sequence[object], dt: DocType, *,
-                width: int = 0, height: int = 0, ocr_cell: OcrCell | None = None) -> LedgerReading:
+def read_ledger(
+    gray: np.ndarray | None,
+    dpi: float,
+    words: Sequence[object],
+    dt: DocType,
+    *,
+    width: int = 0,
+    height: int = 0,
+    ocr_cell: OcrCell | None = None,
+) -> LedgerReading:
     """Grid first; the word-based reader when there is no image, no grid, or the grid found fewer
     entries than the words did (a grid with a lost rule merges two rows)."""
     by_words = read_words(words, dt, width, height)
@@ -380,7 +401,7 @@ def read_ledger(gray: np.ndarray | None, dpi: float, words: Sequence[object], dt
     else:
         chosen = grid
     for r in chosen.rows:
-        r.values = {k: v for k, v in tidy(r.values).items() if isinstance(v, str)}  # type: ignore[misc]
+        r.values = {k: v for k, v in tidy(r.values).items() if isinstance(v, str)}
     return chosen
 
 
@@ -411,8 +432,15 @@ def refine_reading(source: object, pdf_dpi: int, result: object, reading: object
         return False
     page = load_page(source, pdf_dpi)  # type: ignore[arg-type]
     gray = upright(page.gray, result.rotation, result.skew_deg)  # type: ignore[attr-defined]
-    got = read_ledger(gray, result.dpi, result.words, dt, width=result.width, height=result.height,  # type: ignore[attr-defined]
-                      ocr_cell=cell_reader(engine))
+    got = read_ledger(
+        gray,
+        result.dpi,
+        result.words,
+        dt,
+        width=result.width,
+        height=result.height,  # type: ignore[attr-defined]
+        ocr_cell=cell_reader(engine),
+    )
     if not got.rows:
         return False
     reading.register_entries = got.entries()  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@
 * **Again**: a row whose number is already in the book with the same values is "unchanged", so
   importing the same file twice changes nothing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,7 +37,7 @@ from indexer.models import RegisterEntry
 from indexer.registers.books import BookInfo, find_book
 from indexer.registers.entries import bulk_create_in
 from indexer.registers.model import RegisterError, clean_value, norm_so, norm_volume, parse_year
-from indexer.registers.vocabulary import VERIFIED, UNVERIFIED, BookType, header_key
+from indexer.registers.vocabulary import UNVERIFIED, VERIFIED, BookType, header_key
 from indexer.vntext import nfc
 
 HEADER_SCAN_ROWS = 10
@@ -132,7 +133,7 @@ def _read_xlsx(path: Path, sha: str, encoding: str | None, sheet: str | None) ->
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - a damaged or foreign file: say so plainly
+    except Exception as exc:
         raise RegisterError(f"Không đọc được tệp Excel {path.name}: {exc.__class__.__name__}.") from None
     try:
         if sheet is not None and sheet not in wb.sheetnames:
@@ -164,7 +165,7 @@ def _split_header(rows: list[tuple[int, list[str]]], enc: str, sha: str) -> Tabl
         if n > best_n:
             best_i, best_n = k, n
     headers = rows[best_i][1]
-    return Table(headers, rows[best_i + 1:], enc, sha)
+    return Table(headers, rows[best_i + 1 :], enc, sha)
 
 
 # -- mapping ----------------------------------------------------------------------------------------
@@ -177,14 +178,17 @@ def load_mapping(spec: str | Path | None, pairs: list[str] = ()) -> dict[str, st
         p = Path(spec)
         if not p.is_file():
             raise RegisterError(f"Không có tệp ánh xạ cột {p}.")
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) if p.suffix.lower() in (".yaml", ".yml") \
+        raw = (
+            yaml.safe_load(p.read_text(encoding="utf-8"))
+            if p.suffix.lower() in (".yaml", ".yml")
             else json.loads(p.read_text(encoding="utf-8"))
+        )
         if not isinstance(raw, dict):
             raise RegisterError(f"Tệp ánh xạ {p.name} phải là một bảng {{tên cột: trường}}.")
         out.update({nfc(str(k)).strip(): str(v).strip() for k, v in raw.items()})
     for pair in pairs:
         if "=" not in pair:
-            raise RegisterError(f"Ánh xạ «{pair}» phải có dạng CỘT=trường (ví dụ: \"Họ tên trẻ=nksHoTen\").")
+            raise RegisterError(f'Ánh xạ «{pair}» phải có dạng CỘT=trường (ví dụ: "Họ tên trẻ=nksHoTen").')
         k, v = pair.split("=", 1)
         out[nfc(k).strip()] = v.strip()
     return out
@@ -195,8 +199,11 @@ def map_columns(headers: list[str], bt: BookType, given: dict[str, str]) -> tupl
     valid = {k.key for k in bt.all_keys}
     for h, key in given.items():
         if key not in valid and key not in ("", "-", "bo qua", "bỏ qua"):
-            raise RegisterError(f"Trường «{key}» (cột «{h}») không có trong sổ {bt.short}. Các trường: "
-                                + ", ".join(sorted(valid)) + ".")
+            raise RegisterError(
+                f"Trường «{key}» (cột «{h}») không có trong sổ {bt.short}. Các trường: "
+                + ", ".join(sorted(valid))
+                + "."
+            )
     out: dict[int, str] = {}
     unmapped = []
     for i, h in enumerate(headers):
@@ -211,7 +218,7 @@ def map_columns(headers: list[str], bt: BookType, given: dict[str, str]) -> tupl
             continue
         if key in out.values():
             raise RegisterError(f"Hai cột cùng ánh xạ vào «{key}» (cột «{h}»): sửa bằng --map.")
-        out[i] = key  # type: ignore[assignment]
+        out[i] = key
     missing = [h for h in given if h not in [x.strip() for x in headers]]
     if missing:
         raise RegisterError(f"Tệp không có cột: {', '.join(missing)} (các cột: {', '.join(h for h in headers if h)}).")
@@ -225,8 +232,9 @@ def _same(a: dict[str, str], b: dict[str, str], keys: list[str]) -> bool:
     return all((a.get(k) or "") == (b.get(k) or "") for k in keys if k != "quyenSo")
 
 
-def plan(table: Table, columns: dict[int, str], book: BookInfo, existing: dict[str, dict[str, str]]
-         ) -> tuple[list[tuple[int, dict[str, str]]], list[int], list[Rejected], int]:
+def plan(
+    table: Table, columns: dict[int, str], book: BookInfo, existing: dict[str, dict[str, str]]
+) -> tuple[list[tuple[int, dict[str, str]]], list[int], list[Rejected], int]:
     """(rows to create, rows unchanged, refused rows, empty rows)."""
     bt = book.type
     create: list[tuple[int, dict[str, str]]] = []
@@ -287,9 +295,18 @@ def plan(table: Table, columns: dict[int, str], book: BookInfo, existing: dict[s
     return create, unchanged, rejected, empty
 
 
-def import_file(db: Database, book_ref: str | int, path: Path, *, mapping: dict[str, str] | None = None,
-                encoding: str | None = None, sheet: str | None = None, actor: str = "system", dry_run: bool = False,
-                verified: bool = False) -> ImportReport:
+def import_file(
+    db: Database,
+    book_ref: str | int,
+    path: Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    actor: str = "system",
+    dry_run: bool = False,
+    verified: bool = False,
+) -> ImportReport:
     """Import a file into a book (see the module doc). Raises RegisterError for a file that cannot
     be read at all or a mapping that does not fit; refused rows are in the report."""
     book = find_book(db, book_ref)
@@ -299,25 +316,56 @@ def import_file(db: Database, book_ref: str | int, path: Path, *, mapping: dict[
     columns, unmapped = map_columns(table.headers, book.type, mapping or {})
     if "so" not in columns.values() or book.type.name_key not in columns.values():
         need = [k for k in ("so", book.type.name_key) if k not in columns.values()]
-        raise RegisterError(f"Không tìm thấy cột cho {', '.join(need)}; các cột của tệp: "
-                            f"{', '.join(h for h in table.headers if h)}. Chỉ rõ bằng --map \"Tên cột=trường\".")
-    rep = ImportReport(str(path), book.key, table.encoding,
-                       {table.headers[i]: k for i, k in columns.items()}, unmapped, dry_run=dry_run)
+        raise RegisterError(
+            f"Không tìm thấy cột cho {', '.join(need)}; các cột của tệp: "
+            f'{", ".join(h for h in table.headers if h)}. Chỉ rõ bằng --map "Tên cột=trường".'
+        )
+    rep = ImportReport(
+        str(path),
+        book.key,
+        table.encoding,
+        {table.headers[i]: k for i, k in columns.items()},
+        unmapped,
+        dry_run=dry_run,
+    )
     with db.write() as s:
-        existing = {so: dict(data or {}) for so, data in s.execute(
-            select(RegisterEntry.so, RegisterEntry.data).where(RegisterEntry.book_id == book.id,
-                                                               RegisterEntry.so.is_not(None))).all()}
+        existing = {
+            so: dict(data or {})
+            for so, data in s.execute(
+                select(RegisterEntry.so, RegisterEntry.data).where(
+                    RegisterEntry.book_id == book.id, RegisterEntry.so.is_not(None)
+                )
+            ).all()
+        }
         create, unchanged, rejected, empty = plan(table, columns, book, existing)
         rep.unchanged, rep.rejected, rep.empty = len(unchanged), rejected, empty
         if not dry_run and create:
-            ids, _ = bulk_create_in(s, book.id, [d for _, d in create], origin="legacy", actor=actor,
-                                    status=VERIFIED if verified else UNVERIFIED,
-                                    source_refs=[f"legacy:{table.sha256[:16]}:{line}" for line, _ in create])
+            ids, _ = bulk_create_in(
+                s,
+                book.id,
+                [d for _, d in create],
+                origin="legacy",
+                actor=actor,
+                status=VERIFIED if verified else UNVERIFIED,
+                source_refs=[f"legacy:{table.sha256[:16]}:{line}" for line, _ in create],
+            )
             rep.created = len(ids)
         elif dry_run:
             rep.created = len(create)
         if not dry_run:
-            audit(s, actor, "book.import", "register_book", book.id,
-                  {"file": path.name, "sha256": table.sha256[:16], "encoding": table.encoding, "created": rep.created,
-                   "unchanged": rep.unchanged, "rejected": len(rep.rejected)})
+            audit(
+                s,
+                actor,
+                "book.import",
+                "register_book",
+                book.id,
+                {
+                    "file": path.name,
+                    "sha256": table.sha256[:16],
+                    "encoding": table.encoding,
+                    "created": rep.created,
+                    "unchanged": rep.unchanged,
+                    "rejected": len(rep.rejected),
+                },
+            )
     return rep

@@ -21,6 +21,7 @@ runner-up by :data:`AUTO_MARGIN`, its name agrees (``≤ AUTO_NAME_EDITS`` damag
 independent item agrees too: the birth date (or, for a marriage, both spouses) and a parent, the
 number or the registration date. Everything else stays a proposal for a clerk.
 """
+
 from __future__ import annotations
 
 import math
@@ -134,17 +135,29 @@ def query_from_fields(fields: Iterable[tuple[str, str, str]]) -> FilingQuery | N
         if not name:
             continue
         b = data.get(role.birth) if role.birth else None
-        people.append(QPerson(role.role, name, parse_date(b), parse_year(b),
-                              data.get(role.mother) if role.mother else None,
-                              data.get(role.father) if role.father else None))
+        people.append(
+            QPerson(
+                role.role,
+                name,
+                parse_date(b),
+                parse_year(b),
+                data.get(role.mother) if role.mother else None,
+                data.get(role.father) if role.father else None,
+            )
+        )
     reg = parse_date(data.get("ngayDangKy"))
     sex_key = next((k.key for k in bt.keys if k.key.endswith("GioiTinh")), None)
     q = FilingQuery(
-        book_type=bt, doc_types=tuple(types), people=people, so=norm_so(data.get("so")),
-        volume=norm_volume(data["quyenSo"]) if data.get("quyenSo") else None, reg_date=reg,
+        book_type=bt,
+        doc_types=tuple(types),
+        people=people,
+        so=norm_so(data.get("so")),
+        volume=norm_volume(data["quyenSo"]) if data.get("quyenSo") else None,
+        reg_date=reg,
         reg_year=reg.year if reg else parse_year(data.get("ngayDangKy")),
         sex=fold(data[sex_key]) if sex_key and data.get(sex_key) else None,
-        commune=data.get("noiDangKy"), new_registration=all(t in bt.new_doc_types for t in types),
+        commune=data.get("noiDangKy"),
+        new_registration=all(t in bt.new_doc_types for t in types),
     )
     return q if q.usable else None
 
@@ -162,9 +175,14 @@ def candidate_people(bt: BookType, data: dict[str, str]) -> dict[str, QPerson]:
         if not name:
             continue
         b = data.get(role.birth) if role.birth else None
-        out[role.role] = QPerson(role.role, name, parse_date(b), parse_year(b),
-                                 data.get(role.mother) if role.mother else None,
-                                 data.get(role.father) if role.father else None)
+        out[role.role] = QPerson(
+            role.role,
+            name,
+            parse_date(b),
+            parse_year(b),
+            data.get(role.mother) if role.mother else None,
+            data.get(role.father) if role.father else None,
+        )
     return out
 
 
@@ -347,7 +365,10 @@ def score(q: FilingQuery, c: Candidate) -> Scored:
         if text:
             why.append(text)
         births_ok.append(ok)
-        for attr, w_same, w_near, w_other, label in (("mother", 2.5, 1.5, -2.0, "mẹ"), ("father", 2.0, 1.2, -1.2, "cha")):
+        for attr, w_same, w_near, w_other, label in (
+            ("mother", 2.5, 1.5, -2.0, "mẹ"),
+            ("father", 2.0, 1.2, -1.2, "cha"),
+        ):
             qv, cv = getattr(qp, attr), getattr(cp, attr)
             if qv and cv:
                 pts, how = _name_part(qv, cv, w_same, w_near, w_other)
@@ -372,8 +393,9 @@ def score(q: FilingQuery, c: Candidate) -> Scored:
         why.append("giới tính khác")
     birth_ok = bool(births_ok) and all(births_ok)
     two_people = len(edits) >= 2
-    s.strong = (birth_ok and (second or two_people)) or (second and any("đúng số" in w for w in why)
-                                                         and bool(edits) and s.name_edits == 0)
+    s.strong = (birth_ok and (second or two_people)) or (
+        second and any("đúng số" in w for w in why) and bool(edits) and s.name_edits == 0
+    )
     return s
 
 

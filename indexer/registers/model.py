@@ -1,5 +1,6 @@
 """Pure helpers over register entries: values normalised by their kind, the entry number, dates,
 the columns copied out of ``data``, and the people an entry names. No database here."""
+
 from __future__ import annotations
 
 import re
@@ -97,8 +98,18 @@ def clean_text(value: Any) -> str:
     return " ".join(nfc(str(value)).split())
 
 
-_SEX = {"nam": "Nam", "1": "Nam", "male": "Nam", "m": "Nam", "nu": "Nữ", "2": "Nữ", "female": "Nữ", "f": "Nữ",
-        "3": "Chưa xác định", "chua xac dinh": "Chưa xác định"}
+_SEX = {
+    "nam": "Nam",
+    "1": "Nam",
+    "male": "Nam",
+    "m": "Nam",
+    "nu": "Nữ",
+    "2": "Nữ",
+    "female": "Nữ",
+    "f": "Nữ",
+    "3": "Chưa xác định",
+    "chua xac dinh": "Chưa xác định",
+}
 
 
 def clean_value(bt: BookType, key: str, value: Any) -> tuple[str, str | None]:
@@ -156,16 +167,25 @@ class Summary:
 
 
 def summary(bt: BookType, data: dict[str, str]) -> Summary:
-    names = [data.get(r.name, "") for r in bt.people[:2 if bt.id == "ket_hon" else 1]]
+    names = [data.get(r.name, "") for r in bt.people[: 2 if bt.id == "ket_hon" else 1]]
     name = " – ".join(n for n in names if n)
     birth = parse_date(data.get(bt.primary.birth)) if bt.primary.birth else None
     page = norm_so(data.get("trangSo"))
-    return Summary(norm_so(data.get("so")), int(page) if page else None, parse_date(data.get("ngayDangKy")),
-                   name[:200], birth)
+    return Summary(
+        norm_so(data.get("so")), int(page) if page else None, parse_date(data.get("ngayDangKy")), name[:200], birth
+    )
 
 
-def entry_people(bt: BookType, entry_id: int, data: dict[str, str], *, reg_year: int | None,
-                 commune: str | None, page_id: int | None = None, document_id: int | None = None) -> list[PersonRecord]:
+def entry_people(
+    bt: BookType,
+    entry_id: int,
+    data: dict[str, str],
+    *,
+    reg_year: int | None,
+    commune: str | None,
+    page_id: int | None = None,
+    document_id: int | None = None,
+) -> list[PersonRecord]:
     """The people an entry names, as the name index takes them (source ``register_entry``)."""
     out: list[PersonRecord] = []
     for role in bt.people:
@@ -173,14 +193,23 @@ def entry_people(bt: BookType, entry_id: int, data: dict[str, str], *, reg_year:
         for part in (p.strip() for p in name.split(";")):
             if not part or not any(c.isalpha() for c in part):
                 continue
-            out.append(PersonRecord(
-                name=part, role=role.role, source_type="register_entry", source_id=entry_id, source_seq=len(out),
-                document_id=document_id, page_id=page_id,
-                birth=data.get(role.birth) if role.birth else None,
-                register_type=bt.person_type, reg_year=reg_year, commune=commune,
-                mother_name=data.get(role.mother) if role.mother else None,
-                father_name=data.get(role.father) if role.father else None,
-            ))
+            out.append(
+                PersonRecord(
+                    name=part,
+                    role=role.role,
+                    source_type="register_entry",
+                    source_id=entry_id,
+                    source_seq=len(out),
+                    document_id=document_id,
+                    page_id=page_id,
+                    birth=data.get(role.birth) if role.birth else None,
+                    register_type=bt.person_type,
+                    reg_year=reg_year,
+                    commune=commune,
+                    mother_name=data.get(role.mother) if role.mother else None,
+                    father_name=data.get(role.father) if role.father else None,
+                )
+            )
     return out
 
 

@@ -3,6 +3,7 @@
 Exit codes: 0 done; 1 done with something to look at (missing/double pages, refused files);
 2 a request that cannot be carried out (the message says why, in Vietnamese).
 """
+
 from __future__ import annotations
 
 import getpass
@@ -28,7 +29,7 @@ def actor(by: str | None = None) -> str:
         return by[:80]
     try:
         return f"cli:{getpass.getuser()}"[:80]
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "cli"
 
 
@@ -56,15 +57,38 @@ def _date(text: str | None) -> date | None:
 
 
 @guarded
-def new(app: App, *, book_type: str, year: int, volume: str, layout: str | None, commune: str | None,
-        commune_code: str | None, scheme: str, opened: str | None, closed: str | None, pages: int | None,
-        by: str | None) -> int:
-    b = create_book(app.db, book_type, year, volume, layout=layout, commune=commune, commune_code=commune_code,
-                    scheme=scheme, opened_on=_date(opened), closed_on=_date(closed), expected_pages=pages,
-                    actor=actor(by))
+def new(
+    app: App,
+    *,
+    book_type: str,
+    year: int,
+    volume: str,
+    layout: str | None,
+    commune: str | None,
+    commune_code: str | None,
+    scheme: str,
+    opened: str | None,
+    closed: str | None,
+    pages: int | None,
+    by: str | None,
+) -> int:
+    b = create_book(
+        app.db,
+        book_type,
+        year,
+        volume,
+        layout=layout,
+        commune=commune,
+        commune_code=commune_code,
+        scheme=scheme,
+        opened_on=_date(opened),
+        closed_on=_date(closed),
+        expected_pages=pages,
+        actor=actor(by),
+    )
     click.echo(f"Đã tạo sổ số {b.id}: {b.label} ({LAYOUT_VI[b.layout]}). Khóa sổ: {b.key}")
     if b.commune.code == "00000":
-        click.echo("  Lưu ý: chưa đặt tên xã — thêm --commune \"Tên xã\" --commune-code MÃ khi tạo sổ sau.")
+        click.echo('  Lưu ý: chưa đặt tên xã — thêm --commune "Tên xã" --commune-code MÃ khi tạo sổ sau.')
     return 0
 
 
@@ -81,12 +105,35 @@ def list_(app: App, *, book_type: str | None, year: int | None) -> int:
         con.print("Chưa có sổ nào. Tạo sổ: sohoa book new --type khai_sinh --year 2012 --volume 01")
         return 0
     tab = Table(title=f"Sổ hộ tịch: {len(rows)}")
-    for col in ("Số sổ", "Khóa", "Loại sổ", "Năm", "Quyển", "Kiểu", "Xã", "Trang", "Mục", "Đã kiểm tra", "Khóa sổ ngày"):
+    for col in (
+        "Số sổ",
+        "Khóa",
+        "Loại sổ",
+        "Năm",
+        "Quyển",
+        "Kiểu",
+        "Xã",
+        "Trang",
+        "Mục",
+        "Đã kiểm tra",
+        "Khóa sổ ngày",
+    ):
         tab.add_column(col, overflow="fold")
     for r in rows:
         b = r.book
-        tab.add_row(str(b.id), b.key, b.type.short, str(b.year), b.volume, "kẻ cột" if b.layout == "ledger" else "mỗi trang 1 mục",
-                    b.commune.name, str(r.pages), str(r.entries), str(r.verified), fmt_date(b.closed_on))
+        tab.add_row(
+            str(b.id),
+            b.key,
+            b.type.short,
+            str(b.year),
+            b.volume,
+            "kẻ cột" if b.layout == "ledger" else "mỗi trang 1 mục",
+            b.commune.name,
+            str(r.pages),
+            str(r.entries),
+            str(r.verified),
+            fmt_date(b.closed_on),
+        )
     con.print(tab)
     return 0
 
@@ -94,7 +141,9 @@ def list_(app: App, *, book_type: str | None, year: int | None) -> int:
 def _print_report(rep: digitise.Report) -> int:
     con = Console()
     b = rep.book
-    con.print(f"[bold]Sổ {b.id}[/bold] {b.label} — {rep.pages} trang, {rep.entries} mục ({rep.unverified} chưa kiểm tra)")
+    con.print(
+        f"[bold]Sổ {b.id}[/bold] {b.label} — {rep.pages} trang, {rep.entries} mục ({rep.unverified} chưa kiểm tra)"
+    )
     states = ", ".join(f"{digitise.STATE_VI.get(k, k)}: {n}" for k, n in sorted(rep.states.items()))
     if states:
         con.print(f"  Trang: {states}")
@@ -132,7 +181,9 @@ def take(app: App, book_ref: str, paths: list[Path], *, start_page: int | None, 
 
 
 def _print_added(res: digitise.AddResult) -> None:
-    click.echo(f"Đã thêm {len(res.added)} trang" + (f"; {len(res.already)} tệp đã có trong sổ (bỏ qua)" if res.already else ""))
+    click.echo(
+        f"Đã thêm {len(res.added)} trang" + (f"; {len(res.already)} tệp đã có trong sổ (bỏ qua)" if res.already else "")
+    )
     for no, name in res.added[:50]:
         click.echo(f"  trang {no}: {name}")
     if len(res.added) > 50:
@@ -156,8 +207,16 @@ def _finish(app: App, book_id: int, process: bool, by: str | None) -> int:
 
 
 @guarded
-def scan(app: App, book_ref: str, *, profile: str | None, device: str | None, start_page: int | None,
-         process: bool, by: str | None) -> int:
+def scan(
+    app: App,
+    book_ref: str,
+    *,
+    profile: str | None,
+    device: str | None,
+    start_page: int | None,
+    process: bool,
+    by: str | None,
+) -> int:
     """``book scan BOOK`` without paths: the book's pages from the scanner (profile ``book``)."""
     from sohoa.scanning import UnknownBatch, UnknownProfile, run_scan
 
@@ -166,12 +225,17 @@ def scan(app: App, book_ref: str, *, profile: str | None, device: str | None, st
         outcome = run_scan(app, profile or "book", device=device)
     except (UnknownProfile, UnknownBatch) as exc:
         raise RegisterError(exc.message) from None
-    docs = [(r.document_id, f"lô {outcome.batch_id} tờ {r.page.sheet}") for r in outcome.results
-            if r.document_id is not None]
+    docs = [
+        (r.document_id, f"lô {outcome.batch_id} tờ {r.page.sheet}")
+        for r in outcome.results
+        if r.document_id is not None
+    ]
     res = digitise.attach_documents(app.db, book.id, docs, start_page=start_page, actor=actor(by))
     _print_added(res)
     if outcome.failure is not None:
-        click.echo(f"Máy quét dừng: {outcome.message} — các trang đã quét được giữ; chạy lại lệnh để quét tiếp.", err=True)
+        click.echo(
+            f"Máy quét dừng: {outcome.message} — các trang đã quét được giữ; chạy lại lệnh để quét tiếp.", err=True
+        )
     rc = _finish(app, book.id, process, by)
     return 1 if outcome.failure is not None or res.refused else rc
 
@@ -193,9 +257,17 @@ def show(app: App, book_ref: str, *, entries: bool) -> int:
         for col in ("Mục", "Số", "Trang", "Ngày ĐK", "Họ tên", "Ngày sinh", "Trạng thái", "Nguồn", "Ghi chú"):
             tab.add_column(col, overflow="fold")
         for e in book_entries(app.db, book.id):
-            tab.add_row(str(e.id), e.so or f"({e.so_raw})", str(e.page_no or ""), fmt_date(e.registration_date), e.name,
-                        fmt_date(e.birth_date), STATUS_VI.get(e.status, e.status), ORIGIN_VI.get(e.origin, e.origin),
-                        e.notes or "")
+            tab.add_row(
+                str(e.id),
+                e.so or f"({e.so_raw})",
+                str(e.page_no or ""),
+                fmt_date(e.registration_date),
+                e.name,
+                fmt_date(e.birth_date),
+                STATUS_VI.get(e.status, e.status),
+                ORIGIN_VI.get(e.origin, e.origin),
+                e.notes or "",
+            )
         Console().print(tab)
     return rc
 
@@ -214,9 +286,13 @@ def close(app: App, book_ref: str, on: str | None, by: str | None) -> int:
 def entry_show(app: App, ref: str) -> int:
     e = get_entry(app.db, find_entry_id(app.db, ref))
     con = Console()
-    con.print(f"[bold]Mục sổ {e.id}[/bold] — sổ {e.book_key} ({e.commune}), số {e.so or '?'}"
-              + (f", trang {e.page_no}" if e.page_no else "") + f" — {STATUS_VI.get(e.status, e.status)}"
-              + (f" bởi {e.verified_by}" if e.verified_by else "") + f"; nguồn: {ORIGIN_VI.get(e.origin, e.origin)}")
+    con.print(
+        f"[bold]Mục sổ {e.id}[/bold] — sổ {e.book_key} ({e.commune}), số {e.so or '?'}"
+        + (f", trang {e.page_no}" if e.page_no else "")
+        + f" — {STATUS_VI.get(e.status, e.status)}"
+        + (f" bởi {e.verified_by}" if e.verified_by else "")
+        + f"; nguồn: {ORIGIN_VI.get(e.origin, e.origin)}"
+    )
     tab = Table()
     tab.add_column("Trường")
     tab.add_column("Tên trường")
@@ -258,7 +334,7 @@ def entry_edit(app: App, ref: str, pairs: list[str], *, reason: str, amend: bool
     changes: dict[str, str] = {}
     for p in pairs:
         if "=" not in p:
-            raise RegisterError(f"«{p}» phải có dạng trường=giá trị (ví dụ: nksHoTen=\"Nguyễn Văn An\").")
+            raise RegisterError(f'«{p}» phải có dạng trường=giá trị (ví dụ: nksHoTen="Nguyễn Văn An").')
         k, v = p.split("=", 1)
         changes[k.strip()] = v
     eid = find_entry_id(app.db, ref)
@@ -270,5 +346,18 @@ def entry_edit(app: App, ref: str, pairs: list[str], *, reason: str, amend: bool
     return 0
 
 
-__all__ = ["new", "list_", "take", "scan", "build", "show", "close", "entry_show", "entry_verify", "entry_edit",
-           "actor", "guarded", "BOOK_TYPES"]
+__all__ = [
+    "BOOK_TYPES",
+    "actor",
+    "build",
+    "close",
+    "entry_edit",
+    "entry_show",
+    "entry_verify",
+    "guarded",
+    "list_",
+    "new",
+    "scan",
+    "show",
+    "take",
+]

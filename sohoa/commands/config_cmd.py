@@ -1,4 +1,5 @@
 """``sohoa config``: the effective settings, and where each location is."""
+
 from __future__ import annotations
 
 import click
@@ -9,7 +10,9 @@ from config.settings import config_file
 
 def show(settings: Settings) -> None:
     path = config_file()
-    click.echo(f"# tệp cấu hình: {path.absolute() if path.is_file() else '(không có, dùng mặc định và biến môi trường SOHOA_*)'}")
+    click.echo(
+        f"# tệp cấu hình: {path.absolute() if path.is_file() else '(không có, dùng mặc định và biến môi trường SOHOA_*)'}"
+    )
     for key, value in settings.model_dump(mode="json").items():
         if isinstance(value, dict):
             click.echo(f"[{key}]")

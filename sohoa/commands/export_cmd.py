@@ -1,4 +1,5 @@
 """``sohoa legacy import`` and ``sohoa export``: register data in and out."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,20 +16,44 @@ from sohoa.commands.book_cmd import actor, guarded
 
 
 @guarded
-def legacy(app: App, path: Path, *, book: str, mapping: Path | None, pairs: list[str], encoding: str | None,
-           sheet: str | None, report: Path | None, dry_run: bool, verified: bool, by: str | None) -> int:
-    rep = legacy_import.import_file(app.db, book, path, mapping=legacy_import.load_mapping(mapping, pairs),
-                                    encoding=encoding, sheet=sheet, actor=actor(by), dry_run=dry_run,
-                                    verified=verified)
+def legacy(
+    app: App,
+    path: Path,
+    *,
+    book: str,
+    mapping: Path | None,
+    pairs: list[str],
+    encoding: str | None,
+    sheet: str | None,
+    report: Path | None,
+    dry_run: bool,
+    verified: bool,
+    by: str | None,
+) -> int:
+    rep = legacy_import.import_file(
+        app.db,
+        book,
+        path,
+        mapping=legacy_import.load_mapping(mapping, pairs),
+        encoding=encoding,
+        sheet=sheet,
+        actor=actor(by),
+        dry_run=dry_run,
+        verified=verified,
+    )
     con = Console()
     con.print(f"Tệp {path.name} → sổ {rep.book}; bảng mã: {rep.encoding}")
     con.print("Cột: " + ", ".join(f"{h} → {k}" for h, k in rep.mapping.items()))
     if rep.unmapped:
-        con.print(f"[yellow]Cột không dùng (không biết trường nào): {', '.join(rep.unmapped)} — ánh xạ bằng "
-                  f"--map \"Tên cột=trường\" nếu cần.[/yellow]")
+        con.print(
+            f"[yellow]Cột không dùng (không biết trường nào): {', '.join(rep.unmapped)} — ánh xạ bằng "
+            f'--map "Tên cột=trường" nếu cần.[/yellow]'
+        )
     verb = "sẽ thêm" if dry_run else "đã thêm"
-    con.print(f"{rep.total} dòng: {verb} {rep.created}, không đổi {rep.unchanged}, từ chối {len(rep.rejected)}"
-              + (f", dòng trống {rep.empty}" if rep.empty else ""))
+    con.print(
+        f"{rep.total} dòng: {verb} {rep.created}, không đổi {rep.unchanged}, từ chối {len(rep.rejected)}"
+        + (f", dòng trống {rep.empty}" if rep.empty else "")
+    )
     if rep.rejected:
         t = Table(title="Dòng bị từ chối")
         t.add_column("Dòng")
@@ -48,13 +73,24 @@ def export_book(app: App, book_ref: str, out: Path, by: str | None) -> int:
     b = find_book(app.db, book_ref)
     res = export.export_book(app, b.id, out)
     with app.db.write() as s:
-        audit(s, actor(by), "book.export", "register_book", b.id, {"entries": res.entries, "pdfs": res.pdfs,
-                                                                   "out": str(out)})
-    click.echo(f"Sổ {b.key}: {res.entries} mục → {res.xlsx.name}; {res.pdfs} tệp PDF trong {res.zip.name}; "
-               f"bản in: {res.print_pdf.name} (thư mục {out})")
+        audit(
+            s,
+            actor(by),
+            "book.export",
+            "register_book",
+            b.id,
+            {"entries": res.entries, "pdfs": res.pdfs, "out": str(out)},
+        )
+    click.echo(
+        f"Sổ {b.key}: {res.entries} mục → {res.xlsx.name}; {res.pdfs} tệp PDF trong {res.zip.name}; "
+        f"bản in: {res.print_pdf.name} (thư mục {out})"
+    )
     if res.without_images:
-        click.echo(f"  {len(res.without_images)} mục chưa có ảnh trang sổ (số: {', '.join(res.without_images[:20])}"
-                   + ("…" if len(res.without_images) > 20 else "") + ")")
+        click.echo(
+            f"  {len(res.without_images)} mục chưa có ảnh trang sổ (số: {', '.join(res.without_images[:20])}"
+            + ("…" if len(res.without_images) > 20 else "")
+            + ")"
+        )
     return 0
 
 

@@ -1,4 +1,5 @@
 """``sohoa import PATH...``: take files and folders as the hot folder would, with a progress bar."""
+
 from __future__ import annotations
 
 from collections import Counter

@@ -1,4 +1,5 @@
 """``sohoa process``: the batch contract the benchmark uses."""
+
 from __future__ import annotations
 
 import time
@@ -14,7 +15,9 @@ from sohoa.options import limits, ocr_options
 
 def process(settings: Settings, paths: list[Path], out_dir: Path, *, pdf: bool, workers: int | None) -> int:
     start = time.monotonic()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+    ) as bar:
         task = bar.add_task("Đang nhận dạng", total=None)
         summary = run_batch(
             paths,
@@ -28,7 +31,9 @@ def process(settings: Settings, paths: list[Path], out_dir: Path, *, pdf: bool, 
         )
     elapsed = time.monotonic() - start
     rate = summary.pages / elapsed * 60 if elapsed > 0 else 0.0
-    click.echo(f"{summary.pages} trang từ {summary.files} tệp trong {elapsed:.1f} s ({rate:.1f} trang/phút) → {out_dir}")
+    click.echo(
+        f"{summary.pages} trang từ {summary.files} tệp trong {elapsed:.1f} s ({rate:.1f} trang/phút) → {out_dir}"
+    )
     for name, reason in summary.refused:
         click.echo(f"  từ chối {name}: {reason}", err=True)
     for name, reason in summary.failed:

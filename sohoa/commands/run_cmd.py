@@ -1,5 +1,6 @@
 """``sohoa run``: watch the inbox, process, index; a live status line; Ctrl+C stops cleanly
 (and a kill at any moment loses nothing: the next start resumes)."""
+
 from __future__ import annotations
 
 import signal
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 SAMPLES_MARK = ".samples-dropped"
 
 
-def _status_printer() -> "callable":
+def _status_printer() -> callable:
     tty = sys.stderr.isatty()
     last = {"line": "", "at": 0.0}
 
@@ -43,7 +44,7 @@ def _status_printer() -> "callable":
     return show
 
 
-def _start_desk(app: App, *, once: bool) -> tuple["DeskServer | None", str]:
+def _start_desk(app: App, *, once: bool) -> tuple[DeskServer | None, str]:
     """The web desk in a thread beside the runner (not for ``--once``); and its banner lines."""
     web = app.settings.web
     if not web.enabled or once:
@@ -53,15 +54,17 @@ def _start_desk(app: App, *, once: bool) -> tuple["DeskServer | None", str]:
 
     desk = DeskServer(app)
     if not desk.start():
-        return None, (f"  Bàn làm việc: KHÔNG mở được {web.host}:{web.port} (cổng đang bị chương trình khác dùng?);"
-                      " đổi cổng: SOHOA_WEB__PORT\n")
+        return None, (
+            f"  Bàn làm việc: KHÔNG mở được {web.host}:{web.port} (cổng đang bị chương trình khác dùng?);"
+            " đổi cổng: SOHOA_WEB__PORT\n"
+        )
     lines = f"  Bàn làm việc trên trình duyệt:           {desk.url}\n"
     if count_users(app.db) == 0:
         lines += "    chưa có tài khoản; tạo quản trị viên:   .venv/bin/sohoa user add TÊN --role admin\n"
     return desk, lines
 
 
-def _ocr_where(s: "Settings") -> str:
+def _ocr_where(s: Settings) -> str:
     if s.broker_url:
         from sohoa.distributed.dispatcher import _safe
 
@@ -72,7 +75,7 @@ def _ocr_where(s: "Settings") -> str:
 def run(app: App, *, samples: bool, once: bool) -> int:
     s = app.settings
     s.ensure_dirs()
-    app.db  # open and migrate before announcing anything
+    _ = app.db  # open and migrate before announcing anything
     if samples and not (s.data_dir / SAMPLES_MARK).exists():
         dropped = write_samples(s.inbox_dir)
         (s.data_dir / SAMPLES_MARK).write_text("\n".join(p.name for p in dropped), encoding="utf-8")
@@ -82,7 +85,7 @@ def run(app: App, *, samples: bool, once: bool) -> int:
         "sohoa đang chạy.\n"
         f"{desk_lines}"
         f"  Thả ảnh quét (JPEG, PNG, TIFF, PDF) vào:  {s.inbox_dir}\n"
-        f"  Tra cứu theo tên (không cần dấu):        .venv/bin/sohoa search \"nguyen van an\"\n"
+        f'  Tra cứu theo tên (không cần dấu):        .venv/bin/sohoa search "nguyen van an"\n'
         f"  Tình trạng, tệp lỗi:                      .venv/bin/sohoa status   (cách ly: {s.quarantine_dir})\n"
         f"  PDF tìm kiếm được của từng trang:         {s.archive_dir}\n"
         f"  Dừng: Ctrl+C ({_ocr_where(s)})"

@@ -4,6 +4,7 @@ Everything a clerk reads is Vietnamese; technical details (SANE status, driver o
 the log. Exit codes: 0 done, 1 the scan stopped early (pages kept, batch resumable), 2 a wrong
 profile or batch number.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -47,9 +48,13 @@ def scanners(settings: Settings, *, details: bool) -> int:
             for info, value in opts:
                 if info.name in INTERESTING_OPTIONS and info.active:
                     unit = f" {info.unit}" if info.unit else ""
-                    click.echo(f"      {info.name}: {_fmt(value)}{unit}  [hợp lệ: {', '.join(map(str, info.valid_values()))}]")
-    click.echo("Hồ sơ quét: " + ", ".join(
-        f"{n} ({p.source}, {p.mode}, {p.resolution} dpi)" for n, p in settings.scanner.profiles.items()))
+                    click.echo(
+                        f"      {info.name}: {_fmt(value)}{unit}  [hợp lệ: {', '.join(map(str, info.valid_values()))}]"
+                    )
+    click.echo(
+        "Hồ sơ quét: "
+        + ", ".join(f"{n} ({p.source}, {p.mode}, {p.resolution} dpi)" for n, p in settings.scanner.profiles.items())
+    )
     return 0
 
 
@@ -102,8 +107,14 @@ def scan(app: App, *, profile: str | None, device: str | None, resume: int | Non
             # On the glass, one page per scan: at a terminal, offer the next page of the same
             # dossier (each page is a batch continuing the previous one).
             while _another_page(outcome):
-                outcome = run_scan(app, outcome.profile, device=outcome.device, resume=outcome.batch_id,
-                                   on_event=on_event, on_start=on_start)
+                outcome = run_scan(
+                    app,
+                    outcome.profile,
+                    device=outcome.device,
+                    resume=outcome.batch_id,
+                    on_event=on_event,
+                    on_start=on_start,
+                )
                 _summary(outcome)
             if process and outcome.tally.pages:
                 click.echo("Đang chờ nhận dạng chữ (OCR) các trang vừa quét…")
@@ -111,15 +122,16 @@ def scan(app: App, *, profile: str | None, device: str | None, resume: int | Non
         click.echo("\nĐã dừng. Các trang đã quét vẫn được giữ lại.", err=True)
         return 1
     if process and outcome.tally.pages:
-        click.echo("Đã nhận dạng xong; tra cứu bằng: sohoa search \"họ tên\"")
+        click.echo('Đã nhận dạng xong; tra cứu bằng: sohoa search "họ tên"')
     return 0 if outcome.complete else 1
 
 
 def _another_page(o: ScanOutcome) -> bool:
     if not (o.complete and o.opened is not None and not o.opened.feeder and sys.stdin.isatty() and sys.stdout.isatty()):
         return False
-    answer = click.prompt("Đặt trang tiếp theo lên mặt kính rồi nhấn Enter (gõ q để kết thúc)",
-                          default="", show_default=False)
+    answer = click.prompt(
+        "Đặt trang tiếp theo lên mặt kính rồi nhấn Enter (gõ q để kết thúc)", default="", show_default=False
+    )
     return answer.strip().lower() not in ("q", "x", "thoát", "thoat", "xong")
 
 
@@ -142,9 +154,15 @@ def _summary(o: ScanOutcome) -> None:
     f = o.failure
     assert f is not None
     click.echo(f"LỖI: {f.message}", err=True)
-    click.echo(f"Lô quét {o.batch_id} chưa xong. Đã giữ lại {t.pages} trang đã quét "
-               f"(hồ sơ {dossiers}){more}.", err=True)
-    if f.problem not in (Problem.INVALID_OPTION, Problem.NO_SCANNER, Problem.SANE_UNAVAILABLE, Problem.DEVICE_NOT_FOUND):
+    click.echo(
+        f"Lô quét {o.batch_id} chưa xong. Đã giữ lại {t.pages} trang đã quét (hồ sơ {dossiers}){more}.", err=True
+    )
+    if f.problem not in (
+        Problem.INVALID_OPTION,
+        Problem.NO_SCANNER,
+        Problem.SANE_UNAVAILABLE,
+        Problem.DEVICE_NOT_FOUND,
+    ):
         click.echo(f"Để quét tiếp các tờ còn lại vào cùng hồ sơ: sohoa scan --resume {o.batch_id}", err=True)
 
 
@@ -153,6 +171,8 @@ def separator(out: Path) -> int:
 
     path = write_separator_pdf(out)
     click.echo(f"Đã tạo tờ phân cách hồ sơ: {path}")
-    click.echo("In tờ này (in hai mặt, hoặc đặt mặt in lên trên) và đặt trước tờ đầu tiên của mỗi hồ sơ "
-               "trong khay nạp giấy. Một lần quét có thể gồm nhiều hồ sơ.")
+    click.echo(
+        "In tờ này (in hai mặt, hoặc đặt mặt in lên trên) và đặt trước tờ đầu tiên của mỗi hồ sơ "
+        "trong khay nạp giấy. Một lần quét có thể gồm nhiều hồ sơ."
+    )
     return 0

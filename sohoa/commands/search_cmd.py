@@ -1,4 +1,5 @@
 """``sohoa search``: readable tables of the people and the pages that match, best first."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,13 +11,27 @@ from indexer.people import SearchResults, search_all
 from sohoa.app import App
 
 ROLE_VI = {
-    "child": "người được khai sinh", "mother": "mẹ", "father": "cha", "bride": "bên nữ", "groom": "bên nam",
-    "wife": "vợ", "husband": "chồng", "deceased": "người chết", "requester": "người yêu cầu",
-    "declarant": "người đi khai", "subject": "người được cấp", "applicant": "người nộp hồ sơ",
+    "child": "người được khai sinh",
+    "mother": "mẹ",
+    "father": "cha",
+    "bride": "bên nữ",
+    "groom": "bên nam",
+    "wife": "vợ",
+    "husband": "chồng",
+    "deceased": "người chết",
+    "requester": "người yêu cầu",
+    "declarant": "người đi khai",
+    "subject": "người được cấp",
+    "applicant": "người nộp hồ sơ",
 }
 TYPE_VI = {
-    "khai_sinh": "khai sinh", "ket_hon": "kết hôn", "khai_tu": "khai tử", "hon_nhan": "tình trạng hôn nhân",
-    "chung_thuc": "chứng thực", "giam_ho": "giám hộ", "cha_me_con": "nhận cha, mẹ, con",
+    "khai_sinh": "khai sinh",
+    "ket_hon": "kết hôn",
+    "khai_tu": "khai tử",
+    "hon_nhan": "tình trạng hôn nhân",
+    "chung_thuc": "chứng thực",
+    "giam_ho": "giám hộ",
+    "cha_me_con": "nhận cha, mẹ, con",
 }
 
 
@@ -57,16 +72,32 @@ def render(con: Console, res: SearchResults) -> None:
         rows = []
         for i, h in enumerate(res.people, 1):
             why = h.why + (f"; đúng {', '.join(h.matched[1:])}" if len(h.matched) > 1 else "")
-            rows.append((str(i), h.name, ROLE_VI.get(h.role, h.role), _born(h), h.mother_name or "",
-                         h.father_name or "", TYPE_VI.get(h.register_type or "", h.register_type or ""),
-                         str(h.reg_year or ""), h.commune or "", _where(h), why))
+            rows.append(
+                (
+                    str(i),
+                    h.name,
+                    ROLE_VI.get(h.role, h.role),
+                    _born(h),
+                    h.mother_name or "",
+                    h.father_name or "",
+                    TYPE_VI.get(h.register_type or "", h.register_type or ""),
+                    str(h.reg_year or ""),
+                    h.commune or "",
+                    _where(h),
+                    why,
+                )
+            )
         cols = ("#", "Họ, chữ đệm, tên", "Vai trò", "Sinh", "Mẹ", "Cha", "Sổ", "Năm ĐK", "Xã", "Ở đâu", "Vì sao khớp")
         con.print(_table(f"Người: {len(res.people)} — {res.query.describe()}", cols, rows, keep=2))
     if res.pages:
-        rows = [(str(i), str(h.document_id), str(h.page_no), h.title, h.why, h.snippet)
-                for i, h in enumerate(res.pages, 1)]
-        con.print(_table(f"Trang: {len(res.pages)}", ("#", "Hồ sơ", "Trang", "Tệp", "Vì sao khớp", "Trích đoạn"),
-                         rows, keep=3))
+        rows = [
+            (str(i), str(h.document_id), str(h.page_no), h.title, h.why, h.snippet) for i, h in enumerate(res.pages, 1)
+        ]
+        con.print(
+            _table(
+                f"Trang: {len(res.pages)}", ("#", "Hồ sơ", "Trang", "Tệp", "Vì sao khớp", "Trích đoạn"), rows, keep=3
+            )
+        )
 
 
 def run(app: App, query: str, limit: int, **options: Any) -> int:

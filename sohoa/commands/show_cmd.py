@@ -1,4 +1,5 @@
 """``sohoa show DOC``: a document's type and fields, with Vietnamese labels and review marks."""
+
 from __future__ import annotations
 
 from rich.console import Console
@@ -42,14 +43,34 @@ def show(app: App, document_id: int) -> int:
         for col in ("Trang", "Trường", "Giá trị", "Tin cậy", "Kiểm tra", "Đã sửa từ bản nhận dạng"):
             t.add_column(col, overflow="fold")
         for f in doc.fields:
-            mark = (REVIEW + ": " + "; ".join(f.review_reasons)) if f.needs_review else ("✓ " + f.confirmed_by if f.confirmed_by else "")
+            mark = (
+                (REVIEW + ": " + "; ".join(f.review_reasons))
+                if f.needs_review
+                else ("✓ " + f.confirmed_by if f.confirmed_by else "")
+            )
             fixed = f"{f.corrected_from} ({f.correction_reason})" if f.corrected_from else ""
-            t.add_row(str(f.page_no), label_vi(f.doc_type, f.field_id), f.value, f"{f.confidence:.0%}", mark, fixed,
-                      style="yellow" if f.needs_review else None)
+            t.add_row(
+                str(f.page_no),
+                label_vi(f.doc_type, f.field_id),
+                f.value,
+                f"{f.confidence:.0%}",
+                mark,
+                fixed,
+                style="yellow" if f.needs_review else None,
+            )
         con.print(t)
     for page_no, entries in doc.register_entries:
         t = Table(title=f"Trang {page_no}: các mục trong sổ")
-        cols = ["so", "registration_date", "child_name", "child_birth_date", "child_sex", "child_birth_place", "mother_name", "father_name"]
+        cols = [
+            "so",
+            "registration_date",
+            "child_name",
+            "child_birth_date",
+            "child_sex",
+            "child_birth_place",
+            "mother_name",
+            "father_name",
+        ]
         heads = ["Số", "Ngày đăng ký", "Họ, chữ đệm, tên", "Ngày sinh", "Giới tính", "Nơi sinh", "Mẹ", "Cha"]
         for h in heads:
             t.add_column(h, overflow="fold")

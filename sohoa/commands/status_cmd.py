@@ -1,4 +1,5 @@
 """``sohoa status``: queue, documents, failures and quarantine with their reasons."""
+
 from __future__ import annotations
 
 from rich.console import Console
@@ -8,8 +9,14 @@ from indexer.status import status
 from sohoa.app import App
 
 STATE_VI = {
-    "queued": "chờ xử lý", "running": "đang xử lý", "done": "xong", "failed": "lỗi",
-    "captured": "đã nhận", "processing": "đang xử lý", "indexed": "đã lập chỉ mục", "quarantined": "cách ly",
+    "queued": "chờ xử lý",
+    "running": "đang xử lý",
+    "done": "xong",
+    "failed": "lỗi",
+    "captured": "đã nhận",
+    "processing": "đang xử lý",
+    "indexed": "đã lập chỉ mục",
+    "quarantined": "cách ly",
 }
 
 
@@ -28,14 +35,23 @@ def show(app: App) -> None:
         for col in ("Hồ sơ", "Tệp", "Trang", "Số lần", "Loại lỗi", "Chi tiết"):
             t.add_column(col)
         for f in st.failures:
-            t.add_row(str(f.document_id), f.title, str(f.page_no), str(f.attempts), f.kind or "", (f.error or "").splitlines()[0][:80] if f.error else "")
+            t.add_row(
+                str(f.document_id),
+                f.title,
+                str(f.page_no),
+                str(f.attempts),
+                f.kind or "",
+                (f.error or "").splitlines()[0][:80] if f.error else "",
+            )
         con.print(t)
     if st.quarantine:
         t = Table(title=f"Cách ly ({st.quarantine_total} tệp) — {app.settings.quarantine_dir}")
         for col in ("Thời điểm", "Tệp", "Lý do", "Chi tiết", "Nơi để"):
             t.add_column(col)
         for q in st.quarantine:
-            t.add_row(q.at.strftime("%d/%m/%Y %H:%M"), q.file_name, q.message, q.detail[:60], q.path or "(để nguyên chỗ cũ)")
+            t.add_row(
+                q.at.strftime("%d/%m/%Y %H:%M"), q.file_name, q.message, q.detail[:60], q.path or "(để nguyên chỗ cũ)"
+            )
         con.print(t)
     else:
         con.print("[bold]Cách ly:[/bold] không có tệp nào")
@@ -47,9 +63,13 @@ def _show_throughput_and_workers(app: App, con: Console) -> None:
 
     d = depth(app.db)
     rates = [throughput(app.db, m) for m in (10, 60)]
-    con.print(f"[bold]Độ sâu hàng đợi:[/bold] chờ {d.queued} | đã gửi cho máy xử lý {d.dispatched} | đang xử lý {d.running}")
-    con.print("[bold]Tốc độ:[/bold] " + "; ".join(
-        f"{t.per_minute:.1f} trang/phút trong {t.minutes:.0f} phút qua ({t.pages} trang)" for t in rates))
+    con.print(
+        f"[bold]Độ sâu hàng đợi:[/bold] chờ {d.queued} | đã gửi cho máy xử lý {d.dispatched} | đang xử lý {d.running}"
+    )
+    con.print(
+        "[bold]Tốc độ:[/bold] "
+        + "; ".join(f"{t.per_minute:.1f} trang/phút trong {t.minutes:.0f} phút qua ({t.pages} trang)" for t in rates)
+    )
     s = app.settings
     if not s.broker_url:
         return
@@ -76,6 +96,10 @@ def _show_throughput_and_workers(app: App, con: Console) -> None:
         for col in ("Máy", "Đang xử lý", "Xong (10 phút)", "Trang cuối lúc"):
             t.add_column(col)
         for h in hosts:
-            t.add_row(h.host, str(h.running), str(h.done_recent),
-                      h.last_done.astimezone().strftime("%H:%M:%S") if h.last_done else "")
+            t.add_row(
+                h.host,
+                str(h.running),
+                str(h.done_recent),
+                h.last_done.astimezone().strftime("%H:%M:%S") if h.last_done else "",
+            )
         con.print(t)

@@ -1,4 +1,5 @@
 """``sohoa user``: accounts of the web desk — the first admin is made here, on the server."""
+
 from __future__ import annotations
 
 import sys
@@ -28,8 +29,10 @@ def add(app: App, username: str, role: str, full_name: str, password_stdin: bool
         click.echo(f"Không tạo được tài khoản: {exc}", err=True)
         return 1
     web = app.settings.web
-    click.echo(f"Đã tạo tài khoản “{u.username}” ({ROLE_VI[u.role]}). Đăng nhập tại bàn làm việc: "
-               f"{desk_url(web.host, web.port)}")
+    click.echo(
+        f"Đã tạo tài khoản “{u.username}” ({ROLE_VI[u.role]}). Đăng nhập tại bàn làm việc: "
+        f"{desk_url(web.host, web.port)}"
+    )
     return 0
 
 
@@ -52,7 +55,9 @@ def passwd(app: App, username: str, password_stdin: bool) -> int:
     except AccountError as exc:
         click.echo(f"Không đổi được mật khẩu: {exc}", err=True)
         return 1
-    click.echo(f"Đã đặt mật khẩu mới cho “{accounts.normalize_username(username)}”; các phiên đăng nhập cũ đã kết thúc.")
+    click.echo(
+        f"Đã đặt mật khẩu mới cho “{accounts.normalize_username(username)}”; các phiên đăng nhập cũ đã kết thúc."
+    )
     return 0
 
 

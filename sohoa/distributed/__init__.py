@@ -7,6 +7,7 @@ Without ``broker_url`` nothing here is used: ``sohoa run`` OCRs in its own proce
 :mod:`.tasks`) — with the same stage functions as the embedded runner (:mod:`sohoa.stage`). The
 database decides who processes a page (:mod:`indexer.dispatch`); a message is only a hint.
 """
+
 from __future__ import annotations
 
 from config import Settings
@@ -39,7 +40,7 @@ def dispatch_lease_s(settings: Settings) -> float:
     return 2 * hard_limit_s(settings) + 60
 
 
-def make_runner(app, **kw):  # type: ignore[no-untyped-def]
+def make_runner(app, **kw):
     """``sohoa run``'s runner: Celery workers do the pages when a broker is set, else the pool here."""
     if enabled(app.settings):
         from sohoa.distributed.dispatcher import CeleryRunner

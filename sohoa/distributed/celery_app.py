@@ -8,6 +8,7 @@ result backend: results go to the database.
 ``celery -A sohoa.distributed.celery_app inspect active`` works too (settings from sohoa.toml
 and SOHOA_* as for every command).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -9,6 +9,7 @@ when Redis restarted (its ``run_id`` changed) its messages are gone and the jobs
 are dispatched again; and it hands expired leases back to the queue (:func:`indexer.jobs.recover`)
 for worker hosts that died.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,11 +25,11 @@ from sohoa.runner import Runner
 
 log = logging.getLogger(__name__)
 
-MIN_AHEAD = 4          # messages waiting in the broker when no worker has started any
+MIN_AHEAD = 4  # messages waiting in the broker when no worker has started any
 RECOVER_EVERY_S = 5.0  # how often expired leases are looked for
-BROKER_CHECK_S = 1.0   # how often a reachable broker is asked whether it restarted
-TICK_S = 0.25          # between rounds while there is room in the broker (a new scan goes out at once)
-FULL_TICK_S = 0.5      # between rounds while it holds a page ahead for every page running, or more
+BROKER_CHECK_S = 1.0  # how often a reachable broker is asked whether it restarted
+TICK_S = 0.25  # between rounds while there is room in the broker (a new scan goes out at once)
+FULL_TICK_S = 0.5  # between rounds while it holds a page ahead for every page running, or more
 
 
 class Dispatcher:
@@ -69,7 +70,7 @@ class Dispatcher:
         try:
             self._last_broker_check = time.monotonic()
             run_id = str(self._broker().info("server").get("run_id"))
-        except Exception as exc:  # noqa: BLE001 — any connection trouble: try again next tick
+        except Exception as exc:
             if self.broker_ok:
                 log.warning("broker %s unreachable: %s", _safe(self.settings.broker_url), exc.__class__.__name__)
             self.broker_ok = False
@@ -112,11 +113,15 @@ class Dispatcher:
         for job_id, token in dispatch.dispatch(db, room, dispatch_lease_s(self.settings)):
             try:
                 self.celery.send_task(
-                    TASK_NAME, args=[job_id], task_id=token, queue=self.settings.broker_queue,
-                    retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0},
+                    TASK_NAME,
+                    args=[job_id],
+                    task_id=token,
+                    queue=self.settings.broker_queue,
+                    retry=True,
+                    retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1.0},
                 )
                 sent += 1
-            except Exception as exc:  # noqa: BLE001 — the broker went away: the job waits in the DB again
+            except Exception as exc:
                 log.warning("could not publish job %d: %s", job_id, exc.__class__.__name__)
                 dispatch.undo_dispatch(db, job_id, token)
                 self.broker_ok = False
@@ -163,7 +168,9 @@ class CeleryRunner(Runner):
             d.close()
 
     def _idle(self, pool: Any) -> bool:
-        hot_idle = self.hot is None or (self.hot.waiting == 0 and self.intake_q.empty() and not self.intake_busy.is_set())
+        hot_idle = self.hot is None or (
+            self.hot.waiting == 0 and self.intake_q.empty() and not self.intake_busy.is_set()
+        )
         if not hot_idle:
             return False
         last = self.dispatcher.last  # the last tick's look, a fraction of a second old

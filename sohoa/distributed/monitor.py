@@ -1,4 +1,5 @@
 """What ``sohoa status`` says about the Celery workers: asked over the broker (Celery's inspect)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,10 +9,10 @@ from config import Settings
 
 @dataclass(frozen=True)
 class WorkerInfo:
-    name: str            # sohoa-<pid>@<host>
-    processes: int       # OCR processes (prefork concurrency)
-    active: int          # pages being processed now
-    processed: int       # messages taken since the worker started
+    name: str  # sohoa-<pid>@<host>
+    processes: int  # OCR processes (prefork concurrency)
+    active: int  # pages being processed now
+    processed: int  # messages taken since the worker started
     uptime_s: int | None
 
 
@@ -25,13 +26,15 @@ def workers(settings: Settings, timeout: float = 1.0) -> list[WorkerInfo] | None
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=3)
             queues = app.control.inspect(timeout=timeout, connection=conn).active_queues() or {}
-            names = sorted(n for n, qs in queues.items() if any(q.get("name") == settings.broker_queue for q in qs or []))
+            names = sorted(
+                n for n, qs in queues.items() if any(q.get("name") == settings.broker_queue for q in qs or [])
+            )
             if not names:
                 return []
             insp = app.control.inspect(destination=names, timeout=timeout, limit=len(names), connection=conn)
             stats = insp.stats() or {}
             active = insp.active() or {}
-    except Exception:  # noqa: BLE001 — unreachable broker, refused connection, timeout
+    except Exception:
         return None
     finally:
         app.close()
@@ -39,11 +42,13 @@ def workers(settings: Settings, timeout: float = 1.0) -> list[WorkerInfo] | None
     for n in names:
         st = stats.get(n) or {}
         pool = st.get("pool") or {}
-        out.append(WorkerInfo(
-            name=n,
-            processes=int(pool.get("max-concurrency") or 0),
-            active=len(active.get(n) or []),
-            processed=int((st.get("total") or {}).get(TASK_NAME, 0)),
-            uptime_s=st.get("uptime"),
-        ))
+        out.append(
+            WorkerInfo(
+                name=n,
+                processes=int(pool.get("max-concurrency") or 0),
+                active=len(active.get(n) or []),
+                processed=int((st.get("total") or {}).get(TASK_NAME, 0)),
+                uptime_s=st.get("uptime"),
+            )
+        )
     return out

@@ -16,6 +16,7 @@ and the page is OCR'd again. A whole host that died comes back through the job's
 desk's dispatcher). The store is guarded by the owner, so a page is never stored twice. A
 worker process that stops normally (warm shutdown, Ctrl+C) stores its last page before it exits.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,7 +49,7 @@ class StoreBehind:
                 self.last = pending.result()
             except interrupts:
                 continue
-            except Exception:  # noqa: BLE001 — the job stays ours until its lease runs out; redone then
+            except Exception:
                 log.exception("a page's result could not be stored; its lease will run out and it is redone")
                 self.last = "error"
             with self._lock:

@@ -6,13 +6,14 @@ Each worker process (a prefork child) keeps its own database engine and Tesserac
 database is retried while it is away (a dropped connection, a restart), so a finished page is
 stored once it is back; if it stays away, the job's lease runs out and another worker redoes it.
 """
+
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
-import threading
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -82,8 +83,10 @@ def context() -> WorkerContext:
 
 def release_orphans(ctx: WorkerContext) -> int:
     """Pages of this host's dead worker processes back to the queue (see :mod:`.storer`)."""
-    n = with_db_retry(lambda: dispatch.release_orphans(ctx.app.db, max_attempts=ctx.app.settings.limits.max_attempts),
-                      what="releasing the pages of lost worker processes")
+    n = with_db_retry(
+        lambda: dispatch.release_orphans(ctx.app.db, max_attempts=ctx.app.settings.limits.max_attempts),
+        what="releasing the pages of lost worker processes",
+    )
     if n:
         log.warning("%d page(s) of a lost worker process on this host are queued again", n)
     return n
@@ -91,11 +94,12 @@ def release_orphans(ctx: WorkerContext) -> int:
 
 def _process_started(**_: Any) -> None:
     share_cores(_processes)
+
     # Celery gives a new process a few seconds to report ready: the database is asked aside.
     def release() -> None:
         try:
             release_orphans(context())
-        except Exception:  # noqa: BLE001 — their leases run out instead
+        except Exception:
             log.exception("could not release the pages of lost worker processes")
 
     threading.Thread(target=release, name="sohoa-release", daemon=True).start()
@@ -115,13 +119,21 @@ def with_db_retry(fn: Callable[[], T], *, what: str, budget_s: float = DB_RETRY_
         except (DBAPIError, PendingRollbackError) as exc:  # the latter: a lost connection's error swallowed inside
             if time.monotonic() + delay > deadline:
                 raise
-            log.warning("database unavailable (%s) while %s; trying again in %.1f s", exc.__class__.__name__, what, delay)
+            log.warning(
+                "database unavailable (%s) while %s; trying again in %.1f s", exc.__class__.__name__, what, delay
+            )
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
 
 
-def process_job(ctx: WorkerContext, job_id: int, token: str,
-                timeout_errors: tuple[type[BaseException], ...] = (), *, behind: bool = False) -> str:
+def process_job(
+    ctx: WorkerContext,
+    job_id: int,
+    token: str,
+    timeout_errors: tuple[type[BaseException], ...] = (),
+    *,
+    behind: bool = False,
+) -> str:
     """Take job ``job_id`` for message ``token``, run its page, store the outcome. Returns what
     happened: ``done``, ``retry``, ``failed``, ``quarantined``, ``lost`` (the job was taken over
     meanwhile), or why the message was dropped (``not_ours``, ``gone``, ``gave_up``). With

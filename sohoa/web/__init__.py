@@ -1,5 +1,6 @@
 """The clerk's web desk (issue 7): FastAPI, Jinja2 pages rendered on the server, htmx for the live
 parts, no JavaScript build step. ``create_app(app)`` builds it; ``sohoa.web.server`` serves it."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -10,7 +11,7 @@ if TYPE_CHECKING:
     from sohoa.app import App
 
 
-def create_app(app: "App") -> "FastAPI":
+def create_app(app: App) -> FastAPI:
     from sohoa.web.desk import create_app as _create
 
     return _create(app)

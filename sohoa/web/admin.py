@@ -1,4 +1,5 @@
 """Quản trị — tài khoản: list, add, lock and unlock users, set a new password. Admins only."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -22,13 +23,24 @@ MESSAGES = {
 }
 
 
-def _page(request: Request, *, msg: str = "", error: str = "", form: dict[str, str] | None = None,
-          status_code: int = 200) -> Response:
+def _page(
+    request: Request, *, msg: str = "", error: str = "", form: dict[str, str] | None = None, status_code: int = 200
+) -> Response:
     users = accounts.list_users(desk_of(request).app.db)
-    return render(request, "admin/users.html", {
-        "users": users, "roles": [(r.value, ROLE_VI[r]) for r in Role], "message": MESSAGES.get(msg, ""),
-        "error": error, "form": form or {}, "min_password": accounts.MIN_PASSWORD_LEN,
-    }, status_code=status_code, active="admin")
+    return render(
+        request,
+        "admin/users.html",
+        {
+            "users": users,
+            "roles": [(r.value, ROLE_VI[r]) for r in Role],
+            "message": MESSAGES.get(msg, ""),
+            "error": error,
+            "form": form or {},
+            "min_password": accounts.MIN_PASSWORD_LEN,
+        },
+        status_code=status_code,
+        active="admin",
+    )
 
 
 @router.get("/users")
@@ -57,8 +69,9 @@ def add_user(
 
 
 @router.post("/users/{username}/active")
-def set_active(request: Request, username: str, user: Annotated[UserInfo, Depends(admin_only)],
-               active: Annotated[bool, Form()]) -> Response:
+def set_active(
+    request: Request, username: str, user: Annotated[UserInfo, Depends(admin_only)], active: Annotated[bool, Form()]
+) -> Response:
     if not active and accounts.normalize_username(username) == user.username:
         return _page(request, error="Không thể tự khóa tài khoản của mình.", status_code=400)
     try:
@@ -69,8 +82,12 @@ def set_active(request: Request, username: str, user: Annotated[UserInfo, Depend
 
 
 @router.post("/users/{username}/password")
-def reset_password(request: Request, username: str, user: Annotated[UserInfo, Depends(admin_only)],
-                   password: Annotated[str, Form(max_length=1000)] = "") -> Response:
+def reset_password(
+    request: Request,
+    username: str,
+    user: Annotated[UserInfo, Depends(admin_only)],
+    password: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
     try:
         accounts.set_password(desk_of(request).app.db, username, password, actor=user.username)
     except AccountError as exc:

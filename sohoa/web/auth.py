@@ -1,4 +1,5 @@
 """Đăng nhập / đăng xuất, and one's own account (đổi mật khẩu)."""
+
 from __future__ import annotations
 
 import math
@@ -29,16 +30,23 @@ LOGIN_MESSAGES = {
 }
 
 
-def _login_page(request: Request, *, next_: str, username: str = "", error: str = "", status_code: int = 200) -> Response:
+def _login_page(
+    request: Request, *, next_: str, username: str = "", error: str = "", status_code: int = 200
+) -> Response:
     """The login form; its CSRF token is bound to a random nonce in the ``sohoa_pre`` cookie."""
     nonce = request.cookies.get(PRE_COOKIE) or secrets.token_urlsafe(24)
     request.state.pre_nonce = nonce
     desk = desk_of(request)
     no_users = accounts.count_users(desk.app.db) == 0
-    resp = render(request, "login.html", {"next": next_, "username": username, "error": error, "no_users": no_users},
-                  status_code=status_code)
-    resp.set_cookie(PRE_COOKIE, nonce, max_age=86400, httponly=True, samesite="strict", secure=desk.secure_cookies,
-                    path="/login")
+    resp = render(
+        request,
+        "login.html",
+        {"next": next_, "username": username, "error": error, "no_users": no_users},
+        status_code=status_code,
+    )
+    resp.set_cookie(
+        PRE_COOKIE, nonce, max_age=86400, httponly=True, samesite="strict", secure=desk.secure_cookies, path="/login"
+    )
     if request.cookies.get(SESSION_COOKIE) and session_of(request) is None:
         resp.delete_cookie(SESSION_COOKIE, path="/")
     return resp
@@ -59,13 +67,27 @@ def login_submit(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     desk = desk_of(request)
-    result = accounts.login(desk.app.db, username, password, client_ip(request),
-                            request.headers.get("user-agent", ""), policy=desk.policy, session_lifetime=desk.lifetime)
+    result = accounts.login(
+        desk.app.db,
+        username,
+        password,
+        client_ip(request),
+        request.headers.get("user-agent", ""),
+        policy=desk.policy,
+        session_lifetime=desk.lifetime,
+    )
     if result.result is LoginResult.OK:
         target = safe_next(next)
         resp = RedirectResponse("/intake" if target == "/" else target, status_code=303)
-        resp.set_cookie(SESSION_COOKIE, result.token or "", max_age=int(desk.lifetime.total_seconds()), httponly=True,
-                        samesite="lax", secure=desk.secure_cookies, path="/")
+        resp.set_cookie(
+            SESSION_COOKIE,
+            result.token or "",
+            max_age=int(desk.lifetime.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=desk.secure_cookies,
+            path="/",
+        )
         resp.delete_cookie(PRE_COOKIE, path="/login")
         return resp
     if result.result is LoginResult.LIMITED:
@@ -74,8 +96,9 @@ def login_submit(
         resp = _login_page(request, next_=safe_next(next), username=username[:60], error=error, status_code=429)
         resp.headers["Retry-After"] = str(result.retry_after_s)
         return resp
-    return _login_page(request, next_=safe_next(next), username=username[:60], error=LOGIN_MESSAGES[result.result],
-                       status_code=401)
+    return _login_page(
+        request, next_=safe_next(next), username=username[:60], error=LOGIN_MESSAGES[result.result], status_code=401
+    )
 
 
 @router.post("/logout")
@@ -115,8 +138,13 @@ def change_password(
     else:
         session = session_of(request)
         try:
-            accounts.set_password(db, user.username, new_password, actor=user.username,
-                                  keep_session_hash=session.token_hash if session else None)
+            accounts.set_password(
+                db,
+                user.username,
+                new_password,
+                actor=user.username,
+                keep_session_hash=session.token_hash if session else None,
+            )
         except AccountError as exc:
             error = str(exc)
     if error:

@@ -5,6 +5,7 @@ beside the entries' fields, confirm or correct (issue 5's ``indexer.registers``)
 Everyone signed in may look; archivists and admins verify and correct entries (each correction
 goes to the entry's history and the audit trail, with the old and new value).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,7 +51,9 @@ def _book(app: Any, book_id: int) -> Any:
 
 
 @router.get("/books")
-def books_page(request: Request, type: str = "", year: Annotated[int | None, Query(ge=1900, le=2200)] = None) -> Response:
+def books_page(
+    request: Request, type: str = "", year: Annotated[int | None, Query(ge=1900, le=2200)] = None
+) -> Response:
     app = _need_registers(request)
     from indexer.registers.books import list_books
     from indexer.registers.vocabulary import BOOK_TYPES
@@ -59,12 +62,25 @@ def books_page(request: Request, type: str = "", year: Annotated[int | None, Que
     groups: dict[tuple[str, int], list[Any]] = {}
     for b in books:
         groups.setdefault((b.book.book_type, b.book.year), []).append(b)
-    years = sorted({b.book.year for b in list_books(app.db)}, reverse=True) if (type or year) else \
-        sorted({b.book.year for b in books}, reverse=True)
-    return render(request, "books/list.html", {
-        "groups": [(BOOK_TYPES[t], y, bs) for (t, y), bs in sorted(groups.items(), key=lambda kv: (kv[0][0], -kv[0][1]))],
-        "types": list(BOOK_TYPES.values()), "type": type, "year": year, "years": years,
-    }, active="books")
+    years = (
+        sorted({b.book.year for b in list_books(app.db)}, reverse=True)
+        if (type or year)
+        else sorted({b.book.year for b in books}, reverse=True)
+    )
+    return render(
+        request,
+        "books/list.html",
+        {
+            "groups": [
+                (BOOK_TYPES[t], y, bs) for (t, y), bs in sorted(groups.items(), key=lambda kv: (kv[0][0], -kv[0][1]))
+            ],
+            "types": list(BOOK_TYPES.values()),
+            "type": type,
+            "year": year,
+            "years": years,
+        },
+        active="books",
+    )
 
 
 @dataclass(frozen=True)
@@ -85,16 +101,38 @@ def _book_pages(app: Any, book_id: int) -> list[BookPageRow]:
 
     with app.db.read() as s:
         rows = s.execute(
-            select(RegisterBookPage, Page.page_no).join(Page, Page.id == RegisterBookPage.page_id)
-            .where(RegisterBookPage.book_id == book_id).order_by(RegisterBookPage.page_no, RegisterBookPage.seq)
+            select(RegisterBookPage, Page.page_no)
+            .join(Page, Page.id == RegisterBookPage.page_id)
+            .where(RegisterBookPage.book_id == book_id)
+            .order_by(RegisterBookPage.page_no, RegisterBookPage.seq)
         ).all()
-        counts = {pid: (int(total or 0), int(ver or 0)) for pid, total, ver in s.execute(
-            select(RegisterEntryRegion.page_id, func.count(),
-                   func.sum(case((RegisterEntry.status == "verified", 1), else_=0)))
-            .join(RegisterEntry, RegisterEntry.id == RegisterEntryRegion.entry_id)
-            .where(RegisterEntry.book_id == book_id).group_by(RegisterEntryRegion.page_id)).all()}
-    return [BookPageRow(bp.page_no, bp.seq, bp.state, bp.problem, bp.entries, bp.document_id, pno,
-                        counts.get(bp.page_id, (0, 0))[1], counts.get(bp.page_id, (0, 0))[0]) for bp, pno in rows]
+        counts = {
+            pid: (int(total or 0), int(ver or 0))
+            for pid, total, ver in s.execute(
+                select(
+                    RegisterEntryRegion.page_id,
+                    func.count(),
+                    func.sum(case((RegisterEntry.status == "verified", 1), else_=0)),
+                )
+                .join(RegisterEntry, RegisterEntry.id == RegisterEntryRegion.entry_id)
+                .where(RegisterEntry.book_id == book_id)
+                .group_by(RegisterEntryRegion.page_id)
+            ).all()
+        }
+    return [
+        BookPageRow(
+            bp.page_no,
+            bp.seq,
+            bp.state,
+            bp.problem,
+            bp.entries,
+            bp.document_id,
+            pno,
+            counts.get(bp.page_id, (0, 0))[1],
+            counts.get(bp.page_id, (0, 0))[0],
+        )
+        for bp, pno in rows
+    ]
 
 
 @router.get("/books/{book_id}")
@@ -110,41 +148,66 @@ def book_page(request: Request, book_id: int, offset: Annotated[int, Query(ge=0)
     expected = max(book.expected_pages or 0, max((p.page_no or 0 for p in pages), default=0))
     scanned = len(report.page_numbers)
     verified = report.entries - report.unverified
-    return render(request, "books/book.html", {
-        "book": book, "report": report, "pages": pages, "page_state_vi": PAGE_STATE_VI,
-        "entries": entries[offset: offset + ENTRIES_PER_PAGE], "total_entries": len(entries), "offset": offset,
-        "per_page": ENTRIES_PER_PAGE, "expected": expected,
-        "scanned_pct": (100.0 * scanned / expected) if expected else None,
-        "verified_pct": (100.0 * verified / report.entries) if report.entries else None,
-        "verified": verified, "may_verify": _user(request).role in VERIFIERS,
-        "first_unverified": next((p.page_no for p in pages if p.page_no is not None and p.verified < p.total), None),
-    }, active="books")
+    return render(
+        request,
+        "books/book.html",
+        {
+            "book": book,
+            "report": report,
+            "pages": pages,
+            "page_state_vi": PAGE_STATE_VI,
+            "entries": entries[offset : offset + ENTRIES_PER_PAGE],
+            "total_entries": len(entries),
+            "offset": offset,
+            "per_page": ENTRIES_PER_PAGE,
+            "expected": expected,
+            "scanned_pct": (100.0 * scanned / expected) if expected else None,
+            "verified_pct": (100.0 * verified / report.entries) if report.entries else None,
+            "verified": verified,
+            "may_verify": _user(request).role in VERIFIERS,
+            "first_unverified": next(
+                (p.page_no for p in pages if p.page_no is not None and p.verified < p.total), None
+            ),
+        },
+        active="books",
+    )
 
 
 def _user(request: Request) -> UserInfo:
     return current_user(request)
 
 
-def _page_entries(app: Any, book_id: int, page_no: int) -> tuple[Any, list[tuple[Any, tuple[int, int, int, int] | None]]]:
+def _page_entries(
+    app: Any, book_id: int, page_no: int
+) -> tuple[Any, list[tuple[Any, tuple[int, int, int, int] | None]]]:
     from indexer.models import Page, RegisterBookPage, RegisterEntry, RegisterEntryRegion
 
     with app.db.read() as s:
         row = s.execute(
-            select(RegisterBookPage, Page).join(Page, Page.id == RegisterBookPage.page_id)
+            select(RegisterBookPage, Page)
+            .join(Page, Page.id == RegisterBookPage.page_id)
             .where(RegisterBookPage.book_id == book_id, RegisterBookPage.page_no == page_no)
-            .order_by(RegisterBookPage.seq).limit(1)
+            .order_by(RegisterBookPage.seq)
+            .limit(1)
         ).first()
         if row is None:
             raise HTTPException(404)
         bp, page = row
         entries = s.execute(
-            select(RegisterEntry, RegisterEntryRegion).join(RegisterEntryRegion, RegisterEntryRegion.entry_id == RegisterEntry.id)
+            select(RegisterEntry, RegisterEntryRegion)
+            .join(RegisterEntryRegion, RegisterEntryRegion.entry_id == RegisterEntry.id)
             .where(RegisterEntryRegion.page_id == page.id, RegisterEntry.book_id == book_id)
             .order_by(RegisterEntryRegion.y, RegisterEntry.id)
         ).all()
         if not entries:  # entries of a page known by trang số only
-            entries = [(e, None) for e in s.scalars(select(RegisterEntry).where(
-                RegisterEntry.book_id == book_id, RegisterEntry.page_no == page_no).order_by(RegisterEntry.id))]
+            entries = [
+                (e, None)
+                for e in s.scalars(
+                    select(RegisterEntry)
+                    .where(RegisterEntry.book_id == book_id, RegisterEntry.page_no == page_no)
+                    .order_by(RegisterEntry.id)
+                )
+            ]
         seen: set[int] = set()
         out = []
         for e, r in entries:
@@ -157,8 +220,14 @@ def _page_entries(app: Any, book_id: int, page_no: int) -> tuple[Any, list[tuple
 
 
 @router.get("/books/{book_id}/pages/{page_no}")
-def verify_page(request: Request, book_id: int, page_no: int, user: Annotated[UserInfo, Depends(current_user)],
-                saved: int | None = None, error: str = "") -> Response:
+def verify_page(
+    request: Request,
+    book_id: int,
+    page_no: int,
+    user: Annotated[UserInfo, Depends(current_user)],
+    saved: int | None = None,
+    error: str = "",
+) -> Response:
     app = _need_registers(request)
     book = _book(app, book_id)
     (bp, page), entries = _page_entries(app, book_id, page_no)
@@ -172,21 +241,41 @@ def verify_page(request: Request, book_id: int, page_no: int, user: Annotated[Us
         keys = [k for k in bt.all_keys if k.key in data or k.key == bt.name_key]
         rows.append({"e": e, "box": box, "keys": keys, "data": data})
     with app.db.write() as s:
-        audit(s, user.username, "book.page.view", "register_book", book_id,
-              {"page": page_no, "entries": [r["e"].id for r in rows]})
-    return render(request, "books/verify.html", {
-        "book": book, "bp": bp, "page": page, "rows": rows, "page_no": page_no,
-        "prev_page": numbers[i - 1] if i > 0 else None,
-        "next_page": numbers[i + 1] if 0 <= i < len(numbers) - 1 else None,
-        "image_w": page.width if in_pixels else None, "image_h": page.height if in_pixels else None,
-        "image_version": "a" if in_pixels else f"o{page.rotation or 0}", "view_width": pageimages.VIEW,
-        "may_verify": user.role in VERIFIERS, "saved": saved, "error": error,
-    }, active="books")
+        audit(
+            s,
+            user.username,
+            "book.page.view",
+            "register_book",
+            book_id,
+            {"page": page_no, "entries": [r["e"].id for r in rows]},
+        )
+    return render(
+        request,
+        "books/verify.html",
+        {
+            "book": book,
+            "bp": bp,
+            "page": page,
+            "rows": rows,
+            "page_no": page_no,
+            "prev_page": numbers[i - 1] if i > 0 else None,
+            "next_page": numbers[i + 1] if 0 <= i < len(numbers) - 1 else None,
+            "image_w": page.width if in_pixels else None,
+            "image_h": page.height if in_pixels else None,
+            "image_version": "a" if in_pixels else f"o{page.rotation or 0}",
+            "view_width": pageimages.VIEW,
+            "may_verify": user.role in VERIFIERS,
+            "saved": saved,
+            "error": error,
+        },
+        active="books",
+    )
 
 
 @router.post("/books/{book_id}/pages/{page_no}/entries/{entry_id}")
-async def verify_entry_post(request: Request, book_id: int, page_no: int, entry_id: int,
-                            user: Annotated[UserInfo, Depends(can_verify)]) -> Response:
+async def verify_entry_post(
+    request: Request, book_id: int, page_no: int, entry_id: int, user: Annotated[UserInfo, Depends(can_verify)]
+) -> Response:
     """Save the archivist's corrections of one entry (each to its history, reason: checked against
     the book) and mark it verified."""
     app = _need_registers(request)
@@ -215,8 +304,9 @@ async def verify_entry_post(request: Request, book_id: int, page_no: int, entry_
     except RegisterError as exc:
         from urllib.parse import quote
 
-        return RedirectResponse(f"/books/{book_id}/pages/{page_no}?error={quote(str(exc))}#entry-{entry_id}",
-                                status_code=303)
+        return RedirectResponse(
+            f"/books/{book_id}/pages/{page_no}?error={quote(str(exc))}#entry-{entry_id}", status_code=303
+        )
     return RedirectResponse(f"/books/{book_id}/pages/{page_no}?saved={entry_id}#entry-{entry_id}", status_code=303)
 
 
@@ -232,8 +322,14 @@ def entry_page(request: Request, entry_id: int, user: Annotated[UserInfo, Depend
     except RegisterError:
         raise HTTPException(404) from None
     with app.db.read() as s:
-        pages = {pid: (d, no) for pid, d, no in s.execute(select(Page.id, Page.document_id, Page.page_no).where(
-            Page.id.in_([r.page_id for r in e.regions] or [-1]))).all()}
+        pages = {
+            pid: (d, no)
+            for pid, d, no in s.execute(
+                select(Page.id, Page.document_id, Page.page_no).where(
+                    Page.id.in_([r.page_id for r in e.regions] or [-1])
+                )
+            ).all()
+        }
     with app.db.write() as s:
         audit(s, user.username, "entry.view", "register_entry", entry_id, {})
     bt = e.type

@@ -1,5 +1,6 @@
 """The web desk's app factory: one FastAPI app over the same :class:`sohoa.app.App` (settings,
 database, stores) the runner uses. Each area of the desk is a router in its own module."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,19 @@ from sohoa.web.security import (
 from sohoa.web.templating import STATIC, make_templates, render
 
 PANELS = (fields_panel.fields_panel, filing.filing_panel)  # registered on import, in this order
-ROUTERS = (auth.router, intake.router, scan.router, documents.router, fields.router, filing.router, search.router,
-           books.router, status.router, admin.router, audit.router)
+ROUTERS = (
+    auth.router,
+    intake.router,
+    scan.router,
+    documents.router,
+    fields.router,
+    filing.router,
+    search.router,
+    books.router,
+    status.router,
+    admin.router,
+    audit.router,
+)
 # Reachable without logging in: the login form itself and the static files (CSS, htmx).
 PUBLIC_PATHS = ("/login", "/static")
 
@@ -62,15 +74,16 @@ def _static_version() -> str:
 def create_app(app: App) -> FastAPI:
     s = app.settings
     s.ensure_dirs()
-    app.db  # open and migrate before the first request
+    _ = app.db  # open and migrate before the first request
     tz = ZoneInfo(s.web.timezone)
     desk = Desk(
         app=app,
         secret=load_or_create_secret(s.web_secret_path),
         templates=make_templates(tz),
         tz=tz,
-        policy=LoginPolicy(s.web.login_max_failures, s.web.login_max_failures_ip,
-                           timedelta(minutes=s.web.login_window_minutes)),
+        policy=LoginPolicy(
+            s.web.login_max_failures, s.web.login_max_failures_ip, timedelta(minutes=s.web.login_window_minutes)
+        ),
         lifetime=timedelta(hours=s.web.session_hours),
         idle=timedelta(minutes=s.web.idle_minutes),
         secure_cookies=s.web.secure_cookies,
@@ -78,7 +91,9 @@ def create_app(app: App) -> FastAPI:
     )
     api = FastAPI(
         title="sohoa — bàn làm việc",
-        docs_url=None, redoc_url=None, openapi_url=None,  # no public schema of the desk
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,  # no public schema of the desk
         dependencies=[Depends(csrf_protect)],
     )
     api.state.desk = desk
@@ -98,27 +113,43 @@ def create_app(app: App) -> FastAPI:
 
     @api.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return render(request, "error.html", {"title": "Không có quyền",
-                                              "message": "Tài khoản của bạn không được dùng trang này."}, status_code=403)
+        return render(
+            request,
+            "error.html",
+            {"title": "Không có quyền", "message": "Tài khoản của bạn không được dùng trang này."},
+            status_code=403,
+        )
 
     @api.exception_handler(CsrfFailed)
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
-        return render(request, "error.html", {
-            "title": "Biểu mẫu đã cũ",
-            "message": "Trang này đã mở quá lâu hoặc không hợp lệ. Hãy tải lại trang rồi làm lại.",
-        }, status_code=403)
+        return render(
+            request,
+            "error.html",
+            {
+                "title": "Biểu mẫu đã cũ",
+                "message": "Trang này đã mở quá lâu hoặc không hợp lệ. Hãy tải lại trang rồi làm lại.",
+            },
+            status_code=403,
+        )
 
     @api.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        return render(request, "error.html", {"title": "Yêu cầu không hợp lệ",
-                                              "message": "Dữ liệu gửi lên không đúng. Hãy quay lại và thử lại."},
-                      status_code=400)
+        return render(
+            request,
+            "error.html",
+            {"title": "Yêu cầu không hợp lệ", "message": "Dữ liệu gửi lên không đúng. Hãy quay lại và thử lại."},
+            status_code=400,
+        )
 
     @api.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
-            return render(request, "error.html", {"title": "Không tìm thấy",
-                                                  "message": "Không có trang hoặc hồ sơ này."}, status_code=404)
+            return render(
+                request,
+                "error.html",
+                {"title": "Không tìm thấy", "message": "Không có trang hoặc hồ sơ này."},
+                status_code=404,
+            )
         if exc.status_code == 405:
             return PlainTextResponse("Phương thức không được phép", status_code=405)
         return render(request, "error.html", {"title": "Lỗi", "message": str(exc.detail)}, status_code=exc.status_code)

@@ -4,6 +4,7 @@ and, beside the image, the panels that other parts of sohoa register (``sohoa.we
 Every view of a page, of its full-size image, of its PDF and of the original is written to the
 audit trail: citizens' records are personal data (Decree 13/2023/NĐ-CP).
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,15 @@ from sohoa.web.templating import render
 
 router = APIRouter(dependencies=[Depends(current_user)])
 
-EXT = {"image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif", "application/pdf": ".pdf",
-       "image/bmp": ".bmp", "image/webp": ".webp", "image/gif": ".gif"}
+EXT = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/tiff": ".tif",
+    "application/pdf": ".pdf",
+    "image/bmp": ".bmp",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+}
 
 
 def _audit(request: Request, user: UserInfo, action: str, doc_id: int, detail: dict[str, object]) -> None:
@@ -65,15 +73,21 @@ def _page_context(request: Request, user: UserInfo, doc: DocumentDetail, page: P
 
 
 @router.get("/documents/{doc_id}")
-def view(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(current_user)],
-         page: Annotated[int, Query(ge=1)] = 1) -> Response:
+def view(
+    request: Request,
+    doc_id: int,
+    user: Annotated[UserInfo, Depends(current_user)],
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
     doc, pg = _load(request, doc_id, page)
     _audit(request, user, "document.view", doc_id, {"page": page})
     return render(request, "documents/view.html", _page_context(request, user, doc, pg), active="intake")
 
 
 @router.get("/documents/{doc_id}/pages/{page_no}/area")
-def page_area(request: Request, doc_id: int, page_no: int, user: Annotated[UserInfo, Depends(current_user)]) -> Response:
+def page_area(
+    request: Request, doc_id: int, page_no: int, user: Annotated[UserInfo, Depends(current_user)]
+) -> Response:
     """The document block of one page (state, image, text, panels); htmx polls it until the page's OCR
     has finished, then it replaces itself with a version that no longer polls."""
     doc, pg = _load(request, doc_id, page_no)
@@ -84,8 +98,13 @@ def page_area(request: Request, doc_id: int, page_no: int, user: Annotated[UserI
 
 
 @router.get("/documents/{doc_id}/pages/{page_no}/image")
-async def page_image(request: Request, doc_id: int, page_no: int, user: Annotated[UserInfo, Depends(current_user)],
-                     w: int = pageimages.VIEW) -> Response:
+async def page_image(
+    request: Request,
+    doc_id: int,
+    page_no: int,
+    user: Annotated[UserInfo, Depends(current_user)],
+    w: int = pageimages.VIEW,
+) -> Response:
     if w not in pageimages.WIDTHS:
         raise HTTPException(404)
     app = desk_of(request).app
@@ -113,8 +132,12 @@ def page_pdf(request: Request, doc_id: int, page_no: int, user: Annotated[UserIn
     if ref is None or not ref.pdf_key or not app.archive_path(ref.pdf_key).is_file():
         raise HTTPException(404)
     _audit(request, user, "document.pdf", doc_id, {"page": page_no})
-    return FileResponse(app.archive_path(ref.pdf_key), media_type="application/pdf",
-                        filename=_filename(ref.title, f"-trang-{page_no}.pdf"), content_disposition_type="inline")
+    return FileResponse(
+        app.archive_path(ref.pdf_key),
+        media_type="application/pdf",
+        filename=_filename(ref.title, f"-trang-{page_no}.pdf"),
+        content_disposition_type="inline",
+    )
 
 
 @router.get("/documents/{doc_id}/original")
@@ -124,5 +147,8 @@ def original(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(cu
     if doc is None or not app.original_path(doc.store_key).is_file():
         raise HTTPException(404)
     _audit(request, user, "document.original", doc_id, {"sha256": doc.sha256[:16]})
-    return FileResponse(app.original_path(doc.store_key), media_type=doc.media_type,
-                        filename=_filename(doc.title, EXT.get(doc.media_type, "")))
+    return FileResponse(
+        app.original_path(doc.store_key),
+        media_type=doc.media_type,
+        filename=_filename(doc.title, EXT.get(doc.media_type, "")),
+    )

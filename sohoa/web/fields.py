@@ -9,6 +9,7 @@
 Every change is audited with its old and new value (``indexer.fieldedits``). Any signed-in role
 may correct fields: clerks at the counter, archivists digitising books, admins.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,7 +29,6 @@ from sohoa.web.templating import render
 router = APIRouter(dependencies=[Depends(current_user)])
 
 
-
 def _page_id(request: Request, doc_id: int, page_no: int) -> int:
     ref = page_ref(desk_of(request).app.db, doc_id, page_no)
     if ref is None or ref.state != "indexed":
@@ -36,8 +36,9 @@ def _page_id(request: Request, doc_id: int, page_no: int) -> int:
     return ref.page_id
 
 
-def _save(request: Request, doc_id: int, page_no: int, field_id: str, value: str, user: UserInfo,
-          confirm: bool) -> tuple[int, list[FieldRow]]:
+def _save(
+    request: Request, doc_id: int, page_no: int, field_id: str, value: str, user: UserInfo, confirm: bool
+) -> tuple[int, list[FieldRow]]:
     page_id = _page_id(request, doc_id, page_no)
     db = desk_of(request).app.db
     try:
@@ -48,28 +49,44 @@ def _save(request: Request, doc_id: int, page_no: int, field_id: str, value: str
 
 
 @router.post("/documents/{doc_id}/pages/{page_no}/fields/confirm-all")
-def fields_confirm_all(request: Request, doc_id: int, page_no: int,
-                       user: Annotated[UserInfo, Depends(current_user)]) -> Response:
+def fields_confirm_all(
+    request: Request, doc_id: int, page_no: int, user: Annotated[UserInfo, Depends(current_user)]
+) -> Response:
     confirm_all(desk_of(request).app.db, _page_id(request, doc_id, page_no), actor=user.username)
     return RedirectResponse(f"/documents/{doc_id}?page={page_no}#fields", status_code=303)
 
 
 @router.post("/documents/{doc_id}/pages/{page_no}/fields/{field_id}")
-def field_save(request: Request, doc_id: int, page_no: int, field_id: str,
-               user: Annotated[UserInfo, Depends(current_user)], value: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def field_save(
+    request: Request,
+    doc_id: int,
+    page_no: int,
+    field_id: str,
+    user: Annotated[UserInfo, Depends(current_user)],
+    value: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     _save(request, doc_id, page_no, field_id, value, user, confirm=False)
     at = datetime.now(desk_of(request).tz).strftime("%H:%M:%S")
     return HTMLResponse(f'<span class="saved">Đã lưu lúc {escape(at)}</span>')
 
 
 @router.post("/documents/{doc_id}/pages/{page_no}/fields/{field_id}/confirm")
-def field_confirm(request: Request, doc_id: int, page_no: int, field_id: str,
-                  user: Annotated[UserInfo, Depends(current_user)],
-                  value: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def field_confirm(
+    request: Request,
+    doc_id: int,
+    page_no: int,
+    field_id: str,
+    user: Annotated[UserInfo, Depends(current_user)],
+    value: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     _, rows = _save(request, doc_id, page_no, field_id, value, user, confirm=True)
     if not request.headers.get("HX-Request"):
         return RedirectResponse(f"/documents/{doc_id}?page={page_no}#fields", status_code=303)
     row = next(r for r in rows if r.field_id == field_id)
-    ctx = {"base": f"/documents/{doc_id}/pages/{page_no}/fields", "delay": SAVE_DELAY_MS,
-           "doubtful": sum(1 for r in rows if r.needs_review), "unconfirmed": sum(1 for r in rows if not r.confirmed_by)}
+    ctx = {
+        "base": f"/documents/{doc_id}/pages/{page_no}/fields",
+        "delay": SAVE_DELAY_MS,
+        "doubtful": sum(1 for r in rows if r.needs_review),
+        "unconfirmed": sum(1 for r in rows if not r.confirmed_by),
+    }
     return render(request, "documents/_field_confirmed.html", {"f": row, "ctx": ctx, "saved": True})

@@ -6,6 +6,7 @@ entry by searching the books (a name, or a book key and number ``khai_sinh/2024/
 for a new registration — creates the entry from the document's confirmed fields. All of it is
 audited by the filing functions. Clerks and admins file; archivists see the panel read-only.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ FILERS = (Role.CLERK, Role.ADMIN)
 can_file = require_role(*FILERS)
 
 
-def _available(app) -> bool:  # type: ignore[no-untyped-def]
+def _available(app) -> bool:
     try:
         import indexer.registers.filing  # noqa: F401
     except ImportError:
@@ -35,13 +36,27 @@ def _available(app) -> bool:  # type: ignore[no-untyped-def]
     return has_table(app.db, "register_filings")
 
 
-def _context(request: Request, doc_id: int, user: UserInfo, message: str = "", error: str = "",
-             found: list | None = None, q: str = "") -> dict[str, object]:  # type: ignore[type-arg]
+def _context(
+    request: Request,
+    doc_id: int,
+    user: UserInfo,
+    message: str = "",
+    error: str = "",
+    found: list | None = None,
+    q: str = "",
+) -> dict[str, object]:
     from indexer.registers.filing import document_filing
 
     filing = document_filing(desk_of(request).app.db, doc_id)
-    return {"filing": filing, "doc_id": doc_id, "may_file": user.role in FILERS, "message": message,
-            "error": error, "found": found, "q": q}
+    return {
+        "filing": filing,
+        "doc_id": doc_id,
+        "may_file": user.role in FILERS,
+        "message": message,
+        "error": error,
+        "found": found,
+        "q": q,
+    }
 
 
 @register
@@ -53,9 +68,20 @@ def filing_panel(ctx: PanelContext) -> Panel | None:
     filing = document_filing(ctx.app.db, ctx.document.id)
     if not filing.proposals and not filing.book_type:  # nothing a register could be about
         return None
-    return Panel("filing", "Vào sổ hộ tịch", "documents/_filing.html",
-                 {"filing": filing, "doc_id": ctx.document.id, "may_file": ctx.user.role in FILERS,
-                  "message": "", "error": "", "found": None, "q": ""})
+    return Panel(
+        "filing",
+        "Vào sổ hộ tịch",
+        "documents/_filing.html",
+        {
+            "filing": filing,
+            "doc_id": ctx.document.id,
+            "may_file": ctx.user.role in FILERS,
+            "message": "",
+            "error": "",
+            "found": None,
+            "q": "",
+        },
+    )
 
 
 def _answer(request: Request, doc_id: int, user: UserInfo, **kw: object) -> Response:
@@ -64,7 +90,7 @@ def _answer(request: Request, doc_id: int, user: UserInfo, **kw: object) -> Resp
     return render(request, "documents/_filing_panel.html", {"ctx": _context(request, doc_id, user, **kw)})  # type: ignore[arg-type]
 
 
-def _run(request: Request, doc_id: int, user: UserInfo, done: str, fn) -> Response:  # type: ignore[no-untyped-def]
+def _run(request: Request, doc_id: int, user: UserInfo, done: str, fn) -> Response:
     from indexer.registers.model import RegisterError
 
     if not _available(desk_of(request).app):
@@ -77,37 +103,59 @@ def _run(request: Request, doc_id: int, user: UserInfo, done: str, fn) -> Respon
 
 
 @router.post("/documents/{doc_id}/filing/confirm")
-def filing_confirm(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)],
-                   entry_id: Annotated[int, Form()]) -> Response:
+def filing_confirm(
+    request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)], entry_id: Annotated[int, Form()]
+) -> Response:
     from indexer.registers.filing import confirm
 
-    return _run(request, doc_id, user, "Đã vào sổ: hồ sơ gắn với mục đã chọn.",
-                lambda: confirm(desk_of(request).app.db, doc_id, entry_id, actor=user.username))
+    return _run(
+        request,
+        doc_id,
+        user,
+        "Đã vào sổ: hồ sơ gắn với mục đã chọn.",
+        lambda: confirm(desk_of(request).app.db, doc_id, entry_id, actor=user.username),
+    )
 
 
 @router.post("/documents/{doc_id}/filing/reject")
-def filing_reject(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)],
-                  entry_id: Annotated[int, Form()]) -> Response:
+def filing_reject(
+    request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)], entry_id: Annotated[int, Form()]
+) -> Response:
     from indexer.registers.filing import reject
 
-    return _run(request, doc_id, user, "Đã bỏ đề xuất này.",
-                lambda: reject(desk_of(request).app.db, doc_id, entry_id, actor=user.username))
+    return _run(
+        request,
+        doc_id,
+        user,
+        "Đã bỏ đề xuất này.",
+        lambda: reject(desk_of(request).app.db, doc_id, entry_id, actor=user.username),
+    )
 
 
 @router.post("/documents/{doc_id}/filing/create")
 def filing_create(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)]) -> Response:
     from indexer.registers.filing import create_from_document
 
-    return _run(request, doc_id, user, "Đã lập mục mới trong sổ từ các trường đã xác nhận.",
-                lambda: create_from_document(desk_of(request).app.db, doc_id, actor=user.username))
+    return _run(
+        request,
+        doc_id,
+        user,
+        "Đã lập mục mới trong sổ từ các trường đã xác nhận.",
+        lambda: create_from_document(desk_of(request).app.db, doc_id, actor=user.username),
+    )
 
 
 @router.post("/documents/{doc_id}/filing/refresh")
 def filing_refresh(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)]) -> Response:
     from indexer.registers.filing import refile
 
-    return _run(request, doc_id, user, "Đã tìm lại các mục phù hợp theo các trường hiện tại.",
-                lambda: refile(desk_of(request).app.db, doc_id))
+    return _run(
+        request,
+        doc_id,
+        user,
+        "Đã tìm lại các mục phù hợp theo các trường hiện tại.",
+        lambda: refile(desk_of(request).app.db, doc_id),
+    )
 
 
 @dataclass(frozen=True)
@@ -121,7 +169,7 @@ class FoundEntry:
     status: str
 
 
-def find_entries(app, q: str, limit: int = 15) -> list[FoundEntry]:  # type: ignore[no-untyped-def]
+def find_entries(app, q: str, limit: int = 15) -> list[FoundEntry]:
     """Register entries for "choose another": a number reference (``812``, ``khai_sinh/2024/01#47``)
     or a name (the name index, entries only)."""
     from indexer.models import RegisterBook, RegisterEntry
@@ -144,16 +192,37 @@ def find_entries(app, q: str, limit: int = 15) -> list[FoundEntry]:  # type: ign
     if not ids:
         return []
     with app.db.read() as s:
-        rows = {e.id: (e, b) for e, b in s.execute(
-            select(RegisterEntry, RegisterBook).join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
-            .where(RegisterEntry.id.in_(ids))).all()}
-    return [FoundEntry(i, book_key(b.book_type, b.year, b.volume), e.so, e.name, fmt_date(e.birth_date),
-                       fmt_date(e.registration_date), e.status) for i in ids if i in rows for e, b in [rows[i]]]
+        rows = {
+            e.id: (e, b)
+            for e, b in s.execute(
+                select(RegisterEntry, RegisterBook)
+                .join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
+                .where(RegisterEntry.id.in_(ids))
+            ).all()
+        }
+    return [
+        FoundEntry(
+            i,
+            book_key(b.book_type, b.year, b.volume),
+            e.so,
+            e.name,
+            fmt_date(e.birth_date),
+            fmt_date(e.registration_date),
+            e.status,
+        )
+        for i in ids
+        if i in rows
+        for e, b in [rows[i]]
+    ]
 
 
 @router.get("/documents/{doc_id}/filing/find")
-def filing_find(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)],
-                q: Annotated[str, Query(max_length=200)] = "") -> Response:
+def filing_find(
+    request: Request,
+    doc_id: int,
+    user: Annotated[UserInfo, Depends(can_file)],
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
     app = desk_of(request).app
     if not _available(app):
         raise HTTPException(404)
@@ -161,6 +230,7 @@ def filing_find(request: Request, doc_id: int, user: Annotated[UserInfo, Depends
     found = find_entries(app, q) if q else []
     if q:
         with app.db.write() as s:
-            audit(s, user.username, "filing.search", "document", doc_id,
-                  {"q": q, "entries": [f.entry_id for f in found]})
+            audit(
+                s, user.username, "filing.search", "document", doc_id, {"q": q, "entries": [f.entry_id for f in found]}
+            )
     return render(request, "documents/_filing_found.html", {"found": found, "doc_id": doc_id, "q": q})

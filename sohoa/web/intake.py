@@ -2,6 +2,7 @@
 
 The Scan button (scanner profiles, issue 4) is above the list: ``sohoa/web/scan.py``.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta

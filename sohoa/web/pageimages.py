@@ -9,6 +9,7 @@ Thumbnails are drawn by the OCR worker beside the PDF (``ocr/thumbnail.py``) and
 The cache lives in ``data_dir/cache/web``; a file there is written once, under a temporary name,
 then renamed, so concurrent requests never see half an image. Deleting the folder is harmless.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,9 @@ def page_image(app: App, ref: PageRef, width: int) -> tuple[Path, bool]:
             return made, True
     # A thumbnail needs no OCR coordinates: drawn from a scanned image (turned upright) it costs a
     # fraction of a PDF rendered by pdftoppm, which matters for a page of search results.
-    thumb_from_original = width == THUMB and ref.media_type != "application/pdf" \
-        and app.original_path(ref.store_key).is_file()
+    thumb_from_original = (
+        width == THUMB and ref.media_type != "application/pdf" and app.original_path(ref.store_key).is_file()
+    )
     if pdf is not None and pdf.is_file() and not thumb_from_original:
         out = cache / f"{ref.sha256}-p{ref.page_no:04d}-a-w{width}.jpg"
         if not out.is_file():
@@ -65,7 +67,7 @@ def page_image(app: App, ref: PageRef, width: int) -> tuple[Path, bool]:
     return out, False
 
 
-def _write_atomically(out: Path, make) -> None:  # type: ignore[no-untyped-def]
+def _write_atomically(out: Path, make) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=out.parent, prefix=".tmp-", suffix=".jpg")
     os.close(fd)
@@ -80,8 +82,24 @@ def _write_atomically(out: Path, make) -> None:  # type: ignore[no-untyped-def]
 
 def _from_pdf(pdf: Path, page_no: int, width: int, out: Path, turn: int = 0) -> None:
     prefix = out.with_suffix("")
-    cmd = ["pdftoppm", "-q", "-jpeg", "-jpegopt", f"quality={JPEG_QUALITY}", "-f", str(page_no), "-l", str(page_no),
-           "-scale-to-x", str(width), "-scale-to-y", "-1", "-singlefile", str(pdf), str(prefix)]
+    cmd = [
+        "pdftoppm",
+        "-q",
+        "-jpeg",
+        "-jpegopt",
+        f"quality={JPEG_QUALITY}",
+        "-f",
+        str(page_no),
+        "-l",
+        str(page_no),
+        "-scale-to-x",
+        str(width),
+        "-scale-to-y",
+        "-1",
+        "-singlefile",
+        str(pdf),
+        str(prefix),
+    ]
     try:
         subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:

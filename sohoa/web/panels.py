@@ -22,6 +22,7 @@ plug in the same way::
 
 Providers run on every view of a page, so they must be quick (one or two indexed queries).
 """
+
 from __future__ import annotations
 
 import logging
@@ -78,7 +79,7 @@ def register(provider: Provider) -> Provider:
 
 def panels_for(ctx: PanelContext) -> list[Panel]:
     out = []
-    for provider in list(_providers):
+    for provider in _providers:
         try:
             panel = provider(ctx)
         except Exception:  # a broken panel must not take the page image and text with it

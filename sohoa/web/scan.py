@@ -6,6 +6,7 @@ arrives, so it shows up in the intake list by itself. One scan at a time per des
 press while one runs is refused politely. The state shown is the database's record of scan batches
 (``scan_batches``): the running batch, or the last one with its outcome in Vietnamese.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,12 @@ from sohoa.web.templating import render
 log = logging.getLogger(__name__)
 router = APIRouter(dependencies=[Depends(current_user)])
 
-BATCH_STATE_VI = {"scanning": "đang quét", "complete": "xong", "incomplete": "dừng giữa chừng",
-                  "interrupted": "bị ngắt"}
+BATCH_STATE_VI = {
+    "scanning": "đang quét",
+    "complete": "xong",
+    "incomplete": "dừng giữa chừng",
+    "interrupted": "bị ngắt",
+}
 RESUMABLE = ("incomplete", "interrupted")  # a batch that stopped before the feeder ran out
 
 
@@ -78,7 +83,7 @@ class ScanControl:
             out = run_scan(self.app, None if resume is not None else profile, resume=resume)
             if out.failure is not None:
                 self.last_error = out.message
-        except Exception as e:  # noqa: BLE001 - shown on the page; the scan child is already gone
+        except Exception as e:
             log.exception("scan from the desk failed")
             self.last_error = f"Lỗi khi quét: {type(e).__name__}"
 
@@ -102,16 +107,25 @@ def scanner_context(request: Request, limit: int = 5) -> dict[str, object]:
     sc = app.settings.scanner
     batches: list[BatchInfo] = DbBatchRecorder(app.db).recent(limit)
     return {
-        "profiles": sorted(sc.profiles), "default_profile": sc.default_profile, "device": sc.device or "tự tìm",
-        "busy": ctl.busy, "running_profile": ctl.running_profile, "last_error": ctl.last_error,
-        "batches": batches, "batch_state_vi": BATCH_STATE_VI, "resumable": RESUMABLE,
+        "profiles": sorted(sc.profiles),
+        "default_profile": sc.default_profile,
+        "device": sc.device or "tự tìm",
+        "busy": ctl.busy,
+        "running_profile": ctl.running_profile,
+        "last_error": ctl.last_error,
+        "batches": batches,
+        "batch_state_vi": BATCH_STATE_VI,
+        "resumable": RESUMABLE,
     }
 
 
 @router.post("/intake/scan")
-def scan_start(request: Request, user: Annotated[UserInfo, Depends(current_user)],
-               profile: Annotated[str, Form(max_length=80)] = "",
-               resume: Annotated[int | None, Form()] = None) -> Response:
+def scan_start(
+    request: Request,
+    user: Annotated[UserInfo, Depends(current_user)],
+    profile: Annotated[str, Form(max_length=80)] = "",
+    resume: Annotated[int | None, Form()] = None,
+) -> Response:
     app = desk_of(request).app
     profile = profile or app.settings.scanner.default_profile
     ctl = control_of(request)
@@ -144,7 +158,10 @@ async def scanner_devices(request: Request) -> Response:
     error = ""
     try:
         devices = await run_in_threadpool(list_devices, child_config(app.settings))
-    except Exception as e:  # noqa: BLE001 - shown, not raised: the page must stay usable
+    except Exception as e:
         devices, error = [], getattr(e, "message", "") or f"Không hỏi được máy quét ({type(e).__name__})."
-    return render(request, "status/_scanners.html", {"devices": devices, "error": error,
-                                                      "configured": app.settings.scanner.device})
+    return render(
+        request,
+        "status/_scanners.html",
+        {"devices": devices, "error": error, "configured": app.settings.scanner.device},
+    )

@@ -6,6 +6,7 @@ matched; links open the page, the searchable PDF, the register entry.
 Each search is written to the audit trail with the records it showed: looking a citizen up by
 name is access to personal data.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -24,9 +25,19 @@ router = APIRouter(dependencies=[Depends(current_user)])
 
 LIMIT = 20  # pages per results page: each has a thumbnail; people come first
 PEOPLE_LIMIT = 20
-ROLE_VI = {"child": "người được khai sinh", "mother": "mẹ", "father": "cha", "deceased": "người chết",
-           "wife": "vợ", "husband": "chồng", "bride": "vợ", "groom": "chồng", "applicant": "người yêu cầu",
-           "declarant": "người đi khai", "subject": "người được xác nhận"}
+ROLE_VI = {
+    "child": "người được khai sinh",
+    "mother": "mẹ",
+    "father": "cha",
+    "deceased": "người chết",
+    "wife": "vợ",
+    "husband": "chồng",
+    "bride": "vợ",
+    "groom": "chồng",
+    "applicant": "người yêu cầu",
+    "declarant": "người đi khai",
+    "subject": "người được xác nhận",
+}
 
 
 def _filed(db: Any, document_ids: list[int]) -> dict[int, int]:
@@ -38,8 +49,14 @@ def _filed(db: Any, document_ids: list[int]) -> dict[int, int]:
     if not document_ids:
         return {}
     with db.read() as s:
-        return {d: e for d, e in s.execute(select(RegisterFiling.document_id, RegisterFiling.entry_id).where(
-            RegisterFiling.document_id.in_(document_ids), RegisterFiling.state == "linked")).all()}
+        return {
+            d: e
+            for d, e in s.execute(
+                select(RegisterFiling.document_id, RegisterFiling.entry_id).where(
+                    RegisterFiling.document_id.in_(document_ids), RegisterFiling.state == "linked"
+                )
+            ).all()
+        }
 
 
 def _search(db: Any, q: str) -> tuple[list[Any], list[Any], dict[int, tuple[int, str]], dict[int, int]]:
@@ -58,23 +75,54 @@ def _search(db: Any, q: str) -> tuple[list[Any], list[Any], dict[int, tuple[int,
 
         with db.read() as s:
             for eid, so, bid, bt, year, vol in s.execute(
-                select(RegisterEntry.id, RegisterEntry.so, RegisterBook.id, RegisterBook.book_type, RegisterBook.year,
-                       RegisterBook.volume).join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
-                .where(RegisterEntry.id.in_(ids))).all():
+                select(
+                    RegisterEntry.id,
+                    RegisterEntry.so,
+                    RegisterBook.id,
+                    RegisterBook.book_type,
+                    RegisterBook.year,
+                    RegisterBook.volume,
+                )
+                .join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
+                .where(RegisterEntry.id.in_(ids))
+            ).all():
                 entries[eid] = (bid, f"{book_key(bt, year, vol)} số {so or '?'}")
     return res.people, res.pages, entries, filed
 
 
 @router.get("/search")
-def search_page(request: Request, user: Annotated[UserInfo, Depends(current_user)],
-                q: Annotated[str, Query(max_length=200)] = "") -> Response:
+def search_page(
+    request: Request, user: Annotated[UserInfo, Depends(current_user)], q: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
     db = desk_of(request).app.db
     q = q.strip()
     people, hits, entries, filed = _search(db, q) if q else ([], [], {}, {})
     if q:
         with db.write() as s:
-            audit(s, user.username, "search", "query", None,
-                  {"q": q, "results": len(hits) + len(people), "documents": sorted({h.document_id for h in hits})[:LIMIT],
-                   "people": [f"{p.source_type}:{p.source_id}" for p in people]})
-    return render(request, "search.html", {"q": q, "hits": hits, "people": people, "entries": entries, "filed": filed,
-                                           "limit": LIMIT, "role_vi": ROLE_VI}, active="search")
+            audit(
+                s,
+                user.username,
+                "search",
+                "query",
+                None,
+                {
+                    "q": q,
+                    "results": len(hits) + len(people),
+                    "documents": sorted({h.document_id for h in hits})[:LIMIT],
+                    "people": [f"{p.source_type}:{p.source_id}" for p in people],
+                },
+            )
+    return render(
+        request,
+        "search.html",
+        {
+            "q": q,
+            "hits": hits,
+            "people": people,
+            "entries": entries,
+            "filed": filed,
+            "limit": LIMIT,
+            "role_vi": ROLE_VI,
+        },
+        active="search",
+    )

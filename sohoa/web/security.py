@@ -11,6 +11,7 @@
   ``HX-Redirect``), a wrong role gets 403.
 * Login attempts are rate-limited per username and per client address (``indexer.accounts.login``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -89,7 +90,7 @@ class CsrfFailed(Exception):
 _UNSET = object()
 
 
-def desk_of(request: Request):  # type: ignore[no-untyped-def]
+def desk_of(request: Request):
     return request.app.state.desk
 
 

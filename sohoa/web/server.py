@@ -1,5 +1,6 @@
 """Serve the desk with uvicorn: in a thread beside the runner (``sohoa run``), or on its own
 (``sohoa web``). The access log is off: URLs carry citizens' names (search queries)."""
+
 from __future__ import annotations
 
 import logging

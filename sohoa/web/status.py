@@ -3,6 +3,7 @@
 The scanner's state (its recent batches; the devices SANE sees, on request) is on this page too
 (``sohoa/web/scan.py``).
 """
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -52,7 +53,10 @@ def status_summary(request: Request) -> Response:
 
 
 @router.post("/status/retry")
-def retry(request: Request, user: Annotated[UserInfo, Depends(current_user)],
-          document_id: Annotated[int | None, Form()] = None) -> Response:
+def retry(
+    request: Request,
+    user: Annotated[UserInfo, Depends(current_user)],
+    document_id: Annotated[int | None, Form()] = None,
+) -> Response:
     n = retry_failed(desk_of(request).app.db, document_id, actor=user.username)
     return RedirectResponse(f"/status?retried={n}", status_code=303)

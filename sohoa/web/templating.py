@@ -1,10 +1,11 @@
 """Jinja2 set-up: Vietnamese labels and dates, search highlights, and ``render`` that gives every
 template the signed-in user, the CSRF token and the navigation."""
+
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,7 +48,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def make_templates(tz: ZoneInfo) -> Jinja2Templates:
@@ -114,8 +115,15 @@ def highlight(text: str | None, query: str | None) -> Markup:
     return Markup("".join(out))
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
-           headers: dict[str, str] | None = None, active: str = "") -> Response:
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    active: str = "",
+) -> Response:
     desk = request.app.state.desk
     session = session_of(request)
     user = session.user if session else None
