@@ -152,7 +152,7 @@ def expand(text: str, synonyms: tuple[tuple[tuple[str, ...], ...], ...]) -> list
     out = {atoms(text)}
     for group in synonyms:
         members = sorted(group, key=len, reverse=True)
-        for seq in out:
+        for seq in list(out):  # a snapshot: the loop adds to `out`
             for member in members:
                 n = len(member)
                 at = next((i for i in range(len(seq) - n + 1) if seq[i : i + n] == member), None)

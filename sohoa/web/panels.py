@@ -79,7 +79,7 @@ def register(provider: Provider) -> Provider:
 
 def panels_for(ctx: PanelContext) -> list[Panel]:
     out = []
-    for provider in _providers:
+    for provider in list(_providers):  # a snapshot: a provider may register another
         try:
             panel = provider(ctx)
         except Exception:  # a broken panel must not take the page image and text with it
