@@ -3,6 +3,10 @@
 Every label, lead-in and row label is expanded with ``label_synonyms`` and kept as a sequence of
 folded atoms (``"Họ, chữ đệm, tên:"`` → ``("ho", "chu", "dem", "ten")``), the form the label
 finder compares with OCR tokens.
+
+Label variants an admin accepted (``indexer.labelvariants``: a YAML overlay in the data folder)
+are added to their field's labels when ``load`` is given the overlay's path, or when
+``use_overlay`` named it for this process; the overlay never removes a catalogue label.
 """
 
 from __future__ import annotations
@@ -142,6 +146,8 @@ class Catalogue:
     boilerplate: tuple[tuple[str, ...], ...]
     vocab: dict[str, tuple[str, ...]]
     synonyms: tuple[tuple[tuple[str, ...], ...], ...]
+    # first words of every printed label (lower case, accents kept): where an unknown label may begin
+    heads: frozenset[str] = frozenset()
 
     def get(self, doc_type: str | None) -> DocType | None:
         return self.doc_types.get(doc_type or "")
@@ -164,8 +170,28 @@ def expand(text: str, synonyms: tuple[tuple[tuple[str, ...], ...], ...]) -> list
     return sorted(out, key=lambda s: (-len(s), s))
 
 
-def _load(path: Path) -> Catalogue:
+def _head(text: str) -> str:
+    words = nfc(text).replace(",", " ").split()
+    return words[0].lower().strip(":;.()") if words else ""
+
+
+def read_overlay(path: Path | None) -> dict[tuple[str, str], list[str]]:
+    """Accepted label variants of an overlay file: (doc type, field) -> labels. Missing file: none."""
+    if path is None or not path.is_file():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out: dict[tuple[str, str], list[str]] = {}
+    for v in raw.get("variants") or []:
+        if v.get("status") == "accepted" and v.get("label") and v.get("doc_type") and v.get("field"):
+            out.setdefault((v["doc_type"], v["field"]), []).append(nfc(str(v["label"])))
+    return out
+
+
+def _load(path: Path, overlay: Path | None = None) -> Catalogue:
     raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    extra = read_overlay(overlay)
+    heads = {_head(x) for group in raw.get("label_synonyms", []) for x in group}
+    heads |= {_head(x) for x in raw.get("label_heads", [])}
     synonyms = tuple(tuple(atoms(m) for m in group) for group in raw.get("label_synonyms", []))
     boiler = tuple(atoms(b) for b in raw.get("boilerplate", []))
     vocab = {k: tuple(nfc(v) for v in vals) for k, vals in (raw.get("vocab") or {}).items()}
@@ -175,7 +201,8 @@ def _load(path: Path) -> Catalogue:
             FieldSpec(
                 id=f["id"],
                 section=f.get("section", ""),
-                labels=tuple(nfc(x) for x in f.get("labels", [])),
+                labels=tuple(nfc(x) for x in f.get("labels", []))
+                + tuple(x for x in extra.get((d["id"], f["id"]), []) if x not in f.get("labels", [])),
                 type=f.get("type", "text"),
                 vocab=f.get("vocab"),
                 position=f.get("position", "after"),
@@ -230,6 +257,8 @@ def _load(path: Path) -> Catalogue:
             register=register,
             checks=checks,
         )
+        heads |= {_head(lab) for f in fields for lab in f.labels}
+        heads |= {_head(lab) for s in d.get("sections", []) for lab in (s.get("lead_in") or [])}
         for f in fields:
             for lab in f.labels:
                 for seq in expand(lab, synonyms):
@@ -237,9 +266,25 @@ def _load(path: Path) -> Catalogue:
                     if f not in lst:
                         lst.append(f)
         types[dt.id] = dt
-    return Catalogue(types, boiler, vocab, synonyms)
+    heads.discard("")
+    return Catalogue(types, boiler, vocab, synonyms, frozenset(heads))
 
 
-@lru_cache(maxsize=4)
-def load(path: str | None = None) -> Catalogue:
-    return _load(Path(path) if path else CATALOGUE)
+_overlay: Path | None = None
+
+
+def use_overlay(path: Path | str | None) -> None:
+    """Name the accepted-variants overlay that ``load()`` (no arguments) merges from now on."""
+    global _overlay
+    _overlay = Path(path) if path else None
+
+
+def load(path: str | None = None, overlay: Path | str | None = None) -> Catalogue:
+    ov = Path(overlay) if overlay else _overlay
+    stamp = ov.stat().st_mtime_ns if ov is not None and ov.is_file() else 0
+    return _cached(path, str(ov) if ov else None, stamp)
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str | None, overlay: str | None, stamp: int) -> Catalogue:
+    return _load(Path(path) if path else CATALOGUE, Path(overlay) if overlay else None)

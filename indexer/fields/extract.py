@@ -1,5 +1,16 @@
 """Label-anchored extraction from a form page: the value of a label is what follows it up to the
-next label, continuation lines joined; repeated labels are resolved by section (sections.py)."""
+next label, continuation lines joined; repeated labels are resolved by section (sections.py).
+
+What it guarantees, whatever the layout:
+- labels in any order, several ``label: value`` pairs on one line;
+- a value never crosses into the next label, whether the catalogue knows that label, knows it in
+  other words, or not at all (``labels.settle``), nor across a wide blank gap (a number printed
+  beside the place-date is not part of it);
+- a value wrapped onto the next line is joined when the line reached the right margin, or ended
+  on a comma, or the next line starts under the value; never a line that starts with a label,
+  a lead-in or boilerplate;
+- a label's printed words and box travel with its value (``RawField.label``, ``label_box``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +19,7 @@ from dataclasses import dataclass, field
 
 from indexer.fields.catalogue import Catalogue, DocType, FieldSpec
 from indexer.fields.classify import title_score
-from indexer.fields.labels import LabelHit, find_labels, starts_with
+from indexer.fields.labels import LabelHit, find_labels, fuzzy_label, settle, starts_with
 from indexer.fields.layout import Line, Page, Tok
 from indexer.fields.sections import SectionTracker
 from indexer.fields.syllables import is_valid
@@ -26,6 +37,7 @@ class RawField:
     section: str = ""
     vocab: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    label_box: tuple[int, int, int, int] | None = None  # the printed label's box (left, top, w, h)
 
     @property
     def text(self) -> str:
@@ -36,7 +48,15 @@ class RawField:
 class LineInfo:
     line: Line
     hits: list[LabelHit]
-    kind: str  # "labels" | "lead" | "boiler" | "plain"
+    kind: str  # "labels" | "lead" | "boiler" | "plain" | "title"
+    leads: list[tuple[float, str]] = field(default_factory=list)  # side-by-side headings: (x, section)
+
+
+def box_of(toks: list[Tok]) -> tuple[int, int, int, int] | None:
+    if not toks:
+        return None
+    x0, y0 = min(t.x0 for t in toks), min(t.y0 for t in toks)
+    return (x0, y0, max(t.x1 for t in toks) - x0, max(t.y1 for t in toks) - y0)
 
 
 def field_labels(dt: DocType) -> list[tuple[tuple[str, ...], list[FieldSpec]]]:
@@ -47,6 +67,39 @@ def is_boilerplate(line: Line, catalogue: Catalogue) -> bool:
     return any(starts_with(line, b, 0.85) for b in catalogue.boilerplate if len(b) >= 2)
 
 
+def _bind_unknown(hits: list[LabelHit], labels: list[tuple[tuple[str, ...], list[FieldSpec]]]) -> list[LabelHit]:
+    """Unknown labels worded like a catalogue label (a word more or less) are bound to its fields."""
+    out = []
+    for h in hits:
+        if h.payload is None and len(h.atoms) >= 2:
+            payload = fuzzy_label(h.atoms, labels)
+            if payload is not None:
+                h = LabelHit(h.start, h.end, h.atoms, 0.8, True, payload)
+        out.append(h)
+    return out
+
+
+def _segments(line: Line, gap: float) -> list[Line]:
+    """A line cut where the words leave a wide blank: side-by-side cells."""
+    out: list[Line] = []
+    for t in line.toks:
+        if out and t.x0 - out[-1].toks[-1].x1 <= gap:
+            out[-1].toks.append(t)
+        else:
+            out.append(Line([t]))
+    return out
+
+
+def _lead_of(line: Line, dt: DocType) -> str | None:
+    best: tuple[float, str | None] = (0.0, None)
+    for s in dt.sections:
+        for a in s.lead_ins:
+            sc = starts_with(line, a, 0.82)
+            if sc > best[0]:
+                best = (sc, s.id)
+    return best[1]
+
+
 def analyse_lines(page: Page, dt: DocType, catalogue: Catalogue) -> list[LineInfo]:
     labels = field_labels(dt)
     out = []
@@ -54,13 +107,15 @@ def analyse_lines(page: Page, dt: DocType, catalogue: Catalogue) -> list[LineInf
         if _is_title(line, dt):
             out.append(LineInfo(line, [], "title"))
             continue
-        hits = find_labels(line, labels)
+        hits = _bind_unknown(settle(line, find_labels(line, labels), catalogue.heads), labels)
         if hits and hits[0].start == 0:
             out.append(LineInfo(line, hits, "labels"))
             continue
-        lead = any(starts_with(line, a, 0.82) for s in dt.sections for a in s.lead_ins)
+        lead = _lead_of(line, dt)
         if lead:
-            out.append(LineInfo(line, [], "lead"))
+            segs = _segments(line, 3 * page.char_h)
+            leads = [(float(s.x0), sec) for s in segs if (sec := _lead_of(s, dt))] if len(segs) > 1 else []
+            out.append(LineInfo(line, [], "lead", leads if len({s for _, s in leads}) > 1 else []))
         elif is_boilerplate(line, catalogue):
             out.append(LineInfo(line, [], "boiler"))
         elif hits:
@@ -89,51 +144,93 @@ def _wrapped(prev: Line, nxt: Line, page: Page) -> bool:
     return prev.x1 + needed >= page.right - 0.6 * page.char_h
 
 
-def extract_form(page: Page, dt: DocType, catalogue: Catalogue) -> list[RawField]:
-    infos = analyse_lines(page, dt, catalogue)
+def _cut_at_gap(toks: list[Tok], page: Page) -> list[Tok]:
+    """A value ends at a wide blank: what stands beyond it is another cell (a number, a mark)."""
+    for k in range(1, len(toks)):
+        if toks[k].x0 - toks[k - 1].x1 > 4 * page.char_h:
+            return toks[:k]
+    return toks
+
+
+def extract_form(
+    page: Page, dt: DocType, catalogue: Catalogue, skip: tuple[tuple[float, float], ...] = ()
+) -> list[RawField]:
+    """Fields bound by their labels; lines whose centre lies in a ``skip`` band (a table read by
+    table.py) are left alone."""
+    infos = [info for info in analyse_lines(page, dt, catalogue) if not any(a <= info.line.yc <= b for a, b in skip)]
     tracker = SectionTracker(dt)
     pitch = line_pitch(page)
     found: dict[str, RawField] = {}
     for i, info in enumerate(infos):
         if info.kind == "lead":
-            tracker.lead_in(info.line)
+            if info.leads:
+                tracker.set_scopes(info.leads)
+            else:
+                tracker.lead_in(info.line)
             continue
         if info.kind != "labels":
             continue
+        openers: list[tuple[float, str]] = [
+            (float(info.line.toks[h.start].x0), h.payload[0].section)
+            for h in info.hits
+            if h.payload and len(h.payload) == 1 and h.payload[0].section
+        ]
+        if len({sec for _, sec in openers}) > 1:
+            tracker.set_scopes(openers)
         for k, hit in enumerate(info.hits):
-            spec = tracker.resolve(hit.payload, set(found), hit.atoms)
+            if hit.payload is None:
+                continue  # an unknown label: it only stops the value before it
+            x = info.line.toks[hit.start].x0
+            spec = tracker.resolve(hit.payload, set(found), hit.atoms, x, 2 * page.char_h)
             if spec is None or spec.id in found:
                 continue
             end = info.hits[k + 1].start if k + 1 < len(info.hits) else len(info.line.toks)
-            toks = list(info.line.toks[hit.end : end])
-            label = " ".join(t.text for t in info.line.toks[hit.start : hit.end])
+            toks = _cut_at_gap(list(info.line.toks[hit.end : end]), page)
+            label_toks = list(info.line.toks[hit.start : hit.end])
+            label = " ".join(t.text for t in label_toks)
             if spec.position == "below":
                 toks = _name_below(infos, i, info.line.toks[hit.start], info.line.toks[hit.end - 1], page)
-            elif k + 1 == len(info.hits):
-                toks += _continuation(infos, i, spec, toks, page, pitch)
-            found[spec.id] = RawField(spec.id, spec.type, toks, label, tracker.current, spec.vocab)
+            elif k + 1 == len(info.hits) and len(toks) == end - hit.end:
+                toks += _continuation(infos, i, spec, toks, page, pitch, label_toks[0].x0)
+            found[spec.id] = RawField(
+                spec.id, spec.type, toks, label, tracker.current, spec.vocab, label_box=box_of(label_toks)
+            )
     return list(found.values())
 
 
 def _continuation(
-    infos: list[LineInfo], i: int, spec: FieldSpec, toks: list[Tok], page: Page, pitch: float
+    infos: list[LineInfo], i: int, spec: FieldSpec, toks: list[Tok], page: Page, pitch: float, label_x: float
 ) -> list[Tok]:
     out: list[Tok] = []
     prev = infos[i].line
     if not toks:
         # The value may stand on the next line, under its label.
         if i + 1 < len(infos) and infos[i + 1].kind == "plain" and infos[i + 1].line.yc - prev.yc <= 1.4 * pitch:
-            return list(infos[i + 1].line.toks)
+            below = [t for t in infos[i + 1].line.toks if t.x0 >= label_x - 2 * page.char_h]
+            return _cut_at_gap(below, page)
         return out
     if spec.type not in WRAPPING:
         return out
+    value_x = toks[0].x0
+    last = toks[-1]
     j = i + 1
     while j < len(infos) and len(out) < 40:
         nxt = infos[j]
-        if nxt.kind != "plain" or nxt.line.yc - prev.yc > 1.4 * pitch or not _wrapped(prev, nxt.line, page):
+        if nxt.kind != "plain" or nxt.line.yc - prev.yc > 1.4 * pitch:
             break
-        out.extend(nxt.line.toks)
+        first = nxt.line.toks[0]
+        if first.x0 > value_x + 2 * page.char_h:
+            break  # starts right of the value: another block (a signature, a note)
+        joined = (
+            _wrapped(prev, nxt.line, page)
+            or last.text.endswith((",", "-", "–"))
+            or abs(first.x0 - value_x) <= 1.5 * page.char_h
+        )
+        if not joined:
+            break
+        out.extend(_cut_at_gap(list(nxt.line.toks), page))
         prev = nxt.line
+        last = out[-1]
         j += 1
     return out
 

@@ -1,15 +1,19 @@
 """Find printed labels in a line of OCR tokens: fuzzy on folded atoms, so OCR damage
-(``Gnơi tình:`` for ``Giới tính:``) and lost accents still match, the longest label first."""
+(``Gnơi tình:`` for ``Giới tính:``) and lost accents still match, the longest label first.
+
+``settle`` completes a line's hits so that a value never runs into the next label, known or not;
+``fuzzy_label`` binds a label worded a little otherwise than any catalogue wording."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
-from indexer.fields.layout import Line
+from indexer.fields.layout import Line, Tok
 
 
 @dataclass(frozen=True)
@@ -115,3 +119,92 @@ def starts_with(line: Line, phrase: tuple[str, ...], min_score: float = 0.8) -> 
     sims = [_sim(seq[k][0], phrase[k]) for k in range(n)]
     score = sum(sims) / len(phrase)
     return score if score >= min_score else 0.0
+
+
+_LABEL_WORD = re.compile(r"^[^\W\d_][^\W\d_/()]*(?:/[^\W\d_]+)*[,;]?$")
+
+
+def _wordlike(t: Tok) -> bool:
+    """A plain word of a label (letters, maybe ``ông/bà``), not a number or a code."""
+    return bool(_LABEL_WORD.match(t.text.rstrip(":").strip("()")))
+
+
+def _acronym(t: Tok) -> bool:
+    letters = [c for c in t.text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _lower_word(t: Tok) -> bool:
+    return _wordlike(t) and t.text[:1].islower()
+
+
+def settle(line: Line, hits: list[LabelHit], heads: frozenset[str]) -> list[LabelHit]:
+    """The label hits of a line, completed so that no value crosses into a label:
+
+    - a known label printed with more words before its colon (``Số điện thoại liên hệ:``,
+      ``Ngày hẹn trả kết quả:``) ends at that colon, not after its known words;
+    - a known label with one or two words before it at the start of the line (``Mối quan hệ …``)
+      begins at the line's start;
+    - any other ``Word words:`` phrase that begins with a word labels begin with (``Dân``, ``Số``,
+      ``Họ`` …, from the whole catalogue) is an unknown label: payload None. It stops the value
+      before it and gets no field, unless the caller binds it by its wording.
+    """
+    toks = line.toks
+    out: list[LabelHit] = []
+    for k, h in enumerate(hits):
+        nxt = hits[k + 1].start if k + 1 < len(hits) else len(toks)
+        if not h.colon:
+            for j in range(h.end, min(h.end + 4, nxt)):
+                if not _lower_word(toks[j]):
+                    break
+                if toks[j].colon:
+                    h = LabelHit(h.start, j + 1, h.atoms, h.score, True, h.payload)
+                    break
+        if (
+            k == 0
+            and 0 < h.start <= 2
+            and all(_wordlike(t) and not _acronym(t) and not t.colon for t in toks[: h.start])
+        ):
+            h = LabelHit(0, h.end, h.atoms, h.score, h.colon, h.payload)
+        out.append(h)
+    covered: set[int] = set()
+    for h in out:
+        covered.update(range(h.start, h.end))
+    extra: list[LabelHit] = []
+    for j, t in enumerate(toks):
+        if not t.colon or j in covered or not _wordlike(t):
+            continue
+        lo = max((h.end for h in out if h.end <= j), default=0)
+        start = None
+        for i in range(j, max(lo, j - 6) - 1, -1):
+            w = toks[i]
+            if i < j and (w.colon or not _wordlike(w)):
+                break
+            first = w.text.split("/")[0].strip("(,;:").lower()
+            if w.text[:1].isupper() and not _acronym(w) and first in heads:
+                start = i
+                break
+        if start is None:
+            continue
+        after_hit = any(h.end == start for h in out) and start > 0
+        if after_hit:
+            continue  # right after a label: the words are its value ("CCCD số: …")
+        atoms = tuple(a for w in toks[start : j + 1] for a in w.atoms)
+        extra.append(LabelHit(start, j + 1, atoms, 0.0, True, None))
+        covered.update(range(start, j + 1))
+    return sorted(out + extra, key=lambda h: h.start)
+
+
+def fuzzy_label(atoms: tuple[str, ...], labels: Iterable[tuple[tuple[str, ...], Any]], min_ratio: float = 0.88) -> Any:
+    """The payload of the catalogue label worded most like ``atoms`` (a label printed with a word
+    more or less: ``Quan hệ với người khai sinh``), or None when none is close enough."""
+    text = " ".join(atoms)
+    best, best_r = None, min_ratio
+    for lab, payload in labels:
+        other = " ".join(lab)
+        if abs(len(other) - len(text)) > 0.3 * max(len(text), len(other)):
+            continue
+        r = Indel.normalized_similarity(text, other)
+        if r > best_r:
+            best, best_r = payload, r
+    return best

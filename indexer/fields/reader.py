@@ -14,7 +14,7 @@ from indexer.fields.layout import build_page
 from indexer.fields.names import read_name
 from indexer.fields.reading import DocumentReading
 from indexer.fields.register import extract_register
-from indexer.fields.table import extract_table
+from indexer.fields.table import find_table
 
 
 def read_document(
@@ -33,9 +33,16 @@ def read_document(
     dtype = cat.get(cls.doc_type)
     if dtype is None:
         return reading
-    raws = extract_form(page, dtype, cat)
-    raws += [r for r in extract_table(page, dtype) if r.spec_id not in {x.spec_id for x in raws}]
+    table = find_table(page, dtype)
+    raws = table.fields if table else []
+    raws += [
+        r
+        for r in extract_form(page, dtype, cat, (table.band,) if table else ())
+        if r.spec_id not in {x.spec_id for x in raws}
+    ]
     fields = {r.spec_id: values.read(r) for r in raws}
+    for r in raws:
+        fields[r.spec_id].label_box = r.label_box
     types = {r.spec_id: r.type for r in raws}
     consensus(fields, types)
     check_ids(fields)

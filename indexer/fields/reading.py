@@ -22,10 +22,12 @@ class FieldReading:
     review_reasons: list[str] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
     label: str = ""  # the label as OCR'd on the page
+    label_box: Box | None = None  # where that label is printed (a clerk's fix proposes its wording)
     section: str = ""
     word_conf: float | None = None  # mean OCR confidence of the value's words, 0..100
     min_word_conf: float | None = None
     confirmed: list[str] = field(default_factory=list)  # cross-checks this value passed
+    parsed: dict[str, Any] = field(default_factory=dict)  # parts beside the value: ID number, issuer, unit codes …
 
     def correct(self, new_value: str, reason: str) -> None:
         if new_value == self.value:
@@ -69,10 +71,14 @@ class DocumentReading:
             "fields_detail": {
                 k: {
                     "raw": f.raw,
+                    "normalized": f.normalized,
+                    "parsed": f.parsed,
                     "confidence": round(f.confidence, 3),
                     "review": f.review_reasons,
                     "corrections": f.corrections,
                     "confirmed": f.confirmed,
+                    "label": f.label,
+                    "label_box": list(f.label_box) if f.label_box else None,
                 }
                 for k, f in self.fields.items()
             },

@@ -4,6 +4,10 @@ A section starts at one of its lead-in lines, or at a label printed for one fiel
 mother's name label opens the mother's section wherever the layout puts it). A label shared by
 several fields (``Dân tộc:``, ``Năm sinh:``, ``Nơi cư trú:``) goes to the current section's field,
 else to the first of its fields not yet read (catalogue order = the usual order of sections).
+
+Sections may also stand side by side (``Bên nữ`` | ``Bên nam`` headings, or ``… tên vợ:`` beside
+``… tên chồng:``): then a shared label goes to the section of the column it is printed in, until a
+label of a section outside those columns (or a full-width lead-in) ends the columns.
 """
 
 from __future__ import annotations
@@ -17,6 +21,19 @@ class SectionTracker:
     def __init__(self, dt: DocType) -> None:
         self.dt = dt
         self.current = dt.sections[0].id if dt.sections else ""
+        self.scopes: list[tuple[float, str]] = []  # (left edge, section) of side-by-side columns
+
+    def set_scopes(self, scopes: list[tuple[float, str]]) -> None:
+        by_x = sorted(scopes)
+        self.scopes = [sc for k, sc in enumerate(by_x) if k == 0 or sc[1] != by_x[k - 1][1]]
+        self.current = self.scopes[0][1]
+
+    def scope_at(self, x: float, slack: float) -> str | None:
+        sec = None
+        for x0, s in self.scopes:
+            if x0 - slack <= x:
+                sec = s
+        return sec if sec is not None else (self.scopes[0][1] if self.scopes else None)
 
     def lead_in(self, line: Line) -> str | None:
         best = (0.0, None)
@@ -27,11 +44,25 @@ class SectionTracker:
                     best = (sc, s.id)
         if best[1]:
             self.current = best[1]
+            self.scopes = []
         return best[1]
 
-    def resolve(self, fields: list[FieldSpec], done: set[str], atoms: tuple[str, ...] = ()) -> FieldSpec | None:
+    def resolve(
+        self,
+        fields: list[FieldSpec],
+        done: set[str],
+        atoms: tuple[str, ...] = (),
+        x: float | None = None,
+        slack: float = 0.0,
+    ) -> FieldSpec | None:
         if not fields:
             return None
+        if self.scopes and x is not None:
+            col = self.scope_at(x, slack)
+            if col is not None:
+                self.current = col
+            if len(fields) == 1 and fields[0].section and all(fields[0].section != s for _, s in self.scopes):
+                self.scopes = []
         if atoms and all(f.section != self.current for f in fields):
             # A shortened wording of a label of this section ("Nơi thường trú/tạm trú:" where the
             # form means "… cuối cùng:") stays in this section rather than jumping to another.

@@ -1,16 +1,24 @@
 """A grid whose columns are bound by their header text, never by position: the marriage
 declaration's ``Thông tin | Bên nữ | Bên nam`` (some copies print ``Bên nam`` first).
 
-Rows start at their row label in the label column and run to the next row label; a cell's text
-is the words of its column inside its row, line by line (wrapped cells joined with spaces).
+What it guarantees:
+- columns are found from their header words, in either order; their edges are the widest blank
+  vertical strips between the headers, measured over the whole table (not one row);
+- a row label may wrap over two or three lines of the label column (``Ngày, tháng, năm`` /
+  ``sinh``);
+- a cell may hold several lines, top-aligned or vertically centred on its row label: each column's
+  lines are shared out among the rows in order, each run of lines going to the row whose label it
+  sits beside best (top or centre), so a centred address never slides into the next row;
+- the table ends at the first line after its last row that has words in the label column or runs
+  across the columns; ``Table.band`` is its vertical extent, which the label reader then skips.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from indexer.fields.catalogue import DocType, Table
-from indexer.fields.extract import RawField
+from indexer.fields.extract import RawField, box_of
 from indexer.fields.labels import find_labels
 from indexer.fields.layout import Line, Page, Tok
 
@@ -25,6 +33,28 @@ class _Header:
     @property
     def cx(self) -> float:
         return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class _Row:
+    id: str
+    toks: list[Tok]  # the row label's words (one or more lines)
+    lines: list[Line]
+
+    @property
+    def top(self) -> float:
+        return min(t.y0 for t in self.toks)
+
+    @property
+    def center(self) -> float:
+        return (min(t.y0 for t in self.toks) + max(t.y1 for t in self.toks)) / 2
+
+
+@dataclass
+class TableRead:
+    fields: list[RawField]
+    band: tuple[float, float]  # top and bottom (page y) of the table, header included
+    columns: list[str] = field(default_factory=list)  # sections, left to right
 
 
 def _find_headers(page: Page, table: Table) -> tuple[list[_Header], Line | None]:
@@ -43,87 +73,205 @@ def _find_headers(page: Page, table: Table) -> tuple[list[_Header], Line | None]
     return [], None
 
 
-def _row_starts(page: Page, table: Table, header: Line, label_right: float) -> list[tuple[str, Line, int]]:
-    """(row id, line, index of the first value token) for each row label under the header."""
+def _label_part(line: Line, right: float) -> Line:
+    return Line([t for t in line.toks if t.x0 < right])
+
+
+def _rows(page: Page, table: Table, below: list[Line], label_right: float, wrap: bool) -> list[_Row]:
+    """Row labels in the label column, each over one to three lines."""
     cands = [(lab, r.id) for r in table.rows for lab in r.labels]
-    out: list[tuple[str, Line, int]] = []
-    seen = set()
-    for line in page.lines:
-        if line.yc <= header.yc:
+    rows: list[_Row] = []
+    seen: set[str] = set()
+    used: set[int] = set()
+    for i, line in enumerate(below):
+        if i in used:
             continue
-        left = Line([t for t in line.toks if t.x0 < label_right])
+        left = _label_part(line, label_right)
         if not left.toks:
             continue
-        hits = find_labels(left, cands, need_colon_inside=False, min_score=0.8)
-        if hits and hits[0].start == 0 and hits[0].payload not in seen:
-            seen.add(hits[0].payload)
-            out.append((hits[0].payload, line, hits[0].end))
+        best: tuple[int, str, list[Tok], list[Line]] | None = None
+        joined = Line(list(left.toks))
+        lines = [line]
+        for extra in range(3 if wrap else 1):
+            if extra:
+                k = i + extra
+                if k >= len(below) or below[k].yc - lines[-1].yc > 2.2 * page.char_h:
+                    break
+                more = _label_part(below[k], label_right)
+                if not more.toks or abs(more.toks[0].x0 - left.toks[0].x0) > 3 * page.char_h:
+                    break
+                joined = Line(joined.toks + more.toks)
+                lines = [*lines, below[k]]
+            hits = find_labels(joined, cands, need_colon_inside=False, min_score=0.8)
+            if hits and hits[0].start == 0 and hits[0].payload not in seen:
+                # the label must end within the label column words of the lines taken
+                if extra == 0 or hits[0].end > len(joined.toks) - len(_label_part(lines[-1], label_right).toks):
+                    best = (extra, hits[0].payload, joined.toks[: hits[0].end], list(lines))
+                    break
+        if best is None:
+            continue
+        extra, rid, toks, lines = best
+        seen.add(rid)
+        used.update(range(i, i + extra + 1))
+        rows.append(_Row(rid, toks, lines))
+    return rows
+
+
+def _gap_edge(toks: list[Tok], guess: float, span: float, lo: float, step: float) -> float:
+    """The middle of the widest word-free vertical strip within ``span`` of ``guess``."""
+    best, best_gap = guess, -1.0
+    x = guess - span
+    while x <= guess + span:
+        if x > lo and not any(t.x0 - 2 <= x <= t.x1 + 2 for t in toks):
+            left = max((t.x1 for t in toks if t.x1 < x), default=lo)
+            right = min((t.x0 for t in toks if t.x0 > x), default=x + span)
+            if right - left > best_gap:
+                best, best_gap = (left + right) / 2, right - left
+        x += step
+    return best if best_gap > 0 else guess
+
+
+def _bands(rows: list[_Row], mode: str, h: float) -> list[tuple[float, float]]:
+    """Each row's vertical band: from its label's top to the next label's top (cells aligned at the
+    top), or between the midpoints of the label centres (cells centred on their labels)."""
+    out = []
+    for j, r in enumerate(rows):
+        if mode == "top":
+            lo = r.top - 0.4 * h if j else float("-inf")
+            hi = rows[j + 1].top - 0.4 * h if j + 1 < len(rows) else float("inf")
+        else:
+            lo = (rows[j - 1].center + r.center) / 2 if j else float("-inf")
+            hi = (r.center + rows[j + 1].center) / 2 if j + 1 < len(rows) else float("inf")
+        out.append((lo, hi))
     return out
+
+
+def _assign(
+    frags: list[tuple[float, float, list[Tok]]], rows: list[_Row], pitch: float, mode: str, h: float
+) -> tuple[float, list[list[Tok]]]:
+    """Share the column's lines (top, centre, words), in order, among the rows, in order, each row
+    taking a run (maybe empty): a line costs its distance outside the row's band (``_bands``), a
+    run its distance from the label's top (``mode="top"``) or centre (``"centre"``), and a run
+    that ends on a comma more (the value goes on)."""
+    bands = _bands(rows, mode, h)
+    n, m = len(frags), len(rows)
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[int]] = [[0] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for j in range(1, m + 1):
+        r = rows[j - 1]
+        lo, hi = bands[j - 1]
+        for i in range(n + 1):
+            for p in range(i + 1):
+                if cost[p][j - 1] == inf:
+                    continue
+                c = 0.0
+                if p < i:
+                    run = frags[p:i]
+                    c = sum(max(0.0, lo - f[1], f[1] - hi) for f in run) / pitch
+                    anchor = abs(run[0][0] - r.top) if mode == "top" else abs((run[0][1] + run[-1][1]) / 2 - r.center)
+                    c += 0.3 * anchor / pitch
+                    if i < n and run[-1][2][-1].text.endswith(","):
+                        c += 0.5
+                total = cost[p][j - 1] + c
+                if total < cost[i][j]:
+                    cost[i][j], back[i][j] = total, p
+    out: list[list[Tok]] = [[] for _ in range(m)]
+    i = n
+    for j in range(m, 0, -1):
+        p = back[i][j]
+        out[j - 1] = [t for f in frags[p:i] for t in f[2]]
+        i = p
+    return cost[n][m], out
+
+
+def find_table(page: Page, dt: DocType) -> TableRead | None:
+    table = dt.table
+    if table is None:
+        return None
+    heads, header_line = _find_headers(page, table)
+    if not heads or header_line is None:
+        return None
+    h = page.char_h
+    below = [ln for ln in page.lines if ln.yc > header_line.yc + 0.5 * h]
+    # The label column's right edge: first from the rows whose label fits on one line, then the
+    # left edge of the first value column beside them; wrapped row labels are read within it.
+    rows = _rows(page, table, below, heads[0].x0 - 0.5 * h, wrap=False)
+    if not rows:
+        return None
+    edge0 = max(t.x1 for r in rows for t in r.toks)
+    value_left = min(
+        (t.x0 for r in rows for t in r.lines[0].toks if t.x0 > edge0 + 0.3 * h), default=heads[0].x0 - 0.5 * h
+    )
+    rows = _rows(page, table, below, value_left - 0.3 * h, wrap=True)
+    label_edge = max(t.x1 for r in rows for t in r.toks) + 0.3 * h
+    last_line = rows[-1].lines[-1]
+    row_lines = {id(ln) for r in rows for ln in r.lines}
+    # The table ends at the first line after its last row with words in the label column, words
+    # across the columns, or a blank of more than three lines above it.
+    bottom = last_line.y1 + 6 * h
+    prev_y = last_line.yc
+    for ln in below:
+        if ln.yc <= last_line.yc or id(ln) in row_lines:
+            continue
+        if ln.yc - prev_y > 3.2 * h or any(t.x0 < label_edge - 0.3 * h for t in ln.toks):
+            bottom = ln.y0
+            break
+        prev_y = ln.yc
+    body = [ln for ln in below if ln.yc < bottom]
+    toks = [t for ln in body for t in ln.toks if t.x0 >= label_edge - 0.3 * h]
+    edges = [label_edge]
+    for a, b in zip(heads, heads[1:]):
+        guess = (a.x1 + b.x0) / 2
+        edges.append(_gap_edge(toks, guess, max(2 * h, (b.x0 - a.x1) / 2 + 4 * h), edges[-1], max(1.0, h / 4)))
+    edges.append(float("inf"))
+    pitch = max(h * 1.2, _pitch(body, h))
+    row_meta = {r.id: r for r in table.rows}
+    columns = []
+    for ci in range(len(heads)):
+        x_from, x_to = edges[ci], edges[ci + 1]
+        frags: list[tuple[float, float, list[Tok]]] = []
+        for ln in body:
+            cell = [t for t in ln.toks if x_from <= t.x0 < x_to]
+            if cell:
+                frags.append(
+                    (float(min(t.y0 for t in cell)), (min(t.y0 for t in cell) + max(t.y1 for t in cell)) / 2, cell)
+                )
+        columns.append(frags)
+    # One alignment for the whole table: cells top-aligned with their row labels, or centred on them.
+    best: tuple[float, list[list[list[Tok]]]] | None = None
+    for mode in ("top", "centre"):
+        tries = [_assign(frags, rows, pitch, mode, h) for frags in columns]
+        total = sum(c for c, _ in tries)
+        if best is None or total < best[0] - 1e-6:
+            best = (total, [cells for _, cells in tries])
+    assert best is not None
+    out: list[RawField] = []
+    for head, cells in zip(heads, best[1]):
+        for row, cell in zip(rows, cells):
+            meta = row_meta[row.id]
+            label = " ".join(t.text for t in row.toks)
+            out.append(
+                RawField(
+                    f"{head.section}_{row.id}",
+                    meta.type,
+                    cell,
+                    label,
+                    head.section,
+                    meta.vocab,
+                    label_box=box_of(row.toks),
+                )
+            )
+    return TableRead(out, (header_line.y0 - 0.5 * h, bottom), [hd.section for hd in heads])
+
+
+def _pitch(lines: list[Line], h: float) -> float:
+    ys = sorted(ln.yc for ln in lines)
+    gaps = sorted(b - a for a, b in zip(ys, ys[1:]) if b - a > 0.8 * h)
+    return gaps[len(gaps) // 2] if gaps else 1.8 * h
 
 
 def extract_table(page: Page, dt: DocType) -> list[RawField]:
-    table = dt.table
-    if table is None:
-        return []
-    heads, header_line = _find_headers(page, table)
-    if not heads or header_line is None:
-        return []
-    # Column edges: the label column ends before the first value column's header; value columns
-    # meet halfway between their headers, refined below by the words' own gaps.
-    first_cx = heads[0].cx
-    rows = _row_starts(page, table, header_line, first_cx)
-    if not rows:
-        return []
-    # The label column's right edge: right of every row label's last word.
-    label_edge = max(line.toks[end - 1].x1 for _, line, end in rows) + 0.3 * page.char_h
-    edges = [label_edge]
-    for a, b in zip(heads, heads[1:]):
-        edges.append((a.cx + b.cx) / 2)
-    edges.append(float("inf"))
-    edges = _refine(page, rows, edges, header_line)
-    out: list[RawField] = []
-    row_meta = {r.id: r for r in table.rows}
-    bottoms = [line.y0 for _, line, _ in rows[1:]]
-    last_bottom = _table_bottom(page, rows[-1][1])
-    bottoms.append(last_bottom)
-    for (row_id, line, _end), bottom in zip(rows, bottoms):
-        top = line.y0 - 0.6 * page.char_h
-        for ci, head in enumerate(heads):
-            x_from, x_to = edges[ci], edges[ci + 1]
-            toks: list[Tok] = []
-            for ln in page.lines:
-                if top <= ln.yc < bottom - 0.3 * page.char_h:
-                    toks.extend(t for t in ln.toks if x_from <= t.x0 < x_to)
-            meta = row_meta[row_id]
-            out.append(RawField(f"{head.section}_{row_id}", meta.type, toks, meta.label_vi, head.section, meta.vocab))
-    return out
-
-
-def _refine(page: Page, rows: list[tuple[str, Line, int]], edges: list[float], header: Line) -> list[float]:
-    """Move each inner edge into the widest empty vertical strip near it."""
-    toks = [t for _, line, _ in rows for t in line.toks]
-    for k in range(1, len(edges) - 1):
-        guess = edges[k]
-        span = 6 * page.char_h
-        best, best_gap = guess, -1.0
-        xs = range(int(guess - span), int(guess + span), max(1, int(page.char_h / 4)))
-        for x in xs:
-            # distance from x to the nearest word crossing or touching it
-            crossing = [t for t in toks if t.x0 - 2 <= x <= t.x1 + 2]
-            if crossing:
-                continue
-            left = max((t.x1 for t in toks if t.x1 < x), default=edges[k - 1])
-            right = min((t.x0 for t in toks if t.x0 > x), default=x + span)
-            gap = right - left
-            if gap > best_gap:
-                best, best_gap = (left + right) / 2, gap
-        edges[k] = best if best_gap > 0 else guess
-    return edges
-
-
-def _table_bottom(page: Page, last_row: Line) -> float:
-    """Where the last row ends: before the next line that starts at the page's left margin."""
-    for ln in page.lines:
-        if ln.yc > last_row.yc + 0.5 * page.char_h and ln.x0 <= last_row.x0 + page.char_h:
-            return ln.y0
-    return last_row.y1 + 3 * page.char_h
+    t = find_table(page, dt)
+    return t.fields if t else []
