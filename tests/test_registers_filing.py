@@ -140,6 +140,10 @@ def test_clerk_decisions_are_kept_and_audited(app: App) -> None:
     doc = dossier(app, "trich_luc_khai_sinh", {"child_name": "Nguyễn Văn Trường", "child_birth_date": "02/03/2012"})
     e47, e50 = _entry(app, "47"), _entry(app, "50")
     filing.reject(app.db, doc, e47, actor="clerk1")
+    with pytest.raises(RegisterError, match="còn 2 trường chưa được xác nhận"):  # nobody checked the fields
+        filing.confirm(app.db, doc, e50, actor="clerk1")
+    with app.db.write() as s:  # the clerk confirms every field at the desk
+        s.execute(update(FieldValue).where(FieldValue.document_id == doc).values(confirmed_by="clerk1"))
     filing.confirm(app.db, doc, e50, actor="clerk1")
     out = filing.refile(app.db, doc)  # a re-read must not undo a clerk's decision
     assert out.skipped
@@ -192,6 +196,8 @@ def test_a_new_registration_creates_its_entry_from_the_confirmed_fields(app: App
         assert s.scalar(select(AuditEntry.action).where(AuditEntry.action == "filing.create")) == "filing.create"
     # no open book of the year: a clear refusal
     doc2 = dossier(app, "to_khai_dang_ky_khai_sinh", {"child_name": "Lê Văn Tám", "child_birth_date": "01/01/2030"})
+    with app.db.write() as s:
+        s.execute(update(FieldValue).where(FieldValue.document_id == doc2).values(confirmed_by="clerk1"))
     with pytest.raises(RegisterError, match="Chưa có sổ khai sinh năm 2030"):
         filing.create_from_document(app.db, doc2, actor="clerk1", registration_date=matching.parse_date("02/01/2030"))
 

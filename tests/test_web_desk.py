@@ -223,16 +223,38 @@ def test_clerk_files_a_dossier_from_the_proposals(clerk: tuple[TestClient, str],
     doc = dossier(app, "trich_luc_khai_sinh", {"child_name": "Nguyễn Văn Trường", "child_birth_date": "02/03/2024"})
     page = c.get(f"/documents/{doc}").text
     assert 'class="panel panel-filing"' in page and "Mục sổ có thể khớp" in page
-    assert "Đúng mục này" in page and "Không phải" in page
+    assert "Không phải" in page
+    # Two fields nobody has checked: the button leads to the first of them instead of filing.
+    assert "Đúng mục này: còn 2 trường chưa xác nhận →" in page
+    assert f'href="/documents/{doc}?page=1#field-child_name"' in page and 'data-goto="field-child_name"' in page
     e1 = get_entry(app.db, 1)
     assert e1.name == "Nguyễn Văn Trường"
     # Without the CSRF token nothing is filed.
     assert c.post(f"/documents/{doc}/filing/confirm", data={"entry_id": e1.id}, headers=HX).status_code == 403
     assert c.post(f"/documents/{doc}/filing/create", headers=HX).status_code == 403
     assert get_entry(app.db, e1.id).documents == [(doc, "proposed")]
+    # Posted anyway (a forged or stale page): refused in Vietnamese, nothing filed.
+    r = c.post(f"/documents/{doc}/filing/confirm", data={"entry_id": e1.id}, headers={"X-CSRF-Token": token, **HX})
+    assert "Chưa vào sổ: còn 2 trường chưa được xác nhận" in r.text and 'class="alert error"' in r.text
+    assert get_entry(app.db, e1.id).documents == [(doc, "proposed")]
+    # Enter on the first field: the filing panel says one is left (out of band, no reload).
+    r = c.post(
+        f"/documents/{doc}/pages/1/fields/child_name/confirm",
+        data={"value": "Nguyễn Văn Trường"},
+        headers={"X-CSRF-Token": token, **HX},
+    )
+    assert '<div id="filing" hx-swap-oob="true">' in r.text and "còn 1 trường chưa xác nhận" in r.text
+    assert "Xác nhận tất cả 1 trường còn lại" in r.text
+    r = c.post(
+        f"/documents/{doc}/pages/1/fields/child_birth_date/confirm",
+        data={"value": "02/03/2024"},
+        headers={"X-CSRF-Token": token, **HX},
+    )
+    assert "trường còn lại" not in r.text and "Đã xác nhận tất cả các trường." in r.text
+    assert "chưa xác nhận →" not in r.text and ">Đúng mục này</button>" in r.text
     r = c.post(f"/documents/{doc}/filing/confirm", data={"entry_id": e1.id}, headers={"X-CSRF-Token": token, **HX})
     assert r.status_code == 200 and 'id="filing"' in r.text and "Đã vào sổ" in r.text
-    assert f'href="/entries/{e1.id}">khai_sinh/2024/01 số 1</a>' in r.text
+    assert f'href="/entries/{e1.id}">Sổ khai sinh 2024, quyển 01, số 1</a>' in r.text
     assert get_entry(app.db, e1.id).documents == [(doc, "linked")]
     assert [e.action for e in _audit(app, actor="tiepnhan", action="filing.")] == ["filing.link"]
     # The entry page lists the document; the search result of the page links to the entry.
@@ -244,6 +266,7 @@ def test_choose_another_entry_by_searching_and_reject_a_proposal(
 ) -> None:
     c, token = clerk
     doc = dossier(app, "trich_luc_khai_sinh", {"child_name": "Nguyễn Văn Trường", "child_birth_date": "02/03/2024"})
+    c.post(f"/documents/{doc}/pages/1/fields/confirm-all", data={"csrf_token": token})
     r = c.get(f"/documents/{doc}/filing/find", params={"q": "tran thi lan"}, headers=HX)
     assert r.status_code == 200 and "Trần Thị Lan" in r.text and "Chọn mục này" in r.text
     r = c.get(f"/documents/{doc}/filing/find", params={"q": "khai_sinh/2024/01#2"}, headers=HX)
@@ -279,9 +302,15 @@ def test_create_the_entry_from_the_confirmed_fields(clerk: tuple[TestClient, str
             "registration_date": "15/05/2024",
         },
     )
-    assert "Lập mục mới trong sổ" in c.get(f"/documents/{doc}").text
+    assert "Lập mục mới: còn 4 trường chưa xác nhận →" in c.get(f"/documents/{doc}").text
     h = {"X-CSRF-Token": token, **HX}
     c.post(f"/documents/{doc}/pages/1/fields/child_name/confirm", data={"value": "Phạm Minh Khoa"}, headers=h)
+    r = c.post(f"/documents/{doc}/filing/create", headers=h)  # three fields nobody checked: refused
+    assert "Chưa vào sổ: còn 3 trường chưa được xác nhận" in r.text
+    with app.db.read() as s:
+        assert s.scalar(select(RegisterFiling.id).where(RegisterFiling.state == "linked")) is None
+    c.post(f"/documents/{doc}/pages/1/fields/confirm-all", data={"csrf_token": token})
+    assert "Lập mục mới trong sổ" in c.get(f"/documents/{doc}").text
     r = c.post(f"/documents/{doc}/filing/create", headers=h)
     assert r.status_code == 200 and "Đã lập mục mới" in r.text, r.text
     with app.db.read() as s:
@@ -307,6 +336,7 @@ def test_who_may_file(
         assert a.post(f"/documents/{doc}/filing/{path}", data=data, headers={"X-CSRF-Token": atoken}).status_code == 403
     assert a.get(f"/documents/{doc}/filing/find", params={"q": "lan"}).status_code == 403
     m, mtoken = admin
+    m.post(f"/documents/{doc}/pages/1/fields/confirm-all", data={"csrf_token": mtoken})
     r = m.post(f"/documents/{doc}/filing/confirm", data={"entry_id": 1, "csrf_token": mtoken})
     assert r.status_code == 303 and r.headers["location"] == f"/documents/{doc}#filing"
     anon = client(desk)

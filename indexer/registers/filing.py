@@ -7,14 +7,16 @@ the name index (``people``: the given name within OCR edits, the birth year with
 confusions) — scores them (``indexer.registers.matching``), links the best automatically when the
 evidence is overwhelming and keeps the top candidates as proposals otherwise. A clerk confirms or
 rejects a proposal, or — for a new registration — creates the entry from the confirmed fields
-(:func:`create_from_document`). Every link, confirmation, rejection and creation is audited.
+(:func:`create_from_document`). A person links or creates only once every field of the dossier's
+register pages is confirmed (``indexer.registers.gate``), and may take a filing back the same day
+(:func:`undo`). Every link, confirmation, rejection, creation and undo is audited.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
@@ -38,7 +40,8 @@ from indexer.people.query import query_name
 from indexer.people.vocab import vocab_for
 from indexer.registers import matching
 from indexer.registers.books import find_book
-from indexer.registers.entries import create_entry_in
+from indexer.registers.entries import create_entry_in, remove_entry_people
+from indexer.registers.gate import FieldToConfirm, fields_to_confirm, require_confirmed
 from indexer.registers.matching import Candidate, FilingQuery, Scored
 from indexer.registers.model import RegisterError, book_key, fmt_date, norm_so, so_sort_key
 from indexer.registers.vocabulary import BOOK_TYPES, ENTRY_PER_PAGE, UNVERIFIED, VERIFIED
@@ -337,6 +340,8 @@ class DocumentFiling:
     looked_for: str
     proposals: list[Proposal]
     can_create: bool
+    to_confirm: list[FieldToConfirm] = field(default_factory=list)  # fields a person must confirm first
+    undo_until: datetime | None = None  # the linked filing may be taken back until then (end of its day)
 
     @property
     def linked(self) -> Proposal | None:
@@ -370,6 +375,7 @@ def document_filing(db: Database, document_id: int) -> DocumentFiling:
         if s.get(Document, document_id) is None:
             raise RegisterError(f"Không có hồ sơ số {document_id}.")
         q = document_query(s, document_id)
+        to_confirm = fields_to_confirm(s, document_id)
         rows = s.execute(
             select(RegisterFiling, RegisterEntry, RegisterBook)
             .join(RegisterEntry, RegisterEntry.id == RegisterFiling.entry_id)
@@ -394,13 +400,25 @@ def document_filing(db: Database, document_id: int) -> DocumentFiling:
             )
             for f, e, b in rows
         ]
+        linked_at = next((_utc(f.decided_at) for f, _, _ in rows if f.state == LINKED and f.decided_at), None)
     return DocumentFiling(
         document_id,
         q.book_type.id if q else None,
         _describe(q),
         props,
         can_create=bool(q and q.new_registration and not any(p.state == LINKED for p in props)),
+        to_confirm=to_confirm,
+        undo_until=_end_of_day(linked_at) if linked_at else None,
     )
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite keeps UTC without an offset
+
+
+def _end_of_day(at: datetime, tz: tzinfo | None = None) -> datetime:
+    local = at.astimezone(tz) if tz else at.astimezone()
+    return datetime.combine(local.date(), time.max, tzinfo=local.tzinfo)
 
 
 def _set(s: Session, document_id: int, entry_id: int, state: str, actor: str, method: str = "manual") -> None:
@@ -418,12 +436,14 @@ def _set(s: Session, document_id: int, entry_id: int, state: str, actor: str, me
 
 
 def confirm(db: Database, document_id: int, entry_id: int, *, actor: str) -> None:
-    """A clerk files the document to this entry (any other link of the document is undone)."""
+    """A clerk files the document to this entry (any other link of the document is undone) — once
+    every field of its register pages is confirmed."""
     with db.write() as s:
         if s.get(Document, document_id) is None:
             raise RegisterError(f"Không có hồ sơ số {document_id}.")
         if s.get(RegisterEntry, entry_id) is None:
             raise RegisterError(f"Không có mục sổ số {entry_id}.")
+        require_confirmed(s, document_id)
         for other in s.scalars(
             select(RegisterFiling).where(
                 RegisterFiling.document_id == document_id,
@@ -455,13 +475,39 @@ def _open_book(s: Session, type_id: str, year: int) -> RegisterBook:
     ).all()
     open_ = [b for b in books if b.closed_on is None]
     if not open_:
-        raise RegisterError(
-            f"Chưa có sổ {BOOK_TYPES[type_id].short} năm {year} đang mở: tạo bằng "
-            f"`sohoa book new --type {type_id} --year {year} --volume 01`."
-        )
+        raise NoOpenBook(type_id, year)
     if len({b.commune_id for b in open_}) > 1:
         raise RegisterError("Có sổ của nhiều xã: chọn sổ bằng --book.")
     return open_[0]
+
+
+class NoOpenBook(RegisterError):
+    """No open book of this type and year: on the command line, how to open one; the desk says
+    whom to ask (:attr:`for_desk`)."""
+
+    def __init__(self, type_id: str, year: int) -> None:
+        short = BOOK_TYPES[type_id].short
+        super().__init__(
+            f"Chưa có sổ {short} năm {year} đang mở: tạo bằng "
+            f"`sohoa book new --type {type_id} --year {year} --volume 01`."
+        )
+        self.for_desk = f"Chưa mở sổ {short} {year} — báo người quản trị."
+
+
+def missing_book(db: Database, document_id: int) -> NoOpenBook | None:
+    """For a new registration: the open book its entry would go to is missing (None: it is there,
+    or the document is no new registration)."""
+    with db.read() as s:
+        q = document_query(s, document_id)
+        if q is None or not q.new_registration:
+            return None
+        try:
+            _open_book(s, q.book_type.id, (q.reg_date or date.today()).year)
+        except NoOpenBook as e:
+            return e
+        except RegisterError:
+            return None
+    return None
 
 
 def next_number(s: Session, book: RegisterBook) -> str:
@@ -489,12 +535,12 @@ def create_from_document(
     so: str | None = None,
     registration_date: date | None = None,
 ) -> int:
-    """A new registration: its entry made from the document's fields (clerk-confirmed values first),
-    linked to the document. The entry is ``verified`` when every field it takes was confirmed by a
-    clerk, else ``unverified``. Returns the entry id."""
+    """A new registration: its entry made from the document's confirmed fields, linked to the
+    document — refused while a field of its register pages is unconfirmed. Returns the entry id."""
     with db.write() as s:
         if s.get(Document, document_id) is None:
             raise RegisterError(f"Không có hồ sơ số {document_id}.")
+        require_confirmed(s, document_id)
         rows = s.execute(
             select(
                 FieldValue.doc_type,
@@ -586,6 +632,60 @@ def create_from_document(
         return e.id
 
 
+def undo(db: Database, document_id: int, *, actor: str, tz: tzinfo | None = None, now: datetime | None = None) -> str:
+    """Take back the document's filing the day it was made (in ``tz``, the desk's time zone).
+
+    A link goes back to a proposal. An entry created from the document is deleted with its history —
+    only while nothing else rests on it: no other document filed to it, and no later số of its book
+    series (a number given out is never left as a hole). Audited with what was undone; returns a
+    sentence saying it."""
+    now = now or datetime.now(UTC)
+    with db.write() as s:
+        row = s.scalar(
+            select(RegisterFiling).where(RegisterFiling.document_id == document_id, RegisterFiling.state == LINKED)
+        )
+        if row is None:
+            raise RegisterError(f"Hồ sơ {document_id} chưa được vào sổ: không có gì để hủy.")
+        if row.decided_at is None or now > _end_of_day(_utc(row.decided_at), tz).astimezone(UTC):
+            raise RegisterError("Chỉ hủy vào sổ được trong ngày đã vào sổ. Việc sửa sau đó do người quản trị làm.")
+        e = s.get(RegisterEntry, row.entry_id)
+        assert e is not None
+        book = s.get(RegisterBook, e.book_id)
+        assert book is not None
+        where = {"entry": e.id, "book": book_key(book.book_type, book.year, book.volume), "so": e.so, "name": e.name}
+        if row.method != "created":
+            row.state, row.decided_by, row.decided_at = PROPOSED, None, None
+            audit(s, actor, "filing.undo", "document", document_id, where)
+            return f"Đã hủy vào sổ: hồ sơ không còn gắn với mục số {e.so or '?'}."
+        others = s.scalar(
+            select(func.count())
+            .select_from(RegisterFiling)
+            .where(
+                RegisterFiling.entry_id == e.id,
+                RegisterFiling.document_id != document_id,
+                RegisterFiling.state == LINKED,
+            )
+        )
+        if others:
+            raise RegisterError(f"Mục số {e.so} đã có hồ sơ khác vào sổ: không hủy được, báo người quản trị.")
+        if e.so and e.so.isdigit() and next_number(s, book) != str(int(e.so) + 1):
+            raise RegisterError(
+                f"Sổ đã có số sau số {e.so}: không xóa được mục này (số không được bỏ trống). "
+                "Sửa mục trong sổ hoặc báo người quản trị."
+            )
+        from indexer.models import RegisterEntryChange, RegisterEntryRegion
+
+        audit(s, actor, "filing.undo", "document", document_id, {**where, "deleted": True, "data": dict(e.data or {})})
+        s.execute(delete(RegisterFiling).where(RegisterFiling.entry_id == e.id))
+        s.execute(delete(RegisterEntryChange).where(RegisterEntryChange.entry_id == e.id))
+        s.execute(delete(RegisterEntryRegion).where(RegisterEntryRegion.entry_id == e.id))
+        remove_entry_people(s, e.id)
+        s.delete(e)
+        s.flush()
+        propose(s, document_id)
+        return f"Đã hủy vào sổ: mục số {e.so} vừa lập đã được xóa khỏi sổ."
+
+
 def documents_of_entry(db: Database, entry_id: int) -> list[tuple[int, str]]:
     with db.read() as s:
         return [
@@ -601,14 +701,17 @@ def documents_of_entry(db: Database, entry_id: int) -> list[tuple[int, str]]:
 __all__ = [
     "DocumentFiling",
     "FilingOutcome",
+    "NoOpenBook",
     "Proposal",
     "confirm",
     "create_from_document",
     "document_filing",
     "file_document",
+    "missing_book",
     "next_number",
     "propose",
     "refile",
     "reject",
     "so_sort_key",
+    "undo",
 ]

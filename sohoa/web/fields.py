@@ -1,9 +1,11 @@
 """Corrections and confirmations of a page's fields from the document view (the fields panel).
 
 * ``POST …/fields/{field_id}`` — the value as the clerk types it (htmx, after a short pause, and
-  when the field is left); answers with the little "saved" note beside the field.
+  when the field is left); answers with the little "saved" note beside the field and, when the
+  value changed (a confirmation taken back), the counters and the filing panel out of band.
 * ``POST …/fields/{field_id}/confirm`` — Enter in the field: save and confirm; answers with the
-  field's row redrawn (no longer doubtful) and, out of band, the panel's summary.
+  field's row redrawn (no longer doubtful) and, out of band, the panel's counters and the filing
+  panel (how many fields are left before filing).
 * ``POST …/fields/confirm-all`` — confirm every field of the page as shown.
 
 Every change is audited with its old and new value (``indexer.fieldedits``). Any signed-in role
@@ -16,13 +18,13 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import escape
+from fastapi.responses import RedirectResponse, Response
 
 from indexer.accounts import UserInfo
 from indexer.documents import FieldRow, page_fields, page_ref
-from indexer.fieldedits import FieldNotFound, confirm_all, save_field
-from sohoa.web.fields_panel import SAVE_DELAY_MS
+from indexer.fieldedits import FieldNotFound, FieldState, confirm_all, save_field
+from sohoa.web.fields_panel import fields_context
+from sohoa.web.filing import shown_filing_context
 from sohoa.web.security import current_user, desk_of
 from sohoa.web.templating import render
 
@@ -38,14 +40,22 @@ def _page_id(request: Request, doc_id: int, page_no: int) -> int:
 
 def _save(
     request: Request, doc_id: int, page_no: int, field_id: str, value: str, user: UserInfo, confirm: bool
-) -> tuple[int, list[FieldRow]]:
+) -> tuple[FieldState, list[FieldRow]]:
     page_id = _page_id(request, doc_id, page_no)
     db = desk_of(request).app.db
     try:
-        save_field(db, page_id, field_id, value, actor=user.username, confirm=confirm)
+        state = save_field(db, page_id, field_id, value, actor=user.username, confirm=confirm)
     except FieldNotFound:
         raise HTTPException(404) from None
-    return page_id, page_fields(db, page_id) or []
+    return state, page_fields(db, page_id) or []
+
+
+def _counts(request: Request, doc_id: int, page_no: int, rows: list[FieldRow], user: UserInfo) -> dict[str, object]:
+    """The panel's counters and the filing panel, redrawn out of band after a save or confirmation."""
+    return {
+        "ctx": fields_context(rows, doc_id, page_no, focus=False),
+        "filing_ctx": shown_filing_context(desk_of(request).app, doc_id, user),
+    }
 
 
 @router.post("/documents/{doc_id}/pages/{page_no}/fields/confirm-all")
@@ -65,9 +75,12 @@ def field_save(
     user: Annotated[UserInfo, Depends(current_user)],
     value: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    _save(request, doc_id, page_no, field_id, value, user, confirm=False)
+    state, rows = _save(request, doc_id, page_no, field_id, value, user, confirm=False)
     at = datetime.now(desk_of(request).tz).strftime("%H:%M:%S")
-    return HTMLResponse(f'<span class="saved">Đã lưu lúc {escape(at)}</span>')
+    ctx = _counts(request, doc_id, page_no, rows, user) if state.changed else {}
+    return render(
+        request, "documents/_field_saved.html", {"at": at, "field_id": field_id, "changed": state.changed, **ctx}
+    )
 
 
 @router.post("/documents/{doc_id}/pages/{page_no}/fields/{field_id}/confirm")
@@ -83,10 +96,8 @@ def field_confirm(
     if not request.headers.get("HX-Request"):
         return RedirectResponse(f"/documents/{doc_id}?page={page_no}#fields", status_code=303)
     row = next(r for r in rows if r.field_id == field_id)
-    ctx = {
-        "base": f"/documents/{doc_id}/pages/{page_no}/fields",
-        "delay": SAVE_DELAY_MS,
-        "doubtful": sum(1 for r in rows if r.needs_review),
-        "unconfirmed": sum(1 for r in rows if not r.confirmed_by),
-    }
-    return render(request, "documents/_field_confirmed.html", {"f": row, "ctx": ctx, "saved": True})
+    return render(
+        request,
+        "documents/_field_confirmed.html",
+        {"f": row, "saved": True, **_counts(request, doc_id, page_no, rows, user)},
+    )

@@ -1,17 +1,51 @@
-"""The fields panel of the document view: the fields read from the page (issue 3), doubtful ones
-highlighted in the list and as boxes on the image — and editable with the keyboard alone.
+"""The fields panel of the document view: the fields read from the page, doubtful ones highlighted
+in the list and as boxes on the image — and editable with the keyboard alone.
 
-Each field is a one-input form: Tab goes from field to field, typing saves the value (htmx, after
-a short pause, and on leaving the field), Enter confirms it and moves to the next field. The routes
+Each field is a one-input form (a multi-line box for long values): Tab goes from field to field,
+typing saves the value (htmx, after a short pause, and on leaving the field), Enter confirms it and
+moves to the next field; Alt+I takes the reading as printed over an automatic repair. The routes
 are in ``sohoa/web/fields.py``; the storage and the audit in ``indexer/fieldedits.py``.
+
+Guarantees: every count the panel shows (fields to check, fields left to confirm, "Xác nhận tất cả
+N trường còn lại") comes from :func:`fields_context`, the one place they are computed, and the
+routes redraw them after every save and confirmation — they never disagree on one page.
 """
 
 from __future__ import annotations
 
-from indexer.documents import page_fields
+from typing import Any
+
+from indexer.documents import FieldRow, page_fields
 from sohoa.web.panels import Box, Panel, PanelContext, register
 
 SAVE_DELAY_MS = 500
+LONG_VALUE = 38  # characters: longer values get a multi-line box, so nothing is cut off
+
+
+def printed_reading(f: FieldRow) -> str | None:
+    """What the page says, when the value shown is an automatic repair of it (None: no repair)."""
+    if f.corrected_from and f.corrected_from != f.value:
+        return f.corrected_from
+    return None
+
+
+def fields_context(rows: list[FieldRow], doc_id: int, page_no: int, focus: bool = True) -> dict[str, Any]:
+    return {
+        "fields": rows,
+        "doubtful": sum(1 for r in rows if r.needs_review),
+        "unconfirmed": sum(1 for r in rows if not r.confirmed_by),
+        "total": len(rows),
+        "focus": next(
+            (r.field_id for r in rows if r.needs_review),
+            next((r.field_id for r in rows if not r.confirmed_by), None),
+        )
+        if focus
+        else None,
+        "base": f"/documents/{doc_id}/pages/{page_no}/fields",
+        "delay": SAVE_DELAY_MS,
+        "long": LONG_VALUE,
+        "printed": {r.field_id: p for r in rows if (p := printed_reading(r))},
+    }
 
 
 @register
@@ -30,16 +64,6 @@ def fields_panel(ctx: PanelContext) -> Panel | None:
         "fields",
         "Thông tin trích xuất",
         "documents/_fields.html",
-        {
-            "fields": rows,
-            "doubtful": sum(1 for r in rows if r.needs_review),
-            "unconfirmed": sum(1 for r in rows if not r.confirmed_by),
-            "focus": next(
-                (r.field_id for r in rows if r.needs_review),
-                next((r.field_id for r in rows if not r.confirmed_by), None),
-            ),
-            "base": f"/documents/{ctx.document.id}/pages/{ctx.page.page_no}/fields",
-            "delay": SAVE_DELAY_MS,
-        },
+        fields_context(rows, ctx.document.id, ctx.page.page_no),
         boxes,
     )

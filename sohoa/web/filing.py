@@ -1,15 +1,18 @@
 """Filing panel of the document view: which register entry this dossier belongs to (issue 5).
 
 Shows the proposals ``indexer.registers.filing`` made when the document was indexed, best first,
-with why; the clerk confirms one ("Đúng mục này"), rejects one ("Không phải"), chooses another
+with why. Filing waits for a person: while fields of the dossier are unconfirmed, "Đúng mục này"
+and "Lập mục mới" say how many are left and take the clerk to the first (the server refuses the
+same, whatever is posted). The clerk confirms one ("Đúng mục này"), rejects one ("Không phải"), chooses another
 entry by searching the books (a name, or a book key and number ``khai_sinh/2024/01#47``), or —
-for a new registration — creates the entry from the document's confirmed fields. All of it is
-audited by the filing functions. Clerks and admins file; archivists see the panel read-only.
+for a new registration — creates the entry from the document's confirmed fields; "Hủy vào sổ"
+takes a filing back the same day. All of it is audited by the filing functions. Clerks and admins file; archivists see the panel read-only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -36,8 +39,8 @@ def _available(app) -> bool:
     return has_table(app.db, "register_filings")
 
 
-def _context(
-    request: Request,
+def filing_context(
+    app,
     doc_id: int,
     user: UserInfo,
     message: str = "",
@@ -45,9 +48,14 @@ def _context(
     found: list | None = None,
     q: str = "",
 ) -> dict[str, object]:
-    from indexer.registers.filing import document_filing
+    """What the filing panel shows: the proposals, the fields still to confirm before filing (the
+    same list the server's gate refuses on), whether the filing can still be taken back today, and
+    — for a new registration — the open book it needs."""
+    from indexer.registers.filing import document_filing, missing_book
 
-    filing = document_filing(desk_of(request).app.db, doc_id)
+    filing = document_filing(app.db, doc_id)
+    first = filing.to_confirm[0] if filing.to_confirm else None
+    no_book = missing_book(app.db, doc_id) if filing.can_create else None
     return {
         "filing": filing,
         "doc_id": doc_id,
@@ -56,50 +64,54 @@ def _context(
         "error": error,
         "found": found,
         "q": q,
+        "left": len(filing.to_confirm),
+        "first": first,
+        "no_book": no_book.for_desk if no_book else "",
+        "may_undo": filing.linked is not None
+        and filing.undo_until is not None
+        and datetime.now(UTC) <= filing.undo_until,
     }
+
+
+def shown_filing_context(app, doc_id: int, user: UserInfo) -> dict[str, object] | None:
+    """The filing panel's context, or None where the document view shows no filing panel."""
+    if not _available(app):
+        return None
+    c = filing_context(app, doc_id, user)
+    filing = c["filing"]
+    if not filing.proposals and not filing.book_type:  # type: ignore[attr-defined]  # nothing a register could be about
+        return None
+    return c
 
 
 @register
 def filing_panel(ctx: PanelContext) -> Panel | None:
-    if ctx.page.state != "indexed" or not _available(ctx.app):
+    if ctx.page.state != "indexed":
         return None
-    from indexer.registers.filing import document_filing
-
-    filing = document_filing(ctx.app.db, ctx.document.id)
-    if not filing.proposals and not filing.book_type:  # nothing a register could be about
-        return None
-    return Panel(
-        "filing",
-        "Vào sổ hộ tịch",
-        "documents/_filing.html",
-        {
-            "filing": filing,
-            "doc_id": ctx.document.id,
-            "may_file": ctx.user.role in FILERS,
-            "message": "",
-            "error": "",
-            "found": None,
-            "q": "",
-        },
-    )
+    c = shown_filing_context(ctx.app, ctx.document.id, ctx.user)
+    return None if c is None else Panel("filing", "Vào sổ hộ tịch", "documents/_filing.html", c)
 
 
 def _answer(request: Request, doc_id: int, user: UserInfo, **kw: object) -> Response:
     if not request.headers.get("HX-Request"):
         return RedirectResponse(f"/documents/{doc_id}#filing", status_code=303)
-    return render(request, "documents/_filing_panel.html", {"ctx": _context(request, doc_id, user, **kw)})  # type: ignore[arg-type]
+    ctx = filing_context(desk_of(request).app, doc_id, user, **kw)  # type: ignore[arg-type]
+    return render(request, "documents/_filing_panel.html", {"ctx": ctx})
 
 
 def _run(request: Request, doc_id: int, user: UserInfo, done: str, fn) -> Response:
+    from indexer.registers.filing import NoOpenBook
     from indexer.registers.model import RegisterError
 
     if not _available(desk_of(request).app):
         raise HTTPException(404)
     try:
-        fn()
+        said = fn()
+    except NoOpenBook as e:
+        return _answer(request, doc_id, user, error=e.for_desk)
     except RegisterError as e:
-        return _answer(request, doc_id, user, error=str(e))
-    return _answer(request, doc_id, user, message=done)
+        return _answer(request, doc_id, user, error=e.message)
+    return _answer(request, doc_id, user, message=said if isinstance(said, str) else done)
 
 
 @router.post("/documents/{doc_id}/filing/confirm")
@@ -142,6 +154,20 @@ def filing_create(request: Request, doc_id: int, user: Annotated[UserInfo, Depen
         user,
         "Đã lập mục mới trong sổ từ các trường đã xác nhận.",
         lambda: create_from_document(desk_of(request).app.db, doc_id, actor=user.username),
+    )
+
+
+@router.post("/documents/{doc_id}/filing/undo")
+def filing_undo(request: Request, doc_id: int, user: Annotated[UserInfo, Depends(can_file)]) -> Response:
+    from indexer.registers.filing import undo
+
+    desk = desk_of(request)
+    return _run(
+        request,
+        doc_id,
+        user,
+        "Đã hủy vào sổ.",
+        lambda: undo(desk.app.db, doc_id, actor=user.username, tz=desk.tz),
     )
 
 

@@ -83,8 +83,19 @@ def make_templates(tz: ZoneInfo) -> Jinja2Templates:
         filesize=_filesize,
         highlight=highlight,
         jsontext=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True),
+        book_vi=book_vi,
     )
     return templates
+
+
+def book_vi(key: str | None) -> str:
+    """A book's key as a person says it: ``khai_sinh/2026/01`` → "Sổ khai sinh 2026, quyển 01"."""
+    from indexer.registers.vocabulary import BOOK_TYPES
+
+    parts = (key or "").split("/")
+    if len(parts) != 3 or parts[0] not in BOOK_TYPES:
+        return key or ""
+    return f"Sổ {BOOK_TYPES[parts[0]].short} {parts[1]}, quyển {parts[2]}"
 
 
 def _filesize(n: int | None) -> str:
