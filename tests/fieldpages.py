@@ -32,3 +32,16 @@ def words_from_lines(lines: list[str | list[tuple[int, str]] | None], conf: floa
 
 
 HEADER = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+
+
+def words_at(items: list[tuple[int, float, str]], conf: float = 95.0) -> list[Word]:
+    """Words placed freely: (x, y, text) — for table cells centred between printed lines. Each item
+    is its own Tesseract block, like a table cell."""
+    out: list[Word] = []
+    for n, (x0, y, text) in enumerate(items):
+        x = x0
+        for w in text.split():
+            width = len(w) * CHAR_W
+            out.append(Word(w, conf, x, round(y), width, WORD_H, n + 1, 1, 1))
+            x += width + CHAR_W
+    return out

@@ -108,13 +108,13 @@ def analyse_lines(page: Page, dt: DocType, catalogue: Catalogue) -> list[LineInf
             out.append(LineInfo(line, [], "title"))
             continue
         hits = _bind_unknown(settle(line, find_labels(line, labels), catalogue.heads), labels)
-        if hits and hits[0].start == 0:
+        if hits and hits[0].start == 0 and any(h.payload is not None for h in hits):
             out.append(LineInfo(line, hits, "labels"))
             continue
         lead = _lead_of(line, dt)
         if lead:
             segs = _segments(line, 3 * page.char_h)
-            leads = [(float(s.x0), sec) for s in segs if (sec := _lead_of(s, dt))] if len(segs) > 1 else []
+            leads = [((s.x0 + s.x1) / 2, sec) for s in segs if (sec := _lead_of(s, dt))] if len(segs) > 1 else []
             out.append(LineInfo(line, [], "lead", leads if len({s for _, s in leads}) > 1 else []))
         elif is_boilerplate(line, catalogue):
             out.append(LineInfo(line, [], "boiler"))
@@ -181,7 +181,7 @@ def extract_form(
             if hit.payload is None:
                 continue  # an unknown label: it only stops the value before it
             x = info.line.toks[hit.start].x0
-            spec = tracker.resolve(hit.payload, set(found), hit.atoms, x, 2 * page.char_h)
+            spec = tracker.resolve(hit.payload, set(found), hit.atoms, x)
             if spec is None or spec.id in found:
                 continue
             end = info.hits[k + 1].start if k + 1 < len(info.hits) else len(info.line.toks)

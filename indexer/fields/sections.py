@@ -24,16 +24,18 @@ class SectionTracker:
         self.scopes: list[tuple[float, str]] = []  # (left edge, section) of side-by-side columns
 
     def set_scopes(self, scopes: list[tuple[float, str]]) -> None:
+        """Side-by-side sections, each given by an x inside its column (a heading's centre, a
+        label's left edge); a column reaches halfway to its neighbours."""
         by_x = sorted(scopes)
         self.scopes = [sc for k, sc in enumerate(by_x) if k == 0 or sc[1] != by_x[k - 1][1]]
         self.current = self.scopes[0][1]
 
-    def scope_at(self, x: float, slack: float) -> str | None:
+    def scope_at(self, x: float) -> str | None:
         sec = None
-        for x0, s in self.scopes:
-            if x0 - slack <= x:
+        for k, (x0, s) in enumerate(self.scopes):
+            if k == 0 or x >= (self.scopes[k - 1][0] + x0) / 2:
                 sec = s
-        return sec if sec is not None else (self.scopes[0][1] if self.scopes else None)
+        return sec
 
     def lead_in(self, line: Line) -> str | None:
         best = (0.0, None)
@@ -53,12 +55,11 @@ class SectionTracker:
         done: set[str],
         atoms: tuple[str, ...] = (),
         x: float | None = None,
-        slack: float = 0.0,
     ) -> FieldSpec | None:
         if not fields:
             return None
         if self.scopes and x is not None:
-            col = self.scope_at(x, slack)
+            col = self.scope_at(x)
             if col is not None:
                 self.current = col
             if len(fields) == 1 and fields[0].section and all(fields[0].section != s for _, s in self.scopes):

@@ -89,30 +89,36 @@ def _rows(page: Page, table: Table, below: list[Line], label_right: float, wrap:
         left = _label_part(line, label_right)
         if not left.toks:
             continue
-        best: tuple[int, str, list[Tok], list[Line]] | None = None
+        best: tuple[list[int], str, list[Tok], list[Line]] | None = None
         joined = Line(list(left.toks))
         lines = [line]
+        taken = [i]
+        k = i
         for extra in range(3 if wrap else 1):
             if extra:
-                k = i + extra
+                # the label's next line: the next line with words in the label column, close below
+                k += 1
+                while k < len(below) and not _label_part(below[k], label_right).toks:
+                    k += 1
                 if k >= len(below) or below[k].yc - lines[-1].yc > 2.2 * page.char_h:
                     break
                 more = _label_part(below[k], label_right)
-                if not more.toks or abs(more.toks[0].x0 - left.toks[0].x0) > 3 * page.char_h:
+                if abs(more.toks[0].x0 - left.toks[0].x0) > 3 * page.char_h:
                     break
                 joined = Line(joined.toks + more.toks)
                 lines = [*lines, below[k]]
+                taken = [*taken, k]
             hits = find_labels(joined, cands, need_colon_inside=False, min_score=0.8)
             if hits and hits[0].start == 0 and hits[0].payload not in seen:
-                # the label must end within the label column words of the lines taken
+                # the label must end within the words of the last line taken
                 if extra == 0 or hits[0].end > len(joined.toks) - len(_label_part(lines[-1], label_right).toks):
-                    best = (extra, hits[0].payload, joined.toks[: hits[0].end], list(lines))
-                    break
+                    if best is None or hits[0].end > len(best[2]):
+                        best = (list(taken), hits[0].payload, joined.toks[: hits[0].end], list(lines))
         if best is None:
             continue
-        extra, rid, toks, lines = best
+        taken, rid, toks, lines = best
         seen.add(rid)
-        used.update(range(i, i + extra + 1))
+        used.update(taken)
         rows.append(_Row(rid, toks, lines))
     return rows
 
@@ -124,8 +130,8 @@ def _gap_edge(toks: list[Tok], guess: float, span: float, lo: float, step: float
     while x <= guess + span:
         if x > lo and not any(t.x0 - 2 <= x <= t.x1 + 2 for t in toks):
             left = max((t.x1 for t in toks if t.x1 < x), default=lo)
-            right = min((t.x0 for t in toks if t.x0 > x), default=x + span)
-            if right - left > best_gap:
+            right = min((t.x0 for t in toks if t.x0 > x), default=None)
+            if right is not None and right - left > best_gap:
                 best, best_gap = (left + right) / 2, right - left
         x += step
     return best if best_gap > 0 else guess
@@ -198,7 +204,11 @@ def find_table(page: Page, dt: DocType) -> TableRead | None:
     # The label column's right edge: first from the rows whose label fits on one line, then the
     # left edge of the first value column beside them; wrapped row labels are read within it.
     rows = _rows(page, table, below, heads[0].x0 - 0.5 * h, wrap=False)
-    if not rows:
+    # A row label stands in its own column, left of the first header: labels inside the columns
+    # (``Họ, chữ đệm, tên: …`` under ``Bên nữ``) are side-by-side blocks, not a table.
+    inside = [r for r in rows if r.toks[-1].x1 >= heads[0].x0]
+    rows = [r for r in rows if r.toks[-1].x1 < heads[0].x0]
+    if not rows or len(inside) >= len(rows):
         return None
     edge0 = max(t.x1 for r in rows for t in r.toks)
     value_left = min(
