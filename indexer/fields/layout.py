@@ -1,7 +1,7 @@
 """From OCR words with boxes to tokens and visual lines.
 
 Tokens are cleaned words: NFC, dotted leaders and table rules stripped, a word glued across a
-colon split in two (``tộc:Kinh`` → ``tộc:`` ``Kinh``). Lines are built from geometry, not from
+colon split in two (``tộc:Kinh`` → ``tộc:`` ``Kinh``), specks (tiny, zero-confidence) dropped. Lines are built from geometry, not from
 Tesseract's block numbers, so the cells of one table row or two side-by-side blocks share a line;
 each token keeps its box, so callers can still cut a line by x (columns).
 """
@@ -153,6 +153,8 @@ def build_page(words: Sequence[object], width: int = 0, height: int = 0) -> Page
         return Page([], 20.0, 0, width, width, height)
     heights = [t.h for t in toks if any(c.isalnum() for c in t.text)] or [t.h for t in toks]
     h = float(statistics.median(heights))
+    # a speck left of a rule or a stamp: far smaller than the text and read with no confidence
+    toks = [t for t in toks if not (t.h < 0.4 * h and t.conf < 30)] or toks
     lines = group_lines(toks, h)
     rights = sorted(line.x1 for line in lines)
     lefts = sorted(line.x0 for line in lines)

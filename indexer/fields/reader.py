@@ -34,12 +34,8 @@ def read_document(
     if dtype is None:
         return reading
     table = find_table(page, dtype)
-    raws = table.fields if table else []
-    raws += [
-        r
-        for r in extract_form(page, dtype, cat, (table.band,) if table else ())
-        if r.spec_id not in {x.spec_id for x in raws}
-    ]
+    raws = extract_form(page, dtype, cat, (table.band,) if table else ())
+    raws += [r for r in (table.fields if table else []) if r.spec_id not in {x.spec_id for x in raws}]
     fields = {r.spec_id: values.read(r) for r in raws}
     for r in raws:
         fields[r.spec_id].label_box = r.label_box
