@@ -91,6 +91,20 @@ def test_a_value_never_crosses_into_an_unknown_label() -> None:
     assert v["deceased_nationality"] == "Việt Nam"
 
 
+def test_labels_whose_colons_were_lost_still_end_the_value_before_them() -> None:
+    """A faxed copy loses the colons: ``Giới tính Nữ Dân tộc Kinh`` is still three fields."""
+    words = words_from_lines(
+        [
+            "TỜ KHAI ĐĂNG KÝ KHAI TỬ",
+            "Đề nghị cơ quan đăng ký khai tử cho người có tên dưới đây:",
+            "Họ, chữ đệm, tên: LÊ THỊ NỤ",
+            "Giới tính Nữ Dân tộc Kinh Quốc tịch Việt Nam",
+        ]
+    )
+    v = read_document(words).values()
+    assert (v["deceased_sex"], v["deceased_ethnicity"], v["deceased_nationality"]) == ("Nữ", "Kinh", "Việt Nam")
+
+
 def test_an_empty_value_does_not_take_the_next_lines_label_and_value() -> None:
     """The place of death left blank, the next line a label worded otherwise ("Họ tên người
     chết:"): the deceased's name is read as the name, whole, never as the place of death."""

@@ -97,7 +97,17 @@ def find_labels(
             if n == 1 and (score < 1.0 or not colon):
                 continue
             at_start = first_tok == 0 or (hits and hits[-1].end == first_tok)
-            if need_colon_inside and not at_start and not colon and not dash and not (score >= 0.95 and n >= 3):
+            # a two-word label whose colon was lost (photocopies, faxes) still counts when it is
+            # read exactly and capitalised: ``Giới tính Nam Dân tộc Kinh``
+            exact2 = n == 2 and score >= 1.0 and line.toks[first_tok].text[:1].isupper()
+            if (
+                need_colon_inside
+                and not at_start
+                and not colon
+                and not dash
+                and not (score >= 0.95 and n >= 3)
+                and not exact2
+            ):
                 continue
             hit = LabelHit(first_tok, last_tok + 1, lab, score + (0.05 if colon else 0), colon, payload)
             if best is None or hit.score > best.score:
