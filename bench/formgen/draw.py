@@ -162,28 +162,37 @@ class Renderer:
         return math.ceil(w)
 
     def _hand(self, x: float, base: int, s: str, f: ImageFont.FreeTypeFont, fid: str | None) -> int:
-        """Hand-like: each glyph of an oblique font on a wavy baseline, size and spacing jittered,
-        in ballpoint blue."""
+        """Hand-like: each glyph of an oblique font turned a little, on a wavy drifting baseline,
+        size and spacing jittered, in ballpoint blue."""
         r = self.rng
-        phase, amp = r.uniform(0, 6.28), f.size * r.uniform(0.03, 0.08)
-        slope = r.uniform(-0.012, 0.012)
+        phase, amp = r.uniform(0, 6.28), f.size * r.uniform(0.05, 0.11)
+        slope = r.uniform(-0.02, 0.02)
         cx = x
         x_start = x
         top, bottom = float(base), float(base)
         ink = (r.randint(10, 40), r.randint(30, 60), r.randint(110, 160))
         for i, ch in enumerate(s):
-            dy = amp * math.sin(phase + i * 0.45) + (cx - x_start) * slope + r.gauss(0, f.size * 0.015)
-            g = font(self.s.value_font, max(8, round(f.size * r.uniform(0.95, 1.06))))
-            self.d.text((cx, base + dy), ch, font=g, fill=ink, anchor="ls")
-            bb = self.d.textbbox((cx, base + dy), ch, font=g, anchor="ls")
-            top, bottom = min(top, bb[1]), max(bottom, bb[3])
-            cx += g.getlength(ch) + r.uniform(-0.02, 0.08) * f.size
+            dy = amp * math.sin(phase + i * 0.5) + (cx - x_start) * slope + r.gauss(0, f.size * 0.02)
+            g = font(self.s.value_font, max(8, round(f.size * r.uniform(0.9, 1.1))))
+            adv = g.getlength(ch)
+            if not ch.isspace():
+                pad = g.size // 2
+                asc, desc = g.getmetrics()
+                mask = Image.new("L", (round(adv) + 2 * pad, asc + desc + 2 * pad), 0)
+                ImageDraw.Draw(mask).text((pad, pad + asc), ch, font=g, fill=255, anchor="ls")
+                mask = mask.rotate(r.uniform(-7, 7), resample=Image.BICUBIC)
+                ox, oy = round(cx - pad), round(base + dy - asc - pad)
+                self.im.paste(Image.new("RGB", mask.size, ink), (ox, oy), mask)
+                bb = mask.getbbox()
+                if bb:
+                    top, bottom = min(top, oy + bb[1]), max(bottom, oy + bb[3])
+            cx += adv + r.uniform(-0.03, 0.1) * f.size
         self.log.append(Drawn(s, (int(x), int(top), int(cx), int(bottom)), fid, "value"))
         return math.ceil(cx - x)
 
     def width(self, s: str, f: ImageFont.FreeTypeFont) -> int:
         w = f.getlength(s)
-        return math.ceil(w * (1.06 if self.s.hand else 1.0) + (0.04 * f.size * len(s) if self.s.hand else 0))
+        return math.ceil(w * (1.1 if self.s.hand else 1.0) + (0.1 * f.size * len(s) if self.s.hand else 0))
 
     def leader(self, xa: float, xb: float, base: int) -> None:
         if xb - xa < 8:

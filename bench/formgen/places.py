@@ -62,6 +62,18 @@ class Unit:
         return ", ".join(parts)
 
 
+KINDS = ("Thành phố", "Thị xã", "Thị trấn", "Đặc khu", "Quận", "Huyện", "Phường", "Xã", "Tỉnh")
+
+
+def canonical(name: str, kind: str | None) -> tuple[str, str | None]:
+    """The unit's kind as its name spells it, in the usual case (``Thị Xã Buôn Hồ`` -> ``Thị xã Buôn
+    Hồ``, kind ``Thị xã``): the database has a few names whose case or kind column disagree."""
+    for k in KINDS:
+        if name.lower().startswith(k.lower() + " "):
+            return k + name[len(k) :], k
+    return name, kind
+
+
 def _db_path() -> str:
     return str(files("vietnamadminunits") / "data" / "dataset.db")
 
@@ -86,21 +98,25 @@ def all_units(legacy: bool) -> tuple[Unit, ...]:
             ]
     finally:
         con.close()
-    out = [
-        Unit(
-            ward=w,
-            ward_type=wt,
-            ward_short=ws,
-            district=d,
-            district_type=dt,
-            district_short=ds,
-            province=p,
-            province_short=ps,
-            province_code=pc,
-            legacy=legacy,
+    out = []
+    for w, wt, ws, d, dt, ds, p, ps, pc in rows:
+        w, wt = canonical(w, wt)
+        if d is not None:
+            d, dt = canonical(d, dt)
+        out.append(
+            Unit(
+                ward=w,
+                ward_type=wt,
+                ward_short=ws,
+                district=d,
+                district_type=dt,
+                district_short=ds,
+                province=p,
+                province_short=ps,
+                province_code=pc,
+                legacy=legacy,
+            )
         )
-        for (w, wt, ws, d, dt, ds, p, ps, pc) in rows
-    ]
     if len(out) < 3000:
         raise RuntimeError(f"vietnamadminunits database looks incomplete ({len(out)} communes)")
     return tuple(out)
