@@ -600,9 +600,12 @@ def test_fields_read_from_the_page_show_with_doubtful_ones_highlighted(clerk: tu
     assert "1 trường cần kiểm tra" in r.text
     assert '<form class="field-row doubt" role="listitem"\n      data-field="ngay_sinh"' in r.text
     assert "ngày sinh sau ngày đăng ký" in r.text
-    assert '<form class="field-row sure" role="listitem"\n      data-field="ho_ten"' in r.text
-    assert "đọc được: “NGUYEN VĂN AN”" in r.text
+    # A repaired reading: what the paper says is shown large, with one key to take it back.
+    assert '<form class="field-row sure repaired" role="listitem"\n      data-field="ho_ten"' in r.text
+    assert 'Trên giấy in: <strong class="printed-value">“NGUYEN VĂN AN”</strong>' in r.text
+    assert 'data-printed="NGUYEN VĂN AN"' in r.text and "Dùng bản in (Alt+I)" in r.text
     assert 'class="box box-doubt" data-box="300,260,200,40" data-ref="ngay_sinh"' in r.text
     assert 'class="box box-field" data-box="300,200,400,40" data-ref="ho_ten"' in r.text
-    # The doubtful field and the doubtful OCR word are counted as places to check; the sure field is not.
-    assert "Đánh dấu chỗ cần kiểm tra (2)" in r.text
+    # One count of what to check (the doubtful fields); the image toggle no longer shows a second one.
+    assert "Hiện khung trên ảnh" in r.text and "Đánh dấu chỗ cần kiểm tra (" not in r.text
+    assert 'còn <span class="left-count">2</span>/2 trường chưa xác nhận' in r.text

@@ -4,7 +4,7 @@ download), against the desk served by uvicorn beside a runner watching the inbox
 A clerk logs in, a scan dropped into the inbox appears on the intake page by itself, the clerk
 opens it, waits for its text, turns the page image, corrects a field with the keyboard alone
 (typed, saved by itself, still there after a reload; Enter confirms and moves on), files it — a
-new registration: the register entry is made from the confirmed fields — then finds the citizen
+new registration: the register entry is made once every field is confirmed — then finds the citizen
 by name typed without diacritics, with the entry beside. Screenshots go to tests/artifacts/web/
 (not committed).
 """
@@ -152,16 +152,28 @@ def test_clerk_sees_a_scan_arrive_opens_it_and_finds_the_citizen(live_desk: str,
     page.wait_for_function(f"() => document.activeElement && document.activeElement.id === 'field-{next_id}'")
     _shot(page, "04d-xac-nhan-truong")
 
-    # File it: a new registration, so its entry is made from the confirmed fields.
+    # File it: a new registration, so its entry is made from the confirmed fields — once every field
+    # is confirmed. The button says how many are left and leads to them; Enter after Enter confirms
+    # them, and the last one leads to the filing button.
     filing = page.locator("#filing")
-    create = filing.locator("button", has_text="Lập mục mới")
-    expect(create).to_be_visible()
-    create.click()
+    left = filing.locator("a.goto-field")
+    expect(left).to_contain_text(re.compile(r"Lập mục mới: còn \d+ trường chưa xác nhận"))
+    left.click()
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('form.field-row')")
+    create = filing.locator(".create-entry button.btn-primary")
+    for _ in range(60):
+        if create.count() and page.evaluate("() => document.activeElement.matches('#filing .create-entry button')"):
+            break
+        focused = page.evaluate("() => document.activeElement.id")
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => document.activeElement && document.activeElement.id !== '{focused}'")
+    expect(create).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.locator("#filing")).to_contain_text("Đã lập mục mới")
     expect(page.locator("#filing .filed")).to_contain_text("Lê Thị Hồng Nhung")
     entry_link = page.locator("#filing .filed a")
-    entry_text = entry_link.inner_text()  # khai_sinh/<year>/01 số 1
-    assert re.fullmatch(r"khai_sinh/\d{4}/01 số \d+", entry_text), entry_text
+    entry_text = entry_link.inner_text()  # Sổ khai sinh <year>, quyển 01, số 1
+    assert re.fullmatch(r"Sổ khai sinh \d{4}, quyển 01, số \d+", entry_text), entry_text
     _shot(page, "04e-vao-so")
 
     stage = page.locator(".viewer-stage")

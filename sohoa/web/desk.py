@@ -4,6 +4,7 @@ database, stores) the runner uses. Each area of the desk is a router in its own 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -71,6 +72,30 @@ def _static_version() -> str:
     return h.hexdigest()[:10]
 
 
+_OWNER = (
+    re.compile(r"^/documents/(\d+)/pages/(\d+)/"),
+    re.compile(r"^/documents/(\d+)/"),
+    re.compile(r"^/books/(\d+)/pages/(\d+)/"),
+    re.compile(r"^/books/(\d+)/"),
+)
+
+
+def _page_of(path: str) -> str | None:
+    """The page a POST-only address belongs to (a document or book page), or None."""
+    for i, rx in enumerate(_OWNER):
+        m = rx.match(path)
+        if m is None:
+            continue
+        if i == 0:
+            return f"/documents/{m.group(1)}?page={m.group(2)}"
+        if i == 1:
+            return f"/documents/{m.group(1)}"
+        if i == 2:
+            return f"/books/{m.group(1)}/pages/{m.group(2)}"
+        return f"/books/{m.group(1)}"
+    return None
+
+
 def create_app(app: App) -> FastAPI:
     s = app.settings
     s.ensure_dirs()
@@ -107,9 +132,7 @@ def create_app(app: App) -> FastAPI:
         target = login_url_for(request)
         if request.headers.get("HX-Request"):
             return PlainTextResponse("Cần đăng nhập", status_code=401, headers={"HX-Redirect": target})
-        if request.method in ("GET", "HEAD"):
-            return RedirectResponse(target, status_code=303)
-        return PlainTextResponse("Cần đăng nhập", status_code=401)
+        return RedirectResponse(target, status_code=303)  # a form post too: to the login, then its page
 
     @api.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
@@ -151,7 +174,20 @@ def create_app(app: App) -> FastAPI:
                 status_code=404,
             )
         if exc.status_code == 405:
-            return PlainTextResponse("Phương thức không được phép", status_code=405)
+            # A GET of an address that only takes posts (typed, bookmarked, or an old login's
+            # "next"): to the page it belongs to, else a plain Vietnamese page — never a bare code.
+            page = _page_of(request.url.path) if request.method in ("GET", "HEAD") else None
+            if page:
+                return RedirectResponse(page, status_code=303)
+            return render(
+                request,
+                "error.html",
+                {
+                    "title": "Không mở được địa chỉ này",
+                    "message": "Địa chỉ này chỉ dùng để gửi biểu mẫu. Hãy quay lại trang trước.",
+                },
+                status_code=405,
+            )
         return render(request, "error.html", {"title": "Lỗi", "message": str(exc.detail)}, status_code=exc.status_code)
 
     return api

@@ -19,7 +19,7 @@ from indexer.accounts import UserInfo
 from indexer.audit import audit
 from indexer.search import search
 from sohoa.web.security import current_user, desk_of
-from sohoa.web.templating import render
+from sohoa.web.templating import book_vi, render
 
 router = APIRouter(dependencies=[Depends(current_user)])
 
@@ -86,7 +86,7 @@ def _search(db: Any, q: str) -> tuple[list[Any], list[Any], dict[int, tuple[int,
                 .join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
                 .where(RegisterEntry.id.in_(ids))
             ).all():
-                entries[eid] = (bid, f"{book_key(bt, year, vol)} số {so or '?'}")
+                entries[eid] = (bid, f"{book_vi(book_key(bt, year, vol))}, số {so or '?'}")
     return res.people, res.pages, entries, filed
 
 

@@ -23,7 +23,7 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -169,10 +169,24 @@ def safe_next(target: str | None) -> str:
 
 
 def login_url_for(request: Request) -> str:
+    """Where a request without a live session is sent: the login form, then back to the page the
+    person was on — for a background request (htmx) or a form post, the page it came from, never the
+    POST-only address — saying why when a session was there and has ended."""
     path = request.url.path
     if request.url.query:
         path += "?" + request.url.query
-    return "/login" if path in ("/", "/login") else "/login?next=" + quote(path, safe="")
+    if request.method not in SAFE_METHODS or request.headers.get("HX-Request"):
+        came_from = request.headers.get("HX-Current-URL") or request.headers.get("referer") or ""
+        parts = urlsplit(came_from)
+        here = urlsplit(str(request.url))
+        if parts.path and (not parts.netloc or parts.netloc == here.netloc):
+            path = parts.path + ("?" + parts.query if parts.query else "")
+        elif request.method not in SAFE_METHODS:
+            path = "/"
+    why = "why=expired" if request.cookies.get(SESSION_COOKIE) else ""
+    if path in ("/", "/login"):
+        return "/login" + ("?" + why if why else "")
+    return "/login?next=" + quote(safe_next(path), safe="") + ("&" + why if why else "")
 
 
 # -- response headers ------------------------------------------------------------------------------

@@ -58,10 +58,23 @@
     var toggle = v.querySelector("input[data-act=boxes]");
     if (toggle) toggle.addEventListener("change", function () { stage.classList.toggle("show-boxes", toggle.checked); });
     v.addEventListener("keydown", function (e) {
-      if (e.target.tagName === "INPUT" || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.target.tagName === "INPUT" || e.target.tagName === "TEXTAREA" || e.ctrlKey || e.metaKey || e.altKey) return;
       var map = { "+": "zoom-in", "=": "zoom-in", "-": "zoom-out", "0": "fit", "r": "rotate", "R": "rotate" };
       if (map[e.key] && act(map[e.key])) e.preventDefault();
     });
+    // Bring a field's boxes (in the page's pixels) into view, zoomed so the words can be read.
+    v.focusBoxes = function (rects) {
+      if (!rects.length || !pw || !ph || turn !== 0 || !img.naturalWidth) return;
+      var l = Infinity, t = Infinity, r = 0, b = 0;
+      rects.forEach(function (x) { l = Math.min(l, x[0]); t = Math.min(t, x[1]); r = Math.max(r, x[0] + x[2]); b = Math.max(b, x[1] + x[3]); });
+      var fit = Math.max(200, frame.clientWidth - 4);
+      var want = (0.7 * frame.clientWidth) / (fit * (r - l) / pw);  // the field spans 70 % of the frame…
+      zoom = Math.max(1, Math.min(2.5, want));                       // …within reason
+      layout();
+      var scale = fit * zoom / pw;
+      frame.scrollLeft = Math.max(0, (l + r) / 2 * scale - frame.clientWidth / 2);
+      frame.scrollTop = Math.max(0, (t + b) / 2 * scale - frame.clientHeight / 2);
+    };
     img.addEventListener("load", layout);
     window.addEventListener("resize", layout);
     if (img.complete) layout();
@@ -87,7 +100,17 @@
   }
   document.addEventListener("mouseover", function (e) { light(e, true); });
   document.addEventListener("mouseout", function (e) { light(e, false); });
-  document.addEventListener("focusin", function (e) { light(e, true); });
+  document.addEventListener("focusin", function (e) {
+    light(e, true);
+    var row = e.target.closest && e.target.closest("form.field-row");
+    var v = document.querySelector("[data-viewer]");
+    if (!row || !v || !v.focusBoxes) return;
+    var rects = [];
+    document.querySelectorAll(".viewer-stage .box[data-ref]").forEach(function (b) {
+      if (b.dataset.ref === row.dataset.field) rects.push(b.dataset.box.split(",").map(Number));
+    });
+    v.focusBoxes(rects);
+  });
   document.addEventListener("focusout", function (e) { light(e, false); });
 
   // The fields panel: each field is a one-input form (htmx saves it as the clerk types, Enter
@@ -107,26 +130,170 @@
     });
     if (confirming !== row.dataset.field) return;
     confirming = null;
+    // On to the next field still to confirm (after this one, then from the top); when none is left,
+    // to the filing button, so a dossier is checked and filed from the keyboard.
     var rows = Array.prototype.slice.call(document.querySelectorAll("form.field-row"));
-    var next = rows[rows.indexOf(row) + 1];
-    var input = next ? next.querySelector("input[name=value]") : null;
+    var at = rows.indexOf(row);
+    var order = rows.slice(at + 1).concat(rows.slice(0, at));
+    var next = order.filter(function (r) { return !r.classList.contains("confirmed"); })[0];
+    var input = next ? next.querySelector("[name=value]") : null;
+    var file = document.querySelector("#filing .create-entry button.btn-primary, #filing .proposal-actions button.btn-primary");
     if (input) { input.focus(); input.select(); }
-    else { var own = row.querySelector("input[name=value]"); if (own) own.focus(); }
+    else if (file) { file.focus(); file.scrollIntoView({ block: "center" }); }
+    else { var own = row.querySelector("[name=value]"); if (own) own.focus(); }
   }
 
   // Typing not yet sent when the page is left (reload, link): send it with the page's CSRF token.
   var dirty = new Map();
   document.addEventListener("input", function (e) {
-    if (e.target.matches && e.target.matches("input[data-autosave]")) dirty.set(e.target, true);
+    if (!(e.target.matches && e.target.matches("[data-autosave]"))) return;
+    dirty.set(e.target, true);
+    keep(e.target, false);
+    var row = e.target.closest("form.field-row");
+    if (row) row.classList.remove("confirmed");  // a changed value is no longer the one confirmed
   });
   document.addEventListener("htmx:beforeRequest", function (e) {
     var elt = e.detail.elt;
-    if (elt && elt.matches && elt.matches("input[data-autosave]")) dirty.delete(elt);
+    if (elt && elt.matches && elt.matches("[data-autosave]")) dirty.delete(elt);
     else if (elt && elt.matches && elt.matches("form.field-row")) {
-      var inp = elt.querySelector("input[data-autosave]");
-      if (inp) dirty.delete(inp);
+      var inp = elt.querySelector("[data-autosave]");
+      if (inp) { dirty.delete(inp); keep(inp, true); }
     }
   });
+
+  // Enter in a multi-line field confirms, as in a one-line one; Alt+I takes the printed reading.
+  document.addEventListener("keydown", function (e) {
+    var row = e.target.closest && e.target.closest("form.field-row");
+    if (!row) return;
+    if (e.key === "Enter" && e.target.tagName === "TEXTAREA" && !e.shiftKey) {
+      e.preventDefault();
+      if (row.requestSubmit) row.requestSubmit(); else htmx.trigger(row, "submit");
+    } else if (e.altKey && (e.key === "i" || e.key === "I")) {
+      var use = row.querySelector(".use-printed");
+      if (use) { e.preventDefault(); usePrinted(use); }
+    }
+  });
+  function usePrinted(btn) {
+    var row = btn.closest("form.field-row");
+    var input = row && row.querySelector("[name=value]");
+    if (!input) return;
+    input.value = btn.dataset.printed;
+    input.dispatchEvent(new Event("input", { bubbles: true }));  // saved like typing
+    input.focus();
+  }
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest(".use-printed");
+    if (btn) { e.preventDefault(); usePrinted(btn); return; }
+    // "còn N trường chưa xác nhận →": to the first of them, on this page without reloading.
+    var go = e.target.closest && e.target.closest("a[data-goto]");
+    if (go) {
+      var target = document.getElementById(go.dataset.goto);
+      if (target) { e.preventDefault(); goTo(target); }
+    }
+  });
+  function goTo(input) {
+    input.scrollIntoView({ block: "center" });
+    input.focus();
+    if (input.select) input.select();
+  }
+
+  // Never lose a keystroke. What was typed is kept in this browser (localStorage) until the server
+  // has it; when the server is down or answers an error a banner says so, and the values are sent
+  // again every few seconds, and again after a reload or a new login.
+  var STORE = "sohoa.unsaved";
+  function pending() { try { return JSON.parse(localStorage.getItem(STORE) || "{}"); } catch (err) { return {}; } }
+  function setPending(p) { try { localStorage.setItem(STORE, JSON.stringify(p)); } catch (err) { /* full or off */ } }
+  function keep(input, confirm) {
+    var url = input.getAttribute("hx-post");
+    if (!url) return;
+    var p = pending();
+    p[url] = { value: input.value, confirm: confirm || !!(p[url] && p[url].confirm && p[url].value === input.value), page: location.pathname + location.search, at: Date.now() };
+    setPending(p);
+  }
+  function saved(input, confirmed) {
+    var url = input.getAttribute("hx-post");
+    var p = pending();
+    if (p[url] && p[url].value === input.value && (confirmed || !p[url].confirm)) { delete p[url]; setPending(p); }
+  }
+  function banner(text, ok, state) {
+    var b = document.getElementById("save-banner");
+    if (!b) return;
+    b.textContent = text;
+    b.dataset.state = state || "";
+    b.classList.toggle("ok", !!ok);
+    b.hidden = !text;
+  }
+  var retry = null;
+  function failed(status) {
+    banner(status
+      ? "Chưa lưu được: máy chủ báo lỗi (" + status + "). Chữ đã gõ vẫn được giữ trên máy này và sẽ được gửi lại."
+      : "Chưa lưu được — máy chủ không trả lời. Chữ đã gõ vẫn được giữ trên máy này và sẽ được gửi lại khi máy chủ trả lời.",
+      false, "failed");
+    if (!retry) retry = setInterval(resend, 4000);
+  }
+  function inputFor(url) {
+    return document.querySelector('[data-autosave][hx-post="' + url.replace(/"/g, "") + '"]');
+  }
+  function resend() {
+    var p = pending(), left = 0;
+    Object.keys(p).forEach(function (url) {
+      var input = inputFor(url);
+      if (!input) return;
+      left++;
+      if (input.value !== p[url].value) input.value = p[url].value;
+      var row = input.closest("form.field-row");
+      if (p[url].confirm && row) htmx.trigger(row, "submit");
+      else htmx.trigger(input, "change");
+    });
+    if (!left && retry) { clearInterval(retry); retry = null; }
+  }
+  function settled() {
+    var b = document.getElementById("save-banner");
+    if (!b || (b.dataset.state !== "failed" && b.dataset.state !== "resending")) return;
+    var here = Object.keys(pending()).filter(function (u) { return inputFor(u); });
+    if (here.length) return;
+    banner("Đã lưu lại các chữ đã gõ.", true);
+    setTimeout(function () { if (b.classList.contains("ok")) banner(""); }, 4000);
+    if (retry) { clearInterval(retry); retry = null; }
+  }
+  // An autosave answered: the value reached the server.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var elt = e.detail.elt;
+    if (!e.detail.successful || !(elt && elt.matches && elt.matches("[data-autosave]"))) return;
+    saved(elt, false);
+    settled();
+  });
+  // A confirmation answered (the row is about to be redrawn, so caught before the swap).
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var elt = e.detail.elt, xhr = e.detail.xhr;
+    if (!(elt && elt.matches && elt.matches("form.field-row")) || !xhr || xhr.status >= 400) return;
+    var inp = elt.querySelector("[data-autosave]");
+    var url = inp && inp.getAttribute("hx-post");
+    var p = pending();
+    if (url && p[url]) { delete p[url]; setPending(p); }
+    setTimeout(settled, 0);
+  });
+  document.addEventListener("htmx:sendError", function () { failed(0); });
+  document.addEventListener("htmx:responseError", function (e) {
+    var st = e.detail.xhr ? e.detail.xhr.status : 0;
+    if (st !== 401) failed(st);  // 401: the session ended; htmx goes to the login page (HX-Redirect)
+  });
+  // After a reload or a new login: put back what was typed and not saved, and send it.
+  function restore() {
+    var p = pending(), n = 0;
+    Object.keys(p).forEach(function (url) {
+      var input = inputFor(url);
+      if (!input) return;
+      n++;
+      input.value = p[url].value;
+      var row = input.closest("form.field-row");
+      if (row) row.classList.remove("confirmed");
+    });
+    if (n) {
+      banner("Đang gửi lại " + n + " ô đã gõ mà chưa lưu được…", true, "resending");
+      resend();
+    }
+  }
   function csrf() {
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"] || ""; } catch (err) { return ""; }
   }
@@ -141,7 +308,13 @@
     dirty.clear();
   });
 
-  document.addEventListener("DOMContentLoaded", function () { setup(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    setup(document);
+    var m = /^#(field-[\w-]+)$/.exec(location.hash);
+    var target = m && document.getElementById(m[1]);
+    if (target) goTo(target);
+    if (window.htmx) restore(); else setTimeout(restore, 0);
+  });
   document.addEventListener("htmx:load", function (e) {
     setup(e.detail.elt);
     var elt = e.detail.elt;
