@@ -5,7 +5,9 @@
 - dates in their order (registration not before birth, death not before birth, due not before
   received), the dossier code's date against the receipt date (catalogue ``checks``);
 - one value printed several times on a page (a requester who is also the mother, a commune
-  repeated in several addresses) is read the same everywhere, from its best-read occurrence.
+  repeated in several addresses) is read the same everywhere, from its best-read occurrence;
+- places against the page: a unit name no unit has takes the one near candidate the page prints
+  elsewhere; a unit created on 1 July 2025 on an older page is flagged.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-from indexer.fields import dates, personal_id
+from indexer.fields import dates, gazetteer, personal_id
 from indexer.fields.catalogue import DocType
+from indexer.fields.names import read_name
 from indexer.fields.reading import FieldReading
 from indexer.fields.syllables import is_valid, marks
 from indexer.fields.vocab import sex_of_relationship
-from indexer.vntext import fold
+from indexer.vntext import canonical, fold
 
 PERSON_SEX = {"mother": "Nữ", "father": "Nam", "bride": "Nữ", "groom": "Nam", "wife": "Nữ", "husband": "Nam"}
 
@@ -193,20 +196,63 @@ def _quality(text: str) -> tuple[int, int]:
     return (sum(is_valid(w) for w in words) - len(words), sum(marks(w) for w in words))
 
 
+def check_places(fields: dict[str, FieldReading]) -> None:
+    """Places against the rest of the page:
+
+    - a unit's name that no unit has, with several units one letter away, takes the one of them
+      the page prints elsewhere — when exactly one — and is flagged;
+    - a unit that exists only from 1 July 2025 on a page dated before is flagged."""
+    texts = {fid: canonical(f.value).lower() for fid, f in fields.items()}
+    for fid, f in fields.items():
+        for name, cands in dict(f.parsed.get("candidates") or {}).items():
+            elsewhere = [c for c in cands if any(canonical(c).lower() in t for k, t in texts.items() if k != fid)]
+            if len(elsewhere) == 1 and name in f.value:
+                f.correct(
+                    f.value.replace(name, elsewhere[0], 1), f"{name} → {elsewhere[0]} (cùng địa danh ở trường khác)"
+                )
+                f.review(f"“{name}” không có trong danh mục, sửa thành “{elsewhere[0]}” theo trường khác trên trang")
+    day = _page_date(fields)
+    if day is None or day >= gazetteer.REFORM:
+        return
+    for f in fields.values():
+        units = f.parsed.get("units") or []
+        names = {u["name"] for u in units}
+        for name in sorted(names):
+            schemes = {u["scheme"] for u in units if u["name"] == name}
+            if schemes == {gazetteer.V2025}:
+                f.review(f"“{name}” chỉ có từ 1/7/2025, giấy tờ ngày {day.strftime('%d/%m/%Y')}")
+
+
+def _page_date(fields: dict[str, FieldReading]) -> dt.date | None:
+    """The page's own date: where it was signed or received."""
+    for fid in ("signed_place_date", "received_at", "registration_date", "issue_place_date"):
+        d = _date(fields.get(fid))
+        if d is not None:
+            return d
+    return None
+
+
 def consensus(fields: dict[str, FieldReading], types: dict[str, str]) -> None:
     """Make repeated names and address parts agree on their best-read spelling."""
+    check_places(fields)
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)  # fold -> [(field id, spelling)]
+    value_start: set[tuple[str, str]] = set()
     for fid, f in fields.items():
         t = types.get(fid)
         if t == "name":
             groups["N:" + fold(f.value)].append((fid, f.value))
         elif t in ("place", "place_date", "text") or t == "id_doc":
-            for part in _SPLIT.split(f.value):
+            for n, part in enumerate(_SPLIT.split(f.value)):
                 if len(part.split()) >= 2 and not re.search(r"\d{3}", part):
                     groups["P:" + fold(part)].append((fid, part))
+                    if n == 0:
+                        value_start.add((fid, part))
     for key, occ in groups.items():
         spellings = {s for _, s in occ}
         if len(occ) < 2 or len(spellings) < 2:
+            continue
+        if key.startswith("P:") and len({s.lower() for s in spellings}) == 1:
+            _same_case(fields, occ, value_start)
             continue
         names = key.startswith("N:")
         count = defaultdict(int)
@@ -215,7 +261,9 @@ def consensus(fields: dict[str, FieldReading], types: dict[str, str]) -> None:
 
         def score(s: str, count: dict[str, int] = count, names: bool = names) -> tuple:
             f_q = _quality(s)
-            return (f_q[0], count[s.lower() if names else s], f_q[1])
+            # a name's spelling the name lists know beats one with more marks (OCR adds dots too)
+            known = -len(read_name(s).unknown) - len(read_name(s).problems) if names else 0
+            return (f_q[0], known, count[s.lower() if names else s], f_q[1])
 
         best = max(spellings, key=score)
         agreeing = count[best.lower() if names else best]
@@ -230,3 +278,17 @@ def consensus(fields: dict[str, FieldReading], types: dict[str, str]) -> None:
                 f.correct(f.value.replace(s, best, 1), f"thống nhất “{best}” với trường khác")
             if agreeing < 2:
                 f.review(f"“{s}” và “{best}” khác nhau giữa các trường")
+
+
+def _same_case(fields: dict[str, FieldReading], occ: list[tuple[str, str]], value_start: set) -> None:
+    """An address part printed several times whose copies differ only in case (``xã Long Hiệp`` /
+    ``Xã Long Hiệp``): OCR confuses x/X and p/P at the start of a line, so the copies read inside an
+    address, after a comma, decide — when they agree. Nothing changes otherwise."""
+    inner = {s for fid, s in occ if (fid, s) not in value_start}
+    if len(inner) != 1:
+        return
+    best = inner.pop()
+    for fid, s in occ:
+        if s != best and (fid, s) in value_start:
+            f = fields[fid]
+            f.correct(f.value.replace(s, best, 1), "chữ hoa/thường theo cùng địa danh trong trường khác")

@@ -1,6 +1,6 @@
 """Dates as clerks write them, read and checked.
 
-- numeric ``02/7/1990``, ``21-5-1965``, ``17.02.2022``
+- numeric ``02/7/1990``, ``21-5-1965``, ``17.02.2022``, and ISO ``1988-10-11``
 - ``ngày 05 tháng 06 năm 2024`` (with ``mồng``/``mùng`` for days 1–10)
 - in words: ``Ngày mười hai tháng ba năm hai nghìn không trăm hai mươi tư`` (numwords.py)
 - with a time: ``08 giờ 30 phút, ngày 12/03/2024``
@@ -23,6 +23,7 @@ from indexer.vntext import fold
 
 MIN_YEAR = 1880
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?([/.\-])\s?(\d{4})(?!\d)")
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _NTN = re.compile(r"ng[aà]y\s+(?:m[ồùô]ng\s+|m[uù]ng\s+)?(\d{1,2})\s+th[aá]ng\s+(\d{1,2})\s+n[aăắ]m\s+(\d{4})", re.I)
 
 
@@ -108,6 +109,12 @@ def read_numeric(text: str, exp: Expect | None = None) -> DateRead:
         m = _NTN.search(norm)
         kind = "ntn"
     if not m:
+        iso = _ISO.search(norm)
+        if iso:  # 1988-10-11, as some software prints it: read, never re-ordered or repaired
+            out = DateRead(norm, date=_valid(int(iso.group(3)), int(iso.group(2)), int(iso.group(1))))
+            if out.date is None or not _fits(out.date, exp):
+                out.problems.append("ngày không hợp lệ" if out.date is None else "ngày không khớp với giấy tờ khác")
+            return out
         return DateRead(text, problems=["không đọc được ngày"])
     if kind == "numeric":
         d, sep1, mo, sep2, y = m.groups()
@@ -233,6 +240,12 @@ def _reapply(body: str, date: DateRead) -> str:
     old_new = date.changes[0].split(": ", 1)[1]
     old, new = old_new.split(" → ")
     return body.replace(old, new, 1)
+
+
+def fix_date_words(text: str) -> str:
+    """``ngay``/``ngảy`` → ``ngày``, ``thang`` → ``tháng``, ``nam`` → ``năm``, each only right before
+    the day, month or year digits (the one word that stands there)."""
+    return _fix_ngay(text)
 
 
 def _fix_ngay(text: str) -> str:

@@ -1,5 +1,6 @@
-"""The lexicon data files (``indexer/fields/data/``): surnames, middle and given names, provinces
-before and after the 2025 merger, district and commune names. Loaded once, looked up by folded key."""
+"""The lexicon data files (``indexer/fields/data/``): surnames, middle and given names, common
+phrases. Loaded once, looked up by folded key. Places are not here: gazetteer.py has every
+administrative unit from complete data."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import yaml
 
 from indexer.vntext import canonical, fold
 
@@ -52,17 +51,6 @@ class Lexicon:
         return list(self.by_fold.get(fold(text), []))
 
 
-@dataclass
-class Provinces:
-    by_code: dict[str, str]  # legacy 3-digit ID prefix -> province name
-    code_of: dict[str, str]  # folded name or alias -> code
-    v2025: dict[str, dict]  # new GSO code -> {name, from}
-    names: Lexicon
-
-    def code_for(self, name: str) -> str | None:
-        return self.code_of.get(fold(name))
-
-
 @lru_cache(maxsize=1)
 def surnames() -> Lexicon:
     lex = Lexicon()
@@ -99,58 +87,9 @@ def name_syllables() -> Lexicon:
 
 
 @lru_cache(maxsize=1)
-def provinces() -> Provinces:
-    data = yaml.safe_load((DATA / "provinces.yaml").read_text(encoding="utf-8"))
-    by_code = {str(k): canonical(v) for k, v in data["legacy_63"].items()}
-    code_of: dict[str, str] = {}
-    names = Lexicon()
-    for code, name in by_code.items():
-        code_of[fold(name)] = code
-        names.add(name)
-    for name, aliases in (data.get("aliases") or {}).items():
-        code = code_of.get(fold(name))
-        for a in aliases:
-            names.add(a)
-            if code:
-                code_of.setdefault(fold(a), code)
-    v2025 = {str(k): v for k, v in data["v2025"].items()}
-    for v in v2025.values():
-        names.add(v["name"])
-    return Provinces(by_code, code_of, v2025, names)
-
-
-@lru_cache(maxsize=1)
-def place_names() -> Lexicon:
-    """Province, district and commune names (without the unit word)."""
-    lex = Lexicon()
-    for e in provinces().names.entries:
-        lex.add(e)
-    for name in ("districts.txt", "communes.txt"):
-        for s in _lines(name):
-            lex.add(s)
-    return lex
-
-
-@lru_cache(maxsize=1)
 def phrases() -> Lexicon:
     """Common phrases of civil-status values (hospitals, causes of death, requests …)."""
     lex = Lexicon()
     for s in _lines("phrases.txt"):
-        lex.add(s)
-    return lex
-
-
-@lru_cache(maxsize=1)
-def districts() -> Lexicon:
-    lex = Lexicon()
-    for s in _lines("districts.txt"):
-        lex.add(s)
-    return lex
-
-
-@lru_cache(maxsize=1)
-def communes() -> Lexicon:
-    lex = Lexicon()
-    for s in _lines("communes.txt"):
         lex.add(s)
     return lex

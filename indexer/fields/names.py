@@ -1,6 +1,13 @@
 """Personal names: NFC, one tone-placement style, display case kept (declarations print them in
-capitals, signatures in mixed case); each syllable checked against the surname / middle / given
-name lexicons and the closed set of Vietnamese syllables."""
+capitals, signatures in mixed case); each syllable checked against the closed set of Vietnamese
+syllables and the surname / middle / given name lexicons.
+
+Trust rule: a valid Vietnamese syllable is never changed, however rare (``LĨNH``, ``BÀN``, ``HẬU``
+stay); when a lexicon knows a spelling with the same letters and more marks, it is offered in a
+review reason, not applied. Only an impossible syllable is repaired, towards exactly one nearest
+candidate, and the repair is recorded and flagged. One exception, also flagged: the first word of a
+name of two or more words that no name list knows at all, with the letters of exactly one surname
+(``TRÂN THỊ THU THOA``: no name uses "Trân" as a surname; Trần is the second commonest)."""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from dataclasses import dataclass, field
 
 from indexer.fields.lexicon import given_names, middle_names, name_syllables, surnames
 from indexer.fields.phrases import _core
-from indexer.fields.syllables import distance, is_valid, variants
+from indexer.fields.syllables import distance, is_valid, marks, variants
 from indexer.vntext import canonical, fold
 
 
@@ -52,7 +59,11 @@ def _unglue(word: str) -> list[str]:
 
 def read_name(text: str) -> NameRead:
     words = [_core(w)[1] for w in text.replace(",", " ").split()]
-    words = [canonical(part) for w in words if w and any(c.isalpha() for c in w) for part in _unglue(w)]
+    parts = [part for w in words if w and any(c.isalpha() for c in w) for part in _unglue(w)]
+    # a word OCR'd with letters Vietnamese has not (``Chiêñ``) is impossible even where NFC makes a
+    # valid syllable of it
+    read_ok = {canonical(part): is_valid(part) for part in parts}
+    words = [canonical(part) for part in parts]
     while len(words) > 2 and len(words[-1]) == 1 and not is_valid(words[-1]):
         words.pop()  # a stray letter after the name (a stroke of the signature, a stamp)
     if not words:
@@ -66,35 +77,52 @@ def read_name(text: str) -> NameRead:
         if styled != w and not (w.isupper() and style == "upper"):
             out.changes.append(f"{w} → {styled} (chữ hoa/thường)")
         low = w.lower()
-        cands = role.spellings(low) or name_syllables().spellings(low)
-        if any(c.lower() == low for c in cands):
+        in_role = role.spellings(low)
+        cands = in_role or name_syllables().spellings(low)
+        if any(c.lower() == low for c in in_role):
             fixed.append(styled)
             out.known += 1
             continue
-        if cands:
-            scored = sorted((distance(low, c.lower()), c) for c in cands)
-            d0, best = scored[0]
-            if d0 < float("inf") and (len(scored) == 1 or scored[1][0] - d0 >= 0.2):
-                new = _styled(best, style)
-                out.changes.append(f"{w} → {new} (danh mục tên)")
+        if is_valid(w) and read_ok.get(w, True):
+            same = [c for c in in_role if distance(low, c.lower()) < float("inf")]
+            if i == 0 and len(words) >= 2 and len({c.lower() for c in same}) == 1 and low not in name_syllables():
+                # The surname's place is a near-closed class: a syllable no name list knows, with the
+                # letters of exactly one surname (TRÂN → TRẦN), is repaired — and flagged.
+                new = _styled(same[0], style)
+                out.changes.append(f"{w} → {new} (họ trong danh mục)")
+                out.problems.append(f"họ “{w}” không có trong danh mục, sửa thành “{new}”")
                 fixed.append(new)
                 out.known += 1
-                if d0 > 0.7:
-                    out.problems.append(f"“{w}” sửa thành “{new}”")
                 continue
-            if d0 < float("inf"):
-                out.problems.append(f"“{w}” có thể là {' / '.join(c for _, c in scored[:3])}")
-        out.unknown.append(styled)
-        if not is_valid(w):
-            vs = variants(w, 2)
-            if vs:
-                new = _styled(vs[0][0], style)
-                out.changes.append(f"{w} → {new} (âm tiết không hợp lệ)")
-                fixed.append(new)
+            # A valid syllable is never changed (rare names stay rare). A spelling this position's
+            # lexicon knows, with the same letters and no fewer marks, is only offered (OCR drops
+            # and confuses stacked marks far more often than it adds one).
+            more = [c for c in in_role if marks(c) >= marks(low) and distance(low, c.lower()) < float("inf")]
+            if more:
+                out.problems.append(f"“{w}” có thể là {' / '.join(_styled(c, style) for c in more[:3])}")
+            if low in name_syllables():
+                out.known += 1
             else:
-                fixed.append(styled)
-            out.problems.append(f"“{w}” không phải âm tiết tiếng Việt")
+                out.unknown.append(styled)
+            fixed.append(styled)
             continue
+        # An impossible syllable: repaired only towards exactly one nearest candidate, and flagged.
+        scored = sorted({(distance(low, c.lower()), c.lower()) for c in cands if is_valid(c)})
+        if not scored:
+            scored = sorted({(d, v.lower()) for v, d in variants(w, 3)})
+        out.unknown.append(styled)
+        if scored and scored[0][0] < float("inf") and (len(scored) == 1 or scored[1][0] - scored[0][0] >= 0.2):
+            new = _styled(scored[0][1], style)
+            out.changes.append(f"{w} → {new} (âm tiết không hợp lệ)")
+            out.problems.append(f"“{w}” không phải âm tiết tiếng Việt, sửa thành “{new}”")
+            fixed.append(new)
+            continue
+        if scored:
+            out.problems.append(
+                f"“{w}” không phải âm tiết tiếng Việt, có thể là {' / '.join(c for _, c in scored[:3])}"
+            )
+        else:
+            out.problems.append(f"“{w}” không phải âm tiết tiếng Việt")
         fixed.append(styled)
     if fixed and fold(fixed[0]) and not surnames().spellings(fixed[0]) and len(fixed) > 1:
         out.problems.append(f"họ “{fixed[0]}” không có trong danh mục")

@@ -1,6 +1,6 @@
 """Personal ID numbers: the 12-digit số định danh cá nhân / CCCD and the old 9-digit CMND.
 
-12 digits = PPP (province of birth registration, lexicon provinces.yaml) + G (century and sex:
+12 digits = PPP (province of birth registration: a legacy province of gazetteer.py) + G (century and sex:
 0/1 = male/female born 19xx, 2/3 = 20xx, …; even = male) + YY (birth year) + 6 random digits; no
 check digit. Validation checks the structure and, when the document says so, the sex and birth
 year; a repair undoes one or two of Tesseract's digit confusions and must make every check pass.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indexer.fields import gazetteer
 from indexer.fields.correct import digit_variants, normalize_digits
-from indexer.fields.lexicon import provinces
 
 SEX_OF_DIGIT = {str(d): ("Nam" if d % 2 == 0 else "Nữ") for d in range(10)}
 CENTURY_OF_DIGIT = {str(d): 1900 + 100 * (d // 2) for d in range(10)}
@@ -41,7 +41,7 @@ def problems_id12(number: str, sex: str | None = None, birth_year: int | None = 
     if not re.fullmatch(r"\d{12}", number):
         n = len(re.sub(r"\D", "", number))
         return [f"số định danh phải có 12 chữ số (đọc được {n})"]
-    if number[:3] not in provinces().by_code:
+    if gazetteer.load().province_by_prefix(number[:3]) is None:
         out.append(f"mã tỉnh {number[:3]} không có trong danh mục")
     g = number[3]
     if sex and SEX_OF_DIGIT[g] != sex:

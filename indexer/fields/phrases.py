@@ -1,7 +1,12 @@
-"""Repair the marks of words from lexicons of whole phrases: when a run of OCR words has the same
-letters as a known phrase (a province, a commune, ``Bệnh viện Đa khoa``), its marks are taken from
-the phrase nearest to what was read. Unknown words are left alone unless they are impossible
-syllables, which get the nearest valid syllable and a review flag."""
+"""Repair the marks of words from lexicons of whole phrases (``Bệnh viện Đa khoa``, ``Trung tâm Y
+tế``): when a run of OCR words has the same letters as a known phrase, its marks are taken from the
+phrase nearest to what was read.
+
+Trust rule: a run of valid Vietnamese syllables shorter than three words is never changed by a
+phrase (``Nậm Ban`` stays, ``năm`` stays); a longer run, or one holding an impossible syllable, is
+repaired only towards exactly one phrase, and every repair is recorded and flagged. Unknown words
+are left alone unless they are impossible syllables, which get the nearest valid syllable and a
+review flag."""
 
 from __future__ import annotations
 
@@ -35,11 +40,13 @@ def _core(w: str) -> tuple[str, str, str]:
     return w[:i], w[i:j], w[j:]
 
 
-def repair_with(words: list[str], lexicons: list[Lexicon], max_n: int = 9, rep: Repair | None = None) -> Repair:
+def repair_with(
+    words: list[str], lexicons: list[Lexicon], max_n: int = 9, rep: Repair | None = None, min_n: int = 1
+) -> Repair:
     rep = rep or Repair(list(words), locked=[False] * len(words))
     cores = [_core(w)[1] for w in rep.words]
     n_words = len(cores)
-    for n in range(min(max_n, n_words), 0, -1):
+    for n in range(min(max_n, n_words), min_n - 1, -1):
         for i in range(n_words - n + 1):
             if any(rep.locked[i : i + n]) or not all(cores[i : i + n]):
                 continue
@@ -47,6 +54,8 @@ def repair_with(words: list[str], lexicons: list[Lexicon], max_n: int = 9, rep: 
             if any(_core(rep.words[k])[2] not in ("", ".") for k in range(i, i + n - 1)):
                 continue
             window = " ".join(cores[i : i + n])
+            if n < 3 and all(is_valid(c) for c in cores[i : i + n]):
+                continue  # valid syllables: a short phrase cannot tell a misread from a rare word
             key = fold(window)
             cands: list[str] = []
             for lex in lexicons:
@@ -81,6 +90,8 @@ def repair_with(words: list[str], lexicons: list[Lexicon], max_n: int = 9, rep: 
                     rep.words[i + k] = pre + new + post
                     cores[i + k] = new
                 rep.locked[i + k] = True
+            if best.lower() != ocr.lower():
+                rep.problems.append(f"“{window}” sửa dấu thành “{best}” theo cụm từ thường gặp")
     return rep
 
 
@@ -161,6 +172,7 @@ def near_phrases(rep: Repair, lex: Lexicon, min_words: int = 3) -> Repair:
                     cores[i + k] = new
                 rep.locked[i + k] = True
             rep.changes.append(f"{window} → {best} (gần cụm từ trong danh mục)")
+            rep.problems.append(f"“{window}” sửa thành “{best}” theo cụm từ thường gặp")
     return rep
 
 

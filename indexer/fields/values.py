@@ -16,6 +16,7 @@ from indexer.fields.names import read_name
 from indexer.fields.phrases import _core
 from indexer.fields.places import read_place, read_text
 from indexer.fields.reading import FieldReading
+from indexer.fields.syllables import is_valid, match_case
 from indexer.vntext import canonical, fold, nfc
 
 STRIP = " .,;:|_-–—"
@@ -67,10 +68,11 @@ def read(raw: RawField) -> FieldReading:
 
 
 def _apply(r: FieldReading, text: str, changes: list[str], problems: list[str]) -> None:
-    for c in changes:
-        r.correct(text, c)
     if text != r.value:
-        r.correct(text, "chuẩn hóa")
+        r.correct(text, changes[0] if changes else "chuẩn hóa")
+        for c in changes:  # every reason, not only the first
+            if c not in r.corrections:
+                r.corrections.append(c)
     for p in problems:
         r.review(p)
 
@@ -87,6 +89,10 @@ def read_place_field(r: FieldReading, raw: RawField) -> None:
     p = read_place(r.raw)
     _apply(r, p.text, p.changes, p.problems)
     r.normalized = p.province_code
+    if p.units:
+        r.parsed["units"] = p.units
+    if p.candidates:
+        r.parsed["candidates"] = p.candidates
 
 
 def read_plain_text(r: FieldReading, raw: RawField) -> None:
@@ -112,7 +118,8 @@ def read_year_field(r: FieldReading, raw: RawField) -> None:
     if m and not dates.read_numeric(r.raw).date:
         text = m.group(1)
         d.problems.append(f"bỏ phần thừa sau năm sinh: “{m.group(2).strip()}”")
-    # "Năm sinh: 1977" keeps only the year; older forms print a whole date there.
+    # "Năm sinh: 1977" keeps only the year; older forms and other vendors print a whole date there
+    # (``02/7/1990``, ``1988-10-11``), which stays whole.
     if d.year and re.fullmatch(r"\d{4}", text) is None:
         full = dates.read_numeric(r.raw)
         if full.date:
@@ -130,6 +137,10 @@ def read_datetime_field(r: FieldReading, raw: RawField) -> None:
 def read_place_date_field(r: FieldReading, raw: RawField) -> None:
     place, d = dates.read_place_date(r.raw)
     p = read_place(place)
+    if p.units:
+        r.parsed["units"] = p.units
+    if p.candidates:
+        r.parsed["candidates"] = p.candidates
     text = f"{p.text}, {d.text}" if p.text else d.text
     _apply(r, clean(text), p.changes + d.changes, p.problems + d.problems)
     r.normalized = d.iso
@@ -170,43 +181,76 @@ def read_id12_field(r: FieldReading, raw: RawField) -> None:
 
 
 def read_id_doc_field(r: FieldReading, raw: RawField) -> None:
-    """``CCCD số 027177435539, cấp ngày 25/05/2020``: kind, number, issue date — each checked."""
+    """``Thẻ CCCD số 027177435539 do Cục Cảnh sát QLHC về TTXH cấp ngày 25/05/2020``: kept whole, as
+    printed (only impossible syllables, letters read for digits and an impossible date repaired);
+    the kind of paper, the number, the issuer and the issue date go beside it in ``parsed``."""
     text = normalize_digits(r.raw)
     m = re.search(r"(\d[\d .]{7,16}\d)", text)
-    changes: list[str] = []
-    problems: list[str] = []
     if not m:
         p = read_text(r.raw)
         _apply(r, p.text, p.changes, p.problems + ["không thấy số giấy tờ"])
         return
-    head = text[: m.start()].strip()
-    number = re.sub(r"[ .]", "", m.group(1))
+    changes: list[str] = []
+    problems: list[str] = []
+    text = _template_words(text, m.start(), changes, problems)
+    m = re.search(r"(\d[\d .]{7,16}\d)", text)
+    assert m is not None
+    head = read_text(text[: m.start()].strip()) if text[: m.start()].strip() else None
+    number_text = m.group(1).strip()
+    number = re.sub(r"[ .]", "", number_text)
     tail = text[m.end() :]
-    # the kind of paper and "số"
-    head_words = head.split()
-    if head_words and fold(_core(head_words[-1])[1]) == "so":
-        head_words = head_words[:-1]
-    kind_text = " ".join(head_words).strip(STRIP)
-    kind = vocab_kind(kind_text)
-    if kind and kind != kind_text:
-        changes.append(f"{kind_text} → {kind}")
-    kind = kind or read_text(kind_text).text
-    # the issue date
+    parsed: dict[str, str] = {"number": number}
+    kind_words = (head.text if head else "").split()
+    if kind_words and fold(_core(kind_words[-1])[1]) == "so":
+        kind_words = kind_words[:-1]
+    kind_text = " ".join(kind_words).strip(STRIP)
+    if kind_text:
+        parsed["kind"] = vocab_kind(kind_text) or kind_text
+    if head:
+        changes += head.changes
+        problems += head.problems
     d = dates.read_numeric(tail) if re.search(r"\d", tail) else None
-    tail_text = ""
+    tail_text = tail.strip()
     if d is not None and d.date is not None:
-        dm = re.search(r"\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4}", normalize_digits(d.text))
-        date_text = dm.group(0) if dm else d.text
-        tail_text = f", cấp ngày {date_text}"
+        tail_text = dates.fix_date_words(d.text.strip())
         changes += d.changes
         problems += d.problems
-    elif tail.strip(STRIP):
-        tail_text = " " + read_text(tail.strip()).text
-    text_out = f"{kind} số {number}{tail_text}" if kind else f"{number}{tail_text}"
+        parsed["issue_date"] = d.date.isoformat()
+    if tail_text:
+        t = read_text(tail_text)
+        tail_text, changes, problems = t.text, changes + t.changes, problems + t.problems
+        issuer = re.search(r"\b[Dd]o\s+(.+?)[\s,]+(?:c[aấ]p|ng[aà]y)\b", tail_text)
+        if issuer:
+            parsed["issuer"] = issuer.group(1).strip(STRIP)
+    out = " ".join(x for x in ((head.text if head else ""), number_text) if x)
+    if tail_text:
+        out += ("" if tail_text[:1] in ",;." else " ") + tail_text
     if len(number) not in (9, 12):
         problems.append(f"số giấy tờ có {len(number)} chữ số")
-    _apply(r, clean(text_out), changes, problems)
+    _apply(r, clean(out), changes, problems)
     r.normalized = number
+    r.parsed = parsed
+
+
+def _template_words(text: str, at: int, changes: list[str], problems: list[str]) -> str:
+    """The two fixed words of an ID line: ``số`` just before the number and ``cấp`` just before
+    ``ngày`` and the issue date; each re-spelt only in its own place, when read otherwise."""
+    head, tail = text[:at], text[at:]
+    hm = re.search(r"(\S+)(\s*)$", head)
+    if hm and fold(hm.group(1)) == "so" and hm.group(1) not in ("số", "Số", "SỐ"):
+        new = match_case("số", hm.group(1))
+        changes.append(f"{hm.group(1)} → {new} (chữ cố định của dòng giấy tờ)")
+        head = head[: hm.start(1)] + new + hm.group(2)
+    tm = re.search(r"([,;]?\s*)(\S+)(\s+ng\w{1,3}\s+\d)", tail)
+    if tm and not re.search(r"\d", tm.group(2)):
+        word = tm.group(2).strip(",;")
+        if word and word != "cấp" and (fold(word) == "cap" or not is_valid(word)) and len(word) <= 5:
+            new = match_case("cấp", word)
+            changes.append(f"{word} → {new} (chữ cố định của dòng giấy tờ)")
+            if fold(word) != "cap":
+                problems.append(f"“{word}” sửa thành “{new}” (chữ trước ngày cấp)")
+            tail = tail[: tm.start(2)] + tm.group(2).replace(word, new) + tail[tm.end(2) :]
+    return head + tail
 
 
 def vocab_kind(text: str) -> str | None:

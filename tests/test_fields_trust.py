@@ -1,0 +1,184 @@
+"""The trust rule: a right reading is never changed by a lexicon; a repair happens only where the
+reading is impossible, towards exactly one candidate, and is always shown (raw kept, reason
+recorded, field flagged); values stay as printed with their parsed parts beside them.
+
+Each example below was a right reading that the old hand-made lists "repaired" into a wrong one,
+or a value not kept as printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from indexer.fields import dates, gazetteer, values
+from indexer.fields.extract import RawField
+from indexer.fields.layout import Tok
+from indexer.fields.names import read_name
+from indexer.fields.places import read_place, read_text
+from indexer.fields.reading import FieldReading
+
+
+def read(text: str, type_: str, conf: float = 95.0) -> FieldReading:
+    toks = [Tok(w, conf, 10 * i, 0, 10 * i + 8, 10) for i, w in enumerate(text.split())]
+    return values.read(RawField("x", type_, toks))
+
+
+# -- the gazetteer is complete data, before and after 1 July 2025 ----------------------------------
+
+
+def test_gazetteer_is_complete_in_both_schemes() -> None:
+    g = gazetteer.load()
+    counts = {(u.scheme, u.level) for u in g.units}
+    assert counts == {
+        ("legacy_63", "province"),
+        ("legacy_63", "district"),
+        ("legacy_63", "commune"),
+        ("v2025", "province"),
+        ("v2025", "commune"),
+    }
+    n = {k: sum(1 for u in g.units if (u.scheme, u.level) == k) for k in counts}
+    assert n[("legacy_63", "province")] == 63
+    assert n[("v2025", "province")] == 34
+    assert n[("v2025", "commune")] == 3321
+    assert n[("legacy_63", "commune")] > 10000
+    assert n[("legacy_63", "district")] > 690
+    assert len(g.id_provinces()) == 63 and g.id_provinces()["079"] == "Hồ Chí Minh"
+
+
+def test_gazetteer_schemes_follow_the_document_date() -> None:
+    assert gazetteer.schemes_for(dt.date(2020, 5, 1)) == (gazetteer.LEGACY,)
+    assert gazetteer.V2025 in gazetteer.schemes_for(dt.date(2025, 7, 1))
+    assert gazetteer.V2025 in gazetteer.schemes_for(None)
+
+
+# -- places: a real unit is never changed -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "huyện Hoài Ân, tỉnh Bình Định",
+        "xã Định Thành, huyện Yên Định, tỉnh Thanh Hóa",
+        "xã Đường Âm, huyện Bắc Mê, tỉnh Hà Giang",
+        "huyện Yên Minh, tỉnh Hà Giang",
+        "xã Nậm Ban, huyện Mèo Vạc, tỉnh Hà Giang",
+        "Bản Nậm Ban, xã Nậm Ban, huyện Nậm Nhùn, tỉnh Lai Châu",
+    ],
+)
+def test_a_real_unit_is_never_changed(text: str) -> None:
+    p = read_place(text)
+    assert p.text == text
+    assert not p.changes and not p.problems
+    assert p.units  # and its codes go beside it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Xã Định Thành, Huyện Yên Định, Tỉnh Thanh Hóa",
+        "Phường Phúc Xá, Quận Ba Đình, Thành phố Hà Nội",
+        "XÃ ĐƯỜNG ÂM, HUYỆN BẮC MÊ, TỈNH HÀ GIANG",
+    ],
+)
+def test_unit_words_keep_the_printed_case(text: str) -> None:
+    f = read(text, "place")
+    assert f.value == text
+    assert not f.needs_review
+
+
+def test_unit_codes_go_beside_the_value() -> None:
+    f = read("xã Đường Âm, huyện Bắc Mê, tỉnh Hà Giang", "place")
+    units = {(u["level"], u["scheme"], u["code"]) for u in f.parsed["units"]}
+    assert ("commune", "legacy_63", "01012") in units
+    assert f.normalized == "002"  # the legacy province's personal-ID prefix
+
+
+def test_an_impossible_unit_name_is_repaired_only_to_one_candidate_and_flagged() -> None:
+    f = read("xã Thạnh Lộc, huyên Thuân Thành, tỉnh Bắc Ninh", "place")
+    assert f.value == "xã Thạnh Lộc, huyện Thuận Thành, tỉnh Bắc Ninh"
+    assert f.raw == "xã Thạnh Lộc, huyên Thuân Thành, tỉnh Bắc Ninh"
+    assert f.corrections and f.needs_review
+    assert any("Thuận Thành" in r for r in f.review_reasons)
+
+
+def test_an_unknown_unit_name_with_several_candidates_stays_as_read_and_is_flagged() -> None:
+    # no commune is called "Tàn Thanh"; Tân Thanh, Tân Thành, Tân Thạnh … all have its letters
+    p = read_place("xã Tàn Thanh")
+    assert p.text == "xã Tàn Thanh"
+    assert p.problems
+
+
+def test_a_real_unit_outside_its_printed_district_is_kept() -> None:
+    p = read_place("xã Đường Âm, huyện Yên Minh, tỉnh Hà Giang")
+    assert p.text == "xã Đường Âm, huyện Yên Minh, tỉnh Hà Giang"
+    assert not p.changes
+    assert {u["code"] for u in p.units} >= {"01012", "028"}
+
+
+def test_id_line_fixed_words_and_an_impossible_word_before_the_date() -> None:
+    f = read("CCCD sô 027177435539, câóø ngày 25/05/2020", "id_doc")
+    assert f.value == "CCCD số 027177435539, cấp ngày 25/05/2020"
+    assert len(f.corrections) == 2  # every reason recorded
+    assert f.needs_review
+
+
+# -- names: valid syllables are never changed; rare names stay rare ---------------------------------
+
+
+@pytest.mark.parametrize("name", ["HẬU", "LÊ THỊ BÀN", "NGUYỄN LĨNH", "ĐỖ VĂN LĨNH", "GIÀNG A PÁO"])
+def test_valid_name_syllables_are_never_changed(name: str) -> None:
+    assert read_name(name).text == name
+
+
+def test_an_impossible_name_syllable_is_repaired_and_flagged() -> None:
+    f = read("PHAN NGOC TRANG", "name")
+    assert f.value == "PHAN NGỌC TRANG"
+    assert f.raw == "PHAN NGOC TRANG"
+    assert f.needs_review and any("NGOC" in r for r in f.review_reasons)
+
+
+# -- phrases and dates' words -----------------------------------------------------------------------
+
+
+def test_the_word_nam_in_a_date_stays() -> None:
+    assert read_text("ngày 05 tháng 6 năm 2020").text == "ngày 05 tháng 6 năm 2020"
+    place, d = dates.read_place_date("Hà Nội, ngày 05 tháng 06 năm 2024")
+    assert read_place(place).text == "Hà Nội"
+    assert "năm 2024" in d.text
+
+
+def test_short_valid_phrases_are_never_changed() -> None:
+    assert read_text("Nậm Ban").text == "Nậm Ban"
+    assert read_text("năm").text == "năm"
+
+
+def test_a_phrase_repair_is_flagged() -> None:
+    f = read("Bênh viện Đa khoa tỉnh Hà Tĩnh", "place")
+    assert f.value == "Bệnh viện Đa khoa tỉnh Hà Tĩnh"
+    assert f.needs_review
+
+
+# -- values as printed, parsed parts beside them ----------------------------------------------------
+
+
+def test_id_line_keeps_the_issuer_and_parses_beside() -> None:
+    text = "Thẻ CCCD số 027177435539 do Cục Cảnh sát QLHC về TTXH cấp ngày 25/05/2020"
+    f = read(text, "id_doc")
+    assert f.value == text
+    assert f.normalized == "027177435539"
+    assert f.parsed == {
+        "kind": "Thẻ CCCD",
+        "number": "027177435539",
+        "issuer": "Cục Cảnh sát QLHC về TTXH",
+        "issue_date": "2020-05-25",
+    }
+
+
+def test_a_whole_date_under_nam_sinh_stays_whole() -> None:
+    f = read("1988-10-11", "year")
+    assert f.value == "1988-10-11"
+    assert f.normalized == "1988-10-11"
+    f = read("11/10/1988", "year")
+    assert f.value == "11/10/1988"
+    assert read("1988", "year").value == "1988"
