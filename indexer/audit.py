@@ -1,4 +1,6 @@
-"""The append-only audit trail: who or what did what to which record."""
+"""The append-only audit trail: who or what did what to which record — and how a person reads it:
+every action, object type and detail key of the trail has a Vietnamese label here (:data:`ACTION_VI`,
+:func:`detail_vi`); an unknown one is shown as it is, never hidden."""
 
 from __future__ import annotations
 
@@ -95,3 +97,121 @@ def iter_audit(db: Any, flt: AuditFilter, batch: int = 2000) -> Iterator[AuditRo
         if len(rows) < batch:
             return
         after = rows[-1].id
+
+
+# -- how a person reads the trail -------------------------------------------------------------------
+
+ACTION_VI = {
+    "login": "Đăng nhập",
+    "login.failed": "Đăng nhập sai",
+    "login.limited": "Đăng nhập bị chặn (sai quá nhiều lần)",
+    "logout": "Đăng xuất",
+    "document.view": "Xem hồ sơ",
+    "page.image": "Xem ảnh trang",
+    "document.pdf": "Mở PDF",
+    "document.original": "Tải bản gốc",
+    "document.indexed": "Nhận dạng xong",
+    "document.quarantine": "Cách ly hồ sơ",
+    "page.failed": "Trang bị lỗi",
+    "search": "Tra cứu",
+    "field.edit": "Sửa trường",
+    "field.confirm": "Xác nhận trường",
+    "filing.auto_link": "Tự vào sổ (chắc chắn)",
+    "filing.link": "Vào sổ (chọn mục)",
+    "filing.reject": "Bỏ đề xuất mục sổ",
+    "filing.create": "Lập mục sổ mới",
+    "filing.undo": "Hủy vào sổ",
+    "filing.search": "Tìm mục sổ để vào sổ",
+    "entry.create": "Lập mục sổ",
+    "entry.view": "Xem mục sổ",
+    "entry.verify": "Đối chiếu mục sổ",
+    "entry.correction": "Sửa mục sổ",
+    "entry.amendment": "Ghi chú thay đổi mục sổ",
+    "book.create": "Mở sổ",
+    "book.close": "Khóa sổ",
+    "book.import": "Nhập trang sổ",
+    "book.page.add": "Thêm trang sổ",
+    "book.page.view": "Xem trang sổ",
+    "book.entries.build": "Lập mục từ trang sổ",
+    "book.export": "Xuất sổ",
+    "book.print": "In sổ",
+    "registers.export": "Xuất dữ liệu sổ",
+    "commune.create": "Thêm xã",
+    "scan.request": "Yêu cầu quét",
+    "scan.start": "Bắt đầu quét",
+    "scan.end": "Quét xong",
+    "scan.interrupted": "Quét bị gián đoạn",
+    "scan.refused": "Không quét được",
+    "user.create": "Tạo tài khoản",
+    "user.activate": "Mở khóa tài khoản",
+    "user.deactivate": "Khóa tài khoản",
+    "user.password": "Đổi mật khẩu",
+    "audit.export": "Xuất nhật ký",
+    "jobs.retry": "Xử lý lại trang lỗi",
+    "capture.new": "Nhận tệp mới",
+    "capture.duplicate": "Nhận tệp trùng",
+    "capture.quarantine": "Cách ly tệp",
+}
+
+OBJECT_VI = {
+    "document": "hồ sơ",
+    "page": "trang",
+    "entry": "mục sổ",
+    "register_entry": "mục sổ",
+    "book": "sổ",
+    "user": "tài khoản",
+    "scan_batch": "lô quét",
+    "job": "việc xử lý",
+    "commune": "xã",
+}
+
+DETAIL_VI = {
+    "page": "trang",
+    "page_id": "mã trang",
+    "field": "trường",
+    "fields": "các trường",
+    "old": "cũ",
+    "new": "mới",
+    "value": "giá trị",
+    "entry": "mục sổ",
+    "entries": "các mục sổ",
+    "book": "sổ",
+    "so": "số",
+    "name": "họ tên",
+    "q": "tìm",
+    "score": "điểm",
+    "why": "vì sao",
+    "deleted": "đã xóa mục",
+    "data": "nội dung mục",
+    "profile": "hồ sơ quét",
+    "resume": "quét tiếp lô",
+    "refresh": "tự cập nhật",
+    "sha256": "mã tệp",
+    "role": "vai trò",
+    "reason": "lý do",
+    "count": "số lượng",
+    "pages": "số trang",
+    "error": "lỗi",
+    "message": "thông báo",
+    "ip": "địa chỉ máy",
+    "username": "tên đăng nhập",
+}
+
+
+def action_vi(action: str) -> str:
+    return ACTION_VI.get(action, action)
+
+
+def detail_vi(detail: dict[str, Any] | None) -> str:
+    """A detail dict as one line a person reads: Vietnamese keys, values as they are."""
+
+    def show(v: Any) -> str:
+        if isinstance(v, bool):
+            return "có" if v else "không"
+        if isinstance(v, dict):
+            return "{" + detail_vi(v) + "}"
+        if isinstance(v, (list, tuple)):
+            return ", ".join(show(x) for x in v)
+        return "" if v is None else str(v)
+
+    return "; ".join(f"{DETAIL_VI.get(k, k)}: {show(v)}" for k, v in (detail or {}).items())

@@ -427,7 +427,7 @@ def test_admin_browses_filters_and_exports_the_audit_log(
     doc = add_document(app, "Lý Thị Mai")
     clerk_c.get(f"/documents/{doc}")
     page = c.get("/admin/audit", params={"actor": "tiepnhan"})
-    assert page.status_code == 200 and "xem hồ sơ" in page.text and f'href="/documents/{doc}"' in page.text
+    assert page.status_code == 200 and "Xem hồ sơ" in page.text and f'href="/documents/{doc}"' in page.text
     assert ">user.create</code>" not in page.text  # filtered to the clerk
     export = c.get("/admin/audit.csv", params={"actor": "tiepnhan", "action": "document"})
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")

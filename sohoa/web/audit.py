@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from indexer.accounts import Role, UserInfo
-from indexer.audit import AuditFilter, audit, audit_page, iter_audit
+from indexer.audit import ACTION_VI, OBJECT_VI, AuditFilter, audit, audit_page, detail_vi, iter_audit
 from sohoa.web.security import desk_of, require_role
 from sohoa.web.templating import render
 
@@ -22,29 +22,6 @@ admin_only = require_role(Role.ADMIN)
 router = APIRouter(prefix="/admin", dependencies=[Depends(admin_only)])
 
 PAGE = 100
-
-ACTION_VI = {
-    "login": "đăng nhập",
-    "login.failed": "đăng nhập sai",
-    "login.limited": "đăng nhập bị chặn (sai quá nhiều)",
-    "document.view": "xem hồ sơ",
-    "page.image": "xem ảnh trang",
-    "document.pdf": "mở PDF",
-    "document.original": "tải bản gốc",
-    "search": "tra cứu",
-    "user.create": "tạo tài khoản",
-    "user.activate": "mở khóa tài khoản",
-    "user.deactivate": "khóa tài khoản",
-    "user.password": "đổi mật khẩu",
-    "audit.export": "xuất nhật ký",
-    "jobs.retry": "xử lý lại trang lỗi",
-    "capture.new": "nhận tệp mới",
-    "capture.duplicate": "nhận tệp trùng",
-    "capture.quarantine": "cách ly tệp",
-    "document.indexed": "lập chỉ mục xong",
-    "document.quarantine": "cách ly hồ sơ",
-    "page.failed": "trang lỗi",
-}
 
 
 def _date(value: str | None) -> date | None:
@@ -102,6 +79,8 @@ def audit_log(
             "next_before": rows[-1].id if rows and more else None,
             "params": params,
             "action_vi": ACTION_VI,
+            "object_vi": OBJECT_VI,
+            "detail_vi": detail_vi,
             "first_page": before is None,
         },
         active="admin",

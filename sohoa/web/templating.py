@@ -84,8 +84,59 @@ def make_templates(tz: ZoneInfo) -> Jinja2Templates:
         highlight=highlight,
         jsontext=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True),
         book_vi=book_vi,
+        profile_vi=lambda p: PROFILE_VI.get(p or "", p or ""),
+        error_kind_vi=lambda k: ERROR_KIND_VI.get(k or "", k or ""),
+        error_vi=error_vi,
+        reason_vi=reason_vi,
     )
     return templates
+
+
+# The scanner profiles shipped in config/settings.py, as the clerk knows them; others by their name.
+PROFILE_VI = {"intake": "Hồ sơ tiếp nhận (khay nạp giấy)", "book": "Trang sổ hộ tịch (mặt kính)"}
+# Job.error_kind (ocr/types.py ErrorKind).
+ERROR_KIND_VI = {
+    "bad_input": "Tệp hỏng hoặc không đọc được",
+    "engine_error": "Lỗi của bộ nhận dạng chữ",
+    "timeout": "Quá thời gian xử lý",
+    "worker_crashed": "Tiến trình xử lý bị dừng đột ngột",
+    "output_error": "Không ghi được kết quả",
+}
+_EXC = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Timeout|Exit|Interrupt))\s*:?\s*(.*)$", re.S)
+_EXC_VI = {
+    "TimeoutError": "Quá thời gian xử lý",
+    "MemoryError": "Máy hết bộ nhớ khi xử lý",
+    "FileNotFoundError": "Không tìm thấy tệp",
+    "PermissionError": "Không có quyền đọc hoặc ghi tệp",
+    "OSError": "Lỗi đọc hoặc ghi tệp",
+    "ValueError": "Dữ liệu trong tệp không hợp lệ",
+}
+
+
+def error_vi(text: str | None) -> str:
+    """A failure's reason for a person: a Python exception line ("RuntimeError: …") becomes a
+    Vietnamese sentence; the technical text stays available beside it (the template shows it folded)."""
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    m = _EXC.match(line)
+    if m is None:
+        return line[:160]
+    name = m.group(1).rsplit(".", 1)[-1]
+    return _EXC_VI.get(name, "Lỗi khi xử lý trang")
+
+
+_REASON = re.compile(r"^tạo từ (\w+)(?: \((\w+):(\d+)\))?$")
+_ORIGIN_VI = {"desk": "lập tại bàn tiếp nhận", "ocr": "đọc từ ảnh sổ", "legacy": "nhập từ phần mềm cũ"}
+
+
+def reason_vi(reason: str | None) -> str:
+    """An entry history reason as stored ("tạo từ desk (document:65)") as a person says it."""
+    m = _REASON.match(reason or "")
+    if m is None:
+        return reason or ""
+    said = _ORIGIN_VI.get(m.group(1), f"tạo từ {m.group(1)}")
+    if m.group(2) == "document":
+        said += f", từ hồ sơ số {m.group(3)}"
+    return said[:1].upper() + said[1:]
 
 
 def book_vi(key: str | None) -> str:
