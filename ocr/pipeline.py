@@ -3,15 +3,23 @@
 ``process_page`` is pure but for the optional PDF it writes; the caller owns the engine (one
 per worker process, reused) and decides where outputs go.
 
-Resolutions: blank, orientation and skew are judged on one ~150 dpi copy; cleaning and
-recognition run at ``ocr_dpi`` (200: Tesseract is a quarter faster than at 300 and, with the
-cleaning tuned there, as accurate); the PDF shows the page at its own resolution, upright and
-deskewed, with the words scaled back onto it.
+Resolutions: the page's resolution is the file's tag only when its text agrees
+(``ocr.resolution`` measures the x-height; a 300-dpi scan tagged 72 is processed at 300).
+Blank, orientation and skew are judged on one ~150 dpi copy; cleaning and recognition run at
+the scale that brings the body text's x-height to ``target_x_height`` pixels (small text is
+enlarged, large text reduced; without a measurement, ``ocr_dpi``). The PDF shows the page at
+its own resolution, upright and deskewed, with the words scaled back onto it.
+
+Never worse than plain Tesseract: a first reading that looks failed by measures that need no
+truth (``ocr.quality``: valid syllables, confidence) is read again without cleaning and with
+Tesseract's own page segmentation, and the better-looking reading is kept. Only such pages pay
+for the extra passes. What was assumed and tried is recorded in the ``PageResult``.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,15 +27,19 @@ import numpy as np
 
 from ocr.blank import detect_blank
 from ocr.clean import clean_page
+from ocr.colour import colour_marks, drop_colour_ink
 from ocr.deskew import estimate_skew
 from ocr.imageops import downscale, rotate_small, turn
 from ocr.layout import is_junk, order_text
 from ocr.load import load_page
 from ocr.orient import detect_orientation
 from ocr.pdf import write_searchable_pdf
+from ocr.quality import Quality, assess, needs_retry
+from ocr.resolution import decide_dpi, measure_text, recognition_scale, resize
+from ocr.structure import Table
 from ocr.tesseract import Tesseract
 from ocr.thumbnail import thumbnail_path, write_thumbnail
-from ocr.types import LoadedPage, PageResult, PageSource, Word
+from ocr.types import LoadedPage, PageResult, PageSource, Recognition, Word
 
 ANALYSIS_DPI = 150  # blank, orientation and skew are judged on a copy at about this resolution
 
@@ -39,7 +51,11 @@ class OcrOptions:
     tessdata_dir: Path | None = None
     pdf_dpi: int = 300
     osd_min_confidence: float = 2.0
-    ocr_dpi: int = 200  # clean and recognise at no more than this resolution
+    ocr_dpi: int = 200  # without a measured text size: clean and recognise at no more than this
+    # Body-text x-height (pixels) that small text is enlarged to (13 pt text at 220 dpi); larger
+    # text is reduced towards it but never below ``ocr_dpi``.
+    target_x_height: float = 18.0
+    retry: bool = True  # read a doubtful page again (no cleaning, psm 3) and keep the better
     erase_structure: bool = True  # paint rules, signatures and stamps white before recognition
     # Tesseract page segmentation: 4 = one column of text of variable sizes, read row by row.
     # Forms, ledgers and prose here are single-column; side-by-side fields are read as one row,
@@ -70,12 +86,31 @@ def process_loaded(
     page: LoadedPage, options: OcrOptions, engine: Tesseract, pdf_out: Path | None = None, clock: _Clock | None = None
 ) -> PageResult:
     clock = clock or _Clock()
-    gray, dpi = page.gray, page.dpi
+    ink = None
+    if page.image.ndim == 3:
+        gray, ink = drop_colour_ink(page.image)  # seals and pen marks are not text
+    else:
+        gray = page.gray
+    size = measure_text(gray)
+    res = decide_dpi(
+        page.dpi if page.dpi_source in ("tag", "given", "pdf") else None,
+        page.dpi if page.dpi_source == "none" else None,
+        size,
+        from_pdf=page.dpi_source in ("pdf", "given"),
+    )
+    source = "given" if page.dpi_source == "given" else res.source
+    dpi = res.dpi
+    clock.lap("resolution")
     # One low-resolution copy serves the blank, orientation and skew estimates.
     small, fs = downscale(gray, dpi, ANALYSIS_DPI)
     sdpi = max(1, int(round(dpi * fs)))
     blank = detect_blank(small, sdpi)
     clock.lap("blank")
+    assumed = {
+        "dpi_source": source,
+        "dpi_tag": page.dpi if page.dpi_source == "tag" else None,
+        "x_height_px": size.x_height,
+    }
     if blank.blank:
         if pdf_out is not None:
             write_searchable_pdf(page.image, [], dpi, pdf_out)
@@ -83,35 +118,52 @@ def process_loaded(
                 write_thumbnail(page.image, thumbnail_path(pdf_out))
             clock.lap("pdf")
         h, w = gray.shape
-        return PageResult("", [], None, 0, None, 0.0, True, w, h, dpi, engine.name, clock.timings)
+        return PageResult("", [], None, 0, None, 0.0, True, w, h, dpi, engine.name, clock.timings, **assumed)
 
     orientation = detect_orientation(small, sdpi, engine, options.osd_min_confidence)
     gray = turn(gray, orientation.rotation)
     clock.lap("orient")
     skew = estimate_skew(turn(small, orientation.rotation), sdpi, hint=orientation.skew_hint)
     gray = rotate_small(gray, skew)
+    marks = []
+    rgb = None
+    if ink is not None:
+        upright_ink = rotate_small(turn(ink.astype(np.uint8) * 255, orientation.rotation), skew) > 127
+        rgb = upright(page.image, orientation.rotation, skew)
+        marks = [m.__dict__ for m in colour_marks(rgb, upright_ink, dpi)]
     clock.lap("deskew")
-    work, f = downscale(gray, dpi, options.ocr_dpi)
-    wdpi = dpi * f
-    cleaned = clean_page(work, int(round(wdpi)), erase_structure=options.erase_structure)
-    clock.lap("clean")
-    rec = engine.recognize(cleaned.image, int(round(wdpi)), psm=options.psm)
-    text = order_text(rec.words, cleaned.tables, work.shape[1], wdpi)
-    words = [w for w in rec.words if not is_junk(w, wdpi / 25.4)]
-    if f != 1.0:
-        words = [_scale_word(w, 1.0 / f) for w in words]
+    if orientation.rotation % 180:
+        size = measure_text(gray)  # letters measured on their side are widths, not heights
+        assumed["x_height_px"] = size.x_height
+    f = recognition_scale(size.x_height, dpi, options.target_x_height, options.ocr_dpi)
+    work = resize(gray, f)
+    reading = _read(work, f, dpi, options, engine, clean=True, psm=options.psm)
     clock.lap("ocr")
+    tried = [reading]
+    if options.retry and needs_retry(reading.quality):
+        for alt in _alternatives(gray, dpi, f, options, engine):
+            tried.append(alt)
+            if not needs_retry(alt.quality):
+                break
+        clock.lap("retry")
+    best = max(tried, key=lambda r: r.quality.score)
+    words = best.words
+    if best.scale != 1.0:
+        words = [_scale_word(w, 1.0 / best.scale) for w in words]
     if pdf_out is not None:
-        shown = gray if page.image.ndim == 2 else upright(page.image, orientation.rotation, skew)
+        if page.image.ndim == 2:
+            shown = gray
+        else:
+            shown = rgb if rgb is not None else upright(page.image, orientation.rotation, skew)
         write_searchable_pdf(shown, words, dpi, pdf_out)
         if options.thumbnail:
             write_thumbnail(shown, thumbnail_path(pdf_out))
         clock.lap("pdf")
     h, w = gray.shape
     return PageResult(
-        text=text,
+        text=best.text,
         words=words,
-        mean_conf=rec.mean_conf,
+        mean_conf=best.rec.mean_conf,
         rotation=orientation.rotation,
         rotation_conf=orientation.confidence,
         skew_deg=skew,
@@ -119,9 +171,51 @@ def process_loaded(
         width=w,
         height=h,
         dpi=dpi,
-        engine=rec.engine,
+        engine=best.rec.engine,
         timings=clock.timings,
+        ocr_dpi=dpi * best.scale,
+        passes=[best.name] + [r.name for r in tried if r is not best],
+        quality=best.quality.as_dict(),
+        marks=marks,
+        **assumed,
     )
+
+
+@dataclass
+class _Reading:
+    name: str
+    scale: float  # work image = page × scale
+    rec: Recognition
+    words: list[Word]  # junk dropped, in work-image pixels
+    text: str
+    quality: Quality
+
+
+def _read(
+    work: np.ndarray, scale: float, dpi: int, options: OcrOptions, engine: Tesseract, clean: bool, psm: int
+) -> _Reading:
+    """One recognition pass over a working copy (the page scaled by ``scale``)."""
+    wdpi = dpi * scale
+    idpi = int(round(wdpi))
+    tables: list[Table] = []
+    image = work
+    if clean:
+        cleaned = clean_page(work, idpi, erase_structure=options.erase_structure)
+        image, tables = cleaned.image, cleaned.tables
+    rec = engine.recognize(image, idpi, psm=psm)
+    words = [w for w in rec.words if not is_junk(w, wdpi / 25.4)]
+    text = order_text(rec.words, tables, work.shape[1], wdpi)
+    name = f"{'clean' if clean else 'raw'}-psm{psm}@{idpi}"
+    return _Reading(name, scale, rec, words, text, assess(words))
+
+
+def _alternatives(gray: np.ndarray, dpi: int, f: float, options: OcrOptions, engine: Tesseract) -> Iterator[_Reading]:
+    """Second opinions on a doubtful page, likeliest first; the caller stops at the first that
+    no longer looks doubtful. Uncleaned with Tesseract's own segmentation (what plain Tesseract
+    does, at the chosen scale), then cleaned with it."""
+    work = resize(gray, f)
+    for clean, psm in ((False, 3), (True, 3)):
+        yield _read(work, f, dpi, options, engine, clean=clean, psm=psm)
 
 
 def _scale_word(w: Word, k: float) -> Word:

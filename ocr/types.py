@@ -40,6 +40,9 @@ class LoadedPage:
     image: np.ndarray  # uint8, H×W (grey) or H×W×3 (RGB)
     dpi: int
     dpi_guessed: bool = False
+    # Where ``dpi`` came from: "given" (the scanner or caller knows it: believed), "tag" (the
+    # file's DPI tag: checked against the text size), "none" (no usable tag), "pdf" (rendered).
+    dpi_source: str = "given"
 
     @property
     def gray(self) -> np.ndarray:
@@ -114,6 +117,16 @@ class PageResult:
     dpi: int
     engine: str
     timings: dict[str, float] = field(default_factory=dict)
+    # What was assumed about the page's resolution (``ocr.resolution``) and how it was read.
+    dpi_source: str = "given"  # "given", "tag", "measured" (tag missing or disbelieved), "size", "pdf"
+    dpi_tag: int | None = None  # the file's own tag, when it had one
+    x_height_px: float | None = None  # measured body-text x-height, pixels at ``dpi``
+    ocr_dpi: float | None = None  # resolution the page was recognised at
+    passes: list[str] = field(default_factory=list)  # recognition passes tried, the kept one first
+    quality: dict[str, float] = field(default_factory=dict)  # measures of the kept reading
+    # Non-text marks kept out of the text: {"kind": "red"|"blue"|..., "left", "top", "width",
+    # "height"} in page pixels (upright, deskewed).
+    marks: list[dict[str, object]] = field(default_factory=list)
 
     def prediction(self) -> dict[str, object]:
         """The benchmark's prediction format (../shared/bench/README.md)."""
@@ -123,4 +136,12 @@ class PageResult:
             "skew_deg": round(self.skew_deg, 3),
             "blank": self.blank,
             "mean_conf": None if self.mean_conf is None else round(self.mean_conf, 1),
+            "dpi": self.dpi,
+            "dpi_source": self.dpi_source,
+            "dpi_tag": self.dpi_tag,
+            "x_height_px": None if self.x_height_px is None else round(self.x_height_px, 1),
+            "ocr_dpi": None if self.ocr_dpi is None else round(self.ocr_dpi),
+            "passes": self.passes,
+            "quality": self.quality,
+            "marks": self.marks,
         }
