@@ -182,3 +182,36 @@ def test_a_whole_date_under_nam_sinh_stays_whole() -> None:
     f = read("11/10/1988", "year")
     assert f.value == "11/10/1988"
     assert read("1988", "year").value == "1988"
+
+
+# -- places against the rest of the page ------------------------------------------------------------
+
+
+def test_a_unit_created_in_2025_on_an_older_page_is_flagged() -> None:
+    from indexer.fields.crosscheck import check_places
+
+    fields = {
+        "requester_residence": read("Tổ 3, Phường Hồng Hà, Thành phố Hà Nội", "place"),
+        "signed_place_date": read("Hà Nội, ngày 05 tháng 06 năm 2020", "place_date"),
+    }
+    assert not fields["requester_residence"].needs_review
+    check_places(fields)
+    assert any("1/7/2025" in r for r in fields["requester_residence"].review_reasons)
+    fields["signed_place_date"] = read("Hà Nội, ngày 05 tháng 08 năm 2025", "place_date")
+    fields["requester_residence"] = read("Tổ 3, Phường Hồng Hà, Thành phố Hà Nội", "place")
+    check_places(fields)
+    assert not fields["requester_residence"].needs_review
+
+
+def test_a_name_with_several_near_units_takes_the_one_the_page_prints_elsewhere() -> None:
+    from indexer.fields.crosscheck import check_places
+
+    fields = {
+        "addressee": read("Ủy ban nhân dân xã Phước Hộu", "place"),
+        "signed_place_date": read("xã Phước Hậu, ngày 26 tháng 02 năm 2020", "place_date"),
+    }
+    assert "Phước Hộu" in fields["addressee"].value  # alone, four units are one letter away
+    check_places(fields)
+    f = fields["addressee"]
+    assert f.value == "Ủy ban nhân dân xã Phước Hậu"
+    assert f.needs_review and f.raw == "Ủy ban nhân dân xã Phước Hộu"
