@@ -17,10 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Indel
+
 from indexer.fields.catalogue import DocType, Table
 from indexer.fields.extract import RawField, box_of
 from indexer.fields.labels import find_labels
 from indexer.fields.layout import Line, Page, Tok
+
+ROW_MIN = 0.6  # similarity (0..1) of a label cell's letters to a row label's, to bind it
 
 
 @dataclass
@@ -192,6 +196,84 @@ def _assign(
     return cost[n][m], out
 
 
+def _label_edge(lines: list[Line], heads: list[_Header], h: float, floor: float) -> float:
+    """The label column's right edge: the x left of the first header that the fewest lines cross
+    with a word, in the widest blank strip there (row labels may be too damaged to match)."""
+    sample = lines[:25]
+    toks = [t for ln in sample for t in ln.toks]
+    if not toks:
+        return heads[0].x0 - 0.5 * h
+    lo = max(floor, min(ln.x0 for ln in sample) + h)
+    hi = heads[0].x0 - 0.3 * h
+    best: tuple[int, float, float] | None = None
+    x = lo
+    while x <= hi:
+        crossing = sum(1 for ln in sample if any(t.x0 - 2 <= x <= t.x1 + 2 for t in ln.toks))
+        free = [t for ln in sample if not any(u.x0 - 2 <= x <= u.x1 + 2 for u in ln.toks) for t in ln.toks]
+        left = max((t.x1 for t in free if t.x1 < x), default=lo)
+        right = min((t.x0 for t in free if t.x0 > x), default=hi)
+        key = (crossing, -(right - left), (left + right) / 2)
+        if best is None or key < best:
+            best = key
+        x += max(1.0, h / 4)
+    return best[2] if best is not None else hi
+
+
+def _body(lines: list[Line], edge: float, h: float) -> list[Line]:
+    """The table's lines, from under the header down to a sentence running across the label
+    column's edge (evenly spaced words, no cell gap anywhere) or a blank of several lines."""
+    out: list[Line] = []
+    for ln in lines:
+        if out and ln.yc - out[-1].yc > 4.5 * h:
+            break
+        left = [t for t in ln.toks if t.x0 < edge]
+        right = [t for t in ln.toks if t.x0 >= edge]
+        widest = max((b.x0 - a.x1 for a, b in zip(ln.toks, ln.toks[1:])), default=0)
+        if left and right and len(ln.toks) >= 5 and widest < 1.2 * h:
+            break  # words evenly spaced across the edge: a sentence, not cells
+        out.append(ln)
+    return out
+
+
+def _text_of(toks: list[Tok]) -> str:
+    return "".join(a for t in toks for a in t.atoms)
+
+
+def _fuzzy_rows(table: Table, body: list[Line], edge: float, h: float) -> list[_Row]:
+    """Row labels read from the label column, each over one to three close lines, bound to the
+    catalogue's row labels by similarity (OCR may merge, split or garble their words), each row
+    label once."""
+    labels = [(r.id, "".join(lab)) for r in table.rows for lab in r.labels]
+    cells = [(ln, [t for t in ln.toks if t.x0 < edge]) for ln in body]
+    cells = [(ln, toks) for ln, toks in cells if toks and _text_of(toks)]
+    rows: list[_Row] = []
+    used: set[str] = set()
+    i = 0
+    while i < len(cells):
+        best: tuple[float, int, str] | None = None
+        for size in (1, 2, 3):
+            if i + size > len(cells):
+                break
+            if size > 1 and cells[i + size - 1][0].yc - cells[i + size - 2][0].yc > 2.2 * h:
+                break
+            text = "".join(_text_of(toks) for _, toks in cells[i : i + size])
+            for rid, lab in labels:
+                if rid in used:
+                    continue
+                sim = Indel.normalized_similarity(text, lab)
+                if best is None or sim > best[0] + 1e-9:
+                    best = (sim, size, rid)
+        if best is not None and best[0] >= ROW_MIN:
+            sim, size, rid = best
+            group = cells[i : i + size]
+            rows.append(_Row(rid, [t for _, toks in group for t in toks], [ln for ln, _ in group]))
+            used.add(rid)
+            i += size
+        else:
+            i += 1
+    return rows
+
+
 def find_table(page: Page, dt: DocType) -> TableRead | None:
     table = dt.table
     if table is None:
@@ -201,36 +283,22 @@ def find_table(page: Page, dt: DocType) -> TableRead | None:
         return None
     h = page.char_h
     below = [ln for ln in page.lines if ln.yc > header_line.yc + 0.5 * h]
-    # The label column's right edge: first from the rows whose label fits on one line, then the
-    # left edge of the first value column beside them; wrapped row labels are read within it.
-    rows = _rows(page, table, below, heads[0].x0 - 0.5 * h, wrap=False)
+    # Row labels that fit on one line and match well: where the label column is at least.
+    exact = _rows(page, table, below, heads[0].x0 - 0.5 * h, wrap=False)
     # A row label stands in its own column, left of the first header: labels inside the columns
     # (``Họ, chữ đệm, tên: …`` under ``Bên nữ``) are side-by-side blocks, not a table.
-    inside = [r for r in rows if r.toks[-1].x1 >= heads[0].x0]
-    rows = [r for r in rows if r.toks[-1].x1 < heads[0].x0]
-    if not rows or len(inside) >= len(rows):
+    inside = [r for r in exact if r.toks[-1].x1 >= heads[0].x0]
+    exact = [r for r in exact if r.toks[-1].x1 < heads[0].x0]
+    if inside and len(inside) >= len(exact):
         return None
-    edge0 = max(t.x1 for r in rows for t in r.toks)
-    value_left = min(
-        (t.x0 for r in rows for t in r.lines[0].toks if t.x0 > edge0 + 0.3 * h), default=heads[0].x0 - 0.5 * h
-    )
-    rows = _rows(page, table, below, value_left - 0.3 * h, wrap=True)
-    label_edge = max(t.x1 for r in rows for t in r.toks) + 0.3 * h
-    last_line = rows[-1].lines[-1]
-    row_lines = {id(ln) for r in rows for ln in r.lines}
-    # The table ends at the first line after its last row with words in the label column, words
-    # across the columns, or a blank of more than three lines above it.
-    bottom = last_line.y1 + 6 * h
-    prev_y = last_line.yc
-    for ln in below:
-        if ln.yc <= last_line.yc or id(ln) in row_lines:
-            continue
-        if ln.yc - prev_y > 3.2 * h or any(t.x0 < label_edge - 0.3 * h for t in ln.toks):
-            bottom = ln.y0
-            break
-        prev_y = ln.yc
-    body = [ln for ln in below if ln.yc < bottom]
-    toks = [t for ln in body for t in ln.toks if t.x0 >= label_edge - 0.3 * h]
+    floor = max((t.x1 for r in exact for t in r.toks), default=0) + 0.2 * h
+    label_edge = _label_edge(below, heads, h, floor)
+    body = _body(below, label_edge, h)
+    rows = _fuzzy_rows(table, body, label_edge, h)
+    if len(rows) < 2:
+        return None
+    bottom = max(ln.y1 for ln in body) + 0.5 * h
+    toks = [t for ln in body for t in ln.toks if t.x0 >= label_edge]
     edges = [label_edge]
     for a, b in zip(heads, heads[1:]):
         guess = (a.x1 + b.x0) / 2
