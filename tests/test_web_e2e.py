@@ -103,7 +103,8 @@ def test_clerk_sees_a_scan_arrive_opens_it_and_finds_the_citizen(live_desk: str,
     tmp = app.settings.data_dir / "to-khai-khai-sinh.jpg"
     save(scan, tmp, dpi=200, quality=90)
     os.replace(tmp, app.settings.inbox_dir / tmp.name)
-    link = page.locator("a.doc-link", has_text="to-khai-khai-sinh.jpg")
+    # The row keeps the file name; its title becomes what the document is once it is read.
+    link = page.locator("tr[data-document]", has_text="to-khai-khai-sinh.jpg").locator("a.doc-link")
     expect(link).to_be_visible(timeout=60_000)
     assert page.url == url + "/intake"
     _shot(page, "03-ho-so-vua-den")

@@ -117,7 +117,10 @@ async def page_image(
         raise HTTPException(404) from None
     if w >= pageimages.VIEW:  # thumbnails belong to the (audited) search or intake list
         await run_in_threadpool(_audit, request, user, "page.image", doc_id, {"page": page_no})
-    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
+    # A thumbnail (its URL names its source) may stay in this browser's cache a few minutes, so
+    # the intake list polled every few seconds does not fetch every row's image again.
+    cache = "private, max-age=300" if w == pageimages.THUMB else "private, no-store"
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": cache})
 
 
 def _filename(title: str, suffix: str) -> str:
