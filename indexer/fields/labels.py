@@ -62,6 +62,11 @@ def match_at(
     return sum(sims) / n
 
 
+def _caps_line(line: Line) -> bool:
+    letters = [c for t in line.toks for c in t.text if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
 def find_labels(
     line: Line,
     labels: Iterable[tuple[tuple[str, ...], Any]],
@@ -98,14 +103,15 @@ def find_labels(
                 continue
             at_start = first_tok == 0 or (hits and hits[-1].end == first_tok)
             # a two-word label whose colon was lost (photocopies, faxes) still counts when it is
-            # read exactly and capitalised: ``Giới tính Nam Dân tộc Kinh``
-            exact2 = n == 2 and score >= 1.0 and line.toks[first_tok].text[:1].isupper()
+            # read exactly and capitalised: ``Giới tính Nam Dân tộc Kinh``; a heading in capitals
+            # (``… GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH``) holds no colon-less label after its start
+            exact2 = n == 2 and score >= 1.0 and line.toks[first_tok].text[:1].isupper() and not _caps_line(line)
             if (
                 need_colon_inside
                 and not at_start
                 and not colon
                 and not dash
-                and not (score >= 0.95 and n >= 3)
+                and not (score >= 0.95 and n >= 3 and not _caps_line(line))
                 and not exact2
             ):
                 continue
@@ -152,7 +158,8 @@ def settle(line: Line, hits: list[LabelHit], heads: frozenset[str]) -> list[Labe
     """The label hits of a line, completed so that no value crosses into a label:
 
     - a known label printed with more words before its colon (``Số điện thoại liên hệ:``,
-      ``Ngày hẹn trả kết quả:``) ends at that colon, not after its known words;
+      ``Ngày hẹn trả kết quả:``, ``QUAN HỆ VỚI NGƯỜI ĐÃ MẤT:``) ends at that colon, not after its
+      known words;
     - a known label with one or two words before it at the start of the line (``Mối quan hệ …``)
       begins at the line's start;
     - any other ``Word words:`` phrase that begins with a word labels begin with (``Dân``, ``Số``,
@@ -164,8 +171,9 @@ def settle(line: Line, hits: list[LabelHit], heads: frozenset[str]) -> list[Labe
     for k, h in enumerate(hits):
         nxt = hits[k + 1].start if k + 1 < len(hits) else len(toks)
         if not h.colon:
-            for j in range(h.end, min(h.end + 4, nxt)):
-                if not _lower_word(toks[j]):
+            caps = all(_acronym(t) or not t.text[:1].isalpha() for t in toks[h.start : h.end])
+            for j in range(h.end, min(h.end + 5, nxt)):
+                if not (_lower_word(toks[j]) or (caps and _wordlike(toks[j]) and _acronym(toks[j]))):
                     break
                 if toks[j].colon:
                     h = LabelHit(h.start, j + 1, h.atoms, h.score, True, h.payload)
@@ -207,10 +215,14 @@ def settle(line: Line, hits: list[LabelHit], heads: frozenset[str]) -> list[Labe
 
 def fuzzy_label(atoms: tuple[str, ...], labels: Iterable[tuple[tuple[str, ...], Any]], min_ratio: float = 0.88) -> Any:
     """The payload of the catalogue label worded most like ``atoms`` (a label printed with a word
-    more or less: ``Quan hệ với người khai sinh``), or None when none is close enough."""
+    more or less: ``Quan hệ với người khai sinh``, or only its first three words or more), or None
+    when none is close enough."""
     text = " ".join(atoms)
     best, best_r = None, min_ratio
     for lab, payload in labels:
+        if len(atoms) >= 3 and 0 < len(lab) - len(atoms) <= 2 and lab[: len(atoms)] == atoms and best_r < 0.9:
+            best, best_r = payload, 0.9  # the label's first words: ``Số định danh`` (… cá nhân)
+            continue
         other = " ".join(lab)
         if abs(len(other) - len(text)) > 0.3 * max(len(text), len(other)):
             continue
