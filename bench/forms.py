@@ -33,7 +33,7 @@ from pathlib import Path
 
 from bench import fields_calibration
 from bench.formgen import families as fam_mod
-from bench.formgen.generate import GEN_VERSION, generate
+from bench.formgen.generate import GEN_VERSION, generate, source_digest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_BENCH = REPO.parent / "shared" / "bench"
@@ -64,6 +64,11 @@ def run_sohoa(images: Path, pred: Path, workers: int, log: Path) -> float:
         rc = subprocess.run(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO).returncode
     if rc != 0:
         raise SystemExit(f"sohoa process failed (exit {rc}); see {log}")
+    missing = [p.name for p in sorted(images.iterdir()) if not (pred / f"{p.stem}.json").exists()]
+    if missing:
+        raise SystemExit(
+            f"sohoa process wrote no result for {len(missing)} pages ({', '.join(missing[:5])}, ...); see {log}"
+        )
     return time.monotonic() - t0
 
 
@@ -77,7 +82,8 @@ def run_score(truth: Path, pred: Path, out_json: Path) -> dict:
 
 
 def dev_forms_view(dev: Path, view: Path) -> Path:
-    """A set holding only the dev set's form pages (symlinks), so sohoa runs on 16 pages, not 40."""
+    """A set holding only the dev set's form pages (copies: sohoa refuses symlinks), so sohoa runs on
+    16 pages, not 40."""
     shutil.rmtree(view, ignore_errors=True)
     (view / "images").mkdir(parents=True)
     (view / "truth").mkdir()
@@ -85,9 +91,9 @@ def dev_forms_view(dev: Path, view: Path) -> Path:
         t = json.loads(tf.read_text(encoding="utf-8"))
         if t.get("kind") != "form":
             continue
-        (view / "truth" / tf.name).symlink_to(tf.resolve())
+        shutil.copy2(tf, view / "truth" / tf.name)
         img = dev / t["image"]
-        (view / "images" / img.name).symlink_to(img.resolve())
+        shutil.copy2(img, view / "images" / img.name)
     return view
 
 
@@ -235,21 +241,35 @@ def main(argv: list[str] | None = None) -> int:
     set_dir, pred_dir, logs = out / "set", out / "pred", out / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     (out / "scores").mkdir(exist_ok=True)
-    want = {"gen_version": GEN_VERSION, "families": [f.name for f in fams], "per_family": a.n}
+    want = {
+        "gen_version": GEN_VERSION,
+        "source": source_digest(),
+        "families": [f.name for f in fams],
+        "per_family": a.n,
+    }
     have = None
     if (set_dir / "manifest.json").exists():
         m = json.loads((set_dir / "manifest.json").read_text(encoding="utf-8"))
         have = {
             "gen_version": m.get("gen_version"),
+            "source": m.get("source_digest"),
             "families": list(m.get("families", {})),
             "per_family": m.get("per_family"),
         }
     t0 = time.monotonic()
-    if a.regenerate or have != want:
+    if a.skip_process:  # score what is there: the predictions belong to that set
+        if have is None:
+            raise SystemExit(f"--skip-process: no generated set in {set_dir}")
+        if have != want:
+            print(
+                f"note: scoring the set already in {set_dir} ({have['families']}, n={have['per_family']})",
+                file=sys.stderr,
+            )
+    elif a.regenerate or have != want:
         generate(set_dir, fams, a.n, workers=a.workers)
         print(f"generated {a.n * len(fams)} pages in {time.monotonic() - t0:.0f} s -> {set_dir}", file=sys.stderr)
     else:
-        print(f"reusing {set_dir} (same families, n and generator version)", file=sys.stderr)
+        print(f"reusing {set_dir} (same families, n and generator source)", file=sys.stderr)
     if a.generate_only:
         return 0
     if not a.skip_process:

@@ -41,6 +41,7 @@ class Opts:
     id_styles: tuple[str, ...] = ("cccd_short", "the_can_cuoc")
     words_style: str = "modern"
     after_merger: float = 0.0  # share of documents dated after 1 July 2025 (new units, no district)
+    unit_case: str = "lower"  # lower: "xã …, huyện …"; title: "Xã …, Huyện …, Tỉnh …" (software output)
     extra: dict = field(default_factory=dict)
 
 
@@ -60,7 +61,7 @@ class Section:
 class Ctx:
     def __init__(self, opts: Opts, rng: random.Random, lab: dict[str, str]) -> None:
         self.o, self.r, self.lab = opts, rng, lab
-        self.m = Maker(rng)
+        self.m = Maker(rng, title_units=opts.unit_case == "title")
         self.doc_date = self._doc_date()
         self.legacy = self.doc_date < date(2025, 7, 1)
         self.unit = places.pick_unit(rng, legacy=self.legacy)
@@ -99,7 +100,7 @@ class Ctx:
 
     def addressee(self) -> str:
         u = self.unit
-        return f"Ủy ban nhân dân {u.address()}"
+        return f"Ủy ban nhân dân {u.address(title=self.o.unit_case == 'title')}"
 
     def place_line(self) -> tuple[str, str]:
         """(label, value) of the place-date line."""

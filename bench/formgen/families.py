@@ -126,6 +126,7 @@ FAMILIES: list[Family] = [
             section_headings=True,
             receipt="vendor",
             date_styles=("dmy", "dot"),
+            unit_case="title",
         ),
         style=Style(
             label_font="dejavu_serif",
@@ -215,6 +216,7 @@ FAMILIES: list[Family] = [
             order="shuffle",
             receipt="vendor",
             date_styles=("dmy", "dash"),
+            unit_case="title",
         ),
         style=Style(
             label_font="mono_liberation",

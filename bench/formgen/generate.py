@@ -24,6 +24,14 @@ from bench.formgen.families import BY_NAME, SEED_BASE, Family
 GEN_VERSION = 1
 
 
+def source_digest() -> str:
+    """Hash of the generator's own source: a set made by other code is never reused."""
+    h = hashlib.sha256()
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 @dataclass
 class Rendered:
     stem: str
@@ -176,6 +184,7 @@ def generate(out: Path, families: list[Family], n: int, workers: int = 1) -> dic
     manifest = {
         "generator": "bench.formgen",
         "gen_version": GEN_VERSION,
+        "source_digest": source_digest(),
         "count": len(rows),
         "families": {f.name: {"split": f.split, "about": f.about, "doc_types": list(f.doc_types)} for f in families},
         "per_family": n,

@@ -52,13 +52,14 @@ class Unit:
             return None
         return self.lower_type(self.district, self.district_type)
 
-    def address(self, hamlet: str | None = None) -> str:
-        """``Thôn 4, xã Tân Phú, huyện Tân Trụ, tỉnh Long An`` (no district after the merger)."""
+    def address(self, hamlet: str | None = None, title: bool = False) -> str:
+        """``Thôn 4, xã Tân Phú, huyện Tân Trụ, tỉnh Long An`` (no district after the merger);
+        ``title``: the kinds capitalised as some software prints them (``Xã Tân Phú, Huyện …``)."""
         parts = [hamlet] if hamlet else []
-        parts.append(self.ward_lc)
+        parts.append(self.ward if title else self.ward_lc)
         if self.district_lc:
-            parts.append(self.district_lc)
-        parts.append(self.province_lc)
+            parts.append(self.district if title and self.district else self.district_lc)
+        parts.append(self.province if title else self.province_lc)
         return ", ".join(parts)
 
 

@@ -139,6 +139,7 @@ class Maker:
     """Makes people and values for one page; all randomness from ``rng``."""
 
     rng: random.Random
+    title_units: bool = False  # addresses print "Xã …, Huyện …, Tỉnh …"
     names: NameGen = field(init=False)
 
     def __post_init__(self) -> None:
@@ -174,7 +175,7 @@ class Maker:
             ethnicity=eth,
             nationality="Việt Nam",
             unit=u,
-            residence=u.address(places.hamlet(r, u)),
+            residence=u.address(places.hamlet(r, u), title=self.title_units),
             pid=personal_id(r, u.province_code, male, birth),
             id_issued=issued,
         )
@@ -208,7 +209,7 @@ class Maker:
             return f"Trung tâm Y tế {unit.district_lc}"
         if x < 0.75:
             return f"Trạm Y tế {unit.ward_lc}"
-        return unit.address()
+        return unit.address(title=self.title_units)
 
     def death_place(self, p: Person) -> str:
         r = self.rng
