@@ -14,7 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -59,6 +59,15 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('sohoa-migrate:' || current_schema()))")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE in ``session`` and return how many rows it changed (the guard of
+    every "only if it is still ours" update). Raises TypeError for a statement that returns rows."""
+    result = session.execute(statement)
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"rows_changed needs an UPDATE or DELETE, not {type(statement).__name__}")
+    return result.rowcount
 
 
 @dataclass

@@ -27,14 +27,15 @@ from __future__ import annotations
 import secrets
 import socket
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import and_, case, func, not_, or_, select, update
+from sqlalchemy.orm import Session
 
 from indexer import results
-from indexer.db import Database
+from indexer.db import Database, rows_changed
 from indexer.jobs import ClaimedJob
 from indexer.models import DocState, Document, Job, JobState, Original, Page, PageState, utcnow
 
@@ -90,12 +91,13 @@ def dispatch(db: Database, limit: int, lease_s: float, kind: str = "ocr") -> lis
     with db.write() as s:
         for job_id in s.scalars(q).all():
             token = new_token()
-            res = s.execute(
+            claimed = rows_changed(
+                s,
                 update(Job)
                 .where(Job.id == job_id, Job.state == JobState.QUEUED)
-                .values(state=JobState.RUNNING, worker=waiting_name(token), lease_until=lease, updated_at=now)
+                .values(state=JobState.RUNNING, worker=waiting_name(token), lease_until=lease, updated_at=now),
             )
-            if res.rowcount == 1:
+            if claimed == 1:
                 out.append((job_id, token))
     return out
 
@@ -103,12 +105,13 @@ def dispatch(db: Database, limit: int, lease_s: float, kind: str = "ocr") -> lis
 def undo_dispatch(db: Database, job_id: int, token: str) -> bool:
     """The message could not be published: the job waits in the queue again."""
     with db.write() as s:
-        res = s.execute(
+        undone = rows_changed(
+            s,
             update(Job)
             .where(Job.id == job_id, Job.worker == waiting_name(token), Job.state == JobState.RUNNING)
-            .values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow())
+            .values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow()),
         )
-        return res.rowcount == 1
+        return undone == 1
 
 
 def release_undelivered(db: Database, *, expired_only: bool = False) -> int:
@@ -118,10 +121,10 @@ def release_undelivered(db: Database, *, expired_only: bool = False) -> int:
     if expired_only:
         cond.append(Job.lease_until < utcnow())
     with db.write() as s:
-        res = s.execute(
-            update(Job).where(*cond).values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow())
+        return rows_changed(
+            s,
+            update(Job).where(*cond).values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow()),
         )
-        return res.rowcount
 
 
 class TakeResult(StrEnum):
@@ -137,7 +140,7 @@ class Taken:
     job: ClaimedJob | None = None
 
 
-def _describe(s, job_id: int) -> ClaimedJob | None:
+def _describe(s: Session, job_id: int) -> ClaimedJob | None:
     row = s.execute(
         select(
             Job.id,
@@ -188,7 +191,8 @@ def take(db: Database, job_id: int, token: str, worker: str, *, lease_s: float, 
         else:
             return Taken(TakeResult.NOT_OURS)
         if lost is None:
-            res = s.execute(
+            taken = rows_changed(
+                s,
                 update(Job)
                 .where(Job.id == job_id, Job.state == row.state, *cond)
                 .values(
@@ -197,9 +201,9 @@ def take(db: Database, job_id: int, token: str, worker: str, *, lease_s: float, 
                     attempts=Job.attempts + 1,
                     lease_until=now + timedelta(seconds=lease_s),
                     updated_at=now,
-                )
+                ),
             )
-            if res.rowcount != 1:
+            if taken != 1:
                 return Taken(TakeResult.NOT_OURS)
             job = _describe(s, job_id)
             assert job is not None
@@ -243,7 +247,8 @@ def release_orphans(db: Database, *, max_attempts: int, host: str | None = None)
     orphans = [
         (job_id, worker, attempts)
         for job_id, worker, attempts in rows
-        if host_of(worker) == here
+        if worker is not None  # never: _STARTED matches ``celery-…@…`` names only
+        and host_of(worker) == here
         and worker.rpartition(":")[2].isdigit()
         and not _pid_alive(int(worker.rpartition(":")[2]))
     ]
@@ -268,12 +273,13 @@ def release_orphans(db: Database, *, max_attempts: int, host: str | None = None)
                 n += 1
             continue
         with db.write() as s:
-            res = s.execute(
+            released = rows_changed(
+                s,
                 update(Job)
                 .where(Job.id == job_id, Job.state == JobState.RUNNING, Job.worker == worker)
-                .values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow())
+                .values(state=JobState.QUEUED, worker=None, lease_until=None, updated_at=utcnow()),
             )
-            if res.rowcount == 1:
+            if released == 1:
                 s.execute(
                     update(Page)
                     .where(Page.id == select(Job.page_id).where(Job.id == job_id).scalar_subquery())
@@ -318,12 +324,15 @@ def glance(db: Database) -> Glance:
         return _glance(s)
 
 
-def _glance(s) -> Glance:
+def _glance(s: Session) -> Glance:
     waiting = func.coalesce(func.sum(case((_WAITING, 1), else_=0)), 0)
     any_queued = select(Job.id).where(Job.state == JobState.QUEUED).limit(1).scalar_subquery()
-    total, dispatched, first = s.execute(
-        select(func.count(), waiting, any_queued).select_from(Job).where(Job.state == JobState.RUNNING)
-    ).one()
+    row: tuple[int, int, int | None] = (
+        s.execute(select(func.count(), waiting, any_queued).select_from(Job).where(Job.state == JobState.RUNNING))
+        .tuples()
+        .one()
+    )
+    total, dispatched, first = row
     return Glance(first is not None, int(dispatched), int(total) - int(dispatched))
 
 
@@ -363,15 +372,15 @@ def activity_by_host(db: Database, minutes: float) -> list[HostActivity]:
                 or_(Job.state == JobState.RUNNING, and_(Job.state == JobState.DONE, Job.finished_at >= since)),
             )
         ).all()
-    hosts: dict[str, list] = {}
+    hosts: dict[str, HostActivity] = {}
     for worker, state, finished in rows:
         h = host_of(worker) or "?"
-        acc = hosts.setdefault(h, [0, 0, None])
+        acc = hosts.get(h) or HostActivity(h, 0, 0, None)
         if state == JobState.RUNNING:
-            acc[0] += 1
+            acc = replace(acc, running=acc.running + 1)
         else:
-            acc[1] += 1
             f = finished if finished is None or finished.tzinfo else finished.replace(tzinfo=UTC)
-            if f is not None and (acc[2] is None or f > acc[2]):
-                acc[2] = f
-    return [HostActivity(h, a[0], a[1], a[2]) for h, a in sorted(hosts.items())]
+            last = f if f is not None and (acc.last_done is None or f > acc.last_done) else acc.last_done
+            acc = replace(acc, done_recent=acc.done_recent + 1, last_done=last)
+        hosts[h] = acc
+    return [hosts[h] for h in sorted(hosts)]

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import case, func, inspect, select
 
 from indexer.db import Database
-from indexer.models import Document, Job, OcrResult, Original, Page, PageState, QuarantineEntry
+from indexer.models import Document, FieldValue, Job, OcrResult, Original, Page, PageState, QuarantineEntry
 
 
+@overload
+def _aware(dt: datetime) -> datetime: ...
+@overload
+def _aware(dt: None) -> None: ...
 def _aware(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
@@ -211,9 +215,7 @@ def page_ref(db: Database, document_id: int, page_no: int) -> PageRef | None:
                 Page.id,
                 Document.title,
                 Page.state,
-                Original.sha256,
-                Original.store_key,
-                Original.media_type,
+                Original,
                 Page.pdf_key,
                 Page.rotation,
                 Page.skew_deg,
@@ -226,7 +228,22 @@ def page_ref(db: Database, document_id: int, page_no: int) -> PageRef | None:
         ).first()
     if r is None:
         return None
-    return PageRef(document_id, r[0], page_no, r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10])
+    page_id, title, state, o, pdf_key, rotation, skew_deg, width, height = r
+    return PageRef(
+        document_id,
+        page_id,
+        page_no,
+        title,
+        state,
+        o.sha256,
+        o.store_key,
+        o.media_type,
+        pdf_key,
+        rotation,
+        skew_deg,
+        width,
+        height,
+    )
 
 
 @dataclass(frozen=True)
@@ -275,16 +292,11 @@ class FieldRow:
     boxes: list[tuple[int, int, int, int]]
 
 
-def page_fields(db: Database, page_id: int) -> list[FieldRow] | None:
-    """The fields read from a page, in reading order; None where field extraction is not installed."""
-    from indexer import models
-
-    field_model = getattr(models, "FieldValue", None)
-    if field_model is None:
-        return None
+def page_fields(db: Database, page_id: int) -> list[FieldRow]:
+    """The fields read from a page, in reading order."""
     out = []
     with db.read() as s:
-        for f in s.scalars(select(field_model).where(field_model.page_id == page_id).order_by(field_model.id)):
+        for f in s.scalars(select(FieldValue).where(FieldValue.page_id == page_id).order_by(FieldValue.id)):
             boxes = []
             for b in f.boxes or []:
                 try:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from indexer.audit import audit
 from indexer.db import Database
 from indexer.models import FieldValue, utcnow
+from indexer.people.sources import index_document_people
 
 # As sohoa.logsetup masks logs: a 12-digit personal ID or a 9-digit CMND is never written in full.
 _ID = re.compile(r"(?<!\d)(\d{4})(\d{3}|\d{6})(\d{2})(?!\d)")
@@ -62,10 +63,6 @@ def _state(f: FieldValue, changed: bool) -> FieldState:
 
 
 def _reindex_people(s: Session, document_id: int) -> None:
-    try:
-        from indexer.people.sources import index_document_people
-    except ImportError:  # the name index (issue 6) is not installed
-        return
     index_document_people(s, document_id)  # in a savepoint; a failure is logged, the correction kept
 
 

@@ -87,7 +87,10 @@ class DbIntakeSink:
                     s.add(Job(kind=OCR_JOB, page_id=page.id, priority=_priority(arrival.source)))
                 doc_id = doc.id
             else:
-                doc_id = s.scalar(select(Document.id).where(Document.original_id == original.id))
+                known = s.scalar(select(Document.id).where(Document.original_id == original.id))
+                if known is None:  # every original is stored with its document in one transaction
+                    raise RuntimeError(f"original {original.id} ({stored.sha256[:16]}) has no document")
+                doc_id = known
             s.add(
                 Arrival(
                     source=arrival.source,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from indexer.audit import audit
-from indexer.db import Database
+from indexer.db import Database, rows_changed
 from indexer.fieldstore import store_reading
 from indexer.jobs import ClaimedJob
 from indexer.models import DocState, Document, Job, JobState, OcrResult, Page, PageState, QuarantineEntry, utcnow
@@ -47,12 +47,13 @@ class FailOutcome(StrEnum):
 
 def _finish_job(s: Session, job: ClaimedJob, owner: str, **values: Any) -> bool:
     # ``owner`` is the claiming worker; ``values`` may set the job's ``worker`` column itself.
-    res = s.execute(
+    finished = rows_changed(
+        s,
         update(Job)
         .where(Job.id == job.job_id, Job.worker == owner, Job.state == JobState.RUNNING)
-        .values(updated_at=utcnow(), **values)
+        .values(updated_at=utcnow(), **values),
     )
-    return res.rowcount == 1
+    return finished == 1
 
 
 def _settle_document(s: Session, document_id: int) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from indexer.models import Base
 
@@ -14,14 +14,17 @@ target_metadata = Base.metadata
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("alembic: no connection passed and no sqlalchemy.url set (see indexer/db.py)")
+        engine = create_engine(url)
         with engine.begin() as connection:
             _migrate(connection)
     else:
         _migrate(connection)
 
 
-def _migrate(connection) -> None:
+def _migrate(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

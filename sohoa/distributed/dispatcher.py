@@ -62,7 +62,10 @@ class Dispatcher:
         if self._redis is None:
             import redis
 
-            self._redis = redis.Redis.from_url(self.settings.broker_url, socket_connect_timeout=3, socket_timeout=5)
+            url = self.settings.broker_url
+            if url is None:
+                raise RuntimeError("the dispatcher needs a broker: set broker_url (SOHOA_BROKER_URL)")
+            self._redis = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=5)
         return self._redis
 
     def check_broker(self) -> bool:
