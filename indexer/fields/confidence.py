@@ -1,5 +1,6 @@
 """One confidence per field, from its words' OCR confidences, the repairs it needed and the
-cross-checks it passed; a field below the threshold, or failing a check, is marked for review."""
+cross-checks it passed; a field below the threshold, or failing a check, is marked for review.
+Every mark says why; "độ tin cậy thấp" stands only where no other reason does."""
 
 from __future__ import annotations
 
@@ -29,5 +30,5 @@ def assess(f: FieldReading) -> None:
         f.review("có chữ nhận dạng kém")
     if any("chữ số" in c for c in f.corrections) and not f.confirmed:
         f.review("đã sửa chữ số nhận nhầm, chưa đối chiếu được với trường khác")
-    if f.confidence < REVIEW_BELOW:
+    if f.confidence < REVIEW_BELOW and not f.review_reasons:  # a flag says why: this only when nothing else does
         f.review("độ tin cậy thấp")

@@ -215,10 +215,10 @@ def check_places(fields: dict[str, FieldReading]) -> None:
     if day is None or day >= gazetteer.REFORM:
         return
     for f in fields.values():
-        units = f.parsed.get("units") or []
-        names = {u["name"] for u in units}
-        for name in sorted(names):
-            schemes = {u["scheme"] for u in units if u["name"] == name}
+        by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for u in f.parsed.get("units") or []:
+            by_name[(u["level"], gazetteer.short_name(u["name"]))].add(u["scheme"])
+        for (_level, name), schemes in sorted(by_name.items()):
             if schemes == {gazetteer.V2025}:
                 f.review(f"“{name}” chỉ có từ 1/7/2025, giấy tờ ngày {day.strftime('%d/%m/%Y')}")
 

@@ -58,9 +58,14 @@ def key(name: str) -> str:
 
 def _split_kind(name: str) -> tuple[str, str]:
     for k in KINDS:
-        if name.startswith(k + " "):
+        if name.lower().startswith(k.lower() + " "):
             return k, name[len(k) + 1 :]
     return "", name
+
+
+def short_name(name: str) -> str:
+    """``Xã Đường Âm`` → ``Đường Âm``."""
+    return _split_kind(name)[1]
 
 
 class Gazetteer:

@@ -6,8 +6,9 @@ Trust rule: a valid Vietnamese syllable is never changed, however rare (``LĨNH`
 stay); when a lexicon knows a spelling with the same letters and more marks, it is offered in a
 review reason, not applied. Only an impossible syllable is repaired, towards exactly one nearest
 candidate, and the repair is recorded and flagged. One exception, also flagged: the first word of a
-name of two or more words that no name list knows at all, with the letters of exactly one surname
-(``TRÂN THỊ THU THOA``: no name uses "Trân" as a surname; Trần is the second commonest)."""
+name of two or more words that is no surname, with the letters of exactly one surname
+(``TRÂN THỊ THU THOA``, ``NGUYÊN VĂN AN``: the surname's place holds a near-closed class, and
+Tesseract loses stacked marks)."""
 
 from __future__ import annotations
 
@@ -85,9 +86,10 @@ def read_name(text: str) -> NameRead:
             continue
         if is_valid(w) and read_ok.get(w, True):
             same = [c for c in in_role if distance(low, c.lower()) < float("inf")]
-            if i == 0 and len(words) >= 2 and len({c.lower() for c in same}) == 1 and low not in name_syllables():
-                # The surname's place is a near-closed class: a syllable no name list knows, with the
-                # letters of exactly one surname (TRÂN → TRẦN), is repaired — and flagged.
+            if i == 0 and len(words) >= 2 and len({c.lower() for c in same}) == 1:
+                # The surname's place is a near-closed class: a syllable that is no surname, with the
+                # letters of exactly one surname (TRÂN → TRẦN, NGUYÊN → NGUYỄN), is repaired — and
+                # flagged. Elsewhere in a name, valid syllables are never changed.
                 new = _styled(same[0], style)
                 out.changes.append(f"{w} → {new} (họ trong danh mục)")
                 out.problems.append(f"họ “{w}” không có trong danh mục, sửa thành “{new}”")
