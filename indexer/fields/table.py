@@ -242,14 +242,16 @@ def _text_of(toks: list[Tok]) -> str:
 def _fuzzy_rows(table: Table, body: list[Line], edge: float, h: float) -> list[_Row]:
     """Row labels read from the label column, each over one to three close lines, bound to the
     catalogue's row labels by similarity (OCR may merge, split or garble their words), each row
-    label once."""
+    label once. A label line bound to none joins the row right beside it; a block of such lines
+    standing apart is the first row label missing there in the catalogue's order (a label OCR
+    could not read at all)."""
     labels = [(r.id, "".join(lab)) for r in table.rows for lab in r.labels]
+    order = {r.id: k for k, r in enumerate(table.rows)}
     cells = [(ln, [t for t in ln.toks if t.x0 < edge]) for ln in body]
     cells = [(ln, toks) for ln, toks in cells if toks and _text_of(toks)]
-    rows: list[_Row] = []
     used: set[str] = set()
-    i = 0
-    while i < len(cells):
+
+    def best_at(i: int) -> tuple[float, int, str] | None:
         best: tuple[float, int, str] | None = None
         for size in (1, 2, 3):
             if i + size > len(cells):
@@ -263,14 +265,57 @@ def _fuzzy_rows(table: Table, body: list[Line], edge: float, h: float) -> list[_
                 sim = Indel.normalized_similarity(text, lab)
                 if best is None or sim > best[0] + 1e-9:
                     best = (sim, size, rid)
-        if best is not None and best[0] >= ROW_MIN:
-            sim, size, rid = best
-            group = cells[i : i + size]
-            rows.append(_Row(rid, [t for _, toks in group for t in toks], [ln for ln, _ in group]))
+        return best
+
+    groups: list[tuple[str | None, list[int]]] = []  # (row id or None, indexes of cells)
+    i = 0
+    while i < len(cells):
+        here, nxt = best_at(i), best_at(i + 1)
+        if here is not None and here[0] >= ROW_MIN and not (nxt is not None and nxt[0] > here[0] + 0.05):
+            sim, size, rid = here
             used.add(rid)
+            groups.append((rid, list(range(i, i + size))))
             i += size
         else:
+            groups.append((None, [i]))
             i += 1
+    # lines bound to no row label: join a neighbour, or stand for a missing row
+    merged: list[tuple[str | None, list[int]]] = []
+    for rid, idx in groups:
+        if (
+            rid is None
+            and merged
+            and merged[-1][0] is None
+            and cells[idx[0]][0].yc - cells[merged[-1][1][-1]][0].yc <= 2.2 * h
+        ):
+            merged[-1][1].extend(idx)
+        else:
+            merged.append((rid, list(idx)))
+    rows: list[_Row] = []
+    for k, (rid, idx) in enumerate(merged):
+        if rid is not None:
+            continue
+        top, bottom = cells[idx[0]][0].yc, cells[idx[-1]][0].yc
+        prev = next(((j, g) for j, g in reversed(list(enumerate(merged[:k]))) if g[0] is not None), None)
+        after = next(((k + 1 + j, g) for j, g in enumerate(merged[k + 1 :]) if g[0] is not None), None)
+        gap_prev = top - cells[prev[1][1][-1]][0].yc if prev else float("inf")
+        gap_next = cells[after[1][1][0]][0].yc - bottom if after else float("inf")
+        if min(gap_prev, gap_next) <= 1.8 * h:
+            host = prev if gap_prev <= gap_next else after
+            assert host is not None
+            host[1][1].extend(idx)
+            host[1][1].sort()
+            continue
+        lo = order[prev[1][0]] if prev and prev[1][0] else -1
+        hi = order[after[1][0]] if after and after[1][0] else len(table.rows)
+        missing = [r.id for r in table.rows if lo < order[r.id] < hi and r.id not in used]
+        if missing:
+            used.add(missing[0])
+            merged[k] = (missing[0], idx)
+    for rid, idx in merged:
+        if rid is not None:
+            group = [cells[j] for j in idx]
+            rows.append(_Row(rid, [t for _, toks in group for t in toks], [ln for ln, _ in group]))
     return rows
 
 
