@@ -10,7 +10,10 @@ is ``doc_types.yaml``; each behaviour lives in one small module:
 - dates.py / numwords.py  dates in digits and words            personal_id.py  12-digit ID and CMND
 - dossier_code.py  mã hồ sơ      names.py / places.py / phrases.py  names and addresses
 - vocab.py       closed vocabularies                           syllables.py  Vietnamese syllable validity
-- correct.py     Tesseract vie confusions                      lexicon.py + data/  name and place lexicons
+- correct.py     Tesseract vie confusions                      lexicon.py + data/  name and phrase lexicons
+- gazetteer.py   every administrative unit before/after 1 July 2025 (data/gazetteer.tsv, built by
+                 scripts/build_gazetteer.py from vietnamadminunits)
+- cccd.py        the chip CCCD's QR code (ocr/qr.py decodes it): parse, check identity fields
 - crosscheck.py  checks across fields                          confidence.py  confidence and review marks
 
 ``reader.reread_candidates`` / ``reader.apply_reread``: the OCR worker (sohoa/tasks.py) reads the image
