@@ -272,7 +272,7 @@ def _fuzzy_rows(table: Table, body: list[Line], edge: float, h: float) -> list[_
     while i < len(cells):
         here, nxt = best_at(i), best_at(i + 1)
         if here is not None and here[0] >= ROW_MIN and not (nxt is not None and nxt[0] > here[0] + 0.05):
-            sim, size, rid = here
+            _sim, size, rid = here
             used.add(rid)
             groups.append((rid, list(range(i, i + size))))
             i += size
