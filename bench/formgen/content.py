@@ -64,6 +64,7 @@ class Ctx:
         self.m = Maker(rng, title_units=opts.unit_case == "title")
         self.doc_date = self._doc_date()
         self.legacy = self.doc_date < date(2025, 7, 1)
+        self.m.legacy = self.legacy
         self.unit = places.pick_unit(rng, legacy=self.legacy)
 
     def _doc_date(self) -> date:

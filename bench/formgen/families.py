@@ -52,8 +52,8 @@ FAMILIES: list[Family] = [
     _f(
         "reordered",
         "tune",
-        "labels shuffled inside each section, dev grouping of short fields",
-        opts=Opts(order="shuffle", date_styles=("dmy", "dmy_short")),
+        "labels shuffled inside each section, dev grouping of short fields, 30 % dated after the 2025 merger",
+        opts=Opts(order="shuffle", date_styles=("dmy", "dmy_short"), after_merger=0.3),
     ),
     _f(
         "old_wording",
@@ -70,9 +70,10 @@ FAMILIES: list[Family] = [
     _f(
         "inline_pairs",
         "tune",
-        "short fields packed 1-3 per line at random, long values wrapping, mixed date styles",
+        "short fields packed 1-3 per line at random, long values wrapping, mixed date styles, TT 04/2024 fields",
         opts=Opts(
             inline="random",
+            tt2024=True,
             long_values=True,
             date_styles=("dmy", "dmy_short", "dash"),
             birth_year_styles=("year", "dmy", "iso"),

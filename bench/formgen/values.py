@@ -140,6 +140,7 @@ class Maker:
 
     rng: random.Random
     title_units: bool = False  # addresses print "Xã …, Huyện …, Tỉnh …"
+    legacy: bool = True  # units before 1 July 2025 (with districts) or after (34 provinces, no district)
     names: NameGen = field(init=False)
 
     def __post_init__(self) -> None:
@@ -163,7 +164,7 @@ class Maker:
         doc_date: date | None = None,
     ) -> Person:
         r = self.rng
-        u = unit or places.pick_unit(r, legacy=True)
+        u = unit or places.pick_unit(r, legacy=self.legacy)
         birth = rand_date(r, *born)
         eth = "Kinh" if r.random() < 0.7 else r.choice(ethnicities())
         issued_from = max(birth + timedelta(days=14 * 365), date(2016, 1, 1))
@@ -176,7 +177,8 @@ class Maker:
             nationality="Việt Nam",
             unit=u,
             residence=u.address(places.hamlet(r, u), title=self.title_units),
-            pid=personal_id(r, u.province_code, male, birth),
+            # an ID number keeps the (old) province code it was issued with
+            pid=personal_id(r, (u if u.legacy else places.pick_unit(r, True)).province_code, male, birth),
             id_issued=issued,
         )
 
