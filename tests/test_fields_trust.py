@@ -215,3 +215,17 @@ def test_a_name_with_several_near_units_takes_the_one_the_page_prints_elsewhere(
     f = fields["addressee"]
     assert f.value == "Ủy ban nhân dân xã Phước Hậu"
     assert f.needs_review and f.raw == "Ủy ban nhân dân xã Phước Hộu"
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "bare"),
+    [
+        ("0912.345.678", "phone", "0912345678"),
+        ("0912 345 678", "phone", "0912345678"),
+        ("0271 7743 5539", "id12", "027177435539"),
+    ],
+)
+def test_numbers_keep_their_printed_grouping(text: str, type_: str, bare: str) -> None:
+    f = read(text, type_)
+    assert f.value == text
+    assert f.normalized == bare

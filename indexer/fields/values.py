@@ -176,7 +176,10 @@ def read_id12_field(r: FieldReading, raw: RawField) -> None:
         r.normalized = chk.number
         _apply(r, chk.number, [], [])
         return
-    _apply(r, chk.number, chk.changes, chk.problems)
+    printed = clean(normalize_digits(r.raw))
+    # grouped as printed ("0271 7743 5539") unless a digit was repaired
+    same = re.fullmatch(r"[\d\s.]+", printed) and re.sub(r"\D", "", printed) == chk.number
+    _apply(r, printed if same else chk.number, chk.changes, chk.problems)
     r.normalized = chk.number if chk.ok else None
 
 
@@ -268,9 +271,11 @@ def read_dossier_code_field(r: FieldReading, raw: RawField) -> None:
 
 
 def read_phone_field(r: FieldReading, raw: RawField) -> None:
-    digits = re.sub(r"[\s.\-]", "", normalize_digits(r.raw))
+    """``0912.345.678`` stays as printed; the bare digits go in ``normalized``."""
+    printed = clean(normalize_digits(r.raw))
+    digits = re.sub(r"[\s.\-]", "", printed)
     problems = [] if re.fullmatch(r"0\d{9,10}", digits) else ["số điện thoại không đúng dạng"]
-    _apply(r, digits, [], problems)
+    _apply(r, printed if re.fullmatch(r"[\d\s.\-]+", printed) else digits, [], problems)
     r.normalized = digits
 
 
