@@ -119,7 +119,16 @@ def rows_for(set_dir: Path, pred_dir: Path, scorer, group_of) -> list[dict]:
         nv = scorer.norm_text(str(r["truth"]))
         pt = texts[r["page"]]
         in_text = (nv.casefold() in pt.casefold()) if cf else (nv in pt)
-        out.append({**r, "correct": ok, "in_text": in_text, "group": group_of(t), "family": t.get("family") or "dev"})
+        out.append(
+            {
+                **r,
+                "correct": ok,
+                "in_text": in_text,
+                "group": group_of(t),
+                "family": t.get("family") or "dev",
+                "copy": t.get("copy") or "dev scan",
+            }
+        )
     return out
 
 
@@ -159,6 +168,23 @@ def family_table(groups: dict[str, list[dict]], order: list[str]) -> list[str]:
             f"| {name} | {split} | {s['pages']} | {s['n']} | {pct(s['exact'])} | {pct(s['in_text'])} | "
             f"{pct(s['unflagged_right'])} ({s['unflagged']}) | {s['flagged']} | {s['flagged_right']} |"
         )
+    return out
+
+
+def breakdown_table(by_split: dict[str, list[dict]], key: str, title: str) -> list[str]:
+    """Tune / hold-out / dev split further by ``key`` (doc type, kind of copy)."""
+    out = [
+        f"| split | {title} | pages | fields | exact % | in text % | unflagged right % (n) | flagged but right |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for split in ("tune", "holdout", "dev"):
+        rows = by_split.get(split) or []
+        for k in sorted({str(r[key]) for r in rows}):
+            s = summarise([r for r in rows if str(r[key]) == k])
+            out.append(
+                f"| {split} | {k} | {s['pages']} | {s['n']} | {pct(s['exact'])} | {pct(s['in_text'])} | "
+                f"{pct(s['unflagged_right'])} ({s['unflagged']}) | {s['flagged_right']} |"
+            )
     return out
 
 
@@ -300,6 +326,14 @@ def main(argv: list[str] | None = None) -> int:
         "## Per layout family",
         "",
         *family_table(by_family, order),
+        "",
+        "## Per document type",
+        "",
+        *breakdown_table(by_split, "doc_type", "doc type"),
+        "",
+        "## Per kind of copy",
+        "",
+        *breakdown_table(by_split, "copy", "copy"),
         "",
         "## Per field",
         "",
