@@ -16,7 +16,7 @@ say() { printf '\033[1;34m[sohoa setup]\033[0m %s\n' "$*"; }
 pkgs=(python3 python3-venv python3-pip tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd
       poppler-utils sane-utils libsane1 fonts-liberation2 fonts-dejavu-core)
 case "$mode" in
-  test|bench) pkgs+=(chromium postgresql-client redis-server fonts-dejavu-extra) ;;  # extra: bench.formgen's fonts
+  test|bench) pkgs+=(chromium postgresql-client redis-server fonts-dejavu-extra npm) ;;  # extra: bench.formgen's fonts
 esac
 [ "$mode" = bench ] && pkgs+=(qpdf ghostscript unpaper pngquant)
 missing=()
@@ -57,6 +57,14 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
     redis-server --port 6379 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >/dev/null \
       || say "Redis on 127.0.0.1:6379 is not reachable; its tests will fail"
   fi
+fi
+
+# The desk's accessibility check (tests/test_web_a11y.py) injects axe-core into chromium: from npm,
+# into .node/ (not committed; MPL-2.0, a test tool only).
+if [ "$mode" = test ] && [ ! -f .node/node_modules/axe-core/axe.min.js ]; then
+  say "installing axe-core into .node (the desk's accessibility check)"
+  npm install --silent --no-audit --no-fund --prefix .node axe-core@4.10.3 \
+    || say "axe-core could not be installed; the accessibility test will fail"
 fi
 
 # 4. Benchmark comparison tools: OCRmyPDF in its own environment ---------------------------------

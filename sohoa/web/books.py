@@ -9,6 +9,7 @@ goes to the entry's history and the audit trail, with the old and new value).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -78,6 +79,7 @@ def books_page(
             "type": type,
             "year": year,
             "years": years,
+            "this_year": datetime.now(desk_of(request).tz).year,
         },
         active="books",
     )

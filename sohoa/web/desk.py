@@ -18,7 +18,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.accounts import LoginPolicy
 from sohoa.app import App
-from sohoa.web import admin, audit, auth, books, documents, fields, fields_panel, filing, intake, scan, search, status
+from sohoa.web import (
+    admin,
+    audit,
+    auth,
+    book_admin,
+    books,
+    documents,
+    fields,
+    fields_panel,
+    filing,
+    intake,
+    scan,
+    search,
+    status,
+)
 from sohoa.web.security import (
     CsrfFailed,
     Forbidden,
@@ -39,6 +53,7 @@ ROUTERS = (
     fields.router,
     filing.router,
     search.router,
+    book_admin.router,
     books.router,
     status.router,
     admin.router,
