@@ -183,3 +183,58 @@ def test_every_degradation_keeps_the_page_readable_size(kind):
     assert abs(im.width / meta["dpi"] * 25.4 - 210) < 2  # still A4 wide at the stated DPI
     ink = np.asarray(im.convert("L")) < 128
     assert 0.005 < ink.mean() < 0.4, kind
+
+
+def _fake_predictions(set_dir: Path, pred_dir: Path) -> list[dict]:
+    """Predictions that copy the truth (text and fields): a perfect reader."""
+    pred_dir.mkdir(parents=True)
+    truths = []
+    for tf in sorted((set_dir / "truth").glob("*.json")):
+        t = json.loads(tf.read_text(encoding="utf-8"))
+        truths.append(t)
+        pred = {"text": t["text"], "doc_type": t["doc_type"], "fields": dict(t["fields"]), "fields_review": []}
+        (pred_dir / tf.name).write_text(json.dumps(pred, ensure_ascii=False), encoding="utf-8")
+    return truths
+
+
+def test_bench_forms_scores_what_it_is_given(tmp_path, capsys):
+    from bench import forms
+
+    out = tmp_path / "forms"
+    assert forms.main(["--families", "standard", "--n", "2", "--out", str(out), "--generate-only"]) == 0
+    truths = _fake_predictions(out / "set", out / "pred")
+    assert forms.main(["--families", "standard", "--n", "2", "--out", str(out), "--skip-process"]) == 0
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))["families"]["standard"]
+    n = sum(len(t["fields"]) for t in truths)
+    assert rep == {
+        "n": n,
+        "pages": 2,
+        "exact": 1.0,
+        "in_text": 1.0,
+        "unflagged": n,
+        "unflagged_right": 1.0,
+        "flagged_right": 0,
+        "flagged": 0,
+    }
+    # one wrong unflagged value, one right value flagged, one value missing from the text
+    p = out / "pred" / f"{truths[0]['stem']}.json"
+    pred = json.loads(p.read_text(encoding="utf-8"))
+    first, second = list(truths[0]["fields"])[:2]
+    pred["fields"][first] = "SAI " + pred["fields"][first]
+    pred["fields_review"] = [second]
+    pred["text"] = pred["text"].replace(truths[0]["fields"][first], "")
+    p.write_text(json.dumps(pred, ensure_ascii=False), encoding="utf-8")
+    assert forms.main(["--families", "standard", "--n", "2", "--out", str(out), "--skip-process"]) == 0
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))["families"]["standard"]
+    assert rep["exact"] == (n - 1) / n
+    assert rep["in_text"] == (n - 1) / n
+    assert rep["unflagged"] == n - 1 and rep["unflagged_right"] == (n - 2) / (n - 1)
+    assert rep["flagged"] == 1 and rep["flagged_right"] == 1
+    assert "| standard | tune | 2 |" in capsys.readouterr().out
+
+
+def test_bench_forms_rejects_unknown_family(tmp_path, capsys):
+    from bench import forms
+
+    assert forms.main(["--families", "nope", "--out", str(tmp_path)]) == 2
+    assert "unknown families" in capsys.readouterr().err
