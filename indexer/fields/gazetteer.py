@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from indexer.vntext import canonical, fold
@@ -83,6 +84,7 @@ class Gazetteer:
         self._level_lists: dict[str, list[Unit]] = defaultdict(list)
         for u in units:
             self._level_lists[u.level].append(u)
+        self._fold_lists = {lv: ([fold(key(u.short)) for u in us], us) for lv, us in self._level_lists.items()}
 
     # -- lookups ---------------------------------------------------------------------------------
 
@@ -108,10 +110,11 @@ class Gazetteer:
     ) -> list[Unit]:
         """Units whose folded short name is at most ``max_d`` letters from ``name``'s."""
         k = fold(key(name))
-        pool = self.children_of(within, level) if within else self._level_lists[level]
-        return [
-            u for u in pool if u.scheme in schemes and abs(len(fold(u.short)) - len(k)) <= max_d and _d(k, u) <= max_d
-        ]
+        if within:
+            return [u for u in self.children_of(within, level) if u.scheme in schemes and _d(k, u) <= max_d]
+        keys, units = self._fold_lists[level]
+        hits = process.extract(k, keys, scorer=Levenshtein.distance, score_cutoff=max_d, limit=None)
+        return [units[i] for _, _, i in hits if units[i].scheme in schemes]
 
     def children_of(self, parents: list[Unit] | None, level: str) -> list[Unit]:
         """Units of ``level`` under any of ``parents`` (a commune under a province via its districts)."""
