@@ -229,3 +229,26 @@ def test_numbers_keep_their_printed_grouping(text: str, type_: str, bare: str) -
     f = read(text, type_)
     assert f.value == text
     assert f.normalized == bare
+
+
+def test_a_unit_word_read_in_another_case_than_its_address_takes_the_address_case() -> None:
+    # Tesseract confuses x/X and p/P: inside an address whose other unit words agree, the odd one
+    # takes theirs; an address printed all in one style keeps it
+    assert read_place("Thôn Nam, Xã Phước Hậu, huyện Thuận Thành, tỉnh Bắc Ninh").text == (
+        "Thôn Nam, xã Phước Hậu, huyện Thuận Thành, tỉnh Bắc Ninh"
+    )
+    assert read_place("ẤP Trung, xã Nam Thanh, huyện Giồng Riềng, tỉnh Kiên Giang").text.startswith("Ấp Trung")
+    text = "Thôn Nam, Xã Phước Hậu, Huyện Thuận Thành, Tỉnh Bắc Ninh"
+    assert read_place(text).text == text
+
+
+def test_a_place_repeated_on_the_page_settles_its_case_from_inside_an_address() -> None:
+    from indexer.fields.crosscheck import consensus
+
+    fields = {
+        "requester_residence": read("Ấp 2, xã Long Hiệp, huyện Lai Vung, tỉnh Đồng Tháp", "place"),
+        "signed_place_date": read("Xã Long Hiệp, ngày 29 tháng 10 năm 2024", "place_date"),
+    }
+    consensus(fields, {"requester_residence": "place", "signed_place_date": "place_date"})
+    assert fields["requester_residence"].value == "Ấp 2, xã Long Hiệp, huyện Lai Vung, tỉnh Đồng Tháp"
+    assert fields["signed_place_date"].value == "xã Long Hiệp, ngày 29 tháng 10 năm 2024"
