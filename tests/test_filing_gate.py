@@ -148,3 +148,39 @@ def test_a_clerk_without_an_open_book_is_told_whom_to_ask(desk: FastAPI, app: Ap
     assert "Chưa mở sổ khai sinh 2031 — báo người quản trị." in page and "sohoa book" not in page
     r = c.post(f"/documents/{doc}/filing/create", headers={"X-CSRF-Token": token, **HX})
     assert "Chưa mở sổ khai sinh 2031 — báo người quản trị." in r.text and "sohoa book" not in r.text
+
+
+def test_a_link_the_machine_made_waits_for_a_person(desk: FastAPI, app: App) -> None:
+    b = create_book(app.db, "khai_sinh", 2012, "01", commune="Cát Thành")
+    eid = create_entry(
+        app.db,
+        b.id,
+        {"so": "47", "nksHoTen": "Nguyễn Văn Trường", "nksNgaySinh": "02/03/2012", "ngayDangKy": "10/03/2012"},
+        origin="legacy",
+        actor="t",
+    )
+    doc = dossier(
+        app,
+        "giay_khai_sinh",
+        {
+            "reg_number": "47",
+            "book_number": "01",
+            "registration_date": "10/03/2012",
+            "child_name": "NGUYỄN VĂN TRƯỜNG",
+            "child_birth_date": "02/03/2012",
+        },
+    )
+    view = filing.document_filing(app.db, doc)
+    assert view.linked is not None and view.linked.decided_by == "system"  # certain, by its number
+    c, token = logged_in(desk, "tiepnhan")
+    page = c.get(f"/documents/{doc}").text
+    assert "Máy thấy khớp chắc chắn — chờ cán bộ xác nhận" in page and "Đã vào sổ:" not in page
+    assert "Đúng mục này: còn 5 trường chưa xác nhận →" in page
+    row = c.get("/intake/list").text.split(f'data-document="{doc}"')[1].split("</tr>")[0]
+    assert "chưa vào sổ" in row
+    _confirm_all(app, doc)
+    r = c.post(f"/documents/{doc}/filing/confirm", data={"entry_id": eid}, headers={"X-CSRF-Token": token, **HX})
+    assert "Đã vào sổ:" in r.text and "chờ cán bộ xác nhận" not in r.text
+    assert filing.document_filing(app.db, doc).linked.decided_by == "tiepnhan"  # type: ignore[union-attr]
+    row = c.get("/intake/list").text.split(f'data-document="{doc}"')[1].split("</tr>")[0]
+    assert "đã vào sổ" in row

@@ -81,7 +81,9 @@ def intake_rows(db: Database, docs: list[DocumentRow]) -> list[IntakeRow]:
             linked = set(
                 s.scalars(
                     select(RegisterFiling.document_id).where(
-                        RegisterFiling.document_id.in_(ids), RegisterFiling.state == "linked"
+                        RegisterFiling.document_id.in_(ids),
+                        RegisterFiling.state == "linked",
+                        RegisterFiling.decided_by != "system",  # a machine's link waits for a person
                     )
                 )
             )
