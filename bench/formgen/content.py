@@ -41,6 +41,8 @@ class Opts:
     id_styles: tuple[str, ...] = ("cccd_short", "the_can_cuoc")
     words_style: str = "modern"
     after_merger: float = 0.0  # share of documents dated after 1 July 2025 (new units, no district)
+    marriage: str = "table"  # table | sections ("Bên nữ:" then "Bên nam:" blocks of label: value lines)
+    number_beside: bool = False  # a document number printed on the place-date line, at the left
     unit_case: str = "lower"  # lower: "xã …, huyện …"; title: "Xã …, Huyện …, Tỉnh …" (software output)
     extra: dict = field(default_factory=dict)
 
@@ -286,19 +288,28 @@ def marriage(c: Ctx) -> tuple[list, list[Section], list]:
         head, rest = rows_def[:1], rows_def[1:]
         r.shuffle(rest)
         rows_def = head + rest
+    top = [Text("TỜ KHAI ĐĂNG KÝ KẾT HÔN", "title", "center")]
+    req = Section(units=[Unit([P("addressee", lab["addressee"], c.addressee())])], fixed=1)
+    oath = Text(
+        "Chúng tôi cam đoan những lời khai trên đây là đúng sự thật, việc kết hôn của chúng tôi là tự nguyện, "
+        "không vi phạm quy định của Luật Hôn nhân và gia đình Việt Nam.",
+        "italic",
+    )
+    if c.o.marriage == "sections":  # one block per side, its heading scoping the labels under it
+        groups = {"eth": "en", "nat": "en"}
+        sides = []
+        for k, p in order:
+            head = lab["t_bride"] if k == "bride" else lab["t_groom"]
+            sec = Section(lead=[Text(f"{head}:", "bold")], fixed=1)
+            for key, fid, fn in rows_def:
+                sec.units.append(Unit([P(f"{k}_{fid}", lab[key] + ":", fn(p, k))], groups.get(key[2:])))
+            sides.append(sec)
+        signers = [(lab["t_bride"] if k == "bride" else lab["t_groom"], p.name) for k, p in order]
+        return top, [req, *sides], [oath, *footer(c, signers)]
     rows = [(lab[key], [P(f"{k}_{fid}", lab[key], fn(p, k)) for k, p in order]) for key, fid, fn in rows_def]
     header = [lab["t_info"]] + [lab["t_bride"] if k == "bride" else lab["t_groom"] for k, _ in order]
     table = Table(header, rows, label_frac=c.o.table_label_frac, valign=valign)
-    top = [Text("TỜ KHAI ĐĂNG KÝ KẾT HÔN", "title", "center")]
-    req = Section(units=[Unit([P("addressee", lab["addressee"], c.addressee())])], fixed=1)
-    tail = [
-        table,
-        Text(
-            "Chúng tôi cam đoan những lời khai trên đây là đúng sự thật, việc kết hôn của chúng tôi là tự nguyện, "
-            "không vi phạm quy định của Luật Hôn nhân và gia đình Việt Nam.",
-            "italic",
-        ),
-    ]
+    tail = [table, oath]
     signers = [(lab["t_bride"] if k == "bride" else lab["t_groom"], p.name) for k, p in order]
     return top, [req], tail + footer(c, signers)
 
@@ -374,6 +385,10 @@ def footer(c: Ctx, signers: list[tuple[str, str]]) -> list:
     out: list = []
     if label or c.o.place_date != "right":
         out.append(Row([P("signed_place_date", label, value)]))
+    elif c.o.number_beside:
+        number = Text(f"Số: {c.r.randint(1, 480)}/{c.doc_date.year}", "body", "left")
+        place = Text(value, "italic", "right", fid="signed_place_date", label="")
+        out.append(TwoCol([number], [place], rule=False))
     else:
         out.append(Text(value, "italic", "right", fid="signed_place_date", label=""))
     sig = [Text(s, "bold", "center") for s, _ in signers]

@@ -95,6 +95,7 @@ FAMILIES: list[Family] = [
         "vendor A: one-stop portal printout, sans, UPPER-CASE labels, boxed fields, banner header, "
         "place-date at the right; photocopied or faxed",
         opts=Opts(
+            number_beside=True,
             wording=("tt2020", "vendor_a"),
             header="banner_a",
             place_date="right",
@@ -121,6 +122,7 @@ FAMILIES: list[Family] = [
         "vendor B: DejaVu serif, underscores for leaders, numbered section headings, "
         "'Làm tại' without colon; scanned or photocopied",
         opts=Opts(
+            marriage="sections",
             wording=("tt2020", "vendor_b"),
             header="banner_b",
             place_date="lam_tai_nocolon",
@@ -187,6 +189,7 @@ FAMILIES: list[Family] = [
         "holdout",
         "vendor C: condensed sans, no leaders, bold labels, QR header, UPPER national motto; photocopied or faxed",
         opts=Opts(
+            number_beside=True,
             wording=("tt2020", "vendor_c"),
             header="banner_c",
             place_date="right",
@@ -212,6 +215,7 @@ FAMILIES: list[Family] = [
         "vendor D: typewriter mono, UPPER-CASE labels, underscores, issuer block left, "
         "shuffled labels; scanned, photocopied or low resolution",
         opts=Opts(
+            marriage="sections",
             wording=("tt2020", "vendor_d"),
             header="banner_d",
             order="shuffle",
