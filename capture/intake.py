@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
-from capture.fsutil import fsync_dir
+from capture.fsutil import NotRegular, fsync_dir, printable_name
 from capture.probe import Limits, Probe, probe_file
 from capture.quarantine import quarantine_file
 from capture.rejections import Rejected, RejectReason
@@ -37,8 +37,10 @@ class Arrival:
 
     @classmethod
     def of(cls, path: Path, source: str, meta: dict[str, Any] | None = None) -> Arrival:
-        st = path.stat()
-        return cls(path, st.st_size, st.st_mtime_ns, st.st_ino, source, meta or {})
+        """The name as found, never followed: a symlink is described by itself (``lstat``). A
+        name that is not UTF-8 is recorded with its odd bytes written ``\\xNN``."""
+        st = os.lstat(path)
+        return cls(Path(printable_name(str(path))), st.st_size, st.st_mtime_ns, st.st_ino, source, meta or {})
 
 
 class Seen(StrEnum):
@@ -103,31 +105,43 @@ class Intake:
         try:
             probe = probe_file(path, self.limits)
         except Rejected as rej:
-            return self._reject(arrival, rej.reason, rej.detail, move=remove)
+            return self._reject(path, arrival, rej.reason, rej.detail, move=remove)
         try:
             stored = self.store.put(path, probe.ext)
+        except NotRegular as exc:  # swapped for a symlink or a FIFO since the probe
+            reason = RejectReason.SYMLINK if exc.kind == "symlink" else RejectReason.NOT_REGULAR
+            return self._reject(path, arrival, reason, exc.kind, move=remove)
         except PermissionError as exc:
-            return self._reject(arrival, RejectReason.UNREADABLE, str(exc), move=remove)
+            return self._reject(path, arrival, RejectReason.UNREADABLE, exc.strerror or "", move=remove)
         except FileNotFoundError:
             return IntakeResult(Outcome.VANISHED, path)
-        if stored.size != arrival.size:
+        if stored.size != arrival.size or _changed(path, arrival):
             # Changed while we read it: not finished after all. Leave it for the next look.
             log.warning(
-                "%s changed while being read (%d -> %d bytes); will retry", path.name, arrival.size, stored.size
+                "%s changed while being read (%d -> %d bytes); will retry", arrival.path.name, arrival.size, stored.size
             )
             return IntakeResult(Outcome.CHANGED, path)
         doc_id, duplicate = self.sink.record_capture(arrival, stored, probe, self.store.relative(stored.path))
         if remove:
             _unlink(path)
         outcome = Outcome.DUPLICATE if duplicate else Outcome.NEW
-        log.info("took %s as document %d (%s, %d page(s))", path.name, doc_id, outcome.value, probe.page_count)
+        log.info("took %s as document %d (%s, %d page(s))", arrival.path.name, doc_id, outcome.value, probe.page_count)
         return IntakeResult(outcome, path, document_id=doc_id)
 
-    def _reject(self, arrival: Arrival, reason: RejectReason, detail: str, *, move: bool) -> IntakeResult:
-        placed = quarantine_file(arrival.path, reason, detail, self.quarantine_dir, move=move)
+    def _reject(self, path: Path, arrival: Arrival, reason: RejectReason, detail: str, *, move: bool) -> IntakeResult:
+        placed = quarantine_file(path, reason, detail, self.quarantine_dir, move=move)
         self.sink.record_rejection(arrival, reason, detail, placed)
         log.warning("quarantined %s: %s (%s)", arrival.path.name, reason.value, detail)
-        return IntakeResult(Outcome.QUARANTINED, arrival.path, reason=reason, detail=detail, quarantine_path=placed)
+        return IntakeResult(Outcome.QUARANTINED, path, reason=reason, detail=detail, quarantine_path=placed)
+
+
+def _changed(path: Path, arrival: Arrival) -> bool:
+    """Whether the name now holds something else than when it arrived (appended, replaced)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return True
+    return (st.st_size, st.st_mtime_ns, st.st_ino) != (arrival.size, arrival.mtime_ns, arrival.inode)
 
 
 def _unlink(path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -24,9 +25,17 @@ class PdfInfo:
 _SIZE = re.compile(r"Page size:\s+([\d.]+) x ([\d.]+) pts")
 
 
-def pdf_info(path: Path, timeout: float = 60) -> PdfInfo:
+def pdf_info(path: Path, timeout: float = 60, *, fd: int | None = None) -> PdfInfo:
+    """Ask pdfinfo about ``path``; with ``fd`` (an open plain file) it reads that instead, through
+    its standard input, so the name is not looked up again."""
     try:
-        proc = subprocess.run(["pdfinfo", str(path)], capture_output=True, timeout=timeout, check=False)
+        if fd is not None:
+            os.lseek(fd, 0, os.SEEK_SET)
+            proc = subprocess.run(
+                ["pdfinfo", "/dev/stdin"], stdin=fd, capture_output=True, timeout=timeout, check=False
+            )
+        else:
+            proc = subprocess.run(["pdfinfo", str(path)], capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise PdfInfoError(f"pdfinfo took longer than {timeout} s") from None
     out = proc.stdout.decode("utf-8", "replace")

@@ -6,11 +6,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from capture.fsutil import NotRegular, open_regular
 from capture.pdfinfo import PdfInfoError, pdf_info
 from capture.rejections import Rejected, RejectReason
 
@@ -54,14 +57,25 @@ def sniff(head: bytes) -> str | None:
 
 
 def probe_file(path: Path, limits: Limits) -> Probe:
+    """Probe a plain file; a symlink, FIFO, socket or device is refused without being opened for
+    reading (see :func:`capture.fsutil.open_regular`)."""
     try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(1024)
-    except PermissionError as exc:
-        raise Rejected(RejectReason.UNREADABLE, str(exc)) from None
+        fd = open_regular(path)
+    except NotRegular as exc:
+        reason = RejectReason.SYMLINK if exc.kind == "symlink" else RejectReason.NOT_REGULAR
+        raise Rejected(reason, exc.kind) from None
     except OSError as exc:
-        raise Rejected(RejectReason.UNREADABLE, str(exc)) from None
+        raise Rejected(RejectReason.UNREADABLE, exc.strerror or exc.__class__.__name__) from None
+    with os.fdopen(fd, "rb") as f:
+        return _probe_open(path, f, limits)
+
+
+def _probe_open(path: Path, f: BinaryIO, limits: Limits) -> Probe:
+    try:
+        size = os.fstat(f.fileno()).st_size
+        head = f.read(1024)
+    except OSError as exc:
+        raise Rejected(RejectReason.UNREADABLE, exc.strerror or exc.__class__.__name__) from None
     if size == 0:
         raise Rejected(RejectReason.EMPTY)
     if size > limits.max_bytes:
@@ -73,17 +87,18 @@ def probe_file(path: Path, limits: Limits) -> Probe:
     canonical, accepted = MEDIA_TYPES[media]
     if ext not in accepted:
         raise Rejected(RejectReason.EXTENSION_MISMATCH, f"extension {ext or '(none)'} but content is {media}")
+    f.seek(0)
     if media == "application/pdf":
-        pages = _probe_pdf(path, size, limits)
+        pages = _probe_pdf(path, f, size, limits)
     else:
-        pages = _probe_image(path, limits)
+        pages = _probe_image(f, limits)
     return Probe(media_type=media, ext=canonical, page_count=pages, size=size)
 
 
-def _probe_image(path: Path, limits: Limits) -> int:
+def _probe_image(f: BinaryIO, limits: Limits) -> int:
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        with Image.open(path) as im:
+        with Image.open(f) as im:
             frames = getattr(im, "n_frames", 1)
             if frames > limits.max_pages:
                 raise Rejected(RejectReason.TOO_MANY_PAGES, f"{frames} pages > {limits.max_pages}")
@@ -108,14 +123,13 @@ def _probe_image(path: Path, limits: Limits) -> int:
         raise Rejected(reason, text) from None
 
 
-def _probe_pdf(path: Path, size: int, limits: Limits) -> int:
-    with path.open("rb") as f:
-        f.seek(max(0, size - 2048))
-        tail = f.read()
+def _probe_pdf(path: Path, f: BinaryIO, size: int, limits: Limits) -> int:
+    f.seek(max(0, size - 2048))
+    tail = f.read()
     if b"%%EOF" not in tail:
         raise Rejected(RejectReason.TRUNCATED, "no %%EOF marker at the end of the PDF")
     try:
-        info = pdf_info(path)
+        info = pdf_info(path, fd=f.fileno())
     except PdfInfoError as exc:
         reason = RejectReason.PDF_ENCRYPTED if exc.encrypted else RejectReason.CORRUPT_PDF
         raise Rejected(reason, str(exc)) from None
@@ -130,10 +144,29 @@ def _probe_pdf(path: Path, size: int, limits: Limits) -> int:
     return info.pages
 
 
+# Names that are not (yet) a document: hidden files (rsync's ``.name.XyZ123``), editor and Office
+# lock files, and the partial-download suffixes of browsers, copy tools and scanner software.
+TEMP_PREFIXES = (".", "~", "#")
+TEMP_SUFFIXES = (
+    ".part",
+    ".partial",
+    ".tmp",
+    ".temp",
+    ".crdownload",
+    ".download",
+    ".opdownload",
+    ".filepart",
+    ".swp",
+    ".swx",
+    ".!ut",
+    ".!qb",
+    ".reason.txt",
+    "~",
+)
+
+
 def is_candidate(path: Path) -> bool:
     """Whether a name in the hot folder is worth looking at (not hidden, not a partial download)."""
     name = path.name
-    return not (
-        name.startswith((".", "~"))
-        or name.endswith((".part", ".partial", ".tmp", ".crdownload", ".swp", ".reason.txt"))
-    )
+    lowered = name.lower()
+    return bool(name) and not (name.startswith(TEMP_PREFIXES) or lowered.endswith(TEMP_SUFFIXES))

@@ -19,6 +19,8 @@ class RejectReason(StrEnum):
     DECOMPRESSION_BOMB = "decompression_bomb"
     UNREADABLE = "unreadable"
     PAGE_UNREADABLE = "page_unreadable"
+    SYMLINK = "symlink"
+    NOT_REGULAR = "not_regular"
 
     @property
     def message(self) -> str:
@@ -39,6 +41,8 @@ _MESSAGES = {
     RejectReason.DECOMPRESSION_BOMB: "Kích thước ảnh bất thường (quá nhiều điểm ảnh).",
     RejectReason.UNREADABLE: "Không có quyền đọc tệp.",
     RejectReason.PAGE_UNREADABLE: "Một trang của tệp không giải mã được khi xử lý.",
+    RejectReason.SYMLINK: "Liên kết tượng trưng (symlink): sohoa không đi theo liên kết, không đọc tệp đích.",
+    RejectReason.NOT_REGULAR: "Không phải tệp thường (ống FIFO, socket hay thiết bị): không đọc.",
 }
 
 

@@ -1,6 +1,7 @@
 """Content-addressed storage of originals: ``originals/ab/cd/<sha256><ext>``.
 
-A file is copied and hashed in one pass into a temporary file, fsynced, then renamed into
+Only a plain file is read, never through a symlink (:func:`capture.fsutil.open_regular`). A file
+is copied and hashed in one pass into a temporary file, fsynced, then renamed into
 place; storing the same content twice keeps one copy. Nothing is ever overwritten.
 """
 
@@ -12,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from capture.fsutil import fsync_dir
+from capture.fsutil import fsync_dir, open_regular
 
 CHUNK = 1 << 20
 
@@ -43,7 +44,7 @@ class ContentStore:
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="in-")
         tmp = Path(tmp_name)
         try:
-            with os.fdopen(fd, "wb") as out, src.open("rb") as inp:
+            with os.fdopen(fd, "wb") as out, os.fdopen(open_regular(src), "rb") as inp:
                 while chunk := inp.read(CHUNK):
                     digest.update(chunk)
                     out.write(chunk)

@@ -315,6 +315,10 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.data_dir / 'sohoa.db'}"
 
     def ensure_dirs(self) -> None:
+        # The data folder holds ID numbers: the owner's alone (0700), whatever the umask.
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.data_dir.stat().st_mode & 0o077:
+            self.data_dir.chmod(0o700)
         for d in (self.inbox_dir, self.originals_dir, self.archive_dir, self.quarantine_dir):
             d.mkdir(parents=True, exist_ok=True)
 

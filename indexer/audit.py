@@ -12,21 +12,24 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from indexer.models import AuditEntry
+from indexer import auditchain
+from indexer.auditchain import canonical_detail
+from indexer.models import AuditEntry, utcnow
 
 
 def audit(
     session: Session, actor: str, action: str, object_type: str, object_id: object, detail: dict[str, Any] | None = None
 ) -> None:
-    session.add(
-        AuditEntry(
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=None if object_id is None else str(object_id),
-            detail=detail or {},
-        )
+    entry = AuditEntry(
+        at=utcnow(),
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        detail=canonical_detail(detail),
     )
+    auditchain.link(session, entry)  # each row carries the hash of the one before
+    session.add(entry)
 
 
 # -- reading the trail (the web desk's audit page and CSV export) ---------------------------------

@@ -220,6 +220,9 @@ class AuditEntry(Base):
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str | None] = mapped_column(String(80))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The hash chain (indexer.auditchain): the previous row's row_hash, and this row's.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
 

@@ -11,6 +11,7 @@ from capture.store import ContentStore
 from config import Settings
 from indexer.db import Database, open_database
 from indexer.intake import DbIntakeSink
+from sohoa.atrest import prepare_sqlite, secure_sqlite, sqlite_path
 from sohoa.options import limits
 
 
@@ -21,7 +22,13 @@ class App:
     @cached_property
     def db(self) -> Database:
         self.settings.ensure_dirs()
-        return open_database(self.settings.db_url)
+        db_file = sqlite_path(self.settings.db_url)
+        if db_file is not None:
+            prepare_sqlite(db_file)
+        db = open_database(self.settings.db_url)
+        if db_file is not None:
+            secure_sqlite(db_file)
+        return db
 
     @cached_property
     def store(self) -> ContentStore:

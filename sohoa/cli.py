@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ def _settings(ctx: click.Context) -> Settings:
 def cli(ctx: click.Context) -> None:
     """sohoa — số hóa hồ sơ hộ tịch: nhận ảnh quét, nhận dạng chữ (OCR), lập chỉ mục, tra cứu."""
     ctx.ensure_object(dict)
+    os.umask(0o077)  # every file sohoa makes (database, originals, archive, keys) is the owner's alone
     try:
         ctx.obj["settings"] = load_settings()
     except SettingsError as exc:
@@ -160,6 +162,38 @@ def status_cmd(ctx: click.Context) -> None:
 
     with _app(ctx) as app:
         show(app)
+
+
+@cli.command("check")
+@click.pass_context
+def check_cmd(ctx: click.Context) -> None:
+    """Kiểm tra toàn vẹn: băm lại bản gốc và tệp lưu trữ, kiểm tra chuỗi nhật ký (mã thoát 1 nếu có vấn đề)."""
+    from sohoa.commands import check_cmd as cmd
+
+    with _app(ctx) as app:
+        sys.exit(cmd.run(app))
+
+
+@cli.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def backup_cmd(ctx: click.Context, dest: Path) -> None:
+    """Sao lưu cơ sở dữ liệu, bản gốc và tệp lưu trữ vào DEST (ổ USB, máy khác); lần sau chỉ chép phần mới."""
+    from sohoa.commands import backup_cmd as cmd
+
+    with _app(ctx) as app:
+        sys.exit(cmd.run(app, dest))
+
+
+@cli.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--database-url", default=None, help="bản sao lưu PostgreSQL: nạp vào cơ sở dữ liệu trống này")
+def restore_cmd(src: Path, data_dir: Path, database_url: str | None) -> None:
+    """Khôi phục bản sao lưu SRC vào thư mục dữ liệu DATA_DIR (trống), kiểm tra từng tệp theo mã băm."""
+    from sohoa.commands import restore_cmd as cmd
+
+    sys.exit(cmd.run(src, data_dir, database_url))
 
 
 @cli.command("retry")

@@ -14,17 +14,20 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from capture.fsutil import printable_name
 from capture.intake import Outcome
 from capture.watcher import HotFolder
 from indexer import jobs
 from indexer.jobs import ClaimedJob
 from sohoa import stage
 from sohoa.app import App
+from sohoa.intakestate import write_intake
 from sohoa.options import ocr_options
 from sohoa.pool import TaskOutcome, WorkerPool
 from sohoa.tasks import run_page_task, share_cores
@@ -132,7 +135,9 @@ class Runner:
     # -- intake ------------------------------------------------------------------------------------------
     def _intake_loop(self) -> None:
         assert self.hot is not None
+        last_state = ""
         while not self.stop_event.is_set():
+            last_state = self._write_intake_state(last_state)
             try:
                 path = self.intake_q.get(timeout=0.3)
             except queue.Empty:
@@ -140,10 +145,15 @@ class Runner:
             self.intake_busy.set()
             try:
                 result = self.app.intake.take(path, source="hotfolder", remove=True)
-            except Exception:
-                log.exception("could not take %s; will try again", path.name)
-                self.hot.done(path, look_again=True)
-                time.sleep(1.0)
+            except Exception as exc:
+                failures = self.hot.failures(path) + 1
+                error = f"{exc.__class__.__name__}: {getattr(exc, 'strerror', None) or exc}"
+                name = printable_name(path.name)
+                if failures == 1:
+                    log.exception("could not take %s; will try again", name)
+                else:
+                    log.warning("could not take %s (%d times): %s; will try again later", name, failures, error)
+                self.hot.done(path, failed=error[:300])
                 continue
             finally:
                 self.intake_busy.clear()
@@ -152,6 +162,27 @@ class Runner:
             elif result.outcome is Outcome.QUARANTINED:
                 self.quarantined += 1
             self.hot.done(path, look_again=result.outcome is Outcome.CHANGED)
+
+    def _write_intake_state(self, last: str) -> str:
+        """Files being retried, for ``sohoa status`` (written when the list changes)."""
+        assert self.hot is not None
+        problems = [
+            {"name": p.name, "failures": p.failures, "error": p.error, "retry_in_s": round(p.retry_in_s)}
+            for p in self.hot.problems()
+        ]
+        key = repr([(p["name"], p["failures"]) for p in problems])
+        if key == last:
+            return last
+        try:
+            write_intake(
+                self.settings.data_dir,
+                problems=problems,
+                paused=None,
+                at=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+        except OSError as exc:
+            log.warning("could not write the intake state: %s", exc.strerror)
+        return key
 
     # -- dispatch ------------------------------------------------------------------------------------
     def _fill(self, pool: WorkerPool) -> None:

@@ -147,7 +147,7 @@ def test_files_present_before_start_are_found_by_the_first_rescan(inbox: Path) -
 
 def test_a_file_in_flight_is_not_handed_over_again(inbox: Path) -> None:
     got: list[str] = []
-    hf = HotFolder(inbox, lambda p: got.append(p.name), settle_seconds=0.3, rescan_seconds=0.5)
+    hf = HotFolder(inbox, lambda p: got.append(p.name), settle_seconds=0.3, stable_seconds=0.3, rescan_seconds=0.5)
     hf.start()
     try:
         (inbox / "a.jpg").write_bytes(b"1")
@@ -162,3 +162,74 @@ def test_a_file_in_flight_is_not_handed_over_again(inbox: Path) -> None:
         assert got == ["a.jpg", "a.jpg"]
     finally:
         hf.stop()
+
+
+def _piecewise_write(path: Path, pieces: int, pause: float, piece: bytes = b"k" * 1024) -> None:
+    """A writer that reopens the file for every 1 KB piece (some copy tools, network shares)."""
+    for _ in range(pieces):
+        with path.open("ab") as f:
+            f.write(piece)
+        time.sleep(pause)
+
+
+def test_a_file_appended_in_pieces_is_handed_over_once_whole(inbox: Path) -> None:
+    hf, c = _start(inbox, stable_seconds=1.0)
+    try:
+        _piecewise_write(inbox / "pieces.jpg", pieces=20, pause=0.25)
+        c.wait_for(1)
+        time.sleep(1.5)
+        assert c.got == [("pieces.jpg", 20 * 1024)]
+    finally:
+        hf.stop()
+
+
+def test_a_temp_file_renamed_after_close_is_not_stolen(inbox: Path) -> None:
+    hf, c = _start(inbox)
+    try:
+        for temp, final in (("x.jpg.part", "x.jpg"), (".y.jpg.Xy12Ab", "y.jpg"), ("z.jpg.crdownload", "z.jpg")):
+            with (inbox / temp).open("wb") as f:
+                f.write(b"t" * 3000)
+            time.sleep(0.5)  # closed, then renamed half a second later
+            os.rename(inbox / temp, inbox / final)
+        c.wait_for(3)
+        time.sleep(1.0)
+        assert sorted(c.got) == [("x.jpg", 3000), ("y.jpg", 3000), ("z.jpg", 3000)]
+    finally:
+        hf.stop()
+
+
+def test_a_special_file_is_handed_over_at_once_by_name_without_following(inbox: Path, tmp_path: Path) -> None:
+    got: list[str] = []
+    hf = HotFolder(inbox, lambda p: (got.append(p.name), hf.done(p)), settle_seconds=5, stable_seconds=5)
+    (inbox / "link.jpg").symlink_to(tmp_path / "nowhere")  # dangling: must not matter
+    os.mkfifo(inbox / "pipe.jpg")
+    hf.start()
+    try:
+        deadline = time.monotonic() + 3
+        while len(got) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sorted(got)[:2] == ["link.jpg", "pipe.jpg"]
+    finally:
+        hf.stop()
+
+
+def test_a_failing_file_is_retried_with_a_growing_pause_and_listed(inbox: Path) -> None:
+    tries: list[float] = []
+
+    def fail(path: Path) -> None:
+        tries.append(time.monotonic())
+        hf.done(path, failed="PermissionError: Operation not permitted")
+
+    hf = HotFolder(inbox, fail, settle_seconds=0.2, stable_seconds=0.2, rescan_seconds=0.5)
+    hf.start()
+    try:
+        (inbox / "stuck.jpg").write_bytes(b"s" * 10)
+        time.sleep(7.5)
+        problems = hf.problems()
+    finally:
+        hf.stop()
+    gaps = [b - a for a, b in zip(tries, tries[1:], strict=False)]
+    assert 3 <= len(tries) <= 5, gaps
+    assert all(later > earlier * 1.5 for earlier, later in zip(gaps, gaps[1:], strict=False)), gaps
+    assert [(p.name, p.failures) for p in problems] == [("stuck.jpg", len(tries))]
+    assert problems[0].error.startswith("PermissionError")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sohoa.app import App
+from sohoa.atrest import AlreadyRunning, RunLock
 from sohoa.distributed import make_runner
 from sohoa.runner import Snapshot
 from sohoa.samples import write_samples
@@ -75,6 +76,20 @@ def _ocr_where(s: Settings) -> str:
 def run(app: App, *, samples: bool, once: bool) -> int:
     s = app.settings
     s.ensure_dirs()
+    lock = RunLock(s.data_dir)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        click.echo(str(exc), err=True)
+        return 3
+    try:
+        return _run(app, samples=samples, once=once)
+    finally:
+        lock.release()
+
+
+def _run(app: App, *, samples: bool, once: bool) -> int:
+    s = app.settings
     _ = app.db  # open and migrate before announcing anything
     if samples and not (s.data_dir / SAMPLES_MARK).exists():
         dropped = write_samples(s.inbox_dir)

@@ -30,6 +30,8 @@ def show(app: App) -> None:
     con.print(f"[bold]Trang đã lập chỉ mục:[/bold] {st.pages_indexed}")
     con.print(f"[bold]Hộp nhận:[/bold] {app.settings.inbox_dir}")
     _show_throughput_and_workers(app, con)
+    _show_intake_problems(app, con)
+    _show_fixity(app, con)
     if st.failures:
         t = Table(title="Trang lỗi (thử lại: sohoa retry)")
         for col in ("Hồ sơ", "Tệp", "Trang", "Số lần", "Loại lỗi", "Chi tiết"):
@@ -103,3 +105,30 @@ def _show_throughput_and_workers(app: App, con: Console) -> None:
                 h.last_done.astimezone().strftime("%H:%M:%S") if h.last_done else "",
             )
         con.print(t)
+
+
+def _show_intake_problems(app: App, con: Console) -> None:
+    """Files the running `sohoa run` keeps failing on, and whether intake is paused."""
+    from sohoa.intakestate import read_intake
+
+    st = read_intake(app.settings.data_dir)
+    if not st:
+        return
+    if st.get("paused"):
+        con.print(f"[bold red]Hộp nhận tạm dừng:[/bold red] {st['paused']}")
+    problems = st.get("problems") or []
+    if not problems:
+        return
+    t = Table(title=f"Tệp trong hộp nhận không nhận được, đang thử lại thưa dần (lúc {st.get('at', '?')})")
+    for col in ("Tệp", "Số lần lỗi", "Lỗi", "Thử lại sau"):
+        t.add_column(col)
+    for p in problems:
+        t.add_row(p["name"], str(p["failures"]), p["error"][:80], f"{p['retry_in_s']} giây")
+    con.print(t)
+
+
+def _show_fixity(app: App, con: Console) -> None:
+    from sohoa.fixity import last_result_line
+
+    line = last_result_line(app.settings.data_dir)
+    con.print(f"[bold]Kiểm tra toàn vẹn (sohoa check):[/bold] {line}")
