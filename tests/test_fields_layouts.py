@@ -105,6 +105,28 @@ def test_labels_whose_colons_were_lost_still_end_the_value_before_them() -> None
     assert (v["deceased_sex"], v["deceased_ethnicity"], v["deceased_nationality"]) == ("Nữ", "Kinh", "Việt Nam")
 
 
+def test_capitals_cell_rules_glued_labels_and_a_date_on_the_next_line() -> None:
+    """A vendor's labels in capitals: ``MỐI QUAN HỆ VỚI NGƯỜI ĐÃ MẤT`` (more words, another word for
+    "chết") parted from its value by a cell rule read as ``|``; ``NGÀY, THÁNG, NĂM SINH:`` followed
+    on the same line by ``GIỚITÍNH:`` whose space OCR lost; an ID whose date went to the next line."""
+    words = words_from_lines(
+        [
+            "TỜ KHAI ĐĂNG KÝ KHAI TỬ",
+            "HỌ, CHỮ ĐỆM, TÊN NGƯỜI YÊU CẦU: LÊ VĂN TÁM",
+            "GIẤY TỜ TÙY THÂN: CCCD số 034150029251, cấp ngày",
+            "05.05.2016",
+            "MỐI QUAN HỆ VỚI NGƯỜI ĐÃ MẤT|Con",
+            "Đề nghị cơ quan đăng ký khai tử cho người có tên dưới đây:",
+            "HỌ, CHỮ ĐỆM, TÊN: LÊ VĂN CHÍN",
+            "NGÀY, THÁNG, NĂM SINH: 03/04/1940 GIỚITÍNH: Nam",
+        ]
+    )
+    v = read_document(words).values()
+    assert v["requester_relationship"] == "Con"
+    assert v["requester_id_doc"] == "CCCD số 034150029251, cấp ngày 05.05.2016"
+    assert v["deceased_birth_date"] == "03/04/1940" and v["deceased_sex"] == "Nam"
+
+
 def test_an_empty_value_does_not_take_the_next_lines_label_and_value() -> None:
     """The place of death left blank, the next line a label worded otherwise ("Họ tên người
     chết:"): the deceased's name is read as the name, whole, never as the place of death."""

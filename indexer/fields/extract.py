@@ -7,13 +7,15 @@ What it guarantees, whatever the layout:
   other words, or not at all (``labels.settle``), nor across a wide blank gap (a number printed
   beside the place-date is not part of it);
 - a value wrapped onto the next line is joined when the line reached the right margin, or ended
-  on a comma, or the next line starts under the value; never a line that starts with a label,
-  a lead-in or boilerplate;
+  on a comma, or on a lower-case word with the next line going on with digits, or the next line
+  starts under the value; never a line that starts with a label, a lead-in or
+  boilerplate;
 - a label's printed words and box travel with its value (``RawField.label``, ``label_box``).
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -63,7 +65,12 @@ def field_labels(dt: DocType) -> list[tuple[tuple[str, ...], list[FieldSpec]]]:
     return list(dt.label_index.items())
 
 
+_ENUM = re.compile(r"^(\d{1,2}|[a-zđ]|[IVX]{1,4})[.)]$")  # "1." "2)" "a)" "IV." before a line's text
+
+
 def is_boilerplate(line: Line, catalogue: Catalogue) -> bool:
+    if len(line.toks) > 1 and _ENUM.match(line.toks[0].text):
+        line = Line(line.toks[1:])  # "1. Thành phần hồ sơ …"
     return any(starts_with(line, b, 0.85) for b in catalogue.boilerplate if len(b) >= 2)
 
 
@@ -71,7 +78,7 @@ def _bind_unknown(hits: list[LabelHit], labels: list[tuple[tuple[str, ...], list
     """Unknown labels worded like a catalogue label (a word more or less) are bound to its fields."""
     out = []
     for h in hits:
-        if h.payload is None and len(h.atoms) >= 2:
+        if h.payload is None and (len(h.atoms) >= 2 or (h.atoms and len(h.atoms[0]) >= 6)):
             payload = fuzzy_label(h.atoms, labels)
             if payload is not None:
                 h = LabelHit(h.start, h.end, h.atoms, 0.8, True, payload)
@@ -107,7 +114,7 @@ def analyse_lines(page: Page, dt: DocType, catalogue: Catalogue) -> list[LineInf
         if _is_title(line, dt):
             out.append(LineInfo(line, [], "title"))
             continue
-        hits = _bind_unknown(settle(line, find_labels(line, labels), catalogue.heads), labels)
+        hits = _bind_unknown(settle(line, find_labels(line, labels), catalogue.heads, labels), labels)
         if hits and hits[0].start == 0 and any(h.payload is not None for h in hits):
             out.append(LineInfo(line, hits, "labels"))
             continue
@@ -225,6 +232,11 @@ def _continuation(
             _wrapped(prev, nxt.line, page)
             or last.text.endswith((",", "-", "–"))
             or abs(first.x0 - value_x) <= 1.5 * page.char_h
+            # the value stops on a lower-case word and the next line goes on with digits
+            # (``… cấp ngày`` / ``25.07.2017``)
+            or (
+                last.text.isalpha() and last.text.islower() and first.text[:1].isdigit() and not _ENUM.match(first.text)
+            )
         )
         if not joined:
             break

@@ -154,7 +154,12 @@ def _lower_word(t: Tok) -> bool:
     return _wordlike(t) and t.text[:1].islower()
 
 
-def settle(line: Line, hits: list[LabelHit], heads: frozenset[str]) -> list[LabelHit]:
+def settle(
+    line: Line,
+    hits: list[LabelHit],
+    heads: frozenset[str],
+    labels: list[tuple[tuple[str, ...], Any]] | None = None,
+) -> list[LabelHit]:
     """The label hits of a line, completed so that no value crosses into a label:
 
     - a known label printed with more words before its colon (``Số điện thoại liên hệ:``,
@@ -163,7 +168,8 @@ def settle(line: Line, hits: list[LabelHit], heads: frozenset[str]) -> list[Labe
     - a known label with one or two words before it at the start of the line (``Mối quan hệ …``)
       begins at the line's start;
     - any other ``Word words:`` phrase that begins with a word labels begin with (``Dân``, ``Số``,
-      ``Họ`` …, from the whole catalogue) is an unknown label: payload None. It stops the value
+      ``Họ`` …, from the whole catalogue), or one capitalised word like a label with its spaces
+      lost (``GIỚITÍNH:``, given ``labels``), is an unknown label: payload None. It stops the value
       before it and gets no field, unless the caller binds it by its wording.
     """
     toks = line.toks
@@ -178,10 +184,11 @@ def settle(line: Line, hits: list[LabelHit], heads: frozenset[str]) -> list[Labe
                 if toks[j].colon:
                     h = LabelHit(h.start, j + 1, h.atoms, h.score, True, h.payload)
                     break
+        caps_label = _acronym(toks[h.start])
         if (
             k == 0
             and 0 < h.start <= 2
-            and all(_wordlike(t) and not _acronym(t) and not t.colon for t in toks[: h.start])
+            and all(_wordlike(t) and (caps_label or not _acronym(t)) and not t.colon for t in toks[: h.start])
         ):
             h = LabelHit(0, h.end, h.atoms, h.score, h.colon, h.payload)
         out.append(h)
@@ -202,6 +209,10 @@ def settle(line: Line, hits: list[LabelHit], heads: frozenset[str]) -> list[Labe
             if w.text[:1].isupper() and not _acronym(w) and first in heads:
                 start = i
                 break
+        if start is None and labels and t.text[:1].isupper() and len(t.atoms) == 1 and len(t.atoms[0]) >= 6:
+            # a label whose words OCR glued together (``GIỚITÍNH:``)
+            if fuzzy_label((t.atoms[0],), labels, 0.85) is not None:
+                start = j
         if start is None:
             continue
         after_hit = any(h.end == start for h in out) and start > 0
@@ -218,12 +229,13 @@ def fuzzy_label(atoms: tuple[str, ...], labels: Iterable[tuple[tuple[str, ...], 
     more or less: ``Quan hệ với người khai sinh``, or only its first three words or more), or None
     when none is close enough."""
     text = " ".join(atoms)
+    glued = len(atoms) == 1
     best, best_r = None, min_ratio
     for lab, payload in labels:
         if len(atoms) >= 3 and 0 < len(lab) - len(atoms) <= 2 and lab[: len(atoms)] == atoms and best_r < 0.9:
             best, best_r = payload, 0.9  # the label's first words: ``Số định danh`` (… cá nhân)
             continue
-        other = " ".join(lab)
+        other = ("" if glued else " ").join(lab)
         if abs(len(other) - len(text)) > 0.3 * max(len(text), len(other)):
             continue
         r = Indel.normalized_similarity(text, other)

@@ -1,7 +1,8 @@
 """From OCR words with boxes to tokens and visual lines.
 
 Tokens are cleaned words: NFC, dotted leaders and table rules stripped, a word glued across a
-colon split in two (``tộc:Kinh`` → ``tộc:`` ``Kinh``), specks (tiny, zero-confidence) dropped. Lines are built from geometry, not from
+colon or a cell rule split in two (``tộc:Kinh`` → ``tộc:`` ``Kinh``, ``MẤT|Cháu`` → ``MẤT:``
+``Cháu``), specks (tiny, zero-confidence) dropped. Lines are built from geometry, not from
 Tesseract's block numbers, so the cells of one table row or two side-by-side blocks share a line;
 each token keeps its box, so callers can still cut a line by x (columns).
 """
@@ -23,6 +24,8 @@ _EDGE_JUNK = '|¦`~^*°=_…·‥•"“”‘’[]{}<>«»!¡?¿'
 _ATOM = re.compile(r"[0-9a-zđ]+")
 # dots or commas+dots glued between two words ("Nam,.xã.Phước") are leaders, not text
 _DOT_BETWEEN = re.compile(r"(?<=[^\W\d_]),?[.…·]+(?=[^\W_])|,[.…·]+(?=\S)|^[.…·]+(?=[^\W\d_])")
+_BAR_AFTER_LETTER = re.compile(r"(?<=[^\W\d_])[|¦](?=\w)")
+_BAR_INSIDE = re.compile(r"(?<=\w)[|¦](?=\w)")
 _COLON_SPLIT = re.compile(r"^(.*?[^\W\d_][^:]*?):+(?=\S)(.+)$")
 
 
@@ -122,6 +125,9 @@ def to_tokens(words: Sequence[object]) -> list[Tok]:
             text, conf, left, top, width, height = w.text, float(w.conf), w.left, w.top, w.width, w.height  # type: ignore[attr-defined]
             tline = (w.block, w.par, w.line)  # type: ignore[attr-defined]
         raw = _DOT_BETWEEN.sub(lambda m: ", " if "," in m.group(0) else " ", nfc(str(text)))
+        # a cell rule read as a bar inside a word parts a label from its value (``MẤT|Cháu``)
+        raw = _BAR_AFTER_LETTER.sub(": ", raw)
+        raw = _BAR_INSIDE.sub(" ", raw)
         pieces = [q for p in raw.split() for q in _split_colon(p)] or [raw]
         total = sum(len(p) for p in pieces) or 1
         x = left
