@@ -67,7 +67,7 @@ def _find_headers(page: Page, table: Table) -> tuple[list[_Header], Line | None]
         hits = find_labels(line, cands, need_colon_inside=False, min_score=0.85)
         sections = {h.payload for h in hits}
         if len(sections) == len(table.columns):
-            heads = []
+            heads: list[_Header] = []
             for h in hits:
                 if any(x.section == h.payload for x in heads):
                     continue
@@ -281,19 +281,19 @@ def _fuzzy_rows(table: Table, body: list[Line], edge: float, h: float) -> list[_
             i += 1
     # lines bound to no row label: join a neighbour, or stand for a missing row
     merged: list[tuple[str | None, list[int]]] = []
-    for rid, idx in groups:
+    for gid, idx in groups:
         if (
-            rid is None
+            gid is None
             and merged
             and merged[-1][0] is None
             and cells[idx[0]][0].yc - cells[merged[-1][1][-1]][0].yc <= 2.2 * h
         ):
             merged[-1][1].extend(idx)
         else:
-            merged.append((rid, list(idx)))
+            merged.append((gid, list(idx)))
     rows: list[_Row] = []
-    for k, (rid, idx) in enumerate(merged):
-        if rid is not None:
+    for k, (gid, idx) in enumerate(merged):
+        if gid is not None:
             continue
         top, bottom = cells[idx[0]][0].yc, cells[idx[-1]][0].yc
         prev = next(((j, g) for j, g in reversed(list(enumerate(merged[:k]))) if g[0] is not None), None)
@@ -312,10 +312,10 @@ def _fuzzy_rows(table: Table, body: list[Line], edge: float, h: float) -> list[_
         if missing:
             used.add(missing[0])
             merged[k] = (missing[0], idx)
-    for rid, idx in merged:
-        if rid is not None:
+    for gid, idx in merged:
+        if gid is not None:
             group = [cells[j] for j in idx]
-            rows.append(_Row(rid, [t for _, toks in group for t in toks], [ln for ln, _ in group]))
+            rows.append(_Row(gid, [t for _, toks in group for t in toks], [ln for ln, _ in group]))
     return rows
 
 
