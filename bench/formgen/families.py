@@ -34,9 +34,24 @@ class Family:
     degrade: tuple[tuple[str, float], ...] = (("scan", 0.85), ("clean", 0.15))
     doc_types: tuple[str, ...] = ALL_TYPES
     skew: float = 3.5  # max |skew| in degrees (80 % of pages are skewed)
+    # per page, one of these faces for the filled values and one (regular, bold, italic) for the
+    # printed form, as the dev set varies them; empty = the style's own
+    value_fonts: tuple[str, ...] = ()
+    label_fonts: tuple[tuple[str, str, str], ...] = ()
+
+
+DEV_VALUE_FONTS = ("mono", "dejavu_sans", "sans")
+DEV_LABEL_FONTS = (
+    ("serif", "serif_bold", "serif_italic"),
+    ("dejavu_serif", "dejavu_serif_bold", "dejavu_serif_italic"),
+)
 
 
 def _f(name: str, split: str, about: str, **kw) -> Family:
+    style = kw.get("style", Style())
+    if style.label_font == "serif":  # the TT 2020 form as the dev set prints it: fonts vary per page
+        kw.setdefault("value_fonts", () if style.hand else DEV_VALUE_FONTS)
+        kw.setdefault("label_fonts", DEV_LABEL_FONTS)
     return Family(name, split, about, **kw)
 
 

@@ -103,6 +103,12 @@ def build(fam: Family, index: int) -> Rendered:
     doc_type = fam.doc_types[index % len(fam.doc_types)]
     stem = f"{fam.name}_{index:03d}"
     style = fam.style
+    pick = random.Random(seed ^ 0x5EED)
+    if fam.value_fonts:
+        style = replace(style, value_font=pick.choice(fam.value_fonts))
+    if fam.label_fonts:
+        regular, bold, italic = pick.choice(fam.label_fonts)
+        style = replace(style, label_font=regular, bold_font=bold, italic_font=italic)
     tries = 6
     for _ in range(tries):
         rng = random.Random(seed)
