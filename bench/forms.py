@@ -261,7 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench.forms: {e}", file=sys.stderr)
         return 2
     if not fams:
-        print(f"bench.forms: none of those families is in split {a.split!r}", file=sys.stderr)
+        print(
+            f"bench.forms: none of those families is in split {a.split!r} (hold-out families need --split holdout,"
+            " and are for measuring only)",
+            file=sys.stderr,
+        )
         return 2
     out: Path = a.out
     set_dir, pred_dir, logs = out / "set", out / "pred", out / "logs"
