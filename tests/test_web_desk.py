@@ -395,16 +395,21 @@ def test_archivist_verifies_a_page_of_entries(
     assert f'src="/documents/{doc}/pages/1/image?w=' in r.text  # the page image beside the entries
     assert f'data-box="40,300,900,60" data-ref="entry-{eid}"' in r.text
     assert 'name="f_nksHoTen" value="Hoàng Văn Bẩy"' in r.text
-    # Correct the name and confirm: the history keeps old and new, the entry is verified.
+    # Every column of the book type is there: the registration date, required, flagged as empty;
+    # the other empty columns folded.
+    assert "Ngày, tháng, năm đăng ký <strong>— còn trống, cần điền</strong>" in r.text
+    assert 'name="f_meHoTen" value=""' in r.text and "cột còn trống" in r.text
+    form = {"csrf_token": token, "f_nksHoTen": "Hoàng Văn Bảy", "f_nksNgaySinh": "01/06/2024", "f_so": "3"}
+    # An incomplete entry is not verified without a reason (htmx: answered in place, no reload).
+    r = a.post(f"/books/{book}/pages/1/entries/{eid}", data={**form, "action": "verify"}, headers=HX)
+    assert r.status_code == 200
+    assert 'class="alert error"' in r.text and "Mục còn thiếu Ngày, tháng, năm đăng ký" in r.text
+    assert get_entry(app.db, eid).status != "verified"
+    # Correct the name and confirm, saying why the date is empty: the history keeps old and new,
+    # the entry is verified, the reason audited.
     r = a.post(
         f"/books/{book}/pages/1/entries/{eid}",
-        data={
-            "csrf_token": token,
-            "f_nksHoTen": "Hoàng Văn Bảy",
-            "f_nksNgaySinh": "01/06/2024",
-            "f_so": "3",
-            "action": "verify",
-        },
+        data={**form, "reason": "sổ gốc để trống ngày đăng ký", "action": "verify"},
     )
     assert r.status_code == 303 and r.headers["location"] == f"/books/{book}/pages/1?saved={eid}#entry-{eid}"
     e = get_entry(app.db, eid)
@@ -412,6 +417,8 @@ def test_archivist_verifies_a_page_of_entries(
     [fix] = [h for h in e.history if h.kind == "correction"]
     assert (fix.field, fix.old, fix.new) == ("nksHoTen", "Hoàng Văn Bẩy", "Hoàng Văn Bảy")
     assert {x.action for x in _audit(app, actor="luutru")} >= {"entry.correction", "entry.verify", "book.page.view"}
+    [why] = _audit(app, action="entry.verify_incomplete")
+    assert why.detail == {"missing": ["Ngày, tháng, năm đăng ký"], "reason": "sổ gốc để trống ngày đăng ký"}
     assert "đã đối chiếu" in a.get(f"/entries/{eid}").text
     # A bad date is refused plainly and nothing is verified twice.
     r = a.post(f"/books/{book}/pages/1/entries/{eid}", data={"csrf_token": token, "f_nksNgaySinh": "31/02/2024"})

@@ -221,6 +221,30 @@ def _page_entries(
         return (bp, page), out
 
 
+def required_keys(bt: Any) -> list[str]:
+    """The columns an entry cannot be verified without (unless the archivist says why): its number,
+    its registration date, the main person's name and birth."""
+    keys = ["so", "ngayDangKy", bt.primary.name]
+    if bt.primary.birth:
+        keys.append(bt.primary.birth)
+    return keys
+
+
+def _verify_row(bt: Any, e: Any, box: Any) -> dict[str, Any]:
+    """One entry on the verification page: every column of its book type — those with a value, then
+    the required ones that are empty (flagged), then the other empty ones (folded)."""
+    data = dict(e.data or {})
+    required = required_keys(bt)
+    filled = [k for k in bt.all_keys if (data.get(k.key) or "").strip()]
+    missing = [k for k in bt.all_keys if k.key in required and not (data.get(k.key) or "").strip()]
+    empty = [k for k in bt.all_keys if k not in filled and k not in missing]
+    return {"e": e, "box": box, "keys": filled, "missing": missing, "empty": empty, "data": data}
+
+
+def _verify_context(book: Any, page_no: int, user: UserInfo) -> dict[str, Any]:
+    return {"book": book, "page_no": page_no, "may_verify": user.role in VERIFIERS}
+
+
 @router.get("/books/{book_id}/pages/{page_no}")
 def verify_page(
     request: Request,
@@ -236,12 +260,7 @@ def verify_page(
     numbers = sorted(p.page_no for p in _book_pages(app, book_id) if p.page_no is not None)
     i = numbers.index(page_no) if page_no in numbers else -1
     in_pixels = bool(page.pdf_key) and app.archive_path(page.pdf_key).is_file()
-    bt = book.type
-    rows = []
-    for e, box in entries:
-        data = dict(e.data or {})
-        keys = [k for k in bt.all_keys if k.key in data or k.key == bt.name_key]
-        rows.append({"e": e, "box": box, "keys": keys, "data": data})
+    rows = [_verify_row(book.type, e, box) for e, box in entries]
     with app.db.write() as s:
         audit(
             s,
@@ -286,6 +305,7 @@ async def verify_entry_post(
     from indexer.registers.model import RegisterError
 
     form = await request.form()
+    book = _book(app, book_id)
     with app.db.read() as s:
         e = s.get(RegisterEntry, entry_id)
         if e is None or e.book_id != book_id:
@@ -297,17 +317,50 @@ async def verify_entry_post(
             key = k[2:]
             if " ".join(v.split()) != (data.get(key) or ""):
                 changes[key] = v
-    reason = str(form.get("reason") or "").strip() or "sửa theo sổ gốc khi đối chiếu"
+    typed_reason = str(form.get("reason") or "").strip()
+    reason = typed_reason or "sửa theo sổ gốc khi đối chiếu"
+    verify = form.get("action") != "save"
+    after = {**data, **{k: " ".join(v.split()) for k, v in changes.items()}}
+    missing = [k.label for k in book.type.all_keys if k.key in required_keys(book.type) and not after.get(k.key)]
+    error = ""
     try:
+        if verify and missing and not typed_reason:
+            raise RegisterError(
+                f"Mục còn thiếu {', '.join(missing)}: điền vào, hoặc ghi lý do (ví dụ: sổ gốc để trống) rồi xác nhận."
+            )
         if changes:
             edit_entry(app.db, entry_id, changes, actor=user.username, reason=reason)
-        if form.get("action") != "save":
+        if verify:
             verify_entry(app.db, entry_id, actor=user.username)
+            if missing:
+                with app.db.write() as s:
+                    audit(
+                        s,
+                        user.username,
+                        "entry.verify_incomplete",
+                        "register_entry",
+                        entry_id,
+                        {"missing": missing, "reason": typed_reason},
+                    )
     except RegisterError as exc:
+        error = exc.message
+    if request.headers.get("HX-Request"):
+        # Redrawn in place: no reload, the page and the archivist's place on it stay.
+        (_, _), entries = _page_entries(app, book_id, page_no)
+        row = next((_verify_row(book.type, x, box) for x, box in entries if x.id == entry_id), None)
+        if row is None:
+            raise HTTPException(404)
+        ctx = _verify_context(book, page_no, user)
+        return render(
+            request,
+            "books/_entry_verify.html",
+            {**ctx, "r": row, "error": error, "saved": not error, "verified_now": verify and not error},
+        )
+    if error:
         from urllib.parse import quote
 
         return RedirectResponse(
-            f"/books/{book_id}/pages/{page_no}?error={quote(str(exc))}#entry-{entry_id}", status_code=303
+            f"/books/{book_id}/pages/{page_no}?error={quote(error)}#entry-{entry_id}", status_code=303
         )
     return RedirectResponse(f"/books/{book_id}/pages/{page_no}?saved={entry_id}#entry-{entry_id}", status_code=303)
 

@@ -122,7 +122,11 @@ def create_app(app: App) -> FastAPI:
         templates=make_templates(tz),
         tz=tz,
         policy=LoginPolicy(
-            s.web.login_max_failures, s.web.login_max_failures_ip, timedelta(minutes=s.web.login_window_minutes)
+            s.web.login_max_failures,
+            s.web.login_max_failures_ip,
+            timedelta(minutes=s.web.login_window_minutes),
+            max_delay=timedelta(seconds=s.web.login_max_delay_seconds),
+            max_concurrent_checks=s.web.login_max_concurrent_checks,
         ),
         lifetime=timedelta(hours=s.web.session_hours),
         idle=timedelta(minutes=s.web.idle_minutes),

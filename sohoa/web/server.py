@@ -26,6 +26,10 @@ def uvicorn_config(app: App, host: str | None = None, port: int | None = None) -
         server_header=False,
         lifespan="off",
         timeout_graceful_shutdown=3,
+        # X-Forwarded-For is believed only from the configured proxies (uvicorn's default would
+        # trust 127.0.0.1, and anyone on this PC could then pick their address for the login limits).
+        proxy_headers=bool(web.trusted_proxies),
+        forwarded_allow_ips=",".join(web.trusted_proxies) or None,
     )
 
 

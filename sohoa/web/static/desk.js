@@ -319,5 +319,11 @@
     setup(e.detail.elt);
     var elt = e.detail.elt;
     if (elt && elt.matches && elt.matches("form.field-row")) fieldLoaded(elt);
+    // Book verification: an entry confirmed in place; on to the next one not verified yet.
+    if (elt && elt.matches && elt.matches("section.entry-verify[data-verified-now]")) {
+      var next = document.querySelector("section.entry-verify.unverified");
+      var input = next && next.querySelector("input[name^=f_]");
+      if (input) { next.scrollIntoView({ block: "start" }); input.focus(); input.select(); }
+    }
   });
 })();
