@@ -27,6 +27,7 @@ import io
 import math
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -34,6 +35,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bench.realscan_pages import HAND, MASTER_DPI, SERIF_BOLD, Page, person
 
+# A script font first (fonts-dancingscript, installed by scripts/setup.sh bench); without it an
+# oblique sans (fonts-dejavu-extra) stands in, which looks far less like handwriting.
+HAND_FONTS = (HAND, "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf")
 KINDS = ("clean300", "tag72", "dpi150", "dpi100", "dpi72", "phone", "seal", "hand", "photocopy", "fax")
 RED = (200, 30, 40)
 BLUE = (30, 50, 170)
@@ -131,8 +135,11 @@ def _handwrite(im: Image.Image, page: Page, rng: random.Random) -> None:
         plain = "".join(c for c in _ascii(name)) + f" {rng.randint(900, 999)}{rng.randint(100000, 999999)}"
         pieces.append((x * scale, (y - h * 0.3) * scale, h * 1.3 * scale, plain))
     pieces.append((120 / 25.4 * MASTER_DPI * scale, 60 / 25.4 * MASTER_DPI * scale, 40 * scale, "Da nhan 12/3 - Hung"))
+    hand = next((f for f in HAND_FONTS if Path(f).exists()), None)
+    if hand is None:
+        raise SystemExit(f"no hand-like font: install fonts-dancingscript ({HAND_FONTS[0]})")
     for x, y, h, text in pieces:
-        font = ImageFont.truetype(HAND, max(8, int(h)))
+        font = ImageFont.truetype(hand, max(8, int(h)))
         layer = Image.new("L", (int(h * len(text) * 0.7) + 20, int(h * 2)), 0)
         ImageDraw.Draw(layer).text((5, 0), text, font=font, fill=255)
         layer = layer.rotate(rng.uniform(-4, 4), resample=Image.BICUBIC, expand=True)

@@ -29,13 +29,23 @@ from ocr.blank import detect_blank
 from ocr.clean import clean_page
 from ocr.colour import colour_marks, drop_colour_ink
 from ocr.deskew import estimate_skew
+from ocr.doubt import Aside, set_aside
 from ocr.imageops import downscale, rotate_small, turn
 from ocr.layout import is_junk, order_text
 from ocr.load import load_page
 from ocr.orient import detect_orientation
 from ocr.pdf import write_searchable_pdf
 from ocr.quality import Quality, assess, needs_retry
-from ocr.resolution import decide_dpi, measure_text, recognition_scale, resize
+from ocr.resolution import (
+    TAG_TOLERANCE,
+    Resolution,
+    TextSize,
+    decide_dpi,
+    dpi_from_text,
+    measure_text,
+    recognition_scale,
+    resize,
+)
 from ocr.structure import Table
 from ocr.tesseract import Tesseract
 from ocr.thumbnail import thumbnail_path, write_thumbnail
@@ -135,13 +145,13 @@ def process_loaded(
     if orientation.rotation % 180:
         size = measure_text(gray)  # letters measured on their side are widths, not heights
         assumed["x_height_px"] = size.x_height
-    f = recognition_scale(size.x_height, dpi, options.target_x_height, options.ocr_dpi)
+    f = recognition_scale(_usable_x_height(size, res, dpi), dpi, options.target_x_height, options.ocr_dpi)
     work = resize(gray, f)
-    reading = _read(work, f, dpi, options, engine, clean=True, psm=options.psm)
+    reading = _read(work, f, dpi, options, engine, clean=True, psm=options.psm, ink_letters=size.letters)
     clock.lap("ocr")
     tried = [reading]
     if options.retry and needs_retry(reading.quality):
-        for alt in _alternatives(gray, dpi, f, options, engine):
+        for alt in _alternatives(gray, dpi, f, options, engine, size.letters):
             tried.append(alt)
             if not needs_retry(alt.quality):
                 break
@@ -177,8 +187,21 @@ def process_loaded(
         passes=[best.name] + [r.name for r in tried if r is not best],
         quality=best.quality.as_dict(),
         marks=marks,
+        set_aside=[Aside(_scale_word(a.word, 1.0 / best.scale), a.reason).as_dict() for a in best.aside],
         **assumed,
     )
+
+
+def _usable_x_height(size: TextSize, res: Resolution, dpi: int) -> float | None:
+    """The measured x-height, unless it contradicts a resolution known otherwise (a scanner's
+    or a PDF renderer's): text crossed by pen lines or set in a tiny font is measured wrong,
+    and a page is not enlarged on that word alone."""
+    if size.x_height is None or res.source in ("measured", "size"):
+        return size.x_height
+    implied = dpi_from_text(size)
+    if implied is None or not 1 / TAG_TOLERANCE <= implied / dpi <= TAG_TOLERANCE:
+        return None
+    return size.x_height
 
 
 @dataclass
@@ -189,10 +212,18 @@ class _Reading:
     words: list[Word]  # junk dropped, in work-image pixels
     text: str
     quality: Quality
+    aside: list[Aside]  # words not in the text: junk and handwriting (work-image pixels)
 
 
 def _read(
-    work: np.ndarray, scale: float, dpi: int, options: OcrOptions, engine: Tesseract, clean: bool, psm: int
+    work: np.ndarray,
+    scale: float,
+    dpi: int,
+    options: OcrOptions,
+    engine: Tesseract,
+    clean: bool,
+    psm: int,
+    ink_letters: int | None = None,
 ) -> _Reading:
     """One recognition pass over a working copy (the page scaled by ``scale``)."""
     wdpi = dpi * scale
@@ -204,18 +235,22 @@ def _read(
         image, tables = cleaned.image, cleaned.tables
     rec = engine.recognize(image, idpi, psm=psm)
     words = [w for w in rec.words if not is_junk(w, wdpi / 25.4)]
-    text = order_text(rec.words, tables, work.shape[1], wdpi)
+    quality = assess(words, ink_letters)  # all the recogniser said, before anything is set aside
+    kept, aside = set_aside(words, image)
+    text = order_text(kept, tables, work.shape[1], wdpi)
     name = f"{'clean' if clean else 'raw'}-psm{psm}@{idpi}"
-    return _Reading(name, scale, rec, words, text, assess(words))
+    return _Reading(name, scale, rec, kept, text, quality, aside)
 
 
-def _alternatives(gray: np.ndarray, dpi: int, f: float, options: OcrOptions, engine: Tesseract) -> Iterator[_Reading]:
+def _alternatives(
+    gray: np.ndarray, dpi: int, f: float, options: OcrOptions, engine: Tesseract, ink_letters: int
+) -> Iterator[_Reading]:
     """Second opinions on a doubtful page, likeliest first; the caller stops at the first that
     no longer looks doubtful. Uncleaned with Tesseract's own segmentation (what plain Tesseract
     does, at the chosen scale), then cleaned with it."""
     work = resize(gray, f)
     for clean, psm in ((False, 3), (True, 3)):
-        yield _read(work, f, dpi, options, engine, clean=clean, psm=psm)
+        yield _read(work, f, dpi, options, engine, clean=clean, psm=psm, ink_letters=ink_letters)
 
 
 def _scale_word(w: Word, k: float) -> Word:

@@ -127,6 +127,14 @@ class PageResult:
     # Non-text marks kept out of the text: {"kind": "red"|"blue"|..., "left", "top", "width",
     # "height"} in page pixels (upright, deskewed).
     marks: list[dict[str, object]] = field(default_factory=list)
+    # Words read but kept out of ``text`` and ``words`` (``ocr.doubt``): {"text", "conf", box,
+    # "reason": "junk"|"handwriting"}; boxes in page pixels.
+    set_aside: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def handwritten(self) -> list[dict[str, object]]:
+        """Regions read as handwriting (boxes in page pixels): shown, never indexed as text."""
+        return [a for a in self.set_aside if a.get("reason") == "handwriting"]
 
     def prediction(self) -> dict[str, object]:
         """The benchmark's prediction format (../shared/bench/README.md)."""
@@ -144,4 +152,5 @@ class PageResult:
             "passes": self.passes,
             "quality": self.quality,
             "marks": self.marks,
+            "set_aside": self.set_aside,
         }

@@ -16,7 +16,7 @@ say() { printf '\033[1;34m[sohoa setup]\033[0m %s\n' "$*"; }
 pkgs=(python3 python3-venv python3-pip tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd
       poppler-utils sane-utils libsane1 fonts-liberation2 fonts-dejavu-core)
 case "$mode" in
-  test|bench) pkgs+=(chromium postgresql-client redis-server fonts-dejavu-extra npm) ;;  # extra: bench.formgen's fonts
+  test|bench) pkgs+=(chromium postgresql-client redis-server fonts-dejavu-extra fonts-dancingscript npm) ;;  # extra: bench.formgen's fonts; dancingscript: bench.realscan's handwriting
 esac
 [ "$mode" = bench ] && pkgs+=(qpdf ghostscript unpaper pngquant)
 missing=()
