@@ -90,6 +90,14 @@ class WebSettings(BaseModel):
     login_max_failures: int = Field(5, ge=1, description="failed logins per username within the window")
     login_max_failures_ip: int = Field(20, ge=1, description="failed logins per client address within the window")
     login_window_minutes: float = Field(15.0, gt=0)
+    login_max_delay_seconds: float = Field(
+        60.0, gt=0, le=3600, description="past the free failures each try waits 2, 4, 8 ... s, at most this"
+    )
+    login_max_concurrent_checks: int = Field(4, ge=1, le=64, description="password checks at the same moment")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses of reverse proxies whose X-Forwarded-For is believed; none: the header is ignored",
+    )
     timezone: str = Field("Asia/Ho_Chi_Minh", description="times shown and 'today' on the desk")
 
     @field_validator("timezone")

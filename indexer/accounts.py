@@ -9,8 +9,10 @@ trail names them — only deactivated, which also ends their sessions.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -238,9 +240,16 @@ class LoginResult(StrEnum):
 
 @dataclass(frozen=True)
 class LoginPolicy:
+    """Failures within ``window`` beyond the free ones slow the next try down exponentially
+    (2 s, 4 s, 8 s ... at most ``max_delay``) after the last failure; the right password after
+    the pause gets in (nobody can lock an account out by failing on purpose). At most
+    ``max_concurrent_checks`` passwords are checked at once in this process, one per account."""
+
     max_failures_user: int = 5
     max_failures_ip: int = 20
     window: timedelta = timedelta(minutes=15)
+    max_delay: timedelta = timedelta(seconds=60)
+    max_concurrent_checks: int = 4
 
 
 @dataclass(frozen=True)
@@ -255,19 +264,33 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
-def _retry_after(oldest_failure_at: datetime | None, window: timedelta, now: datetime) -> int:
-    if oldest_failure_at is None:
-        return int(window.total_seconds())
-    return max(1, int((_aware(oldest_failure_at) + window - now).total_seconds()) + 1)
-
-
 def _failures_since(s, column, value: str, since: datetime) -> tuple[int, datetime | None]:
-    n, oldest = s.execute(
-        select(func.count(), func.min(LoginAttempt.at)).where(
+    """How many failures since ``since``, and when the last one was."""
+    n, last = s.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
             column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since
         )
     ).one()
-    return n or 0, oldest
+    return n or 0, last
+
+
+def _pause_left(failures: int, free: int, last: datetime | None, policy: LoginPolicy, now: datetime) -> float:
+    """Seconds still to wait after ``failures`` failures (the first ``free`` cost nothing)."""
+    if failures < free or last is None:
+        return 0.0
+    delay = min(2.0 ** (failures - free + 1), policy.max_delay.total_seconds())
+    return max(0.0, (_aware(last) - now).total_seconds() + delay)
+
+
+_checks_lock = threading.Lock()
+_checks: dict[int, threading.BoundedSemaphore] = {}
+_accounts_in_check: set[str] = set()
+CHECK_WAIT_S = 5.0
+
+
+def _check_slots(n: int) -> threading.BoundedSemaphore:
+    with _checks_lock:
+        return _checks.setdefault(n, threading.BoundedSemaphore(n))
 
 
 def login(
@@ -282,33 +305,69 @@ def login(
 ) -> Login:
     """Check a login, counting it against the limits; on success open a session.
 
-    Past ``policy.max_failures_user`` failures for a username (or ``max_failures_ip`` from one
-    address) within the window, even the right password is refused until the window has passed.
+    One password check per account at a time, at most ``policy.max_concurrent_checks`` at once:
+    a try beyond that is refused at once (``LIMITED``, not counted). Past the free failures for a
+    username (or an address) within the window, a try before the pause has passed is refused
+    likewise; after it, even after many failures, the right password gets in.
     """
     username = normalize_username(username)[:60]
     ip = ip[:64]
+    with _checks_lock:
+        busy = username in _accounts_in_check
+        if not busy:
+            _accounts_in_check.add(username)
+    if busy:
+        return _limited(db, username, ip, 1, "concurrent")
+    slots = _check_slots(policy.max_concurrent_checks)
+    try:
+        if not slots.acquire(timeout=CHECK_WAIT_S):
+            return _limited(db, username, ip, 1, "busy")
+        try:
+            return _login(db, username, password, ip, user_agent, policy=policy, session_lifetime=session_lifetime)
+        finally:
+            slots.release()
+    finally:
+        with _checks_lock:
+            _accounts_in_check.discard(username)
+
+
+def _limited(db: Database, username: str, ip: str, wait_s: float, why: str) -> Login:
+    # Not counted as an attempt: a refused try does not make the pause longer.
+    with db.write() as s:
+        audit(s, username or "?", "login.limited", "user", username, {"ip": ip, "why": why})
+    return Login(LoginResult.LIMITED, retry_after_s=max(1, math.ceil(wait_s)))
+
+
+def _login(
+    db: Database,
+    username: str,
+    password: str,
+    ip: str,
+    user_agent: str,
+    *,
+    policy: LoginPolicy,
+    session_lifetime: timedelta,
+) -> Login:
     now = utcnow()
     since = now - policy.window
     with db.read() as s:
-        n_user, oldest_user = _failures_since(s, LoginAttempt.username, username, since)
-        n_ip, oldest_ip = _failures_since(s, LoginAttempt.ip, ip, since)
+        n_user, last_user = _failures_since(s, LoginAttempt.username, username, since)
+        n_ip, last_ip = _failures_since(s, LoginAttempt.ip, ip, since)
         u = s.scalar(select(User).where(User.username == username))
-    if n_user >= policy.max_failures_user or n_ip >= policy.max_failures_ip:
-        wait = max(
-            _retry_after(oldest_user, policy.window, now) if n_user >= policy.max_failures_user else 0,
-            _retry_after(oldest_ip, policy.window, now) if n_ip >= policy.max_failures_ip else 0,
-        )
-        # Not counted as an attempt: a refused try does not push the end of the lock further away.
-        with db.write() as s:
-            audit(s, username or "?", "login.limited", "user", username, {"ip": ip})
-        return Login(LoginResult.LIMITED, retry_after_s=wait)
+    wait = max(
+        _pause_left(n_user, policy.max_failures_user, last_user, policy, now),
+        _pause_left(n_ip, policy.max_failures_ip, last_ip, policy, now),
+    )
+    if wait > 0:
+        return _limited(db, username, ip, wait, "slow-down")
     ok = _verify(u.password_hash if u else _DUMMY_HASH, password) and u is not None
     result = LoginResult.OK if ok else LoginResult.BAD_CREDENTIALS
     if ok and not u.active:
         result = LoginResult.INACTIVE
     token = secrets.token_urlsafe(32) if result is LoginResult.OK else None
     with db.write() as s:
-        s.add(LoginAttempt(at=now, username=username, ip=ip, success=result is LoginResult.OK))
+        # Stamped after the check: the pause runs from when the failure was known.
+        s.add(LoginAttempt(at=utcnow(), username=username, ip=ip, success=result is LoginResult.OK))
         # Old attempts only serve the rate limit: keep a day of them.
         s.execute(delete(LoginAttempt).where(LoginAttempt.at < now - max(policy.window, timedelta(days=1))))
         if u is not None:

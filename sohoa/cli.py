@@ -189,11 +189,12 @@ def backup_cmd(ctx: click.Context, dest: Path) -> None:
 @click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--database-url", default=None, help="bản sao lưu PostgreSQL: nạp vào cơ sở dữ liệu trống này")
-def restore_cmd(src: Path, data_dir: Path, database_url: str | None) -> None:
+@click.option("--snapshot", default=None, metavar="TÊN", help="bản nào (tên trong SRC/snapshots; mặc định: mới nhất)")
+def restore_cmd(src: Path, data_dir: Path, database_url: str | None, snapshot: str | None) -> None:
     """Khôi phục bản sao lưu SRC vào thư mục dữ liệu DATA_DIR (trống), kiểm tra từng tệp theo mã băm."""
     from sohoa.commands import restore_cmd as cmd
 
-    sys.exit(cmd.run(src, data_dir, database_url))
+    sys.exit(cmd.run(src, data_dir, database_url, snapshot))
 
 
 @cli.command("retry")

@@ -9,9 +9,9 @@ import click
 from sohoa.backup import BackupError, restore
 
 
-def run(src: Path, data_dir: Path, database_url: str | None = None) -> int:
+def run(src: Path, data_dir: Path, database_url: str | None = None, snapshot: str | None = None) -> int:
     try:
-        r = restore(src, data_dir.absolute(), database_url=database_url)
+        r = restore(src, data_dir.absolute(), snapshot=snapshot, database_url=database_url)
     except BackupError as exc:
         click.echo(f"Không khôi phục được: {exc}", err=True)
         return 2
