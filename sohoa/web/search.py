@@ -18,6 +18,7 @@ from sqlalchemy import select
 from indexer.accounts import UserInfo
 from indexer.audit import audit
 from indexer.search import search
+from sohoa.logsetup import mask_ids
 from sohoa.web.security import current_user, desk_of
 from sohoa.web.templating import book_vi, render
 
@@ -106,7 +107,7 @@ def search_page(
                 "query",
                 None,
                 {
-                    "q": q,
+                    "q": mask_ids(q),  # the trail says who looked for whom, without whole ID numbers
                     "results": len(hits) + len(people),
                     "documents": sorted({h.document_id for h in hits})[:LIMIT],
                     "people": [f"{p.source_type}:{p.source_id}" for p in people],
