@@ -11,7 +11,7 @@ from capture.store import ContentStore
 from config import Settings
 from indexer.db import Database, open_database
 from indexer.intake import DbIntakeSink
-from sohoa.atrest import prepare_sqlite, secure_sqlite, sqlite_path
+from sohoa.atrest import check_sqlite_at_start, prepare_sqlite, secure_sqlite, sqlite_path
 from sohoa.options import limits
 
 
@@ -24,6 +24,7 @@ class App:
         self.settings.ensure_dirs()
         db_file = sqlite_path(self.settings.db_url)
         if db_file is not None:
+            check_sqlite_at_start(db_file, self.settings.originals_dir)
             prepare_sqlite(db_file)
         db = open_database(self.settings.db_url)
         if db_file is not None:

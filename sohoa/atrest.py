@@ -103,3 +103,51 @@ class RunLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+# -- the database at start: there, and writable -------------------------------------------------------
+
+
+class DatabaseUnusable(Exception):
+    """The database cannot be used as it is; the message says why and what to do (Vietnamese)."""
+
+
+def check_sqlite_at_start(db_file: Path, originals_dir: Path) -> None:
+    """Refuse to start on a database that vanished (an empty new one would hide every stored
+    original) or that cannot be written (read-only file, folder or disk)."""
+    if not db_file.exists():
+        stored = [p for p in originals_dir.iterdir() if not p.name.startswith(".")] if originals_dir.is_dir() else []
+        if stored:
+            raise DatabaseUnusable(
+                f"Không thấy cơ sở dữ liệu {db_file}, nhưng kho bản gốc {originals_dir} đã có tệp: cơ sở dữ liệu "
+                "đã bị xóa hoặc di chuyển. sohoa không tạo cơ sở dữ liệu mới trống (sẽ che mất các hồ sơ). "
+                "Hãy đặt lại tệp, hoặc khôi phục từ bản sao lưu: sohoa restore BẢN_SAO THƯ_MỤC_MỚI."
+            )
+        return
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(db_file, timeout=60, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DatabaseUnusable(f"Không mở được cơ sở dữ liệu {db_file}: {exc}") from None
+    try:
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute(f"PRAGMA user_version = {int(version)}")
+        finally:
+            con.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return  # another process is writing: usable
+        raise DatabaseUnusable(
+            f"Không ghi được vào cơ sở dữ liệu {db_file} ({exc}). Kiểm tra: quyền của tệp và thư mục "
+            f"(chủ sở hữu là người chạy sohoa, chmod 600), ổ đĩa còn chỗ và không bị gắn chỉ đọc. "
+            "Sửa xong, chạy lại lệnh."
+        ) from None
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseUnusable(
+            f"Cơ sở dữ liệu {db_file} bị hỏng ({exc}). Khôi phục từ bản sao lưu: sohoa restore."
+        ) from None
+    finally:
+        con.close()

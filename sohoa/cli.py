@@ -677,10 +677,14 @@ def export_cmd(ctx: click.Context, target: str, out: Path | None, fmt: str, by: 
 @contextmanager
 def _app(ctx: click.Context) -> Iterator[App]:
     from sohoa.app import App
+    from sohoa.atrest import DatabaseUnusable
 
     app = App(_settings(ctx))
     try:
         yield app
+    except DatabaseUnusable as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
     finally:
         app.close()
 

@@ -399,3 +399,39 @@ def test_backup_is_incremental_and_a_damaged_backup_is_caught_at_restore(app: Ap
     victim.write_bytes(b"rotten")
     res = restore(usb, tmp_path / "restored")
     assert len(res.problems) == 1 and "mã băm không khớp" in res.problems[0]
+
+
+# -- faults at start -----------------------------------------------------------------------------------
+
+
+def test_a_vanished_database_is_not_silently_replaced_by_an_empty_one(app: App) -> None:
+    p = app.settings.inbox_dir / "a.jpg"
+    p.write_bytes(_jpeg(90))
+    app.intake.take(p, source="hotfolder", remove=True)
+    app.close()
+    data = app.settings.data_dir
+    for f in data.glob("sohoa.db*"):
+        f.unlink()
+    code, out = _cli(data, "status")
+    assert code == 2 and "Không thấy cơ sở dữ liệu" in out and "sohoa restore" in out
+    assert not (data / "sohoa.db").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="chattr +i needs root")
+def test_a_read_only_database_is_a_clear_error_at_start(app: App) -> None:
+    with app.db.write() as s:
+        audit(s, "tester", "view", "document", 1, {})
+    app.close()
+    data = app.settings.data_dir
+    db = data / "sohoa.db"
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    subprocess.run(["chattr", "+i", str(db)], check=True)
+    try:
+        code, out = _cli(data, "status")
+        assert code == 2 and "Không ghi được vào cơ sở dữ liệu" in out
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=True)
+    code, out = _cli(data, "status")  # fixed: starts again
+    assert code == 0, out
