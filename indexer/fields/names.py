@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from indexer.fields.lexicon import given_names, middle_names, name_syllables, surnames
 from indexer.fields.phrases import _core
-from indexer.fields.syllables import distance, is_valid, marks, variants
+from indexer.fields.syllables import distance, is_valid, marks, split_tone, variants
 from indexer.vntext import canonical, fold
 
 
@@ -58,6 +58,15 @@ def _unglue(word: str) -> list[str]:
     return [word]
 
 
+def _dropped_tone(word: str, lexicon_spellings: list[str]) -> list[str]:
+    """In capitals Tesseract often loses the tone over â, ê, ô (``QUYÊN`` for ``QUYỀN``): a
+    toneless capital syllable with such a vowel, where the lexicon also knows it with a tone."""
+    bare, tone = split_tone(word)
+    if tone or not word.isupper() or not any(c in bare.lower() for c in "âêô"):
+        return []
+    return [c for c in lexicon_spellings if split_tone(c)[0].lower() == bare.lower() and split_tone(c)[1]]
+
+
 def read_name(text: str) -> NameRead:
     words = [_core(w)[1] for w in text.replace(",", " ").split()]
     parts = [part for w in words if w and any(c.isalpha() for c in w) for part in _unglue(w)]
@@ -83,6 +92,9 @@ def read_name(text: str) -> NameRead:
         if any(c.lower() == low for c in in_role):
             fixed.append(styled)
             out.known += 1
+            toned = _dropped_tone(w, in_role)
+            if toned:
+                out.problems.append(f"“{w}” có thể là {' / '.join(_styled(c, style) for c in toned[:3])}")
             continue
         if is_valid(w) and read_ok.get(w, True):
             same = [c for c in in_role if distance(low, c.lower()) < float("inf")]

@@ -51,6 +51,9 @@ UNITS = {
     ("to",): ("Tổ", True),
     ("khu",): ("Khu", True),
     ("lang",): ("Làng", True),
+    ("so",): ("Số", True),  # a house number: "Số 167, ngõ 50"
+    ("ngo",): ("ngõ", False),
+    ("doi",): ("Đội", True),
 }
 
 
@@ -110,8 +113,9 @@ def _unit_at(words: list[str], i: int, raw: list[str] | None = None) -> tuple[in
             if core_next[:1].isupper() or core_next[:1].isdigit():
                 spelling, cap = UNITS[key]
                 printed = " ".join(canonical(_core(w)[1]).lower() for w in words[i : i + n])
-                part_start = i == 0 or _core(words[i - 1])[2].startswith((",", ";"))
-                if printed != spelling.lower() and not part_start:
+                prev = _core(words[i - 1]) if i else ("", "", ",")
+                in_name = prev[1][:1].isupper() and not prev[2] and fold(prev[1]) not in _UNIT_WORDS
+                if printed != spelling.lower() and n == 1 and in_name:
                     continue  # "Phúc Xá": a name's own word with a unit's letters
                 return n, spelling, cap
     return None
@@ -232,7 +236,11 @@ def _unit_word(rep: Repair, raw: list[str], i: int, n: int, spelling: str, name_
             rep.locked[i + k] = True
         return
     impossible = any(not is_valid(p) for p in printed) or any(not is_valid(_core(w)[1]) for w in raw[i : i + n])
-    if not (impossible or name_found):
+    nxt = _core(rep.words[i + n])[1] if i + n < len(rep.words) else ""
+    # a unit word of two or three words ("Tô dân phô", "thành phô") or one before a number
+    # ("Tô 3", "Sô 167") has no other reading
+    closed = n > 1 or nxt[:1].isdigit()
+    if not (impossible or name_found or closed):
         return
     for k, (p, t) in enumerate(zip(printed, target)):
         new = match_case(t.lower(), p) if p[:1].isalpha() else t
