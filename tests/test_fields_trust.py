@@ -44,6 +44,8 @@ def test_gazetteer_is_complete_in_both_schemes() -> None:
     assert n[("legacy_63", "commune")] > 10000
     assert n[("legacy_63", "district")] > 690
     assert len(g.id_provinces()) == 63 and g.id_provinces()["079"] == "Hồ Chí Minh"
+    header = gazetteer.SNAPSHOT.read_text(encoding="utf-8").splitlines()[0]
+    assert "build_gazetteer.py" in header and "vietnamadminunits 1." in header  # data, not a hand list
 
 
 def test_gazetteer_schemes_follow_the_document_date() -> None:
