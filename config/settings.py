@@ -62,6 +62,9 @@ class CaptureSettings(BaseModel):
     )
     rescan_seconds: float = Field(60.0, ge=1, description="full rescan of the hot folder")
     remove_imported: bool = Field(False, description="sohoa import: remove the files it took")
+    min_free_mb: float = Field(
+        500.0, ge=0, description="below this much free space in data_dir the hot folder pauses (0: never)"
+    )
 
 
 class LimitSettings(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import shutil
 import threading
 import time
 from collections import deque
@@ -64,6 +65,7 @@ class Runner:
         self.done = self.failed = self.quarantined = self.taken = 0
         self._recent: deque[float] = deque(maxlen=200)
         self._queued_estimate = 0
+        self.paused: str | None = None  # why intake is paused (low disk), for sohoa status
 
     # -- the main loop -------------------------------------------------------------------------------
     def run(self, *, once: bool = False) -> None:
@@ -143,6 +145,9 @@ class Runner:
             except queue.Empty:
                 continue
             self.intake_busy.set()
+            if not self._room_to_take(path):
+                self.intake_busy.clear()
+                continue
             try:
                 result = self.app.intake.take(path, source="hotfolder", remove=True)
             except Exception as exc:
@@ -163,6 +168,41 @@ class Runner:
                 self.quarantined += 1
             self.hot.done(path, look_again=result.outcome is Outcome.CHANGED)
 
+    def _low_disk(self) -> str | None:
+        """A Vietnamese warning while data_dir has less free space than ``capture.min_free_mb``."""
+        need = self.settings.capture.min_free_mb
+        if need <= 0:
+            return None
+        try:
+            free = shutil.disk_usage(self.settings.data_dir).free / 1e6
+        except OSError:
+            return None
+        if free >= need:
+            return None
+        return (
+            f"ổ đĩa chứa {self.settings.data_dir} chỉ còn {free:.0f} MB (dưới {need:.0f} MB): "
+            "tạm dừng nhận tệp; giải phóng chỗ trống, sohoa sẽ tự nhận tiếp"
+        )
+
+    def _room_to_take(self, path: Path) -> bool:
+        """Wait while the disk is low (instead of failing file by file); False when stopping."""
+        assert self.hot is not None
+        warned = False
+        while (why := self._low_disk()) is not None:
+            if not warned:
+                log.warning("intake paused: %s", why)
+                self.paused = why
+                self._write_intake_state("")
+                warned = True
+            if self.stop_event.wait(2.0):
+                self.hot.done(path)
+                return False
+        if warned:
+            log.info("intake resumed: enough free space again")
+            self.paused = None
+            self._write_intake_state("")
+        return True
+
     def _write_intake_state(self, last: str) -> str:
         """Files being retried, for ``sohoa status`` (written when the list changes)."""
         assert self.hot is not None
@@ -170,14 +210,14 @@ class Runner:
             {"name": p.name, "failures": p.failures, "error": p.error, "retry_in_s": round(p.retry_in_s)}
             for p in self.hot.problems()
         ]
-        key = repr([(p["name"], p["failures"]) for p in problems])
+        key = repr([(p["name"], p["failures"]) for p in problems]) + repr(self.paused)
         if key == last:
             return last
         try:
             write_intake(
                 self.settings.data_dir,
                 problems=problems,
-                paused=None,
+                paused=self.paused,
                 at=datetime.now(UTC).isoformat(timespec="seconds"),
             )
         except OSError as exc:

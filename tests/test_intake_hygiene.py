@@ -219,3 +219,38 @@ def test_a_file_that_cannot_be_removed_backs_off_masked_and_shows_on_status(
     out = capsys.readouterr().out
     assert "0792******34" in out and "079203001234" not in out
     assert "thử lại" in out
+
+
+def test_intake_pauses_on_low_disk_with_a_warning_and_resumes(app: App, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil as sh
+
+    from sohoa.commands.status_cmd import show
+    from sohoa.runner import Runner
+
+    free_mb = sh.disk_usage(app.settings.data_dir).free / 1e6
+    app.settings.capture.min_free_mb = free_mb + 10_000  # the real free space is "too low"
+    runner = Runner(app)
+    runner.hot = HotFolder(app.settings.inbox_dir, runner.intake_q.put, settle_seconds=0.2, stable_seconds=0.3)
+    loop = threading.Thread(target=runner._intake_loop, daemon=True)
+    src = app.settings.inbox_dir / "a.jpg"
+    try:
+        runner.hot.start()
+        loop.start()
+        src.write_bytes(_jpeg())
+        time.sleep(3.0)
+        assert src.exists() and runner.taken == 0  # not taken, not quarantined
+        assert runner.quarantined == 0 and not any(app.settings.quarantine_dir.iterdir())
+        show(app)
+        out = " ".join(capsys.readouterr().out.split())
+        assert "Hộp nhận tạm dừng" in out and "MB" in out
+        app.settings.capture.min_free_mb = 0  # space freed
+        deadline = time.monotonic() + 10
+        while runner.taken == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert runner.taken == 1 and not src.exists()
+    finally:
+        runner.stop_event.set()
+        runner.hot.stop()
+        loop.join(5)
+    show(app)
+    assert "tạm dừng" not in capsys.readouterr().out
