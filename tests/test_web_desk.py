@@ -378,7 +378,7 @@ def test_books_by_type_and_year_with_progress(clerk: tuple[TestClient, str], app
     r = c.get(f"/books/{book}")
     assert r.status_code == 200
     assert '1/3</span><span class="l">trang đã quét' in r.text  # one page of three scanned
-    assert "Thiếu trang: 2, 3" in r.text
+    assert "Thiếu trang: 2–3" in r.text
     assert "Hoàng Văn Bẩy" in r.text and "chưa đối chiếu" in r.text
     assert "Đối chiếu tiếp" not in r.text  # a clerk does not verify
 

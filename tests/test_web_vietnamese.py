@@ -13,7 +13,7 @@ from indexer.registers import filing
 from indexer.registers.books import create_book
 from sohoa.app import App
 from sohoa.web import create_app
-from sohoa.web.templating import error_vi, reason_vi
+from sohoa.web.templating import actor_vi, error_vi, ranges, reason_vi
 from tests.registers_util import dossier
 from tests.webdesk import PASSWORD, logged_in
 
@@ -63,3 +63,11 @@ def test_failure_reasons_and_sources_as_a_person_says_them() -> None:
     assert reason_vi("tạo từ desk (document:65)") == "Lập tại bàn tiếp nhận, từ hồ sơ số 65"
     assert reason_vi("tạo từ legacy") == "Nhập từ phần mềm cũ"
     assert reason_vi("sửa theo sổ giấy") == "sửa theo sổ giấy"
+
+
+def test_missing_pages_as_runs_and_actors_in_words() -> None:
+    assert ranges(list(range(1, 201))) == "1–200"
+    assert ranges([9, 1, 2, 3, 7, 10]) == "1–3, 7, 9–10"
+    assert ranges([]) == ""
+    assert actor_vi("cli:root") == "dòng lệnh (root)" and actor_vi("system") == "hệ thống (tự động)"
+    assert actor_vi("tiepnhan") == "tiepnhan"

@@ -88,6 +88,8 @@ def make_templates(tz: ZoneInfo) -> Jinja2Templates:
         error_kind_vi=lambda k: ERROR_KIND_VI.get(k or "", k or ""),
         error_vi=error_vi,
         reason_vi=reason_vi,
+        ranges=ranges,
+        actor_vi=actor_vi,
     )
     return templates
 
@@ -137,6 +139,31 @@ def reason_vi(reason: str | None) -> str:
     if m.group(2) == "document":
         said += f", từ hồ sơ số {m.group(3)}"
     return said[:1].upper() + said[1:]
+
+
+def ranges(numbers: list[int] | None) -> str:
+    """Page numbers as runs: ``[1, 2, 3, 7, 9, 10]`` → "1–3, 7, 9–10" (never 200 numbers one by one)."""
+    out: list[str] = []
+    nums = sorted(set(numbers or []))
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        out.append(str(nums[i]) if i == j else f"{nums[i]}–{nums[j]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+def actor_vi(actor: str | None) -> str:
+    """Who did it, as a person reads the audit log: accounts by name; the machine and the command
+    line said in words ("system" → "hệ thống", "cli:root" → "dòng lệnh (root)")."""
+    a = actor or ""
+    if a == "system":
+        return "hệ thống (tự động)"
+    if a.startswith("cli:"):
+        return f"dòng lệnh ({a[4:]})"
+    return a
 
 
 def book_vi(key: str | None) -> str:
