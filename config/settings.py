@@ -242,6 +242,9 @@ class Settings(BaseSettings):
     )
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=256)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    fixity_every_days: float = Field(
+        7.0, ge=0, description="sohoa run checks the stored files and the audit chain this often (0: never)"
+    )
     ocr: OcrSettings = OcrSettings()
     capture: CaptureSettings = CaptureSettings()
     limits: LimitSettings = LimitSettings()

@@ -86,6 +86,8 @@ class Runner:
             )
             self.hot.start()
             threading.Thread(target=self._intake_loop, name="intake", daemon=True).start()
+            if s.fixity_every_days > 0:
+                threading.Thread(target=self._fixity_loop, name="fixity", daemon=True).start()
         try:
             self._work(once)
         finally:
@@ -167,6 +169,41 @@ class Runner:
             elif result.outcome is Outcome.QUARANTINED:
                 self.quarantined += 1
             self.hot.done(path, look_again=result.outcome is Outcome.CHANGED)
+
+    def _fixity_loop(self, first_after_s: float = 600.0) -> None:
+        """``sohoa check`` every ``fixity_every_days`` (counted from the last recorded check),
+        never in the first minutes after a start; problems are logged as errors."""
+        from sohoa.fixity import check, last_result, save_result
+
+        every = self.settings.fixity_every_days * 86400
+        if self.stop_event.wait(first_after_s):
+            return
+        while not self.stop_event.is_set():
+            last = last_result(self.settings.data_dir) or {}
+            try:
+                age = (datetime.now(UTC) - datetime.fromisoformat(last["at"])).total_seconds()
+            except (KeyError, ValueError, TypeError):
+                age = every
+            if age >= every:
+                try:
+                    rep = check(self.app)
+                    save_result(self.app, rep)
+                    if rep.ok:
+                        log.info(
+                            "fixity check: %d originals, %d archive files, all good", rep.originals, rep.archive_files
+                        )
+                    else:
+                        log.error(
+                            "fixity check found problems: %d missing, %d altered, %d stray, audit chain %s (sohoa check)",
+                            len(rep.missing),
+                            len(rep.altered),
+                            len(rep.unreferenced),
+                            "broken" if rep.audit_problems else "ok",
+                        )
+                except Exception:
+                    log.exception("fixity check failed")
+            if self.stop_event.wait(3600.0):
+                return
 
     def _low_disk(self) -> str | None:
         """A Vietnamese warning while data_dir has less free space than ``capture.min_free_mb``."""

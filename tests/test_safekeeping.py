@@ -435,3 +435,25 @@ def test_a_read_only_database_is_a_clear_error_at_start(app: App) -> None:
         subprocess.run(["chattr", "-i", str(db)], check=True)
     code, out = _cli(data, "status")  # fixed: starts again
     assert code == 0, out
+
+
+def test_sohoa_run_checks_fixity_when_the_last_check_is_old(app: App) -> None:
+    import threading
+
+    from sohoa.fixity import last_result
+    from sohoa.runner import Runner
+
+    p = app.settings.inbox_dir / "a.jpg"
+    p.write_bytes(_jpeg(70))
+    app.intake.take(p, source="hotfolder", remove=True)
+    assert last_result(app.settings.data_dir) is None
+    runner = Runner(app)
+    t = threading.Thread(target=runner._fixity_loop, kwargs={"first_after_s": 0.0}, daemon=True)
+    t.start()
+    try:
+        _wait(lambda: last_result(app.settings.data_dir) is not None, 30, "a fixity result")
+    finally:
+        runner.stop_event.set()
+        t.join(10)
+    r = last_result(app.settings.data_dir)
+    assert r is not None and r["ok"] and r["originals"] == 1
