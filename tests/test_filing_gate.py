@@ -184,3 +184,14 @@ def test_a_link_the_machine_made_waits_for_a_person(desk: FastAPI, app: App) -> 
     assert filing.document_filing(app.db, doc).linked.decided_by == "tiepnhan"  # type: ignore[union-attr]
     row = c.get("/intake/list").text.split(f'data-document="{doc}"')[1].split("</tr>")[0]
     assert "đã vào sổ" in row
+
+
+def test_the_fields_left_say_whose_when_a_label_repeats(app: App, book: int) -> None:
+    doc = dossier(
+        app, "to_khai_dang_ky_khai_sinh", {**DECLARATION, "mother_birth_year": "1994", "father_birth_year": "1990"}
+    )
+    with app.db.read() as s:
+        labels = [f.label for f in fields_to_confirm(s, doc)]
+    assert "Năm sinh (mẹ)" in labels and "Năm sinh (cha)" in labels and "Năm sinh" not in labels
+    with pytest.raises(RegisterError, match=r"còn 5 trường chưa được xác nhận \(.*Năm sinh \(mẹ\), …\)"):
+        filing.create_from_document(app.db, doc, actor="clerk1")

@@ -47,11 +47,36 @@ def fields_to_confirm(s: Session, document_id: int) -> list[FieldToConfirm]:
     ).all()
     q = query_from_fields([(dt, fid, c or v or "") for _, dt, fid, _, v, c, _ in rows])
     filed = set(q.book_type.doc_types) if q is not None else None
+    labels = [_label(dt, fid, label) for _, dt, fid, label, *_ in rows]
+    repeated = {lab for lab in labels if labels.count(lab) > 1}
     return [
-        FieldToConfirm(page_no, fid, _label(dt, fid, label))
-        for page_no, dt, fid, label, _, _, by in rows
+        FieldToConfirm(page_no, fid, with_whose(fid, lab) if lab in repeated else lab)
+        for (page_no, dt, fid, _, _, _, by), lab in zip(rows, labels, strict=True)
         if by is None and (filed is None or dt in filed)
     ]
+
+
+# Whose a field is, from its id: said after a label a document repeats ("Năm sinh (mẹ)").
+WHOSE = (
+    ("child_", "trẻ"),
+    ("mother_", "mẹ"),
+    ("father_", "cha"),
+    ("requester_", "người yêu cầu"),
+    ("declarant_", "người khai"),
+    ("deceased_", "người chết"),
+    ("husband_", "chồng"),
+    ("wife_", "vợ"),
+    ("bride_", "vợ"),
+    ("groom_", "chồng"),
+    ("subject_", "người được xác nhận"),
+    ("guardian_", "người giám hộ"),
+    ("ward_", "người được giám hộ"),
+)
+
+
+def with_whose(field_id: str, label: str) -> str:
+    who = next((w for p, w in WHOSE if field_id.startswith(p)), None)
+    return f"{label} ({who})" if who and f"({who})" not in label else label
 
 
 def _label(doc_type: str, field_id: str, printed: str) -> str:
@@ -71,4 +96,4 @@ def require_confirmed(s: Session, document_id: int) -> None:
     )
 
 
-__all__ = ["FieldToConfirm", "fields_to_confirm", "require_confirmed"]
+__all__ = ["FieldToConfirm", "fields_to_confirm", "require_confirmed", "with_whose"]

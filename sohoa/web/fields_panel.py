@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from indexer.documents import FieldRow, page_fields
+from indexer.registers.gate import with_whose
 from sohoa.web.panels import Box, Panel, PanelContext, register
 
 SAVE_DELAY_MS = 500
@@ -30,35 +31,12 @@ def printed_reading(f: FieldRow) -> str | None:
     return None
 
 
-# Whose a field is, from its id: said after a label the page repeats ("Năm sinh (mẹ)").
-WHOSE = (
-    ("child_", "trẻ"),
-    ("mother_", "mẹ"),
-    ("father_", "cha"),
-    ("requester_", "người yêu cầu"),
-    ("declarant_", "người khai"),
-    ("deceased_", "người chết"),
-    ("husband_", "chồng"),
-    ("wife_", "vợ"),
-    ("parent_", "cha mẹ"),
-    ("child2_", "con"),
-    ("guardian_", "người giám hộ"),
-    ("ward_", "người được giám hộ"),
-)
-
-
 def whose_labels(rows: list[FieldRow]) -> list[FieldRow]:
     """The rows, a label used by more than one field followed by whose it is."""
     seen: dict[str, int] = {}
     for r in rows:
         seen[r.label] = seen.get(r.label, 0) + 1
-    out = []
-    for r in rows:
-        who = next((w for p, w in WHOSE if r.field_id.startswith(p)), None)
-        if seen[r.label] > 1 and who and f"({who})" not in r.label:
-            r = replace(r, label=f"{r.label} ({who})")
-        out.append(r)
-    return out
+    return [replace(r, label=with_whose(r.field_id, r.label)) if seen[r.label] > 1 else r for r in rows]
 
 
 def fields_context(rows: list[FieldRow], doc_id: int, page_no: int, focus: bool = True) -> dict[str, Any]:
