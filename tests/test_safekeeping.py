@@ -457,3 +457,50 @@ def test_sohoa_run_checks_fixity_when_the_last_check_is_old(app: App) -> None:
         t.join(10)
     r = last_result(app.settings.data_dir)
     assert r is not None and r["ok"] and r["originals"] == 1
+
+
+@pytest.mark.postgres
+def test_backup_and_restore_with_postgresql(tmp_path: Path) -> None:
+    import uuid
+
+    import sqlalchemy as sa
+
+    from sohoa.backup import backup, restore
+    from tests.conftest import PG_URL
+
+    base = PG_URL.rsplit("/", 1)[0]
+    names = [f"sohoa_bk_{uuid.uuid4().hex[:8]}", f"sohoa_rs_{uuid.uuid4().hex[:8]}"]
+    admin = sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        for n in names:
+            c.exec_driver_sql(f"CREATE DATABASE {n}")
+    try:
+        app = App(Settings(data_dir=tmp_path / "data", database_url=f"{base}/{names[0]}", workers=1))
+        app.settings.ensure_dirs()
+        for i in range(3):
+            p = app.settings.inbox_dir / f"f{i}.jpg"
+            p.write_bytes(_jpeg(20 + 80 * i))
+            app.intake.take(p, source="hotfolder", remove=True)
+        with app.db.write() as s:
+            audit(s, "tester", "search", "query", None, {"q": "nguyen"})
+        r = backup(app, tmp_path / "usb")
+        assert r.problems == [] and r.files == 3
+        app.close()
+        res = restore(tmp_path / "usb", tmp_path / "restored", database_url=f"{base}/{names[1]}")
+        assert res.problems == [] and res.files == 3
+        restored = App(Settings(data_dir=tmp_path / "restored", database_url=f"{base}/{names[1]}", workers=1))
+        try:
+            with restored.db.read() as s:
+                docs = s.execute(text("select count(*) from documents")).scalar()
+                audits = s.execute(text("select count(*) from audit_log")).scalar()
+            assert (docs, audits) == (3, 4)
+            assert auditchain.verify(restored.db).ok
+            with pytest.raises(DBAPIError, match="append-only"), restored.db.write() as s:
+                s.execute(text("TRUNCATE audit_log"))
+        finally:
+            restored.close()
+    finally:
+        with admin.connect() as c:
+            for n in names:
+                c.exec_driver_sql(f"DROP DATABASE IF EXISTS {n} WITH (FORCE)")
+        admin.dispose()
