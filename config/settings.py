@@ -56,7 +56,9 @@ class CaptureSettings(BaseModel):
     watch_mode: Literal["inotify", "polling"] = Field(
         "inotify", description="polling for network shares (SMB/NFS), which send no inotify events"
     )
-    stable_seconds: float = Field(2.0, gt=0, le=600, description="polling mode: size and mtime unchanged this long")
+    stable_seconds: float = Field(
+        2.0, gt=0, le=600, description="size and mtime unchanged this long after the last write or close (and polling)"
+    )
     settle_seconds: float = Field(
         1.0, ge=0, le=600, description="a file moved in (no close event) is taken after this quiet time"
     )
