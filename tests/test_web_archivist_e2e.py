@@ -4,6 +4,7 @@ to the next entry not verified; an incomplete entry is refused until a reason is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -95,4 +96,17 @@ def test_enter_verifies_in_place_and_moves_to_the_next_entry(
     assert all(get_entry(app.db, e).status == "verified" for e in (e3, e4, e5))
     page.screenshot(path=str(ARTIFACTS / "31-doi-chieu-xong.png"))
     print(f"\narchivist verifies a page of 3 entries (one incomplete): {keys} keys, 1 click")
+    # From an entry, "Ảnh trang sổ" opens the book page with its row lit on the image, in view.
+    page.goto(url + f"/entries/{e4}")
+    page.click("a.book-page-link")
+    expect(page).to_have_url(url + f"/books/{book}/pages/1#entry-{e4}")
+    box = page.locator(f'.viewer-stage .box[data-ref="entry-{e4}"]')
+    expect(box).to_have_class(re.compile(r"\bhot\b"))
+    page.wait_for_function(
+        """(id) => { const b = document.querySelector(`.viewer-stage .box[data-ref="${id}"]`).getBoundingClientRect();
+                     const f = document.querySelector('.viewer-frame').getBoundingClientRect();
+                     return b.top >= f.top && b.bottom <= f.bottom && b.width > 0; }""",
+        arg=f"entry-{e4}",
+    )
+    page.screenshot(path=str(ARTIFACTS / "32-dong-cua-muc.png"))
     assert problems == []

@@ -95,7 +95,7 @@
     var row = e.target.closest && e.target.closest("[data-field]");
     if (!row) return;
     document.querySelectorAll(".viewer-stage .box[data-ref]").forEach(function (b) {
-      if (b.dataset.ref === row.dataset.field) b.classList.toggle("hot", on);
+      if (b.dataset.ref === row.dataset.field && !b.classList.contains("pinned")) b.classList.toggle("hot", on);
     });
   }
   document.addEventListener("mouseover", function (e) { light(e, true); });
@@ -313,6 +313,19 @@
     var m = /^#(field-[\w-]+)$/.exec(location.hash);
     var target = m && document.getElementById(m[1]);
     if (target) goTo(target);
+    // A book page opened for one entry (#entry-N): its row lit on the image and brought into view.
+    var en = /^#(entry-\d+)$/.exec(location.hash);
+    if (en && document.getElementById(en[1])) {
+      var rects = [];
+      document.querySelectorAll('.viewer-stage .box[data-ref="' + en[1] + '"]').forEach(function (b) {
+        b.classList.add("hot", "pinned");
+        rects.push(b.dataset.box.split(",").map(Number));
+      });
+      var v = document.querySelector("[data-viewer]");
+      var img = v && v.querySelector(".viewer-stage img");
+      var show = function () { if (v && v.focusBoxes) v.focusBoxes(rects); };
+      if (img && !img.complete) img.addEventListener("load", show); else show();
+    }
     if (window.htmx) restore(); else setTimeout(restore, 0);
   });
   document.addEventListener("htmx:load", function (e) {
