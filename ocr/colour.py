@@ -23,7 +23,7 @@ import numpy as np
 
 CHROMA = 60  # max - min channel: above this a pixel is coloured ink (JPEG fringes of black stay below)
 DARK = 90  # brightest channel below this: black (print under the seal), kept
-CHROMA_IN_MARK = 25  # ... and above this inside a region where strongly coloured ink gathers
+CHROMA_IN_MARK = 40  # ... and above this inside a region where strongly coloured ink gathers
 MARK_MM = 4.0  # coloured blobs smaller than this across are not reported as marks
 MARK_SHARE = 0.03  # nor dropped unless this share of the page's short side across (A4: 6 mm)
 

@@ -5,8 +5,9 @@ signature, a hand-written fill-in. Such tokens are told apart from print by what
 to the recogniser and on the page, never by the truth:
 
 * **junk**: letters that make no Vietnamese syllable, abbreviation or number, read unsure
-  (below ``UNSURE_CONF``); or a valid syllable read unsure, or a number read with almost no
-  confidence (below ``JUNK_CONF``), whose box is far taller or shorter than the page's printed
+  (below ``UNSURE_CONF``); an abbreviation read with almost no confidence (below
+  ``JUNK_CONF``); or a valid syllable read unsure, or a number read with almost no confidence,
+  whose box is far taller or shorter than the page's printed
   words (a stroke, a seal's ring read as a word). Unsure syllables and numbers of print size
   stay: a misread name costs less than a gap.
 * **handwriting**: an unsure word whose ink is joined-up (far fewer connected pieces than
@@ -86,12 +87,12 @@ def is_junk_word(w: Word, print_height: float | None) -> bool:
     kind = word_kind(w.text)
     if kind == "punct":
         return False
-    if kind in ("bad", "abbr"):
+    if kind == "bad":
         return True
-    # Syllables and numbers are kept when unsure (a misread name still beats a gap) unless
-    # their box is no printed word's size.
+    # Syllables, abbreviations and numbers are kept when unsure (a misread name still beats a
+    # gap) unless their box is no printed word's size.
     odd_size = print_height is not None and not 0.55 * print_height <= w.height <= 1.8 * print_height
-    return odd_size and (kind == "valid" or w.conf < JUNK_CONF)
+    return (odd_size and (kind == "valid" or w.conf < JUNK_CONF)) or (kind == "abbr" and w.conf < JUNK_CONF)
 
 
 def set_aside(words: list[Word], image: np.ndarray | None = None) -> tuple[list[Word], list[Aside]]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ocr.syllables import is_valid
 from ocr.types import Word
 
+ABBR_JOINERS = str.maketrans("", "", "-/.&")  # GD&ĐT, QĐ-UBND, TP.HCM
 STRIP = ".,;:!?()[]{}\"'“”‘’«»-–—…/*"
 MIN_CONF = 50.0  # a valid syllable read below this confidence does not count as good
 RETRY_VALID_SHARE = 0.85  # fewer valid syllables than this among the letter words: retry
@@ -45,7 +46,7 @@ def word_kind(text: str) -> str:
     parts = [p for p in core.replace("-", " ").replace("/", " ").replace(".", " ").split() if p]
     if parts and all(is_valid(p) for p in parts):
         return "valid"
-    if core.replace("-", "").replace("/", "").replace(".", "").isalpha() and core.isupper() and len(core) <= 12:
+    if core.translate(ABBR_JOINERS).isalpha() and core.isupper() and len(core) <= 12:
         return "abbr"
     return "bad"
 
