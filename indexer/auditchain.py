@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from indexer.models import AuditEntry
 
-_HEAD_KEY = "audit_chain_head"
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('sohoa-audit-chain:' || current_schema()))"
 
 
@@ -52,22 +51,21 @@ def row_hash(
 
 
 def link(session: Session, entry: AuditEntry) -> None:
-    """Set ``entry.prev_hash`` and ``entry.row_hash`` from the head of the chain (the last row,
-    or the last one linked in this transaction)."""
-    txn = session.get_transaction()
-    cached = session.info.get(_HEAD_KEY)
-    if cached is not None and cached[0] is txn:
-        head = cached[1]
+    """Set ``entry.prev_hash`` and ``entry.row_hash`` from the head of the chain: the last audit
+    row added to this session and not yet written, else the last row in the table (as this
+    transaction sees it; savepoints rolled back take their rows with them)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(_LOCK_SQL))
+    pending = [o for o in session.new if isinstance(o, AuditEntry) and o is not entry]
+    if pending:
+        head = pending[-1].row_hash
     else:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text(_LOCK_SQL))
         with session.no_autoflush:
             head = session.scalar(select(AuditEntry.row_hash).order_by(AuditEntry.id.desc()).limit(1))
     entry.prev_hash = head
     entry.row_hash = row_hash(
         head, entry.at, entry.actor, entry.action, entry.object_type, entry.object_id, entry.detail
     )
-    session.info[_HEAD_KEY] = (session.get_transaction(), entry.row_hash)
 
 
 @dataclass

@@ -504,3 +504,20 @@ def test_backup_and_restore_with_postgresql(tmp_path: Path) -> None:
             for n in names:
                 c.exec_driver_sql(f"DROP DATABASE IF EXISTS {n} WITH (FORCE)")
         admin.dispose()
+
+
+def test_the_chain_stays_whole_across_savepoints_and_many_rows_per_transaction(app: App) -> None:
+    with app.db.write() as s:
+        audit(s, "a", "x", "t", 1, {})
+        audit(s, "a", "x", "t", 2, {})
+        try:
+            with s.begin_nested():
+                audit(s, "a", "x", "t", 3, {})
+                raise RuntimeError("a savepoint rolled back")
+        except RuntimeError:
+            pass
+        with s.begin_nested():
+            audit(s, "a", "x", "t", 4, {})
+        audit(s, "a", "x", "t", 5, {})
+    rep = auditchain.verify(app.db)
+    assert rep.ok and rep.rows == 4, rep.problems
