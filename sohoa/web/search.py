@@ -1,7 +1,8 @@
 """Tra cứu: one box. People first — the citizens named in register entries and in documents'
 fields, found by name (OCR-tolerant, diacritics or not) with birth date and parents' names when
-typed (``indexer.people``) — then pages whose text matches, each with a thumbnail and why it
-matched; links open the page, the searchable PDF, the register entry.
+typed (``indexer.people``), one row per person with all their sources and, for a parent, whose
+record it is (``sohoa.web.search_people``) — then pages whose text matches, each with a thumbnail
+and why it matched; links open the page, the searchable PDF, the register entry.
 
 Each search is written to the audit trail with the records it showed: looking a citizen up by
 name is access to personal data.
@@ -19,6 +20,7 @@ from indexer.accounts import UserInfo
 from indexer.audit import audit
 from indexer.search import search
 from sohoa.logsetup import mask_ids
+from sohoa.web.search_people import group_people
 from sohoa.web.security import current_user, desk_of
 from sohoa.web.templating import book_vi, render
 
@@ -68,7 +70,9 @@ def _search(db: Any, q: str) -> tuple[list[Any], list[Any], dict[int, tuple[int,
         return [], search(db, q, limit=LIMIT), {}, {}
     res = search_all(db, q, people_limit=PEOPLE_LIMIT, pages_limit=LIMIT)
     entries: dict[int, tuple[int, str]] = {}
-    filed = _filed(db, sorted({h.document_id for h in res.pages}))
+    filed = _filed(
+        db, sorted({h.document_id for h in res.pages} | {p.document_id for p in res.people if p.document_id})
+    )
     ids = [h.source_id for h in res.people if h.source_type == "register_entry"] + list(filed.values())
     if ids:
         from indexer.models import RegisterBook, RegisterEntry
@@ -98,6 +102,7 @@ def search_page(
     db = desk_of(request).app.db
     q = q.strip()
     people, hits, entries, filed = _search(db, q) if q else ([], [], {}, {})
+    rows = group_people(db, people, filed)
     if q:
         with db.write() as s:
             audit(
@@ -120,6 +125,7 @@ def search_page(
             "q": q,
             "hits": hits,
             "people": people,
+            "rows": rows,
             "entries": entries,
             "filed": filed,
             "limit": LIMIT,
