@@ -165,6 +165,26 @@ def test_wrapped_value_on_a_short_line_is_joined() -> None:
     assert v["death_place"] == "Tại nhà riêng"
 
 
+def test_a_place_date_printed_without_its_label() -> None:
+    """A vendor prints the place-date above the signature without "Làm tại:"; a place-date in the
+    page's header (top half) is not taken for it."""
+    words = words_from_lines(
+        [
+            [(LEFT + 900, "Tân Hội, ngày 02 tháng 01 năm 2024")],
+            "TỜ KHAI ĐĂNG KÝ KHAI TỬ",
+            "Họ, chữ đệm, tên người yêu cầu: LÊ VĂN TÁM",
+            "Nơi cư trú: Ấp Mỹ Thới, xã Tân Hội, huyện Mỹ Tú, tỉnh Sóc Trăng",
+            "Đề nghị cơ quan đăng ký khai tử cho người có tên dưới đây:",
+            "Họ, chữ đệm, tên: LÊ VĂN CHÍN",
+            "Nguyên nhân chết: Già yếu",
+            "Tôi cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách nhiệm trước pháp luật",
+            [(LEFT + 900, "Tân Hội, ngày 10 tháng 01 năm 2024")],
+            [(LEFT + 1000, "Người yêu cầu")],
+        ]
+    )
+    assert read_document(words).values()["signed_place_date"] == "Tân Hội, ngày 10 tháng 01 năm 2024"
+
+
 def test_a_number_beside_the_place_date_is_not_swallowed() -> None:
     words = words_from_lines(
         [

@@ -10,7 +10,9 @@ What it guarantees, whatever the layout:
   on a comma, or on a lower-case word with the next line going on with digits, or the next line
   starts under the value; never a line that starts with a label, a lead-in or
   boilerplate;
-- a label's printed words and box travel with its value (``RawField.label``, ``label_box``).
+- a label's printed words and box travel with its value (``RawField.label``, ``label_box``);
+- a place-date printed without its label (``Hữu Sản, ngày 29 tháng 11 năm 2020`` above the
+  signature) is still the form's place-date: the last such cell in the lower half of the page.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from indexer.fields.labels import LabelHit, find_labels, fuzzy_label, settle, st
 from indexer.fields.layout import Line, Page, Tok
 from indexer.fields.sections import SectionTracker
 from indexer.fields.syllables import is_valid
+from indexer.vntext import fold
 
 # Value types whose text may wrap onto a second printed line.
 WRAPPING = {"place", "text", "id_doc", "date_words", "datetime", "place_date"}
@@ -202,7 +205,29 @@ def extract_form(
             found[spec.id] = RawField(
                 spec.id, spec.type, toks, label, tracker.current, spec.vocab, label_box=box_of(label_toks)
             )
+    for spec in dt.fields:
+        if spec.type == "place_date" and spec.id not in found:
+            toks = _place_date_line(infos, page)
+            if toks:
+                found[spec.id] = RawField(spec.id, spec.type, toks, "", spec.section, spec.vocab)
     return list(found.values())
+
+
+_PLACE_DATE = re.compile(r"^[^\d:;]{2,60}, ngay \d{1,2} thang \d{1,2} nam \d{4}$")
+
+
+def _place_date_line(infos: list[LineInfo], page: Page) -> list[Tok]:
+    """A place-date printed without its ``Làm tại:`` label (``Hữu Sản, ngày 29 tháng 11 năm 2020``
+    above the signature): the last such cell in the lower half of the page, whole."""
+    top = page.lines[0].y0 if page.lines else 0
+    span = max(1, (page.lines[-1].y1 if page.lines else 1) - top)
+    for info in reversed(infos):
+        if info.kind != "plain" or (info.line.yc - top) / span < 0.45:
+            continue
+        for seg in _segments(info.line, 3 * page.char_h):
+            if _PLACE_DATE.match(fold(" ".join(t.text for t in seg.toks))):
+                return list(seg.toks)
+    return []
 
 
 def _continuation(
