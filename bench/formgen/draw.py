@@ -406,6 +406,8 @@ class Renderer:
             last_w = 0.0
             for t in side:
                 f = self.f_style(t.style)
+                while f.getlength(t.text) > xb - xa - self.mm(2) and f.size > 12:  # a column's text never
+                    f = f.font_variant(size=f.size - 1)  # runs into the other column: set smaller
                 base = y + round(f.size * 1.0)
                 self._check(base)
                 wl = f.getlength(t.text)
