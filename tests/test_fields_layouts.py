@@ -387,3 +387,21 @@ def test_each_field_keeps_its_printed_label_and_box() -> None:
     assert f.value == "0912345678" and f.label == "Điện thoại liên hệ:"
     x, y, w, h = f.label_box or (0, 0, 0, 0)
     assert (x, y, h) == (LEFT, 100 + LINE_H, 28) and w == len("Điện thoại liên hệ:") * CHAR_W
+
+
+def test_an_empty_table_cell_points_where_to_read_again() -> None:
+    """OCR lost the bride's birth date: the empty cell's region (her column, beside the row label)
+    is its box, so the worker reads that region again and the second read is taken, marked."""
+    from indexer.fields.reader import apply_reread, reread_candidates
+
+    words = [w for w in _table("nu-nam", centred=False) if w.text != "24/03/2002"]
+    r = read_document(words)
+    f = r.fields["bride_birth_date"]
+    assert f.value == "" and f.needs_review and len(f.boxes) == 1
+    x, y, w, h = f.boxes[0]
+    groom = r.fields["groom_birth_date"].boxes[0]
+    label = r.fields["bride_birth_date"].label_box or (0, 0, 0, 0)
+    assert label[0] + label[2] < x < groom[0] and y <= label[1] + label[3] and y + h >= label[1]
+    assert "bride_birth_date" in reread_candidates(r)
+    assert apply_reread(r, "bride_birth_date", "24/03/2002", 90.0)
+    assert f.value == "24/03/2002" and f.needs_review

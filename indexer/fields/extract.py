@@ -43,6 +43,7 @@ class RawField:
     vocab: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     label_box: tuple[int, int, int, int] | None = None  # the printed label's box (left, top, w, h)
+    region: tuple[int, int, int, int] | None = None  # where the value should be (an empty table cell)
 
     @property
     def text(self) -> str:

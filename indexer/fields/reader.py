@@ -39,6 +39,8 @@ def read_document(
     fields = {r.spec_id: values.read(r) for r in raws}
     for r in raws:
         fields[r.spec_id].label_box = r.label_box
+        if r.region and not fields[r.spec_id].boxes:
+            fields[r.spec_id].boxes = [r.region]  # an empty table cell: where to read again
     types = {r.spec_id: r.type for r in raws}
     consensus(fields, types)
     check_ids(fields)

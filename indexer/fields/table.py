@@ -9,8 +9,10 @@ What it guarantees:
 - a cell may hold several lines, top-aligned or vertically centred on its row label: each column's
   lines are shared out among the rows in order, each run of lines going to the row whose label it
   sits beside best (top or centre), so a centred address never slides into the next row;
-- the table ends at the first line after its last row that has words in the label column or runs
-  across the columns; ``Table.band`` is its vertical extent, which the label reader then skips.
+- the table ends at a sentence running across its columns; ``TableRead.band`` is its vertical
+  extent, which the label reader then skips;
+- an empty cell comes with the region where its value should stand (``RawField.region``: the
+  column beside the row label), so the OCR worker can read that region again.
 """
 
 from __future__ import annotations
@@ -371,10 +373,13 @@ def find_table(page: Page, dt: DocType) -> TableRead | None:
             best = (total, [cells for _, cells in tries])
     assert best is not None
     out: list[RawField] = []
-    for head, cells in zip(heads, best[1]):
+    right = max((t.x1 for t in toks), default=int(edges[-2])) + h
+    for ci, (head, cells) in enumerate(zip(heads, best[1])):
         for row, cell in zip(rows, cells):
             meta = row_meta[row.id]
             label = " ".join(t.text for t in row.toks)
+            x0, x1 = edges[ci], min(edges[ci + 1], right)
+            region = (int(x0), int(row.center - 0.9 * h), int(x1 - x0), int(1.8 * h))
             out.append(
                 RawField(
                     f"{head.section}_{row.id}",
@@ -384,6 +389,7 @@ def find_table(page: Page, dt: DocType) -> TableRead | None:
                     head.section,
                     meta.vocab,
                     label_box=box_of(row.toks),
+                    region=None if cell else region,
                 )
             )
     return TableRead(out, (header_line.y0 - 0.5 * h, bottom), [hd.section for hd in heads])
