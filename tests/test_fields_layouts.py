@@ -398,7 +398,7 @@ def test_an_empty_table_cell_points_where_to_read_again() -> None:
     r = read_document(words)
     f = r.fields["bride_birth_date"]
     assert f.value == "" and f.needs_review and len(f.boxes) == 1
-    x, y, w, h = f.boxes[0]
+    x, y, _w, h = f.boxes[0]
     groom = r.fields["groom_birth_date"].boxes[0]
     label = r.fields["bride_birth_date"].label_box or (0, 0, 0, 0)
     assert label[0] + label[2] < x < groom[0] and y <= label[1] + label[3] and y + h >= label[1]
