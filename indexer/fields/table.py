@@ -4,8 +4,11 @@ declaration's ``Thông tin | Bên nữ | Bên nam`` (some copies print ``Bên na
 What it guarantees:
 - columns are found from their header words, in either order; their edges are the widest blank
   vertical strips between the headers, measured over the whole table (not one row);
-- a row label may wrap over two or three lines of the label column (``Ngày, tháng, năm`` /
-  ``sinh``);
+- the label column's edge is the blank strip left of the first header that the fewest lines
+  cross; a row label may wrap over two or three lines there (``Ngày, tháng, năm`` / ``sinh``) and
+  is bound to the catalogue's row label by the similarity of its letters (OCR merges and garbles
+  them: ``chữđỆm,`` still is ``Họ, chữ đệm, tên``); a label line bound to none joins the row beside
+  it, and a block of them standing apart is the first row missing there in catalogue order;
 - a cell may hold several lines, top-aligned or vertically centred on its row label: each column's
   lines are shared out among the rows in order, each run of lines going to the row whose label it
   sits beside best (top or centre), so a centred address never slides into the next row;
@@ -13,6 +16,7 @@ What it guarantees:
   extent, which the label reader then skips;
 - an empty cell comes with the region where its value should stand (``RawField.region``: the
   column beside the row label), so the OCR worker can read that region again.
+It never binds a column by its position, nor a row by its rank on the page.
 """
 
 from __future__ import annotations
