@@ -55,3 +55,26 @@ def test_rows_are_titled_counted_filed_and_filtered(app: App) -> None:
     # The thumbnail may be cached a little (the list refreshes itself); full pages never are.
     thumb = c.get(f"/documents/{kim}/pages/1/image", params={"w": 240, "v": "a"})
     assert thumb.status_code == 200 and thumb.headers["cache-control"] == "private, max-age=300"
+
+
+def test_my_work_by_role(app: App) -> None:
+    for u, role in (("tiepnhan", "clerk"), ("luutru", "archivist")):
+        accounts.create_user(app.db, u, PASSWORD, role)
+    desk = create_app(app)
+    create_book(app.db, "khai_sinh", date.today().year, "01", commune="Phú Lộc")
+    kim = dossier(app, "to_khai_dang_ky_khai_sinh", {"child_name": "TRẦN THỊ KIM TƯƠI", "mother_name": "VÕ THỊ TUYẾT"})
+    done = dossier(app, "to_khai_dang_ky_khai_sinh", {"child_name": "LÊ VĂN AN", "mother_name": "Hà Thị Bé"})
+    with app.db.write() as s:
+        s.execute(update(FieldValue).where(FieldValue.document_id == done).values(confirmed_by="tiepnhan"))
+    filing.create_from_document(app.db, done, actor="tiepnhan")
+    c, _ = logged_in(desk, "tiepnhan")
+    page = c.get("/work").text
+    assert 'href="/work" aria-current="page">Việc của tôi</a>' in page
+    assert f'data-document="{kim}"' in page and f'data-document="{done}"' not in page
+    assert ">Tờ khai đăng ký khai sinh — TRẦN THỊ KIM TƯƠI</a>" in page
+    assert "Sổ còn mục chưa đối chiếu" not in page  # a clerk does not verify books
+    a, _ = logged_in(desk, "luutru")
+    page = a.get("/work").text
+    assert "Hồ sơ cần kiểm tra" not in page
+    assert f"Sổ khai sinh {date.today().year}, quyển 01</a>" not in page  # its one entry was verified at filing
+    assert "Mọi mục sổ đã được đối chiếu." in page

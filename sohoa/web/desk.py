@@ -30,6 +30,7 @@ from sohoa.web import (
     fields_panel,
     filing,
     intake,
+    mywork,
     scan,
     search,
     status,
@@ -49,6 +50,7 @@ PANELS = (fields_panel.fields_panel, filing.filing_panel)  # registered on impor
 ROUTERS = (
     auth.router,
     intake.router,
+    mywork.router,
     scan.router,
     documents.router,
     fields.router,

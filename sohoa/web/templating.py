@@ -38,6 +38,7 @@ SOURCE_VI = {"hotfolder": "hộp nhận", "import": "nhập hàng loạt", "scan
 # The pages of the desk, in the order of the navigation bar; admin only where marked.
 NAV = [
     ("intake", "/intake", "Tiếp nhận", None),
+    ("work", "/work", "Việc của tôi", None),
     ("search", "/search", "Tra cứu", None),
     ("books", "/books", "Sổ hộ tịch", None),
     ("status", "/status", "Trạng thái", None),
