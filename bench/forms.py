@@ -359,6 +359,13 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "args": {**vars(a), "dev_dir": str(a.dev_dir), "out": str(a.out)},
                 "families": summary,
+                "fields": {
+                    split: {
+                        k: summarise([r for r in rs if field_key(r["field"]) == k])
+                        for k in sorted({field_key(r["field"]) for r in rs})
+                    }
+                    for split, rs in by_split.items()
+                },
                 "scorer_forms": {k: scored[k] for k in ("fields", "doc_type", "text")},
             },
             ensure_ascii=False,
