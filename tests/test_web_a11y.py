@@ -125,6 +125,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
     _login(page, url, "quantri")
     for path in (
         "/intake",
+        "/work",
         f"/documents/{doc}",
         "/search?q=tran+thi+kim+tuoi",
         "/books",
