@@ -103,6 +103,10 @@
   document.addEventListener("focusin", function (e) {
     light(e, true);
     var row = e.target.closest && e.target.closest("form.field-row");
+    if (row) {  // the whole field in view, its notes (the printed reading) too
+      var at = row.getBoundingClientRect();
+      if (at.bottom > window.innerHeight - 8 || at.top < 0) row.scrollIntoView({ block: "center" });
+    }
     var v = document.querySelector("[data-viewer]");
     if (!row || !v || !v.focusBoxes) return;
     var rects = [];
