@@ -327,11 +327,9 @@ def glance(db: Database) -> Glance:
 def _glance(s: Session) -> Glance:
     waiting = func.coalesce(func.sum(case((_WAITING, 1), else_=0)), 0)
     any_queued = select(Job.id).where(Job.state == JobState.QUEUED).limit(1).scalar_subquery()
-    row: tuple[int, int, int | None] = (
-        s.execute(select(func.count(), waiting, any_queued).select_from(Job).where(Job.state == JobState.RUNNING))
-        .tuples()
-        .one()
-    )
+    row: tuple[int, int, int | None] = s.execute(
+        select(func.count(), waiting, any_queued).select_from(Job).where(Job.state == JobState.RUNNING)
+    ).one()
     total, dispatched, first = row
     return Glance(first is not None, int(dispatched), int(total) - int(dispatched))
 

@@ -277,7 +277,7 @@ def has_table(db: Database, name: str) -> bool:
 
 @dataclass(frozen=True)
 class FieldRow:
-    """A field read from a page (issue 3's ``fields`` table), as the document view shows it."""
+    """A field read from a page (a ``fields`` row), as the document view shows it."""
 
     field_id: str
     label: str

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from datetime import date as _date
 from enum import StrEnum
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -119,7 +121,7 @@ class Page(Base):
     pdf_key: Mapped[str | None] = mapped_column(String(300))
     image_key: Mapped[str | None] = mapped_column(String(300))
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    doc_type: Mapped[str | None] = mapped_column(String(60))  # this page's own type (issue 3)
+    doc_type: Mapped[str | None] = mapped_column(String(60))  # this page's own document type (the field reader's)
     register_entries: Mapped[list[Any] | None] = mapped_column(JSON)  # a register page's entries
 
     document: Mapped[Document] = relationship(back_populates="pages")
@@ -139,7 +141,7 @@ class OcrResult(Base):
 
 
 class FieldValue(Base):
-    """One field read from a page (issue 3, migration 0002): the raw OCR value beside the repaired
+    """One field read from a page (migration 0002): the raw OCR value beside the repaired
     one and why, a confidence, whether a person must look at it and why, and the word boxes to
     highlight on the image. ``confirmed_*`` record a clerk's check of the value."""
 
@@ -227,7 +229,7 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
 
 
-# -- The web desk: accounts, login sessions, login attempts (issue 7, migration 0004) -------------
+# -- The web desk: accounts, login sessions, login attempts (migration 0004) ----------------------
 
 
 class User(Base):
@@ -283,7 +285,7 @@ class BatchState(StrEnum):
 
 
 class ScanBatch(Base):
-    """One press of Scan at the counter (issue 4): which device and profile, how far it got and,
+    """One press of Scan at the counter: which device and profile, how far it got and,
     when it stopped early, why (``reason`` is a ``capture.scanner.errors.Problem``). A batch
     resumed after a paper jam is a new row pointing at the one it continues."""
 
@@ -306,11 +308,7 @@ class ScanBatch(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-# -- Person-name search index (issue 6, migration 0006) --------------------------------------------
-
-from datetime import date as _date  # noqa: E402
-
-from sqlalchemy import Date  # noqa: E402
+# -- Person-name search index (migration 0006) -----------------------------------------------------
 
 
 class Person(Base):
@@ -382,7 +380,7 @@ class PersonToken(Base):
     __table_args__ = (UniqueConstraint("pos", "token", name="uq_people_tokens_pos_token"),)
 
 
-# -- Register books, entries and filing (issue 5, migration 0005) ----------------------------------
+# -- Register books, entries and filing (migration 0005) -------------------------------------------
 
 
 class Commune(Base):

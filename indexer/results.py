@@ -35,7 +35,7 @@ class PageOutput:
     timings: dict[str, float] = field(default_factory=dict)
     pdf_key: str | None = None
     image_key: str | None = None
-    reading: Any = None  # indexer.fields.DocumentReading: the page's type and fields (issue 3)
+    reading: Any = None  # indexer.fields.DocumentReading: the page's type and fields, or None
 
 
 class FailOutcome(StrEnum):
@@ -113,9 +113,9 @@ def complete(db: Database, job: ClaimedJob, worker: str, out: PageOutput) -> boo
         )
         s.add(OcrResult(page_id=job.page_id, engine=out.engine, words=out.words, timings=out.timings))
         store_reading(s, job.document_id, job.page_id, out.reading)
-        index_document_people(s, job.document_id)  # the name index (issue 6)
+        index_document_people(s, job.document_id)  # its people findable by name in this same commit
         _settle_document(s, job.document_id)
-        file_document(s, job.document_id)  # propose the register entries it belongs to (issue 5)
+        file_document(s, job.document_id)  # propose the register entries it belongs to
     return True
 
 

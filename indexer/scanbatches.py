@@ -1,4 +1,4 @@
-"""Scan batches in the database (issue 4): started, kept up to date after every page, finished
+"""Scan batches in the database: started, kept up to date after every page, finished
 complete or incomplete with the reason. Implements ``capture.scanner.batch.BatchRecorder``.
 
 A batch whose scanning process died (killed, power cut) stays ``scanning`` in the table;
@@ -162,13 +162,6 @@ class DbBatchRecorder:
         with self.db.read() as s:
             rows = s.scalars(select(ScanBatch).order_by(ScanBatch.id.desc()).limit(limit)).all()
             return [BatchInfo.of(b) for b in rows]
-
-    def last_incomplete(self) -> BatchInfo | None:
-        with self.db.read() as s:
-            b = s.scalars(
-                select(ScanBatch).where(ScanBatch.state == BatchState.INCOMPLETE).order_by(ScanBatch.id.desc()).limit(1)
-            ).first()
-            return BatchInfo.of(b) if b else None
 
     def is_live(self, batch_id: int) -> bool:
         with self.db.read() as s:

@@ -23,6 +23,7 @@ People (register entries, documents' fields) are found by name in ``indexer.peop
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -173,17 +174,17 @@ def search(db: Database, query: str, limit: int = 20) -> list[Hit]:
     if not found:
         return []
     with db.read() as s:
-        rows = s.execute(
+        rows: Sequence[tuple[int, int, int, str | None, str | None, str]] = s.execute(
             text(
                 "SELECT p.id, p.document_id, p.page_no, p.text, p.text_folded, d.title FROM pages p "
                 "JOIN documents d ON d.id = p.document_id WHERE p.id IN (" + ",".join(str(int(i)) for i in found) + ")"
             )
         ).all()
-    hits = []
+    hits: list[Hit] = []
     phrase = " ".join(tokens)
-    for pid, doc_id, page_no, page_text, folded, title in rows:
-        page_text = page_text or ""
-        folded = folded if folded is not None else fold(page_text)
+    for pid, doc_id, page_no, stored_text, stored_folded, title in rows:
+        page_text = stored_text or ""
+        folded = stored_folded if stored_folded is not None else fold(page_text)
         tier, score = _tier(query, tokens, page_text, folded)
         if tier == 3:
             score = fuzz.partial_ratio(phrase, folded)

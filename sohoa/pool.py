@@ -170,9 +170,10 @@ class WorkerPool:
 
 
 def _kill(w: _Worker) -> None:
-    if w.process.is_alive():
+    pid = w.process.pid  # None only before start(), when it is not alive either
+    if pid is not None and w.process.is_alive():
         try:
-            os.kill(w.process.pid, signal.SIGKILL)  # type: ignore[arg-type]
+            os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         w.process.join(5)

@@ -8,6 +8,7 @@ Pages are drawn with a font that has every Vietnamese glyph (Liberation 2 or Dej
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class Line:
     center: bool = False
 
 
-def render_page(lines: list[Line | str], dpi: int = 200, size_mm: tuple[float, float] = (210, 297)) -> Image.Image:
+def render_page(lines: Sequence[Line | str], dpi: int = 200, size_mm: tuple[float, float] = (210, 297)) -> Image.Image:
     """A white A4 page (grey, 8-bit) with the lines drawn from the top margin down."""
     w, h = (round(v / 25.4 * dpi) for v in size_mm)
     im = Image.new("L", (w, h), 255)
@@ -49,7 +50,7 @@ def render_page(lines: list[Line | str], dpi: int = 200, size_mm: tuple[float, f
         line = Line(item) if isinstance(item, str) else item
         px = round(line.pt / 72 * dpi)
         font = _font(SERIF_BOLD if line.bold else SERIF, px)
-        x = margin
+        x: float = margin
         if line.center:
             x = (w - draw.textlength(line.text, font=font)) / 2
         draw.text((x, y), line.text, font=font, fill=20)
@@ -59,7 +60,7 @@ def render_page(lines: list[Line | str], dpi: int = 200, size_mm: tuple[float, f
 
 def tilt(im: Image.Image, degrees: float) -> Image.Image:
     """Tilt content counter-clockwise by ``degrees`` (the bench's skew_deg convention)."""
-    return im.rotate(degrees, resample=Image.BICUBIC, fillcolor=255)
+    return im.rotate(degrees, resample=Image.Resampling.BICUBIC, fillcolor=255)
 
 
 def turn(im: Image.Image, rotation: int) -> Image.Image:
@@ -67,7 +68,7 @@ def turn(im: Image.Image, rotation: int) -> Image.Image:
     return im.rotate(-rotation, expand=True, fillcolor=255) if rotation else im
 
 
-HEADER = [
+HEADER: list[Line | str] = [
     Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, bold=True, center=True),
     Line("Độc lập - Tự do - Hạnh phúc", 13, bold=True, center=True),
     "",
@@ -92,7 +93,7 @@ def birth_declaration(child: str, birth: str, mother: str, father: str) -> list[
     ]
 
 
-PROSE = [
+PROSE: list[Line | str] = [
     Line("THÔNG BÁO", 15, bold=True, center=True),
     "",
     "Ủy ban nhân dân xã thông báo lịch tiếp nhận hồ sơ hộ tịch tại bộ phận",

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +95,16 @@ class ScanOutcome:
         return self.failure.message if self.failure else ""
 
 
+@contextlib.contextmanager
+def _closed_after(events: Iterator[Opened | ScannedPage]) -> Iterator[Iterator[Opened | ScannedPage]]:
+    """The scan's events; a generator is closed (its scanner process stopped) however the loop ends."""
+    try:
+        yield events
+    finally:
+        if isinstance(events, Generator):
+            events.close()
+
+
 Event = Opened | PageResult
 
 
@@ -148,7 +158,7 @@ def run_scan(
     outcome = ScanOutcome(batch_id, name, device or AUTO_DEVICE, False, capture.tally, started=time.time())
     interrupted: BaseException | None = None
     try:
-        with contextlib.closing(ScanProcess(request, child_config(s)).events()) as events:
+        with _closed_after(ScanProcess(request, child_config(s)).events()) as events:
             for ev in events:
                 if isinstance(ev, Opened):
                     outcome.opened = ev
@@ -169,23 +179,23 @@ def run_scan(
                 if on_event:
                     on_event(result)
         outcome.complete = True
-    except ScanFailure as f:
-        f.profile = f.profile or name
-        f.device = f.device or outcome.device
-        outcome.failure = f
-        log.warning("batch %d stopped: %s (%s)", batch_id, f.problem.value, f.detail)
+    except ScanFailure as failure:
+        failure.profile = failure.profile or name
+        failure.device = failure.device or outcome.device
+        outcome.failure = failure
+        log.warning("batch %d stopped: %s (%s)", batch_id, failure.problem.value, failure.detail)
     except KeyboardInterrupt as exc:
         outcome.failure = ScanFailure(Problem.CANCELLED, "Ctrl+C")
         interrupted = exc
     finally:
         outcome.ended = time.time()
-        f = outcome.failure
+        failed = outcome.failure
         try:
             recorder.finish(
                 batch_id,
                 complete=outcome.complete,
-                reason=f.problem.value if f else None,
-                message=f.message if f else None,
+                reason=failed.problem.value if failed else None,
+                message=failed.message if failed else None,
                 tally=capture.tally,
             )
         except Exception:

@@ -110,7 +110,7 @@ def run_page_task(task: PageTask) -> PageOutcome:
             reread_doubtful(task, result, reading, engine)
         except Exception as exc:
             log.warning("could not re-read doubtful fields: %s", exc.__class__.__name__)
-        try:  # a columnar ledger page: entries from its ruled grid, each with its row's region (issue 5)
+        try:  # a columnar ledger page: entries from its ruled grid, each with its row's region
             from indexer.registers.ledger import refine_reading
 
             refine_reading(task.source, task.options.pdf_dpi, result, reading, engine)

@@ -1,4 +1,4 @@
-"""Find any citizen by name in milliseconds (issue 6).
+"""Find any citizen by name in milliseconds.
 
 Write side: :func:`index_person`, :func:`replace_source`, :func:`remove_source`,
 :func:`bulk_index`, :func:`index_document_people`. Read side: :func:`find_people` (people, best

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from indexer.db import Database
+from indexer.people.backend import FilterRow
 
 # The word index: skeleton name, "y<birth year>" and the filters' words (migration 0006 creates the same).
 TSV_EXPR = (
@@ -82,12 +83,13 @@ def word_ids(
 
 def filter_rows(
     conn: Connection, words: Sequence[str], year: int | None, where: str, params: dict[str, Any], cap: int
-) -> list[Any]:
+) -> Sequence[FilterRow]:
     """(id, name_exact, name_fold, name_skel) of at most ``cap`` people having every filter word
     (``people.filter_words``) and, if given, the birth year; filtered by ``where``."""
     tsq = " & ".join([*words, *([f"y{int(year)}"] if year is not None else [])])
-    return conn.exec_driver_sql(
+    rows: Sequence[FilterRow] = conn.exec_driver_sql(
         "SELECT p.id, p.name_exact, p.name_fold, p.name_skel FROM people p "
         f"WHERE {TSV_EXPR} @@ to_tsquery('simple', %(w_tsq)s) AND {where} LIMIT %(w_lim)s",
         {**params, "w_tsq": tsq, "w_lim": cap},
     ).all()
+    return rows

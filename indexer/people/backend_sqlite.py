@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from indexer.db import Database
+from indexer.people.backend import FilterRow
 
 _FTS_TRIGGERS = ("people_fts_ai", "people_fts_ad", "people_fts_au")
 # The same triggers as migration 0006 creates (re-created after a bulk load).
@@ -122,12 +123,13 @@ def word_ids(
 
 def filter_rows(
     conn: Connection, words: Sequence[str], year: int | None, where: str, params: dict[str, Any], cap: int
-) -> list[Any]:
+) -> Sequence[FilterRow]:
     """(id, name_exact, name_fold, name_skel) of at most ``cap`` people having every filter word
     (``people.filter_words``) and, if given, the birth year; filtered by ``where`` on ``p``."""
     match = " AND ".join([*(f'"{w}"' for w in words), *([f'"{int(year)}"'] if year is not None else [])])
-    return conn.exec_driver_sql(
+    rows: Sequence[FilterRow] = conn.exec_driver_sql(
         "SELECT p.id, p.name_exact, p.name_fold, p.name_skel FROM people_fts f JOIN people p ON p.id = f.rowid "
         f"WHERE people_fts MATCH :w_fts AND {where} LIMIT :w_lim",
         {**params, "w_fts": match, "w_lim": cap},
     ).all()
+    return rows

@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from indexer.db import Database
+from indexer.people.backend import Backend, backend_for
 from indexer.people.index import filter_token
 from indexer.people.keys import MAX_EDITS
 from indexer.people.match import EXACT, FOLDED, FUZZY, MIDDLE, VARIANT, WORDS, Match, match, middle_cost
@@ -134,7 +135,8 @@ class _Search:
         """A named placeholder in the driver's own style (statements bypass SQLAlchemy's compiler)."""
         return f":{name}" if self.sqlite else f"%({name})s"
 
-    def rows(self, sql: str, params: dict[str, Any]) -> list[Any]:
+    def rows(self, sql: str, params: dict[str, Any]) -> Sequence[tuple[Any, ...]]:
+        """The rows of a statement in the driver's own style (see :meth:`ph`)."""
         return self.conn.exec_driver_sql(sql, {**self.params, **params}).all()
 
     def _ids(self, sql: str, params: dict[str, Any]) -> list[int]:
@@ -276,12 +278,14 @@ class _Search:
         i = 0
         ph = self.ph
         while i < len(groups) and self.need > 0:
-            chunk, total = [], 0
+            chunk: list[tuple[Match, str, str, str, int]] = []
+            total = 0
             while i < len(groups) and len(chunk) < _MAX_GROUPS_PER_QUERY and total < self.need:
                 chunk.append(groups[i])
                 total += groups[i][4]
                 i += 1
-            arms, params = [], {"n": self.need}
+            arms: list[str] = []
+            params: dict[str, Any] = {"n": self.need}
             for j, (_, g, su, mid, _) in enumerate(chunk):
                 arms.append(
                     f"SELECT * FROM (SELECT p.id, {j} AS grp FROM people p WHERE p.given_skel = {ph(f'g{j}')} "
@@ -355,12 +359,8 @@ class _Search:
             self.found[pid] = m
         return True
 
-    def _backend(self) -> Any:
-        if self.sqlite:
-            from indexer.people import backend_sqlite as backend
-        else:
-            from indexer.people import backend_postgres as backend  # type: ignore[no-redef]
-        return backend
+    def _backend(self) -> Backend:
+        return backend_for(self.db.dialect)
 
     def run(self) -> dict[int, Match]:
         if self.filters_first():

@@ -15,11 +15,14 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from indexer.db import Database
 from indexer.models import Person, PersonName, PersonToken
+from indexer.people.backend import backend_for
 from indexer.people.keys import commune_key, name_keys, skeleton_text
 from indexer.people.query import parse_date, register_type
 from indexer.vntext import nfc
@@ -74,7 +77,8 @@ def _commune(name: str | None) -> tuple[str | None, str | None]:
 
 @lru_cache(maxsize=256)
 def _rtype(text: str | None) -> str | None:
-    return (register_type(text) or text or None) and (register_type(text) or text)[:30]  # type: ignore[index]
+    known = register_type(text) or text
+    return known[:30] if known else None
 
 
 def filter_words(
@@ -136,6 +140,8 @@ def person_values(rec: PersonRecord) -> tuple[Any, ...] | None:
     if nk is None:
         return None
     b = rec.birth
+    bdate: date | None
+    byear: int | None
     if isinstance(b, date):
         bdate, byear = b, b.year
     elif isinstance(b, int):
@@ -196,11 +202,7 @@ class Counts:
 
 
 def _upsert(session: Session, model: Any, keys: list[str], items: list[dict[str, Any]]) -> None:
-    if session.get_bind().dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert  # type: ignore[assignment]
-    stmt = dialect_insert(model)
+    stmt = sqlite_insert(model) if session.get_bind().dialect.name == "sqlite" else postgresql_insert(model)
     stmt = stmt.on_conflict_do_update(index_elements=keys, set_={"n": model.n + stmt.excluded.n})
     for i in range(0, len(items), 1000):
         session.execute(stmt, items[i : i + 1000])
@@ -293,11 +295,6 @@ def update_person(session: Session, person_id: int, **changes: Any) -> None:
     _bump(session, counts)
 
 
-def people_count(db: Database) -> int:
-    with db.read() as s:
-        return int(s.execute(select(func.count()).select_from(Person)).scalar_one())
-
-
 # -- bulk loading ------------------------------------------------------------------------------------
 
 _BULK_INDEXES = (
@@ -323,10 +320,7 @@ def bulk_index(
     with db.read() as s:
         empty = s.execute(text("SELECT 1 FROM people LIMIT 1")).first() is None
     rebuild = empty if rebuild_indexes is None else rebuild_indexes
-    if db.dialect == "sqlite":
-        from indexer.people import backend_sqlite as backend
-    else:
-        from indexer.people import backend_postgres as backend  # type: ignore[no-redef]
+    backend = backend_for(db.dialect)
     tokens: Counter[tuple[str, str]] = Counter()
     names: Counter[tuple[str, str, str]] = Counter()
     total = 0

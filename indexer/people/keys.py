@@ -68,10 +68,6 @@ def skeleton_of_folded(f: str) -> str:
     return f
 
 
-def skeleton_token(tok: str) -> str:
-    return skeleton_of_folded(folded_token(tok))
-
-
 @lru_cache(maxsize=1 << 16)
 def surfaces(skel: str) -> tuple[str, ...]:
     """The folded spellings a skeleton token stands for (itself first)."""
@@ -94,10 +90,6 @@ class NameKeys:
     middle: str  # skeletons of the middle tokens, space separated
     given: str  # skeleton of the last token
     tokens: tuple[str, ...]  # skeleton tokens
-
-    @property
-    def n_middle(self) -> int:
-        return len(self.middle.split()) if self.middle else 0
 
 
 @lru_cache(maxsize=1 << 16)

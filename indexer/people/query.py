@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, lru_cache
+from typing import Any
 
 from indexer.people.keys import (
     commune_key,
@@ -154,9 +155,6 @@ class PersonQuery:
     def commune_key(self) -> str:
         return commune_key(self.commune)
 
-    def with_(self, **changes: object) -> PersonQuery:
-        return replace(self, **changes)  # type: ignore[arg-type]
-
     def describe(self) -> str:
         parts = [self.name]
         if self.born:
@@ -226,7 +224,7 @@ def _split_keys(text: str) -> tuple[str, dict[str, str]]:
     return free, values
 
 
-def parse_query(text: str, **given: object) -> PersonQuery:
+def parse_query(text: str, **given: Any) -> PersonQuery:
     """Read a free-text query; keyword arguments (``born=``, ``mother=`` …) override it."""
     text = nfc(text or "")
     free, keyed = _split_keys(text)
@@ -261,4 +259,4 @@ def parse_query(text: str, **given: object) -> PersonQuery:
         overrides["register_type"] = register_type(rt) or rt
     if "year" in overrides and not isinstance(overrides["year"], int):
         overrides["year"] = parse_date(str(overrides["year"]))[1]
-    return replace(q, **overrides) if overrides else q  # type: ignore[arg-type]
+    return replace(q, **overrides) if overrides else q

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -65,33 +66,29 @@ class Vocab:
         self.pos[pos].add(tok)
 
     def refresh(self, session: Session) -> None:
-        top, top_names = session.execute(
+        tops: tuple[int | None, int | None] = session.execute(
             text("SELECT (SELECT max(id) FROM people_tokens), (SELECT max(id) FROM people_names)")
         ).one()
-        top, top_names = top or 0, top_names or 0
+        top, top_names = tops[0] or 0, tops[1] or 0
         if top != self.max_id:
-            rows = session.execute(
+            tokens: Sequence[tuple[int, str, str]] = session.execute(
                 text("SELECT id, pos, token FROM people_tokens WHERE id > :m"), {"m": self.max_id}
             ).all()
             with self._lock:
-                for _id, pos, tok in rows:
+                for _id, pos, tok in tokens:
                     if pos in self.pos:
                         self.pos[pos].add(tok)
-                self.max_id = max([self.max_id, top] + [r[0] for r in rows])
+                self.max_id = max([self.max_id, top] + [r[0] for r in tokens])
                 self._cache.clear()
         if top_names != self.max_name_id:
-            rows = session.execute(
-                text("SELECT DISTINCT given_skel, sur_skel FROM people_names WHERE id > :m"), {"m": self.max_name_id}
+            names: Sequence[tuple[str, str]] = session.execute(
+                text("SELECT DISTINCT given_skel, sur_skel FROM people_names WHERE id > :m"),
+                {"m": self.max_name_id},
             ).all()
             with self._lock:
-                for g, su in rows:
+                for g, su in names:
                     self.pairs.setdefault(g, set()).add(su)
                 self.max_name_id = top_names
-
-    def has_pair(self, given: str, surname: str) -> bool:
-        """Whether some name has this given name and surname (or once had: rows are never deleted)."""
-        ss = self.pairs.get(given)
-        return ss is not None and surname in ss
 
     def neighbours(self, pos: str, q: str) -> dict[str, int]:
         """Every token at ``pos`` whose :func:`token_cost` from the typed folded token ``q`` is

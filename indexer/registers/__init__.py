@@ -1,5 +1,5 @@
 """Register books (sổ hộ tịch, sổ chứng thực): books and entries, archive digitisation, filing of
-dossiers, legacy import and export (issue 5). Read ``../shared/domain/domain.md`` §3 and §7.
+dossiers, legacy import and export. Read ``../shared/domain/domain.md`` §3 and §7.
 
 - vocabulary.py   book types and the national digitisation vocabulary (nksHoTen, meHoTen, so, …)
 - model.py        pure helpers: values, numbers, dates, the people an entry names

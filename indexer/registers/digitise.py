@@ -45,7 +45,7 @@ from indexer.models import (
 from indexer.registers.books import BookInfo, book_info, find_book
 from indexer.registers.entries import Region, create_entry_in
 from indexer.registers.entry_page import entry_data, read_entry_page
-from indexer.registers.model import norm_so, parse_year, so_sort_key
+from indexer.registers.model import norm_so, parse_year
 from indexer.registers.vocabulary import ENTRY_PER_PAGE, LEDGER, UNVERIFIED
 from indexer.vntext import fold
 
@@ -276,26 +276,21 @@ def _build_page(s: Session, bp: RegisterBookPage, book: RegisterBook, actor: str
         return
     if page.state != PageState.INDEXED:
         return  # still waiting for OCR
-    rows: list[tuple[dict[str, Any], Region]] = []
+    rows: list[tuple[dict[str, str], Region]] = []
     problems: list[str] = []
     if page.blank:
         problems.append("trang trắng")
     elif info.layout == LEDGER:
-        entries = page.register_entries or []
-        if isinstance(entries, str):
-            import json
-
-            entries = json.loads(entries)
-        for e in entries:
+        for e in page.register_entries or []:
             if not isinstance(e, dict):
                 continue
-            data = {
-                bt.fields.get(k, k): v
+            row_data: dict[str, str] = {
+                key: v
                 for k, v in e.items()
-                if k not in ("region", "reread") and isinstance(v, str) and v.strip() and bt.fields.get(k)
+                if k not in ("region", "reread") and isinstance(v, str) and v.strip() and (key := bt.fields.get(k))
             }
             box = _region(e)
-            rows.append((data, Region(page.id, "row" if box else "page", box)))
+            rows.append((row_data, Region(page.id, "row" if box else "page", box)))
         if not rows:
             problems.append("không đọc được dòng nào của sổ kẻ cột")
     else:
@@ -446,12 +441,6 @@ def book_report(db: Database, book_ref: str | int) -> Report:
     rep.entries = len(entries)
     rep.unverified = sum(1 for e in entries if e[2] == UNVERIFIED)
     return rep
-
-
-def entries_sorted(db: Database, book_id: int) -> list[RegisterEntry]:
-    with db.read() as s:
-        rows = s.scalars(select(RegisterEntry).where(RegisterEntry.book_id == book_id)).all()
-    return sorted(rows, key=lambda e: (so_sort_key(e.so), e.page_no or 0, e.id))
 
 
 __all__ = [

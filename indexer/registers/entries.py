@@ -8,6 +8,7 @@ history and to the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,8 +27,17 @@ from indexer.models import (
     RegisterFiling,
     utcnow,
 )
-from indexer.people.index import remove_source, replace_source
-from indexer.registers.model import RegisterError, book_key, clean_data, clean_value, entry_people, norm_so, summary
+from indexer.people.index import add_people, remove_source, replace_source
+from indexer.registers.model import (
+    RegisterError,
+    Summary,
+    book_key,
+    clean_data,
+    clean_value,
+    entry_people,
+    norm_so,
+    summary,
+)
 from indexer.registers.vocabulary import BOOK_TYPES, UNVERIFIED, VERIFIED, BookType
 
 SOURCE = "register_entry"
@@ -39,6 +49,13 @@ class Region:
     page_id: int
     kind: str  # page | row
     box: tuple[int, int, int, int] | None = None
+
+
+def _stored_box(r: RegisterEntryRegion) -> tuple[int, int, int, int] | None:
+    """A row's box; None for a whole page (the four columns are written together: all or none)."""
+    if r.x is None or r.y is None or r.w is None or r.h is None:
+        return None
+    return (r.x, r.y, r.w, r.h)
 
 
 @dataclass(frozen=True)
@@ -115,7 +132,7 @@ def create_entry_in(
     status: str = UNVERIFIED,
     notes: str = "",
     source_ref: str | None = None,
-    regions: list[Region] = (),
+    regions: Sequence[Region] = (),
     strict: bool = True,
     index: bool = True,
 ) -> RegisterEntry:
@@ -127,7 +144,7 @@ def create_entry_in(
     if strict and problems:
         raise RegisterError("; ".join(problems))
     if not clean.get(bt.name_key) and not clean.get("so"):
-        raise RegisterError(f"Mục sổ cần ít nhất số hoặc {bt.key(bt.name_key).label.lower()}.")  # type: ignore[union-attr]
+        raise RegisterError(f"Mục sổ cần ít nhất số hoặc {bt.label_of(bt.name_key).lower()}.")
     sm = summary(bt, clean)
     so_raw = str(data.get("so") or "")[:40]
     so = sm.so
@@ -215,11 +232,13 @@ def bulk_create_in(
     if not rows:
         return [], []
     now = utcnow()
-    values = []
+    values: list[dict[str, Any]] = []  # the INSERT's parameters, one per entry
+    made: list[tuple[Summary, dict[str, Any]]] = []
     for i, data in enumerate(rows):
         data = dict(data)
         data.setdefault("quyenSo", b.volume)
         sm = summary(bt, data)
+        made.append((sm, data))
         values.append(
             dict(
                 book_id=b.id,
@@ -274,12 +293,10 @@ def bulk_create_in(
         ],
     )
     records = []
-    for i, v in zip(ids, values):
-        reg_year = v["registration_date"].year if v["registration_date"] else b.year
-        records += entry_people(bt, i, v["data"], reg_year=reg_year, commune=c.name)
+    for i, (sm, data) in zip(ids, made):
+        reg_year = sm.registration_date.year if sm.registration_date else b.year
+        records += entry_people(bt, i, data, reg_year=reg_year, commune=c.name)
     if index:
-        from indexer.people.index import add_people
-
         add_people(s, records)
         return ids, []
     return ids, records
@@ -422,7 +439,7 @@ def get_entry(db: Database, entry_id: int) -> EntryView:
         for r in s.scalars(
             select(RegisterEntryRegion).where(RegisterEntryRegion.entry_id == e.id).order_by(RegisterEntryRegion.id)
         ):
-            v.regions.append(Region(r.page_id, r.kind, (r.x, r.y, r.w, r.h) if r.x is not None else None))  # type: ignore[arg-type]
+            v.regions.append(Region(r.page_id, r.kind, _stored_box(r)))
         for h in s.scalars(
             select(RegisterEntryChange).where(RegisterEntryChange.entry_id == e.id).order_by(RegisterEntryChange.id)
         ):

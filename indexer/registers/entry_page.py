@@ -39,6 +39,7 @@ def catalogue() -> Catalogue:
     own = yaml.safe_load(PAGES.read_text(encoding="utf-8"))
     merged = {k: v for k, v in main.items() if k != "doc_types"}
     merged["doc_types"] = own["doc_types"]
+    # _load (indexer.fields, typed for a Path) only calls read_text: _Text hands it the merged YAML.
     return _load(_Text(yaml.safe_dump(merged, allow_unicode=True)))  # type: ignore[arg-type]
 
 

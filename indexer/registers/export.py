@@ -23,7 +23,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PIL import Image, ImageOps
 from sqlalchemy import select
@@ -56,6 +56,16 @@ FONTS = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
 )
+
+
+class Originals(Protocol):
+    """What the export reads of the application (``sohoa.app.App``): the database and where an
+    original file is stored."""
+
+    @property
+    def db(self) -> Database: ...
+
+    def original_path(self, store_key: str) -> Path: ...
 
 
 @dataclass
@@ -93,7 +103,7 @@ def _entries(db: Database, book_id: int) -> list[RegisterEntry]:
 # -- page images ------------------------------------------------------------------------------------
 
 
-def _page_image(app: Any, page_id: int) -> Image.Image | None:
+def _page_image(app: Originals, page_id: int) -> Image.Image | None:
     """The page upright (its stored rotation undone), RGB, at most ``EXPORT_DPI``."""
     with app.db.read() as s:
         row = s.execute(
@@ -108,6 +118,7 @@ def _page_image(app: Any, page_id: int) -> Image.Image | None:
     src = app.original_path(key)
     if not src.is_file():
         return None
+    im: Image.Image
     if media == "application/pdf":
         with tempfile.TemporaryDirectory() as tmp:
             prefix = Path(tmp) / "p"
@@ -134,14 +145,16 @@ def _page_image(app: Any, page_id: int) -> Image.Image | None:
             im.load()
         dpi = EXPORT_DPI
     else:
-        im = Image.open(src)
+        opened = Image.open(src)
         if page_no > 1:
-            im.seek(page_no - 1)
-        im = ImageOps.exif_transpose(im)
+            opened.seek(page_no - 1)
+        im = ImageOps.exif_transpose(opened)
         src_dpi = dpi or (im.info.get("dpi") or (300, 300))[0] or 300
         scale = min(1.0, EXPORT_DPI / float(src_dpi))
         if scale < 1:
-            im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.LANCZOS)
+            im = im.resize(
+                (max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.LANCZOS
+            )
         dpi = min(EXPORT_DPI, int(src_dpi))
     im = im.convert("RGB")
     if rotation:
@@ -150,7 +163,7 @@ def _page_image(app: Any, page_id: int) -> Image.Image | None:
     return im
 
 
-def entry_pdf(app: Any, page_ids: list[int]) -> bytes | None:
+def entry_pdf(app: Originals, page_ids: list[int]) -> bytes | None:
     """One PDF of the given pages' images (reportlab, each image as JPEG), or None without images."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -235,7 +248,7 @@ def write_xlsx(book: BookInfo, entries: list[RegisterEntry], files: dict[int, st
     return out
 
 
-def export_book(app: Any, book_ref: str | int, out_dir: Path) -> BookExport:
+def export_book(app: Originals, book_ref: str | int, out_dir: Path) -> BookExport:
     book = find_book(app.db, book_ref)
     entries = _entries(app.db, book.id)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -256,8 +269,8 @@ def export_book(app: Any, book_ref: str | int, out_dir: Path) -> BookExport:
             files[e.id] = name
     os.replace(tmpz, zpath)
     xlsx = write_xlsx(book, entries, files, out_dir / f"{stem}.xlsx")
-    pdf = print_pdf(app.db, book.id, out_dir / f"{stem}_in-so.pdf")
-    return BookExport(xlsx, zpath, pdf, len(entries), len(files), without)
+    printed = print_pdf(app.db, book.id, out_dir / f"{stem}_in-so.pdf")
+    return BookExport(xlsx, zpath, printed, len(entries), len(files), without)
 
 
 # -- everything ---------------------------------------------------------------------------------------
@@ -503,7 +516,7 @@ def print_pdf(db: Database, book_ref: str | int, out: Path, *, entry_ids: list[i
         c = canvas.Canvas(str(tmp), pagesize=size)
         c.setTitle(f"{bt.label} — quyển số {book.volume} năm {book.year}")
         cols = LEDGER_COLUMNS.get(bt.id) or (["so", "ngayDangKy"] + [k.key for k in bt.keys[:5]] + ["ghiChu"])
-        heads = [(bt.key(k).label if bt.key(k) else k) for k in cols]
+        heads = [bt.label_of(k) for k in cols]
         weights = [0.6 if k == "so" else 1.0 if ("Ngay" in k or "GioiTinh" in k) else 1.8 for k in cols]
         left, right = 12 * mm, width - 12 * mm
         unit = (right - left) / sum(weights)
@@ -532,8 +545,8 @@ def print_pdf(db: Database, book_ref: str | int, out: Path, *, entry_ids: list[i
             for e in chunk:
                 d = dict(e.data or {})
                 c.setFont(regular, 8.5)
-                for i, k in enumerate(cols):
-                    v = d.get(k, "") if k != "ghiChu" else (d.get("ghiChu") or e.notes or "")
+                for i, col in enumerate(cols):
+                    v = d.get(col, "") if col != "ghiChu" else (d.get("ghiChu") or e.notes or "")
                     for j, line in enumerate(_wrap(v, regular, 8.5, xs[i + 1] - xs[i] - 2 * mm)[:3]):
                         c.drawString(xs[i] + 1 * mm, y - 4 * mm - j * 3.6 * mm, line)
                 y -= row_h

@@ -22,9 +22,10 @@ Pure but for the optional ``ocr_cell`` callable: no database, no files.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -33,9 +34,11 @@ from rapidfuzz import fuzz
 from indexer.fields.catalogue import DocType, atoms
 from indexer.fields.layout import build_page
 from indexer.fields.names import read_name
+from indexer.fields.reading import DocumentReading
 from indexer.fields.register import extract_register
-from indexer.vntext import fold, is_syllable
+from indexer.vntext import is_syllable
 from ocr.structure import Table, find_tables, rule_mask
+from ocr.types import PageResult, PageSource, Recognition, Word
 
 Box = tuple[int, int, int, int]
 OcrCell = Callable[[np.ndarray, int], tuple[str, float | None]]  # (grey crop, dpi) -> (text, mean conf)
@@ -67,12 +70,16 @@ class W:
 
 
 def _words(words: Sequence[object]) -> list[W]:
+    """OCR words (:class:`ocr.types.Word`) or their stored rows ``[text, conf, left, top, width,
+    height, …]``; anything else is a TypeError."""
     out = []
     for w in words:
-        if isinstance(w, (list, tuple)):
+        if isinstance(w, Word):
+            text, conf, left, top, width, height = w.text, w.conf, w.left, w.top, w.width, w.height
+        elif isinstance(w, (list, tuple)):
             text, conf, left, top, width, height = w[:6]
         else:
-            text, conf, left, top, width, height = (w.text, w.conf, w.left, w.top, w.width, w.height)  # type: ignore[attr-defined]
+            raise TypeError(f"not an OCR word: {type(w).__name__}")
         if str(text).strip():
             out.append(W(str(text), float(conf), int(left), int(top), int(left) + int(width), int(top) + int(height)))
     return out
@@ -372,7 +379,7 @@ def read_words(words: Sequence[object], dt: DocType, width: int = 0, height: int
     return LedgerReading("words", rows)
 
 
-def tidy(values: dict[str, object]) -> dict[str, object]:
+def tidy(values: Mapping[str, object]) -> dict[str, object]:
     """Names as the field reader prints them (NFC, one tone style, lexicon repairs)."""
     out = dict(values)
     for k in NAME_COLUMNS:
@@ -405,43 +412,49 @@ def read_ledger(
     return chosen
 
 
-def fold_name(text: str) -> str:
-    return fold(text)
+class CellEngine(Protocol):
+    """What re-reading a cell needs of an OCR engine (``ocr.tesseract.Tesseract``)."""
+
+    def recognize(self, gray: np.ndarray, dpi: int, psm: int = 3) -> Recognition: ...
 
 
-def cell_reader(engine: object) -> OcrCell:
+def cell_reader(engine: CellEngine) -> OcrCell:
     """``ocr_cell`` with a worker's Tesseract engine: the crop at twice its size, as a text block."""
 
     def read(crop: np.ndarray, dpi: int) -> tuple[str, float | None]:
         big = cv2.resize(crop, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-        rec = engine.recognize(big, dpi * 2, psm=6)  # type: ignore[attr-defined]
+        rec = engine.recognize(big, dpi * 2, psm=6)
         return rec.text.replace("\n", " "), rec.mean_conf
 
     return read
 
 
-def refine_reading(source: object, pdf_dpi: int, result: object, reading: object, engine: object) -> bool:
+def refine_reading(
+    source: PageSource, pdf_dpi: int, result: PageResult, reading: DocumentReading, engine: CellEngine
+) -> bool:
     """In the OCR worker (``sohoa.tasks``), after the field reader: re-read a ledger page's entries
     from its ruled grid, each with its row's region. Returns whether the entries were replaced."""
     from indexer.fields.catalogue import load
     from ocr.load import load_page
     from ocr.pipeline import upright
 
-    dt = load().get(getattr(reading, "doc_type", None))
-    if dt is None or dt.register is None or getattr(result, "blank", False):
+    dt = load().get(reading.doc_type)
+    if dt is None or dt.register is None or result.blank:
         return False
-    page = load_page(source, pdf_dpi)  # type: ignore[arg-type]
-    gray = upright(page.gray, result.rotation, result.skew_deg)  # type: ignore[attr-defined]
+    page = load_page(source, pdf_dpi)
+    gray = upright(page.gray, result.rotation, result.skew_deg)
     got = read_ledger(
         gray,
         result.dpi,
         result.words,
         dt,
         width=result.width,
-        height=result.height,  # type: ignore[attr-defined]
+        height=result.height,
         ocr_cell=cell_reader(engine),
     )
     if not got.rows:
         return False
-    reading.register_entries = got.entries()  # type: ignore[attr-defined]
+    # DocumentReading types its entries as text only; a ledger entry also carries its row's
+    # "region" box and the "reread" columns, which the store and the desk read.
+    reading.register_entries = got.entries()  # type: ignore[assignment]
     return True

@@ -22,6 +22,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -171,7 +172,7 @@ def _split_header(rows: list[tuple[int, list[str]]], enc: str, sha: str) -> Tabl
 # -- mapping ----------------------------------------------------------------------------------------
 
 
-def load_mapping(spec: str | Path | None, pairs: list[str] = ()) -> dict[str, str]:  # type: ignore[assignment]
+def load_mapping(spec: str | Path | None, pairs: Sequence[str] = ()) -> dict[str, str]:
     """Header → vocabulary key from a YAML/JSON file and ``COLUMN=key`` pairs."""
     out: dict[str, str] = {}
     if spec:
@@ -197,15 +198,15 @@ def load_mapping(spec: str | Path | None, pairs: list[str] = ()) -> dict[str, st
 def map_columns(headers: list[str], bt: BookType, given: dict[str, str]) -> tuple[dict[int, str], list[str]]:
     """Column index → vocabulary key; and the headers mapped to nothing."""
     valid = {k.key for k in bt.all_keys}
-    for h, key in given.items():
-        if key not in valid and key not in ("", "-", "bo qua", "bỏ qua"):
+    for h, wanted in given.items():
+        if wanted not in valid and wanted not in ("", "-", "bo qua", "bỏ qua"):
             raise RegisterError(
-                f"Trường «{key}» (cột «{h}») không có trong sổ {bt.short}. Các trường: "
+                f"Trường «{wanted}» (cột «{h}») không có trong sổ {bt.short}. Các trường: "
                 + ", ".join(sorted(valid))
                 + "."
             )
     out: dict[int, str] = {}
-    unmapped = []
+    unmapped: list[str] = []
     for i, h in enumerate(headers):
         h = h.strip()
         if not h:
@@ -213,7 +214,7 @@ def map_columns(headers: list[str], bt: BookType, given: dict[str, str]) -> tupl
         key = given.get(h)
         if key is None:
             key = header_key(h, bt)
-        if key in (None, "", "-", "bo qua", "bỏ qua"):
+        if key is None or key in ("", "-", "bo qua", "bỏ qua"):
             unmapped.append(h)
             continue
         if key in out.values():
@@ -257,7 +258,7 @@ def plan(
         for key, v in raw.items():
             val, problem = clean_value(bt, key, v)
             if problem:
-                problems.append(f"{bt.key(key).label if bt.key(key) else key}: {problem}")  # type: ignore[union-attr]
+                problems.append(f"{bt.label_of(key)}: {problem}")
             elif val:
                 data[key] = val
         if problems:
@@ -268,7 +269,7 @@ def plan(
             rejected.append(Rejected(line, "thiếu số đăng ký (so)", shown))
             continue
         if not data.get(bt.name_key):
-            rejected.append(Rejected(line, f"thiếu {bt.key(bt.name_key).label.lower()} ({bt.name_key})", shown))  # type: ignore[union-attr]
+            rejected.append(Rejected(line, f"thiếu {bt.label_of(bt.name_key).lower()} ({bt.name_key})", shown))
             continue
         if data.get("quyenSo") and norm_volume(data["quyenSo"]) != book.volume:
             rejected.append(Rejected(line, f"quyển số {data['quyenSo']} khác quyển của sổ ({book.volume})", shown))
@@ -329,14 +330,12 @@ def import_file(
         dry_run=dry_run,
     )
     with db.write() as s:
-        existing = {
-            so: dict(data or {})
-            for so, data in s.execute(
-                select(RegisterEntry.so, RegisterEntry.data).where(
-                    RegisterEntry.book_id == book.id, RegisterEntry.so.is_not(None)
-                )
-            ).all()
-        }
+        numbered: Sequence[tuple[str, dict[str, str] | None]] = s.execute(
+            select(RegisterEntry.so, RegisterEntry.data).where(
+                RegisterEntry.book_id == book.id, RegisterEntry.so.is_not(None)
+            )
+        ).all()
+        existing = {so: dict(data or {}) for so, data in numbered}
         create, unchanged, rejected, empty = plan(table, columns, book, existing)
         rep.unchanged, rep.rejected, rep.empty = len(unchanged), rejected, empty
         if not dry_run and create:

@@ -11,7 +11,7 @@ from typing import Any
 
 from indexer.fields.dates import read_numeric
 from indexer.people.index import PersonRecord
-from indexer.registers.vocabulary import BOOK_TYPES, DATE, ENUM, NAME, NUMBER, BookType
+from indexer.registers.vocabulary import DATE, ENUM, NAME, NUMBER, BookType
 from indexer.vntext import fold, nfc, repair_marks
 
 
@@ -149,7 +149,7 @@ def clean_data(bt: BookType, data: dict[str, Any]) -> tuple[dict[str, str], list
     for k, v in data.items():
         val, problem = clean_value(bt, k, v)
         if problem:
-            problems.append(f"{(bt.key(k).label if bt.key(k) else k)}: {problem}")
+            problems.append(f"{bt.label_of(k)}: {problem}")
         if val != "":
             out[k] = val
     return out, problems
@@ -225,10 +225,3 @@ def norm_volume(text: Any) -> str:
     if t.isdigit():
         return f"{int(t):02d}"
     return t
-
-
-def book_type_or_error(type_id: str) -> BookType:
-    bt = BOOK_TYPES.get(type_id)
-    if bt is None:
-        raise RegisterError(f"Không có loại sổ «{type_id}».")
-    return bt

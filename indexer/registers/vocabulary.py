@@ -134,6 +134,11 @@ class BookType:
     def key(self, k: str) -> Key | None:
         return _key_index(self.id).get(k)
 
+    def label_of(self, k: str) -> str:
+        """The Vietnamese label of key ``k``; an unknown key is shown as itself."""
+        known = self.key(k)
+        return known.label if known is not None else k
+
     @property
     def primary(self) -> Role:
         return self.people[0]

@@ -297,9 +297,9 @@ def entry_show(app: App, ref: str) -> int:
     tab.add_column("Trường")
     tab.add_column("Tên trường")
     tab.add_column("Giá trị", overflow="fold")
-    for k in e.type.all_keys:
-        if e.data.get(k.key):
-            tab.add_row(k.key, k.label, e.data[k.key])
+    for known in e.type.all_keys:
+        if e.data.get(known.key):
+            tab.add_row(known.key, known.label, e.data[known.key])
     for k, v in e.data.items():
         if e.type.key(k) is None:
             tab.add_row(k, "", v)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -23,11 +24,13 @@ if TYPE_CHECKING:
 SAMPLES_MARK = ".samples-dropped"
 
 
-def _status_printer() -> callable:
+def _status_printer() -> Callable[[Snapshot], None]:
     tty = sys.stderr.isatty()
-    last = {"line": "", "at": 0.0}
+    last_line = ""
+    last_at = 0.0
 
     def show(s: Snapshot) -> None:
+        nonlocal last_line, last_at
         line = (
             f"hộp nhận chờ: {s.waiting_files} | hàng đợi: {s.queued} | đang xử lý: {s.running} | "
             f"xong: {s.done} | lỗi: {s.failed} | cách ly: {s.quarantined} | {s.pages_per_min:.1f} trang/phút"
@@ -36,11 +39,11 @@ def _status_printer() -> callable:
         if tty:
             sys.stderr.write("\r\033[K" + line)
             sys.stderr.flush()
-        elif line != last["line"] and now - last["at"] >= 5:
+        elif line != last_line and now - last_at >= 5:
             sys.stderr.write(line + "\n")
             sys.stderr.flush()
-            last["at"] = now
-        last["line"] = line
+            last_at = now
+        last_line = line
 
     return show
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from indexer.people import SearchResults, search_all
+from indexer.people import PersonHit, SearchResults, search_all
 from sohoa.app import App
 
 ROLE_VI = {
@@ -35,13 +36,13 @@ TYPE_VI = {
 }
 
 
-def _born(h: Any) -> str:
+def _born(h: PersonHit) -> str:
     if h.birth_date is not None:
         return f"{h.birth_date:%d/%m/%Y}"
     return str(h.birth_year) if h.birth_year else ""
 
 
-def _where(h: Any) -> str:
+def _where(h: PersonHit) -> str:
     parts = []
     if h.document_id is not None:
         parts.append(f"hồ sơ {h.document_id}")
@@ -52,7 +53,7 @@ def _where(h: Any) -> str:
     return ", ".join(parts)
 
 
-def _table(title: str, cols: tuple[str, ...], rows: list[tuple[str, ...]], keep: int) -> Table:
+def _table(title: str, cols: tuple[str, ...], rows: Sequence[tuple[str, ...]], keep: int) -> Table:
     """A table of the columns that say something: a column empty in every row is left out (the
     first ``keep`` columns always stay); names are never broken inside a word."""
     shown = [i for i, _ in enumerate(cols) if i < keep or any(r[i] for r in rows)]
@@ -69,7 +70,7 @@ _NAMES = ("Họ, chữ đệm, tên",)
 
 def render(con: Console, res: SearchResults) -> None:
     if res.people:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for i, h in enumerate(res.people, 1):
             why = h.why + (f"; đúng {', '.join(h.matched[1:])}" if len(h.matched) > 1 else "")
             rows.append(
@@ -90,12 +91,12 @@ def render(con: Console, res: SearchResults) -> None:
         cols = ("#", "Họ, chữ đệm, tên", "Vai trò", "Sinh", "Mẹ", "Cha", "Sổ", "Năm ĐK", "Xã", "Ở đâu", "Vì sao khớp")
         con.print(_table(f"Người: {len(res.people)} — {res.query.describe()}", cols, rows, keep=2))
     if res.pages:
-        rows = [
-            (str(i), str(h.document_id), str(h.page_no), h.title, h.why, h.snippet) for i, h in enumerate(res.pages, 1)
+        pages = [
+            (str(i), str(p.document_id), str(p.page_no), p.title, p.why, p.snippet) for i, p in enumerate(res.pages, 1)
         ]
         con.print(
             _table(
-                f"Trang: {len(res.pages)}", ("#", "Hồ sơ", "Trang", "Tệp", "Vì sao khớp", "Trích đoạn"), rows, keep=3
+                f"Trang: {len(res.pages)}", ("#", "Hồ sơ", "Trang", "Tệp", "Vì sao khớp", "Trích đoạn"), pages, keep=3
             )
         )
 
