@@ -1,10 +1,11 @@
-"""Coloured ink out of the text: red seals and stamps, blue signatures and pen marks.
+"""Seal ink out of the text: red and violet seals and stamps on colour scans.
 
-Vietnamese administrative documents are printed in black; the seal is red, the signature and
-handwritten fill-ins blue (or violet) pen. On a colour scan these are told apart by colour, not
-shape: a pixel whose channels differ strongly (chroma) is coloured ink, unless it is also dark
-in every channel — black print under a red seal stays black (seal ink multiplies with the
-print, it cannot lighten it).
+Vietnamese administrative documents are printed in black; seals and stamps are red (or violet),
+signatures and handwritten fill-ins blue pen. On a colour scan seal ink is told apart by
+colour, not shape: a pixel whose channels differ strongly (chroma), red to violet, is seal ink,
+unless it is also dark in every channel — black print under a red seal stays black (seal ink
+multiplies with the print, it cannot lighten it). Blue pen stays: a hand-filled form field is
+the clerk's to read (the signature goes with the other strokes, ``ocr.structure``).
 
 ``drop_colour_ink`` returns the grey page with coloured ink painted white, so black text,
 including the part under a seal, is all that stays dark, and the mask of what it removed; ``colour_marks`` gives their boxes (``ColourMark``: red seal/stamp or blue pen)
@@ -30,7 +31,7 @@ MARK_SHARE = 0.03  # nor dropped unless this share of the page's short side acro
 
 @dataclass(frozen=True)
 class ColourMark:
-    kind: str  # "red" (seal, stamp) or "blue" (signature, pen)
+    kind: str  # "red" (seal, stamp; violet included)
     left: int
     top: int
     width: int
@@ -38,10 +39,11 @@ class ColourMark:
 
 
 def coloured_mask(rgb: np.ndarray, chroma: int = CHROMA) -> np.ndarray:
-    """Pixels of coloured (not black, not paper) ink."""
+    """Pixels of seal ink: coloured (not black, not paper) and red to violet, not blue."""
     hi = rgb.max(axis=2)
     lo = rgb.min(axis=2)
-    return ((hi.astype(np.int16) - lo) > chroma) & (hi >= DARK)
+    r, b = rgb[..., 0].astype(np.int16), rgb[..., 2].astype(np.int16)
+    return ((hi.astype(np.int16) - lo) > chroma) & (hi >= DARK) & (r * 5 >= b * 4)
 
 
 def drop_colour_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
@@ -85,8 +87,7 @@ def _large_regions(mask: np.ndarray) -> np.ndarray:
 
 
 def colour_marks(rgb: np.ndarray, mask: np.ndarray, dpi: float) -> list[ColourMark]:
-    """Boxes of the coloured marks (seals, signatures) in ``mask``, each called red or blue by
-    its mean colour in ``rgb`` (both in the same, upright frame)."""
+    """Boxes of the seal marks in ``mask`` (``rgb`` and ``mask`` in the same, upright frame)."""
     mm = dpi / 25.4
     f = min(1.0, 50 / max(dpi, 1))  # the marks are found on a ~50 dpi copy
     small = cv2.resize(mask.astype(np.uint8), None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else mask
@@ -101,7 +102,5 @@ def colour_marks(rgb: np.ndarray, mask: np.ndarray, dpi: float) -> list[ColourMa
         sub = rgb[y0:y1, x0:x1][mask[y0:y1, x0:x1]]
         if not len(sub):
             continue
-        r, _g, b = (float(v) for v in sub.mean(axis=0))
-        kind = "red" if r >= b else "blue"
-        marks.append(ColourMark(kind, x0, y0, x1 - x0, y1 - y0))
+        marks.append(ColourMark("red", x0, y0, x1 - x0, y1 - y0))
     return marks

@@ -145,7 +145,8 @@ def process_loaded(
     if orientation.rotation % 180:
         size = measure_text(gray)  # letters measured on their side are widths, not heights
         assumed["x_height_px"] = size.x_height
-    f = recognition_scale(_usable_x_height(size, res, dpi), dpi, options.target_x_height, options.ocr_dpi)
+    xh = _usable_x_height(size, res, dpi)
+    f = recognition_scale(xh, dpi, options.target_x_height, options.ocr_dpi, gray.shape[0] * gray.shape[1])
     work = resize(gray, f)
     reading = _read(work, f, dpi, options, engine, clean=True, psm=options.psm, ink_letters=size.letters)
     clock.lap("ocr")

@@ -26,9 +26,11 @@ import numpy as np
 BODY_X_HEIGHT_IN = 0.082
 MEASURE_LONG_SIDE = 1800  # text is measured on a copy no larger than this (about 150 dpi on A4)
 MIN_LETTERS = 40  # fewer letter-sized components than this: no measurement
+RELIABLE_LETTERS = 200  # ... and fewer than this: not enough to overrule a tag
 TAG_TOLERANCE = 1.8  # a tag within this factor of the measured resolution is believed
 SCREEN_TAGS = (72, 96)  # the defaults of PDF and screen software: believed only when close
 SCREEN_TOLERANCE = 1.35
+MAX_WORK_PIXELS = 12_000_000  # a working copy is never enlarged past this (A4 at ~350 dpi)
 STANDARD_DPI = (70, 75, 100, 150, 200, 240, 300, 400, 600)
 
 
@@ -116,6 +118,15 @@ def _line_pitch(ink: np.ndarray, letter: np.ndarray, stats: np.ndarray, xh: floa
     return float(np.median(gaps))
 
 
+def reliable(size: TextSize) -> bool:
+    """Whether a measurement can overrule a tag: many letters, set in regular lines of text
+    (line pitch 1.8-4.5 x-heights, as body text at single to 1.5 spacing). Speckle on a blank
+    sheet, a form's sparse labels or a page of stamps measure something, but not the print."""
+    if size.x_height is None or size.line_pitch is None or size.letters < RELIABLE_LETTERS:
+        return False
+    return 1.8 <= size.line_pitch / size.x_height <= 4.5
+
+
 def dpi_from_text(size: TextSize) -> int | None:
     """The resolution at which the measured x-height is body text's, or None."""
     if size.x_height is None:
@@ -132,7 +143,7 @@ def snap(dpi: float) -> int:
 def decide_dpi(tag: int | None, size_guess: int | None, size: TextSize, from_pdf: bool = False) -> Resolution:
     """The resolution to process the page at: the tag (or the renderer's resolution for a PDF
     page) when the text agrees with it, else the one the text implies."""
-    measured = dpi_from_text(size)
+    measured = dpi_from_text(size) if reliable(size) else None
     if from_pdf and tag:
         return Resolution(tag, "pdf", tag, measured)
     if tag:
@@ -149,7 +160,9 @@ def decide_dpi(tag: int | None, size_guess: int | None, size: TextSize, from_pdf
     return Resolution(size_guess or 200, "size", None, None)
 
 
-def recognition_scale(x_height: float | None, dpi: float, target_x_height: float, floor_dpi: float) -> float:
+def recognition_scale(
+    x_height: float | None, dpi: float, target_x_height: float, floor_dpi: float, pixels: int = 0
+) -> float:
     """The factor to resize the page by before recognition.
 
     Small text is enlarged until its x-height is ``target_x_height`` pixels (up to ×4); a page
@@ -161,6 +174,8 @@ def recognition_scale(x_height: float | None, dpi: float, target_x_height: float
         return floor
     f = max(target_x_height / x_height, floor)
     f = min(max(f, 100 / max(dpi, 1)), 600 / max(dpi, 1), 4.0)
+    if pixels and f > 1.0:
+        f = max(1.0, min(f, (MAX_WORK_PIXELS / pixels) ** 0.5))  # memory: never past A4 at ~350 dpi
     if abs(f - 1.0) < 0.06:
         return 1.0
     return f
