@@ -309,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     scored = run_score(set_dir, pred_dir, out / "scores" / "forms.json")
     rows = rows_for(set_dir, pred_dir, scorer, lambda t: t.get("split"))
     check_against_scorer(rows, scored, "forms")
+    chosen = {f.name for f in fams}
+    rows = [r for r in rows if r["family"] in chosen]  # --skip-process on a larger set: only those asked for
     dev_rows: list[dict] = []
     if a.dev:
         view = dev_forms_view(a.dev_dir, out / "dev_forms")
