@@ -244,7 +244,8 @@ def test_a_unit_word_read_in_another_case_than_its_address_takes_the_address_cas
     assert read_place(text).text == text
 
 
-def test_a_place_repeated_on_the_page_settles_its_case_from_inside_an_address() -> None:
+def test_a_place_repeated_on_the_page_in_another_case_is_flagged_never_changed() -> None:
+    # OCR confuses x/X at a line start, but forms also print "Xã" there on purpose
     from indexer.fields.crosscheck import consensus
 
     fields = {
@@ -253,34 +254,18 @@ def test_a_place_repeated_on_the_page_settles_its_case_from_inside_an_address() 
     }
     consensus(fields, {"requester_residence": "place", "signed_place_date": "place_date"})
     assert fields["requester_residence"].value == "Ấp 2, xã Long Hiệp, huyện Lai Vung, tỉnh Đồng Tháp"
-    assert fields["signed_place_date"].value == "xã Long Hiệp, ngày 29 tháng 10 năm 2024"
+    assert fields["signed_place_date"].value == "Xã Long Hiệp, ngày 29 tháng 10 năm 2024"
+    assert fields["signed_place_date"].needs_review
 
 
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [
-        ("Sô 167, ngõ 50, Tô dân phô 23, phường 6", "Số 167, ngõ 50, Tổ dân phố 23, phường 6"),
-        ("Ủy ban nhân dân thị trẫn Thuận Châu, tỉnh Sơn La", "Ủy ban nhân dân thị trấn Thuận Châu, tỉnh Sơn La"),
-    ],
-)
-def test_unit_words_in_closed_slots_are_respelt(text: str, value: str) -> None:
-    # a two- or three-word unit term, or a unit word before a number, has no other reading
-    assert read_place(text).text == value
+def test_thi_xa_is_one_unit_word_and_a_glued_comma_gets_its_space() -> None:
+    text = "Thôn 12, Xã Mão Điền, Thị xã Thuận Thành, Tỉnh Bắc Ninh"
+    assert read_place(text).text == text
+    assert read("CCCD số 066163262744,cấp ngày 14/07/2016", "id_doc").value == (
+        "CCCD số 066163262744, cấp ngày 14/07/2016"
+    )
 
 
-def test_an_ethnicity_with_the_vocabularys_letters_stays_as_printed_and_is_flagged() -> None:
-    from indexer.fields import vocab
-
-    m = vocab.match("Chàm", "ethnicity")
-    assert m is not None and m.value == "Chăm"  # the catalogue's spelling
-    f = values.read(RawField("x", "enum", [Tok("Chàm", 95.0, 0, 0, 8, 10)], vocab="ethnicity"))
-    assert f.value == "Chàm"
-    assert f.normalized == "Chăm"
-    assert f.needs_review
-
-
-def test_a_capital_name_syllable_that_may_have_lost_its_tone_is_flagged_not_changed() -> None:
-    r = read_name("NGUYỄN ĐỨC QUYÊN")
-    assert r.text == "NGUYỄN ĐỨC QUYÊN"
-    assert any("QUYỀN" in p for p in r.problems)
-    assert not read_name("Nguyễn Văn Tân").problems  # mixed case: Tesseract keeps those marks
+def test_a_phrase_list_never_changes_the_printed_case() -> None:
+    text = "Số 62/GBT do Trạm Y tế xã Liên Hợp cấp ngày 08/08/2018"
+    assert read_text(text).text == text

@@ -282,13 +282,13 @@ def consensus(fields: dict[str, FieldReading], types: dict[str, str]) -> None:
 
 def _same_case(fields: dict[str, FieldReading], occ: list[tuple[str, str]], value_start: set) -> None:
     """An address part printed several times whose copies differ only in case (``xã Long Hiệp`` /
-    ``Xã Long Hiệp``): OCR confuses x/X and p/P at the start of a line, so the copies read inside an
-    address, after a comma, decide — when they agree. Nothing changes otherwise."""
+    ``Xã Long Hiệp``): OCR confuses x/X and p/P at the start of a line, but forms also print a
+    capital there on purpose, so the copy at the start of a value is flagged, never changed, when
+    the copies read inside addresses agree on another case."""
     inner = {s for fid, s in occ if (fid, s) not in value_start}
     if len(inner) != 1:
         return
     best = inner.pop()
     for fid, s in occ:
         if s != best and (fid, s) in value_start:
-            f = fields[fid]
-            f.correct(f.value.replace(s, best, 1), "chữ hoa/thường theo cùng địa danh trong trường khác")
+            fields[fid].review(f"“{s}” viết hoa/thường khác “{best}” ở trường khác")

@@ -382,6 +382,7 @@ def read_text(text: str) -> PlaceRead:
     return PlaceRead(" ".join(rep.words), rep.changes, rep.problems)
 
 
+_UNIT_PAIRS = {k[:2] for k in UNITS if len(k) > 1}
 _UNIT_WORDS = {"xa", "phuong", "huyen", "quan", "tinh", "thon", "ap", "xom", "to", "khom", "ban", "buon", "khu"}
 _UNIT_STARTS = {"xa", "phuong", "huyen", "quan", "tinh", "thanh", "thi", "ngay", "thon", "ap", "xom", "to"}
 
@@ -400,6 +401,7 @@ def _part_commas(rep: Repair) -> None:
             seen_unit
             and core[:1].isupper()
             and not _core(w)[2]
+            and (fold(core), fold(nxt)) not in _UNIT_PAIRS  # "Thị xã", "Thành phố": one unit word
             and rep.locked[k + 1]
             and fold(nxt) in ("xa", "phuong", "huyen", "quan", "tinh")
             and nxt[:1].islower()

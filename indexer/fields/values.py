@@ -38,7 +38,8 @@ ID_DOC_KINDS = [
 
 def clean(text: str) -> str:
     text = re.sub(r"\s+", " ", nfc(text)).strip(STRIP + " ")
-    return text
+    # a comma glued to the next word ("066163262744,cấp"): print always has a space there
+    return re.sub(r",(?=[^\W\d_])", ", ", text)
 
 
 def new_reading(raw: RawField) -> FieldReading:
@@ -155,8 +156,9 @@ def read_words_field(r: FieldReading, raw: RawField) -> None:
 def read_enum_field(r: FieldReading, raw: RawField) -> None:
     text = r.raw
     if re.fullmatch(r"[\dOo]{1,2}", text):  # "Kết hôn lần thứ mấy: 01"
-        _apply(r, normalize_digits(text), [], [])
-        r.normalized = str(int(normalize_digits(text)))
+        n = int(normalize_digits(text))
+        _apply(r, normalize_digits(text), [], [] if 1 <= n <= 9 else [f"số {n} bất thường"])
+        r.normalized = str(n)
         return
     m = vocab.match(text, raw.vocab or "")
     if m is None:
