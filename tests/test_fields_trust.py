@@ -269,3 +269,33 @@ def test_thi_xa_is_one_unit_word_and_a_glued_comma_gets_its_space() -> None:
 def test_a_phrase_list_never_changes_the_printed_case() -> None:
     text = "Số 62/GBT do Trạm Y tế xã Liên Hợp cấp ngày 08/08/2018"
     assert read_text(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Sô 167, ngõ 50, Tô dân phô 23, phường 6", "Số 167, ngõ 50, Tổ dân phố 23, phường 6"),
+        ("Ủy ban nhân dân thị trẫn Thuận Châu, tỉnh Sơn La", "Ủy ban nhân dân thị trấn Thuận Châu, tỉnh Sơn La"),
+    ],
+)
+def test_unit_words_in_closed_slots_are_respelt(text: str, value: str) -> None:
+    # a two- or three-word unit term, or a unit word before a number, has no other reading
+    assert read_place(text).text == value
+
+
+def test_an_ethnicity_with_the_vocabularys_letters_stays_as_printed_and_is_flagged() -> None:
+    from indexer.fields import vocab
+
+    m = vocab.match("Chàm", "ethnicity")
+    assert m is not None and m.value == "Chăm"  # the catalogue's spelling
+    f = values.read(RawField("x", "enum", [Tok("Chàm", 95.0, 0, 0, 8, 10)], vocab="ethnicity"))
+    assert f.value == "Chàm"
+    assert f.normalized == "Chăm"
+    assert f.needs_review
+
+
+def test_a_capital_name_syllable_that_may_have_lost_its_tone_is_flagged_not_changed() -> None:
+    r = read_name("NGUYỄN ĐỨC QUYÊN")
+    assert r.text == "NGUYỄN ĐỨC QUYÊN"
+    assert any("QUYỀN" in p for p in r.problems)
+    assert not read_name("Nguyễn Văn Tân").problems  # mixed case: Tesseract keeps those marks
