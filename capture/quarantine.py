@@ -44,13 +44,23 @@ def quarantine_file(src: Path, reason: RejectReason, detail: str, quarantine_dir
         note = f"Không chuyển được tệp vào cách ly ({exc.strerror or exc.__class__.__name__}); tệp vẫn ở chỗ cũ.\n"
         target = unique_path(quarantine_dir, f"{stamp}-{shown}")
     reason_file = target.with_name(target.name + ".reason.txt")
-    reason_file.write_text(
+    text = (
         f"Lý do: {reason.message}\n"
         f"Mã lý do: {reason.value}\n"
         f"Chi tiết: {detail}\n"
         f"Tệp gốc: {printable_name(str(src))}\n"
-        f"Thời điểm: {datetime.now().isoformat(timespec='seconds')}\n" + note,
-        encoding="utf-8",
+        f"Thời điểm: {datetime.now().isoformat(timespec='seconds')}\n" + note
     )
+    # Whole or not at all (a full disk leaves no empty reason file): a temporary name, fsync, rename.
+    tmp = reason_file.with_name(f".{reason_file.name}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, reason_file)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     fsync_dir(quarantine_dir)
     return placed
