@@ -155,6 +155,9 @@ ACTION_VI = {
     "capture.new": "Nhận tệp mới",
     "capture.duplicate": "Nhận tệp trùng",
     "capture.quarantine": "Cách ly tệp",
+    "quarantine.download": "Tải tệp bị cách ly",
+    "quarantine.readmit": "Nhận lại tệp bị cách ly",
+    "quarantine.delete": "Xóa tệp bị cách ly",
 }
 
 OBJECT_VI = {
@@ -167,6 +170,7 @@ OBJECT_VI = {
     "scan_batch": "lô quét",
     "job": "việc xử lý",
     "commune": "xã",
+    "quarantine": "tệp cách ly",
 }
 
 DETAIL_VI = {
@@ -194,6 +198,8 @@ DETAIL_VI = {
     "role": "vai trò",
     "reason": "lý do",
     "missing": "còn trống",
+    "file": "tệp",
+    "as": "thành tệp",
     "count": "số lượng",
     "pages": "số trang",
     "error": "lỗi",

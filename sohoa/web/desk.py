@@ -31,6 +31,7 @@ from sohoa.web import (
     filing,
     intake,
     mywork,
+    quarantine,
     scan,
     search,
     status,
@@ -60,6 +61,7 @@ ROUTERS = (
     book_print.router,
     books.router,
     status.router,
+    quarantine.router,
     admin.router,
     audit.router,
 )
