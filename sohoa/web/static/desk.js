@@ -204,14 +204,36 @@
   // Never lose a keystroke. What was typed is kept in this browser (localStorage) until the server
   // has it; when the server is down or answers an error a banner says so, and the values are sent
   // again every few seconds, and again after a reload or a new login.
+  // Kept per person: what one clerk typed is never sent under another's login on the same machine,
+  // and nothing is kept longer than a day.
   var STORE = "sohoa.unsaved";
-  function pending() { try { return JSON.parse(localStorage.getItem(STORE) || "{}"); } catch (err) { return {}; } }
-  function setPending(p) { try { localStorage.setItem(STORE, JSON.stringify(p)); } catch (err) { /* full or off */ } }
+  var DAY = 24 * 3600 * 1000;
+  function me() { return document.body ? document.body.getAttribute("data-user") || "" : ""; }
+  function pending() {
+    var all;
+    try { all = JSON.parse(localStorage.getItem(STORE) || "{}"); } catch (err) { all = {}; }
+    var mine = {};
+    Object.keys(all).forEach(function (url) {
+      var v = all[url];
+      if (v && v.user === me() && Date.now() - (v.at || 0) < DAY) mine[url] = v;
+    });
+    return mine;
+  }
+  function setPending(mine) {
+    var all;
+    try { all = JSON.parse(localStorage.getItem(STORE) || "{}"); } catch (err) { all = {}; }
+    Object.keys(all).forEach(function (url) {
+      var v = all[url];
+      if (!v || v.user === me() || Date.now() - (v.at || 0) >= DAY) delete all[url];
+    });
+    Object.keys(mine).forEach(function (url) { all[url] = mine[url]; });
+    try { localStorage.setItem(STORE, JSON.stringify(all)); } catch (err) { /* full or off */ }
+  }
   function keep(input, confirm) {
     var url = input.getAttribute("hx-post");
     if (!url) return;
     var p = pending();
-    p[url] = { value: input.value, confirm: confirm || !!(p[url] && p[url].confirm && p[url].value === input.value), page: location.pathname + location.search, at: Date.now() };
+    p[url] = { value: input.value, confirm: confirm || !!(p[url] && p[url].confirm && p[url].value === input.value), page: location.pathname + location.search, at: Date.now(), user: me() };
     setPending(p);
   }
   function saved(input, confirmed) {
