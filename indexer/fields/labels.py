@@ -48,13 +48,18 @@ def match_at(
     n = len(label)
     if p + n > len(seq) or not seq[p][2] or not seq[p + n - 1][3]:
         return 0.0
+    if _sim(seq[p][0], label[0]) < 0.6:
+        return 0.0  # the usual case, decided at once
     # a colon ends a label: no label runs across one
     last_tok = seq[p + n - 1][1]
     if any(line_toks_colon and line_toks_colon[seq[p + k][1]] for k in range(n) if seq[p + k][1] != last_tok):
         return 0.0
-    sims = [_sim(seq[p + k][0], label[k]) for k in range(n)]
-    if min(sims) < 0.6:
-        return 0.0
+    sims: list[float] = []
+    for k in range(n):
+        sim = _sim(seq[p + k][0], label[k])
+        if sim < 0.6:
+            return 0.0
+        sims.append(sim)
     # Short atoms must match exactly ("so" vs "se"); long ones may be damaged.
     for k in range(n):
         if len(label[k]) <= 2 and sims[k] < 1.0 and not (len(label[k]) == 2 and sims[k] >= 0.5 and n >= 4):

@@ -14,6 +14,7 @@ import statistics
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from indexer.vntext import fold, nfc
 
@@ -40,8 +41,9 @@ class Tok:
     colon: bool = False  # the word ended with ':' (a label's end)
     tline: tuple[int, int, int] = (0, 0, 0)  # Tesseract's (block, paragraph, line)
 
-    @property
+    @cached_property
     def atoms(self) -> list[str]:
+        """Folded letter-and-digit runs of the text (computed once: a token's text never changes)."""
         return _ATOM.findall(fold(self.text))
 
     @property
