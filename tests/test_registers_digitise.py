@@ -17,6 +17,7 @@ from indexer.models import RegisterBookPage, RegisterEntry, RegisterEntryRegion
 from indexer.registers import digitise
 from indexer.registers.books import create_book
 from indexer.registers.entries import book_entries, get_entry
+from sohoa import bookfiles
 from sohoa.app import App
 from sohoa.runner import Runner
 from tests.registerpages import entry_page, ledger_page
@@ -48,7 +49,7 @@ def test_a_ledger_book_in_page_order_with_missing_and_double_pages(app: App, tmp
     ledger_page(_rows(188, ["Hoàng Văn Em"])).save(src / "trang-004.png", dpi=(200, 200))
     shutil.copy(src / "trang-002.png", src / "trang-002-ban-chup-lai.png")  # the same page scanned twice
 
-    added = digitise.add_files(app, book.id, [src], actor="archivist")
+    added = bookfiles.add_files(app, book.id, [src], actor="archivist")
     assert [n for n, _ in added.added] == [1, 2, 4]
     assert len(added.doubles) == 1 and "trùng nội dung với trang 2" in added.doubles[0]
     Runner(app, watch=False).run(once=True)
@@ -69,12 +70,12 @@ def test_a_ledger_book_in_page_order_with_missing_and_double_pages(app: App, tmp
     assert rep.entries == 5 and rep.unverified == 5
 
     # Run again (after a crash, or to add the missing page): nothing is taken or built twice.
-    again = digitise.add_files(app, book.id, [src / "trang-001.png", src / "trang-002.png", src / "trang-004.png"])
+    again = bookfiles.add_files(app, book.id, [src / "trang-001.png", src / "trang-002.png", src / "trang-004.png"])
     assert again.added == [] and len(again.already) == 3
     ledger_page(_rows(184, ["Vũ Văn Giang", "Đỗ Thị Hạnh", "Bùi Văn Khoa", "Ngô Thị Lan"])).save(
         src / "trang-003.png", dpi=(200, 200)
     )
-    third = digitise.add_files(app, book.id, [src / "trang-003.png"])
+    third = bookfiles.add_files(app, book.id, [src / "trang-003.png"])
     assert [n for n, _ in third.added] == [3]
     Runner(app, watch=False).run(once=True)
     assert digitise.build_entries(app.db, book.id).entries == 4
@@ -103,7 +104,7 @@ def test_a_book_of_one_entry_per_page_keeps_its_printed_page_numbers(app: App, t
             reg_date="10/03/2017",
             page_no=page_no,
         ).save(src / f"{'ab'[i]}.png", dpi=(200, 200))
-    added = digitise.add_files(app, book.id, [src])
+    added = bookfiles.add_files(app, book.id, [src])
     assert [n for n, _ in added.added] == [1, 2]  # no number in the file names: in order
     Runner(app, watch=False).run(once=True)
     assert digitise.build_entries(app.db, book.id).entries == 2
@@ -139,7 +140,7 @@ def test_ledger_entries_from_stored_pages_on_both_backends(any_app: App, tmp_pat
     src.mkdir()
     for n in (1, 2):
         ledger_page(_rows(10 * n, ["X"])).save(src / f"p{n}.png", dpi=(100, 100))
-    digitise.add_files(any_app, book.id, [src])
+    bookfiles.add_files(any_app, book.id, [src])
     pages = {1: _rows(1, ["Nguyễn Văn An", "Trần Thị Bình"]), 2: _rows(1, ["Nguyễn Văn An"])}  # page 2 = page 1 again
     for job in jobs.claim(any_app.db, "host:1", limit=10):
         r = DocumentReading("so_dang_ky_khai_sinh_trang", 1.0)
@@ -162,7 +163,7 @@ def test_a_page_of_another_year_is_pointed_out(app: App, tmp_path: Path) -> None
     src = tmp_path / "q"
     src.mkdir()
     ledger_page(_rows(1, ["X"])).save(src / "p1.png", dpi=(100, 100))
-    digitise.add_files(app, book.id, [src])
+    bookfiles.add_files(app, book.id, [src])
     [job] = jobs.claim(app.db, "host:1", limit=10)
     r = DocumentReading("so_dang_ky_khai_sinh_trang", 1.0)
     r.register_entries = [

@@ -19,6 +19,7 @@ from indexer.fields import DocumentReading
 from indexer.registers import digitise, export
 from indexer.registers.books import create_book
 from indexer.registers.entries import create_entry, edit_entry
+from sohoa import bookfiles
 from sohoa.app import App
 from tests.registerpages import ledger_page
 from tests.registers_util import make_app, output
@@ -64,7 +65,7 @@ def _ledger_book(app: App, tmp_path: Path) -> int:
         ),
     ]
     ledger_page(rows, dpi=150).save(src / "trang-001.png", dpi=(150, 150))
-    digitise.add_files(app, book.id, [src])
+    bookfiles.add_files(app, book.id, [src])
     [job] = jobs.claim(app.db, "host:1")
     r = DocumentReading("so_dang_ky_khai_sinh_trang", 1.0)
     r.register_entries = [{**e, "region": [10, 300 + 60 * i, 1500, 58]} for i, e in enumerate(rows)]

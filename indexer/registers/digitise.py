@@ -1,11 +1,11 @@
 """Archive digitisation of a whole book: its scanned pages taken in page order, OCR'd, and turned
 into entries — resumable at any point, page numbers kept, missing and double pages reported.
 
-1. :func:`add_files` / :func:`attach_documents` put files (or documents a scanner produced) into
-   the book in order. A page's number (trang số) comes from ``--start-page``, else from the number
-   in the file name when every file has one (``trang-012.jpg``, ``p0012.tif``), else it follows the
-   last page of the book. A file already in the book (same path) is skipped, so running the same
-   command again resumes; the same content under another name is a double page.
+1. :func:`attach_document` / :func:`attach_documents` put documents into the book in order: the
+   files ``sohoa.bookfiles`` took into the store (numbered from ``--start-page``, from the numbers
+   in their names, or after the book's last page; a file already in the book is skipped, so the
+   same command again resumes) or a scanner's batch. A page already in the book (the same content
+   under another name) is a double page, reported; a page of another book is refused.
 2. The pages are OCR'd by the ordinary queue (``sohoa run`` or ``Runner.run(once=True)``).
 3. :func:`build_entries` makes the entries of every OCR'd page not yet done, one page per
    transaction: a ledger page gives one entry per row (``indexer.registers.ledger``: the row's
@@ -28,8 +28,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from capture.intake import Outcome
-from capture.walk import iter_files
 from indexer.audit import audit
 from indexer.db import Database
 from indexer.models import (
@@ -103,12 +101,6 @@ def name_number(path: str | Path) -> int | None:
     return n if 0 < n <= MAX_PAGE_NO else None
 
 
-def _natural(path: Path) -> tuple[Any, ...]:
-    """Natural order (``2.jpg`` before ``10.jpg``; ``trang-002.jpg`` before ``trang-002-lai.jpg``)."""
-    parts = tuple(int(p) if p.isdigit() else p.lower() for p in _DIGITS.split(str(path.with_suffix(""))))
-    return (parts, path.suffix.lower())
-
-
 def _next_page_no(s: Session, book_id: int) -> int:
     top = s.scalar(select(func.max(RegisterBookPage.page_no)).where(RegisterBookPage.book_id == book_id))
     return (top or 0) + 1
@@ -165,64 +157,44 @@ def _attach(
     return n
 
 
-def add_files(
-    app: Any, book_ref: str | int, paths: list[Path], *, start_page: int | None = None, actor: str = "system"
-) -> AddResult:
-    """Take files and folders into a book in page order (see the module doc). Files are copied into
-    the store, never removed from where they are."""
-    book = find_book(app.db, book_ref)
-    files = sorted(iter_files(paths), key=_natural)
-    out = AddResult()
-    numbers = [name_number(f) for f in files]
-    # Every file numbered: the names give the pages (a number twice is a double page, reported).
-    by_name = start_page is None and bool(files) and all(n is not None for n in numbers)
-    next_given = start_page
-    for f, num in zip(files, numbers):
-        with app.db.read() as s:
-            known = s.scalar(
-                select(RegisterBookPage.id).where(
-                    RegisterBookPage.book_id == book.id, RegisterBookPage.source_name == str(f)[:300]
-                )
-            )
-        if known is not None:
-            out.already.append(f.name)
-            if next_given is not None:
-                with app.db.read() as s:
-                    cnt = (
-                        s.scalar(
-                            select(func.count())
-                            .select_from(RegisterBookPage)
-                            .where(RegisterBookPage.book_id == book.id, RegisterBookPage.source_name == str(f)[:300])
-                        )
-                        or 1
-                    )
-                next_given += cnt
-            continue
-        res = app.intake.take(f, source="import", remove=False, meta={"book": book.id})
-        doc_id = res.document_id
-        if res.outcome is Outcome.ALREADY_TAKEN and doc_id is None:
-            with app.db.read() as s:
-                doc_id = s.scalar(
-                    select(Arrival.document_id)
-                    .where(Arrival.source_path == str(f), Arrival.document_id.is_not(None))
-                    .order_by(Arrival.id.desc())
-                    .limit(1)
-                )
-        if res.outcome is Outcome.QUARANTINED:
-            out.refused.append((f.name, res.reason.message if res.reason else res.detail))
-            continue
-        if doc_id is None:
-            out.refused.append((f.name, "không nhận được tệp (đang được ghi hoặc đã biến mất)"))
-            continue
-        with app.db.write() as s:
-            if next_given is not None:
-                n = _attach(s, book.id, doc_id, str(f), next_given, "given", out, actor)
-                next_given += n
-            elif by_name:
-                _attach(s, book.id, doc_id, str(f), num, "name", out, actor)
-            else:
-                _attach(s, book.id, doc_id, str(f), None, "order", out, actor)
-    return out
+def pages_from_source(db: Database, book_id: int, source: str) -> int:
+    """How many pages of the book came from the file ``source`` (0: the file is not in the book)."""
+    with db.read() as s:
+        n = s.scalar(
+            select(func.count())
+            .select_from(RegisterBookPage)
+            .where(RegisterBookPage.book_id == book_id, RegisterBookPage.source_name == source[:300])
+        )
+    return n or 0
+
+
+def document_of_arrival(db: Database, source: str) -> int | None:
+    """The document the latest arrival of the file ``source`` went to (None: it went to none)."""
+    with db.read() as s:
+        return s.scalar(
+            select(Arrival.document_id)
+            .where(Arrival.source_path == source, Arrival.document_id.is_not(None))
+            .order_by(Arrival.id.desc())
+            .limit(1)
+        )
+
+
+def attach_document(
+    db: Database,
+    book_id: int,
+    document_id: int,
+    source: str,
+    first_no: int | None,
+    how: str,
+    out: AddResult,
+    actor: str,
+) -> int:
+    """Put every page of a document in the store into a book, in one transaction: numbered from
+    ``first_no`` (``how`` says where that number came from: given, name) or, with None, after the
+    book's last page (order). Returns how many pages were attached; doubles and refusals go to
+    ``out``."""
+    with db.write() as s:
+        return _attach(s, book_id, document_id, source, first_no, how, out, actor)
 
 
 def attach_documents(
@@ -449,7 +421,7 @@ __all__ = [
     "AddResult",
     "BuildResult",
     "Report",
-    "add_files",
+    "attach_document",
     "attach_documents",
     "book_report",
     "build_entries",

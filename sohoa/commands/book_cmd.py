@@ -21,6 +21,7 @@ from indexer.registers.books import close_book, create_book, find_book, list_boo
 from indexer.registers.entries import edit_entry, find_entry_id, get_entry, verify_entry
 from indexer.registers.model import RegisterError, fmt_date, parse_date
 from indexer.registers.vocabulary import BOOK_TYPES, LAYOUT_VI, ORIGIN_VI, STATUS_VI
+from sohoa import bookfiles
 from sohoa.app import App
 
 
@@ -174,7 +175,7 @@ def _span(nums: list[int]) -> str:
 def take(app: App, book_ref: str, paths: list[Path], *, start_page: int | None, process: bool, by: str | None) -> int:
     """``book import`` / ``book scan PATH…``: files in page order, OCR, entries, report."""
     book = find_book(app.db, book_ref)
-    res = digitise.add_files(app, book.id, paths, start_page=start_page, actor=actor(by))
+    res = bookfiles.add_files(app, book.id, paths, start_page=start_page, actor=actor(by))
     _print_added(res)
     rc = _finish(app, book.id, process, by)
     return 1 if res.refused else rc
