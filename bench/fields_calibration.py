@@ -95,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     if a.json:
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return 0
-    pct = lambda v: "n/a" if v is None else f"{100 * v:.1f}%"  # noqa: E731
+
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{100 * v:.1f}%"
+
     print(f"doc_type accuracy        {pct(res['doc_type_accuracy'])}")
     print(f"field exact match        {pct(res['exact_match'])} (n={res['fields']})")
     print(f"personal IDs + codes     {pct(res['ids_and_codes'])}")

@@ -46,7 +46,8 @@ def metrics(s: dict, run: SystemRun) -> dict[str, float | None]:
     m["doc_type.accuracy"], m["fields.accuracy"] = s["doc_type"]["accuracy"], s["fields"]["accuracy"]
     m["speed.ppm"] = run.ppm
     m["speed.cpu_per_page"] = run.cpu_s / run.pages if run.cpu_s is not None and run.pages else None
-    m["noise.foreign_cores"] = run.extra.get("foreign_load_cores")  # type: ignore[assignment]
+    cores = run.extra.get("foreign_load_cores")  # measured by bench.systems while the system ran
+    m["noise.foreign_cores"] = float(cores) if isinstance(cores, (int, float)) else None
     m["memory.worker_peak_mb"] = run.memory.worker_peak_mb
     m["memory.total_peak_mb"] = run.memory.total_peak_mb or None
     return m

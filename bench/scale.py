@@ -43,7 +43,12 @@ import time
 import uuid
 import zlib
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sohoa.app import App
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "bench" / "dev" / "images"
@@ -106,7 +111,7 @@ def _schema_url(schema: str) -> str:
     return f"{PG}{sep}options=-csearch_path%3D{schema},public"
 
 
-def _prepare(work: Path, files: list[Path], n: int, path: str):  # type: ignore[no-untyped-def]
+def _prepare(work: Path, files: list[Path], n: int, path: str) -> tuple[App, str]:
     import sqlalchemy as sa
 
     from config import Settings
@@ -117,7 +122,7 @@ def _prepare(work: Path, files: list[Path], n: int, path: str):  # type: ignore[
     with admin.begin() as c:
         c.exec_driver_sql(f"CREATE SCHEMA {schema}")
     admin.dispose()
-    kw = {"broker_url": REDIS, "broker_queue": f"bench-{schema}"} if path == "celery" else {}
+    kw: dict[str, Any] = {"broker_url": REDIS, "broker_queue": f"bench-{schema}"} if path == "celery" else {}
     settings = Settings(data_dir=work / schema, database_url=_schema_url(schema), workers=n, **kw)
     settings.ensure_dirs()
     app = App(settings)
@@ -135,14 +140,15 @@ def _drop(schema: str) -> None:
     admin.dispose()
 
 
-def _rates(app, wall: float) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+def _rates(app: App, wall: float) -> tuple[int, float]:
     from sqlalchemy import text
 
     with app.db.read() as s:
-        done, first, last = s.execute(
+        row: tuple[int, datetime | None, datetime | None] = s.execute(
             text("select count(*), min(finished_at), max(finished_at) from jobs where state = 'done'")
         ).one()
-    steady = (done - 1) / (last - first).total_seconds() * 60 if done > 1 and last > first else 0.0
+    done, first, last = row
+    steady = (done - 1) / (last - first).total_seconds() * 60 if done > 1 and first and last and last > first else 0.0
     return done, steady
 
 
@@ -180,6 +186,7 @@ def run_once(work: Path, files: list[Path], n: int, path: str) -> RunResult:
     )  # the worker's start-up and shutdown count for the Celery path, the pool's for the other
     consumer = consumer_start = 0.0
     result: RunResult | None = None
+    runner: Runner
     try:
         if path == "celery":
             from sohoa.distributed.dispatcher import CeleryRunner

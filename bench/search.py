@@ -455,7 +455,10 @@ def sizes(db: Any) -> dict[str, float]:
                 "pages_text_index": page_fts,
                 "file": os.path.getsize(path) / mb,
             }
-        q = lambda sql: float(s.execute(text(sql)).scalar() or 0) / mb  # noqa: E731
+
+        def q(sql: str) -> float:
+            return float(s.execute(text(sql)).scalar() or 0) / mb
+
         return {
             "people_table": q("SELECT pg_relation_size('people')"),
             "people_indexes": q(

@@ -377,7 +377,10 @@ def _login(base: str) -> Any:
 
     c = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
     page = c.get("/login").text
-    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+    if found is None:
+        raise RuntimeError(f"{base}/login has no csrf_token field: is it sohoa's desk?")
+    token = found.group(1)
     r = c.post("/login", data={"username": "bench", "password": PASSWORD, "next": "/", "csrf_token": token})
     assert r.status_code == 303, r.text
     return c

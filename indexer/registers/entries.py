@@ -28,6 +28,7 @@ from indexer.models import (
     utcnow,
 )
 from indexer.people.index import add_people, remove_source, replace_source
+from indexer.people.sources import SOURCE_REGISTER_ENTRY
 from indexer.registers.model import (
     RegisterError,
     Summary,
@@ -40,7 +41,7 @@ from indexer.registers.model import (
 )
 from indexer.registers.vocabulary import BOOK_TYPES, UNVERIFIED, VERIFIED, BookType
 
-SOURCE = "register_entry"
+SOURCE = SOURCE_REGISTER_ENTRY  # an entry's people in the name index
 KINDS = ("correction", "amendment")  # an OCR/typing mistake fixed | a legal change noted in Ghi chú
 
 

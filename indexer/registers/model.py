@@ -11,6 +11,7 @@ from typing import Any
 
 from indexer.fields.dates import read_numeric
 from indexer.people.index import PersonRecord
+from indexer.people.sources import SOURCE_REGISTER_ENTRY
 from indexer.registers.vocabulary import DATE, ENUM, NAME, NUMBER, BookType
 from indexer.vntext import fold, nfc, repair_marks
 
@@ -197,7 +198,7 @@ def entry_people(
                 PersonRecord(
                     name=part,
                     role=role.role,
-                    source_type="register_entry",
+                    source_type=SOURCE_REGISTER_ENTRY,
                     source_id=entry_id,
                     source_seq=len(out),
                     document_id=document_id,
