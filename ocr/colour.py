@@ -52,6 +52,9 @@ def drop_colour_ink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     Only coloured blobs at least ``MARK_SHARE`` of the page's short side across count (a seal,
     a signature, a pen line): the colour fringes JPEG leaves around black letters do not."""
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    k = max(1, min(gray.shape) // 400)
+    if not coloured_mask(rgb[::k, ::k]).any():  # no seal ink at all (most pages): cheap look
+        return gray, None
     mask = coloured_mask(rgb)
     if not mask.any():
         return gray, None

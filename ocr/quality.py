@@ -13,12 +13,14 @@ Guarantees: pure, cheap (no image work), never uses the truth.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 from ocr.syllables import is_valid
 from ocr.types import Word
 
+INNER_PUNCT = re.compile(r"[-/.,;:()]+")
 ABBR_JOINERS = str.maketrans("", "", "-/.&")  # GD&ĐT, QĐ-UBND, TP.HCM
 STRIP = ".,;:!?()[]{}\"'“”‘’«»-–—…/*"
 MIN_CONF = 50.0  # a valid syllable read below this confidence does not count as good
@@ -43,7 +45,7 @@ def word_kind(text: str) -> str:
         letters = sum(ch.isalpha() for ch in core)
         code = all(ch.isupper() for ch in core if ch.isalpha())  # 1899/SGDĐT-CTTT, 12/QĐ-UBND
         return "number" if code or letters <= max(2, len(core) // 2) else "bad"
-    parts = [p for p in core.replace("-", " ").replace("/", " ").replace(".", " ").split() if p]
+    parts = [p for p in INNER_PUNCT.split(core) if p]  # Ngày,tháng  Nam/Nữ  Hòa-Vang
     if parts and all(is_valid(p) for p in parts):
         return "valid"
     if core.translate(ABBR_JOINERS).isalpha() and core.isupper() and len(core) <= 12:
