@@ -116,11 +116,7 @@ def process_loaded(
     sdpi = max(1, int(round(dpi * fs)))
     blank = detect_blank(small, sdpi)
     clock.lap("blank")
-    assumed = {
-        "dpi_source": source,
-        "dpi_tag": page.dpi if page.dpi_source == "tag" else None,
-        "x_height_px": size.x_height,
-    }
+    dpi_tag = page.dpi if page.dpi_source == "tag" else None
     if blank.blank:
         if pdf_out is not None:
             write_searchable_pdf(page.image, [], dpi, pdf_out)
@@ -128,7 +124,10 @@ def process_loaded(
                 write_thumbnail(page.image, thumbnail_path(pdf_out))
             clock.lap("pdf")
         h, w = gray.shape
-        return PageResult("", [], None, 0, None, 0.0, True, w, h, dpi, engine.name, clock.timings, **assumed)
+        return PageResult(
+            "", [], None, 0, None, 0.0, True, w, h, dpi, engine.name, clock.timings,
+            dpi_source=source, dpi_tag=dpi_tag, x_height_px=size.x_height,
+        )  # fmt: skip
 
     orientation = detect_orientation(small, sdpi, engine, options.osd_min_confidence)
     gray = turn(gray, orientation.rotation)
@@ -144,7 +143,6 @@ def process_loaded(
     clock.lap("deskew")
     if orientation.rotation % 180:
         size = measure_text(gray)  # letters measured on their side are widths, not heights
-        assumed["x_height_px"] = size.x_height
     xh = _usable_x_height(size, res, dpi)
     f = recognition_scale(xh, dpi, options.target_x_height, options.ocr_dpi, gray.shape[0] * gray.shape[1])
     work = resize(gray, f)
@@ -189,7 +187,9 @@ def process_loaded(
         quality=best.quality.as_dict(),
         marks=marks,
         set_aside=[Aside(_scale_word(a.word, 1.0 / best.scale), a.reason).as_dict() for a in best.aside],
-        **assumed,
+        dpi_source=source,
+        dpi_tag=dpi_tag,
+        x_height_px=size.x_height,
     )
 
 
