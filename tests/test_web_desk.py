@@ -565,6 +565,7 @@ def test_a_jammed_scan_keeps_its_pages_and_the_desk_resumes_it(scan_desk: FastAP
     state = c.get("/intake/scanner").text
     assert "Kẹt giấy" in state and f'name="resume" value="{out.batch_id}"' in state and "Đã giữ 1 trang" in state
     assert f"Quét tiếp lô {out.batch_id}" in state
+    assert state.count("btn-primary") == 1 and ">Quét lô mới</button>" in state  # one primary action: resume
     r = c.post("/intake/scan", data={"resume": str(out.batch_id)}, headers={"X-CSRF-Token": token, **HX})
     assert r.status_code == 200
     scan_desk.state.scan_control.join(120)
