@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -18,6 +18,9 @@ from indexer.models import DocState, Document, Job, JobState, OcrResult, Page, P
 from indexer.people.sources import index_document_people
 from indexer.registers.filing import file_document
 from indexer.vntext import fold, nfc
+
+if TYPE_CHECKING:
+    from indexer.fields.reading import DocumentReading
 
 
 @dataclass
@@ -35,7 +38,7 @@ class PageOutput:
     timings: dict[str, float] = field(default_factory=dict)
     pdf_key: str | None = None
     image_key: str | None = None
-    reading: Any = None  # indexer.fields.DocumentReading: the page's type and fields, or None
+    reading: DocumentReading | None = None  # the page's type and fields, when the field reader ran
 
 
 class FailOutcome(StrEnum):

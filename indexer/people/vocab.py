@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from indexer.people.keys import skeleton_of_folded, surfaces, token_cost, token_limit
@@ -130,11 +130,12 @@ class Vocab:
         return out
 
 
-_VOCABS: weakref.WeakKeyDictionary[object, Vocab] = weakref.WeakKeyDictionary()
+_VOCABS: weakref.WeakKeyDictionary[Engine, Vocab] = weakref.WeakKeyDictionary()
 _VOCABS_LOCK = threading.Lock()
 
 
-def vocab_for(engine: object, session: Session) -> Vocab:
+def vocab_for(engine: Engine, session: Session) -> Vocab:
+    """The vocabulary of ``engine``'s database (one per engine, shared by threads), brought up to date."""
     with _VOCABS_LOCK:
         v = _VOCABS.get(engine)
         if v is None:

@@ -379,7 +379,7 @@ def read_words(words: Sequence[object], dt: DocType, width: int = 0, height: int
     return LedgerReading("words", rows)
 
 
-def tidy(values: Mapping[str, object]) -> dict[str, object]:
+def tidy(values: Mapping[str, str]) -> dict[str, str]:
     """Names as the field reader prints them (NFC, one tone style, lexicon repairs)."""
     out = dict(values)
     for k in NAME_COLUMNS:
@@ -408,7 +408,7 @@ def read_ledger(
     else:
         chosen = grid
     for r in chosen.rows:
-        r.values = {k: v for k, v in tidy(r.values).items() if isinstance(v, str)}
+        r.values = tidy(r.values)
     return chosen
 
 

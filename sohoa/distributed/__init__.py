@@ -10,7 +10,14 @@ database decides who processes a page (:mod:`indexer.dispatch`); a message is on
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from config import Settings
+
+if TYPE_CHECKING:
+    from sohoa.app import App
+    from sohoa.runner import Runner, Snapshot
 
 TASK_NAME = "sohoa.ocr_page"
 
@@ -40,12 +47,12 @@ def dispatch_lease_s(settings: Settings) -> float:
     return 2 * hard_limit_s(settings) + 60
 
 
-def make_runner(app, **kw):
+def make_runner(app: App, *, watch: bool = True, on_status: Callable[[Snapshot], None] | None = None) -> Runner:
     """``sohoa run``'s runner: Celery workers do the pages when a broker is set, else the pool here."""
     if enabled(app.settings):
         from sohoa.distributed.dispatcher import CeleryRunner
 
-        return CeleryRunner(app, **kw)
+        return CeleryRunner(app, watch=watch, on_status=on_status)
     from sohoa.runner import Runner
 
-    return Runner(app, **kw)
+    return Runner(app, watch=watch, on_status=on_status)

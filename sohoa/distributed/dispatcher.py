@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
@@ -21,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from indexer import dispatch, jobs
 from sohoa.app import App
 from sohoa.distributed import TASK_NAME, dispatch_lease_s
-from sohoa.runner import Runner
+from sohoa.runner import Runner, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +140,8 @@ class Dispatcher:
 class CeleryRunner(Runner):
     """``sohoa run`` with a broker: hot folder and intake here, the pages on Celery workers."""
 
-    def __init__(self, app: App, **kw: Any) -> None:
-        super().__init__(app, **kw)
+    def __init__(self, app: App, *, watch: bool = True, on_status: Callable[[Snapshot], None] | None = None) -> None:
+        super().__init__(app, watch=watch, on_status=on_status)
         self.dispatcher = Dispatcher(app)
 
     def _work(self, once: bool) -> None:
