@@ -357,7 +357,7 @@ def worker_cmd(ctx: click.Context, concurrency: int | None, loglevel: str | None
     sys.exit(run_worker(_settings(ctx), concurrency=concurrency, loglevel=loglevel))
 
 
-# -- Register books, entries, filing, legacy import, export (issue 5) -------------------------------
+# -- Register books, entries, filing, legacy import, export ------------------------------------------
 
 
 @cli.group("book")

@@ -1,4 +1,4 @@
-"""Several machines (issue 8): Celery workers on Redis, one PostgreSQL database, one data folder.
+"""Several machines: Celery workers on Redis, one PostgreSQL database, one data folder.
 
 The fast tests drive the database side (dispatch, take, the stage) in this process. The slow ones
 run real ``sohoa worker`` processes (Celery, prefork) and ``sohoa run --once`` (the desk and its
