@@ -150,10 +150,13 @@ def book_page(request: Request, book_id: int, offset: Annotated[int, Query(ge=0)
     expected = max(book.expected_pages or 0, max((p.page_no or 0 for p in pages), default=0))
     scanned = len(report.page_numbers)
     verified = report.entries - report.unverified
+    from sohoa.web.book_import import import_progress
+
     return render(
         request,
         "books/book.html",
         {
+            **import_progress(request, book_id),
             "book": book,
             "report": report,
             "pages": pages,
