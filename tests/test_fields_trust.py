@@ -299,3 +299,8 @@ def test_a_capital_name_syllable_that_may_have_lost_its_tone_is_flagged_not_chan
     assert r.text == "NGUYỄN ĐỨC QUYÊN"
     assert any("QUYỀN" in p for p in r.problems)
     assert not read_name("Nguyễn Văn Tân").problems  # mixed case: Tesseract keeps those marks
+
+
+def test_valid_syllables_never_get_other_letters_from_a_phrase() -> None:
+    assert read_text("tâm Y tế huyện Tiền Hải").text == "tâm Y tế huyện Tiền Hải"  # not "Trạm Y tế"
+    assert read_text("Trung tâm Y tê huyện").text == "Trung tâm Y tế huyện"  # "tê" marks only, 3+ words

@@ -3,8 +3,9 @@ tế``): when a run of OCR words has the same letters as a known phrase, its mar
 phrase nearest to what was read.
 
 Trust rule: a run of valid Vietnamese syllables shorter than three words is never changed by a
-phrase (``Nậm Ban`` stays, ``năm`` stays); a longer run, or one holding an impossible syllable, is
-repaired only towards exactly one phrase, and every repair is recorded and flagged. Unknown words
+phrase (``Nậm Ban`` stays, ``năm`` stays), and valid syllables never get other letters from one
+(``tâm Y tế`` stays); a longer run's marks, or a run holding an impossible syllable, is repaired
+only towards exactly one phrase, and every repair is recorded and flagged. Unknown words
 are left alone unless they are impossible syllables, which get the nearest valid syllable and a
 review flag."""
 
@@ -134,7 +135,8 @@ def letters_for_digits(rep: Repair) -> Repair:
 
 
 def near_phrases(rep: Repair, lex: Lexicon, min_words: int = 3) -> Repair:
-    """A run of words one or two letters away from a known phrase of 3+ words (``lung tâm Y tế``)."""
+    """A run of words one or two letters away from a known phrase of 3+ words, holding an impossible
+    syllable (``Truhg tâm Y tế``)."""
     from rapidfuzz.distance import Levenshtein
 
     cores = [_core(w)[1] for w in rep.words]
@@ -159,6 +161,8 @@ def near_phrases(rep: Repair, lex: Lexicon, min_words: int = 3) -> Repair:
                 continue
             if not cands or cands[0][0] > limit:
                 continue
+            if all(is_valid(c) for c in cores[i : i + n]):
+                continue  # other letters for valid syllables ("tâm Y tế" is no "Trạm Y tế"): never
             if len(cands) > 1 and cands[1][0] == cands[0][0]:
                 continue
             best = cands[0][1]
