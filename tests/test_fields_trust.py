@@ -266,9 +266,10 @@ def test_thi_xa_is_one_unit_word_and_a_glued_comma_gets_its_space() -> None:
     )
 
 
-def test_a_phrase_list_never_changes_the_printed_case() -> None:
+def test_a_phrase_keeps_a_right_case_and_mends_an_ocr_one() -> None:
     text = "Số 62/GBT do Trạm Y tế xã Liên Hợp cấp ngày 08/08/2018"
     assert read_text(text).text == text
+    assert read_text("03 ngày Làm việc").text == "03 ngày làm việc"  # Tesseract's l/L
 
 
 @pytest.mark.parametrize(

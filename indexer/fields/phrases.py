@@ -86,8 +86,6 @@ def repair_with(
                     rep.words[i + k] = pre + core
                     rep.changes.append("bỏ dấu chấm lẫn trong tên")
                 new = _cased(cw, core, i + k == 0, rep.words)
-                if new.lower() == core.lower():
-                    new = core  # a phrase list never changes the printed case
                 if new != core:
                     rep.changes.append(f"{core} → {new} (danh mục)")
                     rep.words[i + k] = pre + new + post
@@ -173,8 +171,6 @@ def near_phrases(rep: Repair, lex: Lexicon, min_words: int = 3) -> Repair:
                     rep.words[i + k] = pre + core
                     rep.changes.append("bỏ dấu chấm lẫn trong tên")
                 new = _cased(cw, core, i + k == 0, rep.words)
-                if new.lower() == core.lower():
-                    new = core  # a phrase list never changes the printed case
                 if new != core:
                     rep.words[i + k] = pre + new + post
                     cores[i + k] = new
