@@ -160,7 +160,10 @@ def near_phrases(rep: Repair, lex: Lexicon, min_words: int = 3) -> Repair:
             if not cands or cands[0][0] > limit:
                 continue
             if all(is_valid(c) for c in cores[i : i + n]):
-                continue  # other letters for valid syllables ("tâm Y tế" is no "Trạm Y tế"): never
+                # other letters for valid syllables ("tâm Y tế" is no "Trạm Y tế"): never; offered
+                if len(cands) == 1 or cands[1][0] > cands[0][0]:
+                    rep.problems.append(f"“{window}” có thể là “{cands[0][1]}”")
+                continue
             if len(cands) > 1 and cands[1][0] == cands[0][0]:
                 continue
             best = cands[0][1]
