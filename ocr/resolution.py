@@ -165,14 +165,16 @@ def recognition_scale(
 ) -> float:
     """The factor to resize the page by before recognition.
 
-    Small text is enlarged until its x-height is ``target_x_height`` pixels (up to ×4); a page
-    is reduced towards that size too, but never below ``floor_dpi`` of paper (nor enlarged to
-    reach it): large print keeps the resolution cleaning was tuned at. Without a measurement the
+    Text that would be smaller than ``target_x_height`` pixels at ``floor_dpi`` is brought to
+    that size (enlarged up to ×4 when the page itself is coarser); other pages go to
+    ``floor_dpi`` (never enlarged): large print keeps the resolution cleaning was tuned at. Without a measurement the
     page goes to ``floor_dpi`` (never enlarged). Never below 100 or above 600 dpi of paper."""
     floor = min(1.0, floor_dpi / max(dpi, 1))
     if x_height is None or x_height <= 0:
         return floor
-    f = max(target_x_height / x_height, floor)
+    # Only text clearly (15 %) smaller than the target is enlarged; other pages go to
+    # ``floor_dpi`` as they always did (small scale changes only reshuffle Tesseract's errors).
+    f = target_x_height / x_height if x_height * floor * 1.15 < target_x_height else floor
     f = min(max(f, 100 / max(dpi, 1)), 600 / max(dpi, 1), 4.0)
     if pixels and f > 1.0:
         f = max(1.0, min(f, (MAX_WORK_PIXELS / pixels) ** 0.5))  # memory: never past A4 at ~350 dpi
