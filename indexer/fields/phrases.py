@@ -4,7 +4,8 @@ phrase nearest to what was read.
 
 Trust rule: a run of valid Vietnamese syllables shorter than three words is never changed by a
 phrase (``Nậm Ban`` stays, ``năm`` stays), and valid syllables never get other letters from one
-(``tâm Y tế`` stays); a longer run's marks, or a run holding an impossible syllable, is repaired
+(``tâm Y tế`` stays) unless a run of three or more is one letter, swapped in place, from exactly
+one fixed phrase (``ngày tàm việc`` → ``ngày làm việc``); a longer run's marks, or a run holding an impossible syllable, is repaired
 only towards exactly one phrase, and every repair is recorded and flagged. Unknown words
 are left alone unless they are impossible syllables, which get the nearest valid syllable and a
 review flag."""
@@ -159,7 +160,7 @@ def near_phrases(rep: Repair, lex: Lexicon, min_words: int = 3) -> Repair:
                 continue
             if not cands or cands[0][0] > limit:
                 continue
-            if all(is_valid(c) for c in cores[i : i + n]):
+            if all(is_valid(c) for c in cores[i : i + n]) and not _one_letter_swapped(key, cands):
                 # other letters for valid syllables ("tâm Y tế" is no "Trạm Y tế"): never; offered
                 if len(cands) == 1 or cands[1][0] > cands[0][0]:
                     rep.problems.append(f"“{window}” có thể là “{cands[0][1]}”")
@@ -181,6 +182,17 @@ def near_phrases(rep: Repair, lex: Lexicon, min_words: int = 3) -> Repair:
             rep.changes.append(f"{window} → {best} (gần cụm từ trong danh mục)")
             rep.problems.append(f"“{window}” sửa thành “{best}” theo cụm từ thường gặp")
     return rep
+
+
+def _one_letter_swapped(key: str, cands: list[tuple[int, str]]) -> bool:
+    """A run of three or more valid syllables that is one letter, swapped in place, from exactly
+    one fixed phrase (``ngày tàm việc`` / ``ngày làm việc``, ``Cỡn cước công dân``): a misread
+    letter, not another phrase. A letter missing or added (``tâm Y tế`` / ``Trạm Y tế``, the tail
+    of ``Trung tâm Y tế``) is never taken for one."""
+    if cands[0][0] != 1 or (len(cands) > 1 and cands[1][0] <= 1):
+        return False
+    best = fold(cands[0][1])
+    return len(best) == len(key) and len(key.split()) >= 3
 
 
 def _one(entries: list[str]) -> Lexicon:
