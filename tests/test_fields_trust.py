@@ -244,17 +244,27 @@ def test_a_unit_word_read_in_another_case_than_its_address_takes_the_address_cas
     assert read_place(text).text == text
 
 
-def test_a_place_repeated_on_the_page_in_another_case_is_flagged_never_changed() -> None:
-    # OCR confuses x/X at a line start, but forms also print "Xã" there on purpose
+def test_a_place_repeated_on_the_page_in_another_case_is_flagged_and_changed_only_for_one_shape_letters() -> None:
+    # OCR cannot tell x from X (one shape), but forms also print "Phường" there on purpose
     from indexer.fields.crosscheck import consensus
 
+    types = {"requester_residence": "place", "signed_place_date": "place_date"}
     fields = {
         "requester_residence": read("Ấp 2, xã Long Hiệp, huyện Lai Vung, tỉnh Đồng Tháp", "place"),
         "signed_place_date": read("Xã Long Hiệp, ngày 29 tháng 10 năm 2024", "place_date"),
     }
-    consensus(fields, {"requester_residence": "place", "signed_place_date": "place_date"})
+    consensus(fields, types)
     assert fields["requester_residence"].value == "Ấp 2, xã Long Hiệp, huyện Lai Vung, tỉnh Đồng Tháp"
-    assert fields["signed_place_date"].value == "Xã Long Hiệp, ngày 29 tháng 10 năm 2024"
+    assert fields["signed_place_date"].value == "xã Long Hiệp, ngày 29 tháng 10 năm 2024"
+    assert fields["signed_place_date"].raw.startswith("Xã")  # the reading is kept beside
+    assert fields["signed_place_date"].needs_review and fields["signed_place_date"].corrections
+
+    fields = {
+        "requester_residence": read("Khu 2, phường Long Hiệp, quận 3, TP Hồ Chí Minh", "place"),
+        "signed_place_date": read("Phường Long Hiệp, ngày 29 tháng 10 năm 2024", "place_date"),
+    }
+    consensus(fields, types)
+    assert fields["signed_place_date"].value == "Phường Long Hiệp, ngày 29 tháng 10 năm 2024"
     assert fields["signed_place_date"].needs_review
 
 

@@ -283,12 +283,22 @@ def consensus(fields: dict[str, FieldReading], types: dict[str, str]) -> None:
 def _same_case(fields: dict[str, FieldReading], occ: list[tuple[str, str]], value_start: set) -> None:
     """An address part printed several times whose copies differ only in case (``xã Long Hiệp`` /
     ``Xã Long Hiệp``): OCR confuses x/X and p/P at the start of a line, but forms also print a
-    capital there on purpose, so the copy at the start of a value is flagged, never changed, when
-    the copies read inside addresses agree on another case."""
+    capital there on purpose, so the copy at the start of a value is flagged when the copies read
+    inside addresses agree on another case. It is changed to their case (still flagged, the
+    reading kept as raw) only when its first letter has one shape in both cases (c, o, s, v, w, x,
+    z: ``Xã``/``xã``), where the reading's case is no evidence; ``Phường``/``phường`` never."""
     inner = {s for fid, s in occ if (fid, s) not in value_start}
     if len(inner) != 1:
         return
     best = inner.pop()
     for fid, s in occ:
         if s != best and (fid, s) in value_start:
-            fields[fid].review(f"“{s}” viết hoa/thường khác “{best}” ở trường khác")
+            f = fields[fid]
+            if fold(s[:1]) in _ONE_SHAPE and s[1:] == best[1:] and f.value.startswith(s):
+                f.correct(
+                    best + f.value[len(s) :], f"“{s[:1]}” hay “{best[:1]}”: chữ một dáng, theo “{best}” ở trường khác"
+                )
+            f.review(f"“{s}” viết hoa/thường khác “{best}” ở trường khác")
+
+
+_ONE_SHAPE = set("cosvwxz")  # letters whose capital is the small letter enlarged: OCR cannot tell their case
