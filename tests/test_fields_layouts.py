@@ -405,3 +405,14 @@ def test_an_empty_table_cell_points_where_to_read_again() -> None:
     assert "bride_birth_date" in reread_candidates(r)
     assert apply_reread(r, "bride_birth_date", "24/03/2002", 90.0)
     assert f.value == "24/03/2002" and f.needs_review
+
+
+def test_a_row_label_that_takes_a_word_of_its_cell_does_not_move_the_label_column() -> None:
+    """OCR lost the ID kind (``CCCD``) of the bride's ID cell, so ``Giấy tờ tùy thân … số`` reads as
+    one longer row label; the label column still ends where the other rows say, and the bride's
+    cells are read whole (seen on a dev page once recognition changed)."""
+    words = [w for w in _table("nu-nam", centred=False) if not (w.text == "CCCD" and w.left < LEFT + 1100)]
+    v = read_document(words).values()
+    assert v["bride_name"] == "NGUYỄN THỊ SEN"
+    assert v["bride_birth_date"] == "24/03/2002"
+    assert v["bride_residence"] == "Thôn Bắc, xã Phú Lộc, huyện Ninh Giang, tỉnh Hải Dương"

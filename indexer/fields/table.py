@@ -202,13 +202,14 @@ def _assign(
     return cost[n][m], out
 
 
-def _label_edge(lines: list[Line], heads: list[_Header], h: float, floor: float) -> float:
+def _label_edge(lines: list[Line], heads: list[_Header], h: float, floor: float) -> tuple[int, float]:
     """The label column's right edge: the x left of the first header that the fewest lines cross
-    with a word, in the widest blank strip there (row labels may be too damaged to match)."""
+    with a word, in the widest blank strip there (row labels may be too damaged to match); with the
+    number of lines crossing it."""
     sample = lines[:25]
     toks = [t for ln in sample for t in ln.toks]
     if not toks:
-        return heads[0].x0 - 0.5 * h
+        return 0, heads[0].x0 - 0.5 * h
     lo = max(floor, min(ln.x0 for ln in sample) + h)
     hi = heads[0].x0 - 0.3 * h
     best: tuple[int, float, float] | None = None
@@ -222,7 +223,7 @@ def _label_edge(lines: list[Line], heads: list[_Header], h: float, floor: float)
         if best is None or key < best:
             best = key
         x += max(1.0, h / 4)
-    return best[2] if best is not None else hi
+    return (best[0], best[2]) if best is not None else (len(sample), hi)
 
 
 def _body(lines: list[Line], edge: float, h: float) -> list[Line]:
@@ -342,8 +343,12 @@ def find_table(page: Page, dt: DocType) -> TableRead | None:
     exact = [r for r in exact if r.toks[-1].x1 < heads[0].x0]
     if inside and len(inside) >= len(exact):
         return None
-    floor = max((t.x1 for r in exact for t in r.toks), default=0) + 0.2 * h
-    label_edge = _label_edge(below, heads, h, floor)
+    # The label column ends after the longest matched row label, unless that one row label took
+    # a word of its cell (``Giấy tờ tùy thân số …`` with the kind lost): then a strip further left
+    # that fewer lines cross wins.
+    ends = sorted(r.toks[-1].x1 for r in exact)
+    floors = {ends[-1] + 0.2 * h, ends[len(ends) // 2] + 0.2 * h} if ends else {0.2 * h}
+    label_edge = min((_label_edge(below, heads, h, f) for f in sorted(floors, reverse=True)), key=lambda e: e[0])[1]
     body = _body(below, label_edge, h)
     rows = _fuzzy_rows(table, body, label_edge, h)
     if len(rows) < 2:
