@@ -12,13 +12,16 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 
 from indexer.audit import audit
 from indexer.db import Database
 from indexer.models import BatchState, ScanBatch, utcnow
+
+if TYPE_CHECKING:
+    from capture.scanner.batch import Tally
 
 
 def worker_name() -> str:
@@ -111,7 +114,7 @@ class DbBatchRecorder:
         with self.db.write() as s:
             s.execute(update(ScanBatch).where(ScanBatch.id == batch_id).values(device=device[:200], settings=settings))
 
-    def progress(self, batch_id: int, tally: Any) -> None:
+    def progress(self, batch_id: int, tally: Tally) -> None:
         with self.db.write() as s:
             s.execute(
                 update(ScanBatch)

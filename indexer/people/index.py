@@ -201,7 +201,9 @@ class Counts:
         self.names[(row["given_skel"], row["sur_skel"], row["mid_skel"])] += sign
 
 
-def _upsert(session: Session, model: Any, keys: list[str], items: list[dict[str, Any]]) -> None:
+def _upsert(
+    session: Session, model: type[PersonName] | type[PersonToken], keys: list[str], items: list[dict[str, Any]]
+) -> None:
     stmt = sqlite_insert(model) if session.get_bind().dialect.name == "sqlite" else postgresql_insert(model)
     stmt = stmt.on_conflict_do_update(index_elements=keys, set_={"n": model.n + stmt.excluded.n})
     for i in range(0, len(items), 1000):

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from indexer import dispatch, jobs
 from sohoa.app import App
 from sohoa.distributed import TASK_NAME, dispatch_lease_s
+from sohoa.pool import WorkerPool
 from sohoa.runner import Runner, Snapshot
 
 log = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ class CeleryRunner(Runner):
             self.stop_event.set()
             d.close()
 
-    def _idle(self, pool: Any) -> bool:
+    def _idle(self, pool: WorkerPool | None) -> bool:
         hot_idle = self.hot is None or (
             self.hot.waiting == 0 and self.intake_q.empty() and not self.intake_busy.is_set()
         )

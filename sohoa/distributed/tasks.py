@@ -21,13 +21,14 @@ from sqlalchemy.exc import DBAPIError, PendingRollbackError
 
 from config import Settings, load_settings
 from indexer import dispatch
+from indexer.jobs import ClaimedJob
 from ocr.pipeline import OcrOptions
 from sohoa import stage
 from sohoa.app import App
 from sohoa.distributed import run_lease_s
 from sohoa.distributed.storer import StoreBehind
 from sohoa.options import ocr_options
-from sohoa.pool import outcome_of
+from sohoa.pool import TaskOutcome, outcome_of
 from sohoa.tasks import run_page_task, share_cores
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ def process_job(
     return _store(app, job, job_id, name, outcome)
 
 
-def _store(app: App, job: Any, job_id: int, name: str, outcome: Any) -> str:
+def _store(app: App, job: ClaimedJob, job_id: int, name: str, outcome: TaskOutcome) -> str:
     for _ in range(5):
         stored = with_db_retry(lambda: stage.store_outcome(app, job, name, outcome), what=f"storing page {job.page_id}")
         if stored is stage.Stored.LOST or with_db_retry(lambda: _settled(app, job_id, name), what="checking a result"):
