@@ -1,4 +1,6 @@
-"""Trạng thái: the queue, failed pages and quarantined files with their reasons; Retry.
+"""Trạng thái: the queue, failed pages and quarantined files with their reasons; Retry; files the
+hot folder keeps failing on (retried ever more rarely) and whether intake is paused; the last
+fixity check (``sohoa check``) — all as ``sohoa status`` shows them, ID numbers masked.
 
 The scanner's state (its recent batches; the devices SANE sees, on request) is on this page too
 (``sohoa/web/scan.py``).
@@ -14,6 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 from indexer.accounts import UserInfo
 from indexer.results import retry_failed
 from indexer.status import status
+from sohoa.fixity import last_result, summary_vi
+from sohoa.intakestate import read_intake
 from sohoa.web.security import current_user, desk_of
 from sohoa.web.templating import render
 
@@ -25,7 +29,11 @@ POLL_SECONDS = 5
 def _context(request: Request) -> dict[str, object]:
     app = desk_of(request).app
     st = status(app.db, limit=50)
+    fixity = last_result(app.settings.data_dir)
     return {
+        "fixity": fixity,
+        "fixity_line": summary_vi(fixity) if fixity else "chưa kiểm tra lần nào (người quản trị chạy: sohoa check)",
+        "intake_state": read_intake(app.settings.data_dir) or {},
         "st": st,
         "poll_seconds": POLL_SECONDS,
         "queued": st.jobs.get("queued", 0),
