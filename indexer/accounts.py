@@ -362,7 +362,7 @@ def _login(
         return _limited(db, username, ip, wait, "slow-down")
     ok = _verify(u.password_hash if u else _DUMMY_HASH, password) and u is not None
     result = LoginResult.OK if ok else LoginResult.BAD_CREDENTIALS
-    if ok and not u.active:
+    if ok and u is not None and not u.active:
         result = LoginResult.INACTIVE
     token = secrets.token_urlsafe(32) if result is LoginResult.OK else None
     with db.write() as s:
@@ -372,7 +372,9 @@ def _login(
         s.execute(delete(LoginAttempt).where(LoginAttempt.at < now - max(policy.window, timedelta(days=1))))
         if u is not None:
             row = s.get(User, u.id)
-            if result is LoginResult.OK:
+            if row is None:
+                raise LookupError(f"tài khoản {username!r} vừa bị xóa trong lúc đăng nhập")
+            if result is LoginResult.OK and token is not None:
                 row.failed_attempts = 0
                 row.last_login_at = now
                 if _hasher.check_needs_rehash(row.password_hash):
@@ -394,7 +396,7 @@ def _login(
                 row.failed_attempts = (row.failed_attempts or 0) + 1
         action = "login" if result is LoginResult.OK else "login.failed"
         audit(s, username or "?", action, "user", username, {"ip": ip, "result": result.value})
-        info = _info(s.get(User, u.id)) if u is not None else None
+        info = _info(row) if u is not None and row is not None else None
     return Login(result, info if result is LoginResult.OK else None, token)
 
 

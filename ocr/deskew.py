@@ -47,7 +47,7 @@ def estimate_skew(gray: np.ndarray, dpi: int, max_deg: float = 8.0, hint: float 
     if len(ys) < 200:
         return 0.0
     best = 0.0
-    stages = ((0.5, max_deg), (0.1, 0.6), (0.02, 0.12))
+    stages: tuple[tuple[float, float], ...] = ((0.5, max_deg), (0.1, 0.6), (0.02, 0.12))
     if hint is not None and abs(hint) <= max_deg:
         best, stages = float(hint), ((0.1, 0.7), (0.02, 0.12))
     for step, span in stages:

@@ -11,6 +11,7 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -83,8 +84,9 @@ class Tesseract:
         self.languages = languages
         self.engine = engine
         self.tessdata = tessdata or default_tessdata()
-        self._api = None
-        self._osd_api = None
+        # tesserocr ships no type information: its API objects are Any to the checker.
+        self._api: Any = None
+        self._osd_api: Any = None
 
     # -- recognition -----------------------------------------------------------------------------
     def recognize(self, gray: np.ndarray, dpi: int, psm: int = 3) -> Recognition:

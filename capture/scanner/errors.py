@@ -171,7 +171,7 @@ class ScanFailure(Exception):
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ScanFailure:
         try:
-            problem = Problem(d.get("problem"))
+            problem = Problem(str(d.get("problem")))
         except ValueError:
             problem = Problem.SCAN_ERROR
         return cls(

@@ -255,7 +255,7 @@ def consensus(fields: dict[str, FieldReading], types: dict[str, str]) -> None:
             _same_case(fields, occ, value_start)
             continue
         names = key.startswith("N:")
-        count = defaultdict(int)
+        count: defaultdict[str, int] = defaultdict(int)
         for _, s in occ:
             count[s.lower() if names else s] += 1
 

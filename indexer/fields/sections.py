@@ -38,7 +38,7 @@ class SectionTracker:
         return sec
 
     def lead_in(self, line: Line) -> str | None:
-        best = (0.0, None)
+        best: tuple[float, str | None] = (0.0, None)
         for s in self.dt.sections:
             for a in s.lead_ins:
                 sc = starts_with(line, a, 0.82)

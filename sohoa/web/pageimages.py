@@ -115,7 +115,8 @@ def _from_pdf(pdf: Path, page_no: int, width: int, out: Path, turn: int = 0) -> 
 
 def _from_image(src: Path, index: int, width: int, out: Path, turn: int) -> None:
     try:
-        with Image.open(src) as im:
+        with Image.open(src) as opened:
+            im: Image.Image = opened
             if index:
                 im.seek(index)
             im.draft("RGB", (width, width))  # JPEG: decode at a reduced size when possible
@@ -130,7 +131,7 @@ def _from_image(src: Path, index: int, width: int, out: Path, turn: int) -> None
             if turn:
                 im = im.rotate(turn, expand=True)  # undo a clockwise turn: rotate counter-clockwise
             if im.width > width:
-                im = im.resize((width, max(1, round(im.height * width / im.width))), Image.LANCZOS)
+                im = im.resize((width, max(1, round(im.height * width / im.width))), Image.Resampling.LANCZOS)
             im.save(out, "JPEG", quality=JPEG_QUALITY)
     except (OSError, ValueError, EOFError, Image.DecompressionBombError) as exc:
         raise ImageUnavailable(f"cannot draw {src.name} page {index + 1}: {exc}") from None
