@@ -50,6 +50,9 @@ class Aside:
             "top": w.top,
             "width": w.width,
             "height": w.height,
+            "block": w.block,
+            "par": w.par,
+            "line": w.line,
             "reason": self.reason,
         }
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from indexer.fields import DocumentReading, read_document
 from ocr.pipeline import OcrOptions, process_page
 from ocr.tesseract import Tesseract
-from ocr.types import PageResult, PageSource
+from ocr.types import PageResult, PageSource, Word
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +68,31 @@ class PageOutcome:
     reading: DocumentReading | None = None
 
 
+DOUBTFUL_CONF = 40.0  # words the OCR stage set aside reach the reader no surer than this
+
+
+def reader_words(result: PageResult) -> list[Word]:
+    """The words the field reader sees: those kept as text, plus those the OCR stage set aside as
+    junk or handwriting (``ocr.doubt``) with their confidence capped, so a value that holds one is
+    read whole and marked for review instead of silently losing a word (``CCCD`` read unsure)."""
+    back = [
+        Word(
+            str(a["text"]),
+            min(float(str(a["conf"])), DOUBTFUL_CONF),
+            *(int(str(a[k])) for k in ("left", "top", "width", "height", "block", "par", "line")),
+        )
+        for a in result.set_aside
+        if all(k in a for k in ("block", "par", "line"))
+    ]
+    if not back:
+        return result.words
+    return sorted([*result.words, *back], key=lambda w: (w.block, w.par, w.line, w.left))
+
+
 def read_page(result: PageResult) -> DocumentReading | None:
     """The fields of an OCR'd page; a bug in the reader costs the fields, never the page."""
     try:
-        return read_document(result.words, blank=result.blank, width=result.width, height=result.height)
+        return read_document(reader_words(result), blank=result.blank, width=result.width, height=result.height)
     except Exception as exc:
         log.warning("could not read the fields of a page: %s", exc.__class__.__name__)
         return None
