@@ -4,8 +4,8 @@ Vietnamese syllables are a closed set: onset + rime + tone, with a few spelling 
 (``is_valid("Lạc")`` True, ``is_valid("Lac")`` False: a rime ending in p/t/c/ch takes only the
 sắc or nặng tone). ``ocr`` uses it to judge a reading without the truth: a page read right is
 mostly valid syllables, a failed reading (wrong scale, noise read as letters, handwriting) is
-not. The same rules as ``indexer.fields.syllables`` (which also repairs words); ``ocr`` never
-imports ``indexer``, so the checker lives here too.
+not. This is the one checker: ``indexer.fields.syllables`` (which also repairs words) imports it,
+since ``ocr`` never imports ``indexer``.
 
 Never raises; pure; cached.
 """
