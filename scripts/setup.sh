@@ -16,8 +16,11 @@ say() { printf '\033[1;34m[sohoa setup]\033[0m %s\n' "$*"; }
 pkgs=(python3 python3-venv python3-pip tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd
       poppler-utils sane-utils libsane1 fonts-liberation2 fonts-dejavu-core)
 case "$mode" in
-  test|bench) pkgs+=(chromium postgresql-client redis-server fonts-dejavu-extra fonts-dancingscript npm) ;;  # extra: bench.formgen's fonts; dancingscript: bench.realscan's handwriting
+  test|bench) pkgs+=(chromium postgresql-client redis-server fonts-dejavu-extra fonts-dancingscript) ;;  # extra: bench.formgen's fonts; dancingscript: bench.realscan's handwriting
 esac
+# npm (for the accessibility check's axe-core) from Debian only where no npm is on the PATH: a
+# Node.js from elsewhere (NodeSource) brings its own and conflicts with Debian's npm package.
+case "$mode" in test|bench) command -v npm >/dev/null 2>&1 || pkgs+=(npm) ;; esac
 [ "$mode" = bench ] && pkgs+=(qpdf ghostscript unpaper pngquant)
 missing=()
 for p in "${pkgs[@]}"; do
