@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ocr.syllables import ONSETS
+
 # Combining tone marks (dấu thanh): grave, acute, hook above, tilde, dot below.
 TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 # Vowels carrying a quality mark (breve, circumflex, horn) always take the tone.
@@ -109,36 +111,7 @@ def canonical_key(text: str) -> str:
 
 
 # -- syllable shape ------------------------------------------------------------------------------
-_INITIALS = (
-    "ngh",
-    "ng",
-    "nh",
-    "ch",
-    "gh",
-    "gi",
-    "kh",
-    "ph",
-    "qu",
-    "th",
-    "tr",
-    "b",
-    "c",
-    "d",
-    "đ",
-    "g",
-    "h",
-    "k",
-    "l",
-    "m",
-    "n",
-    "p",
-    "r",
-    "s",
-    "t",
-    "v",
-    "x",
-    "",
-)
+_INITIALS = ONSETS  # the onsets of the one syllable checker (ocr/syllables.py)
 _FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "")
 _NUCLEI = frozenset(
     [
