@@ -19,7 +19,7 @@ from indexer.fields import DocumentReading
 from indexer.registers import digitise, export
 from indexer.registers.books import create_book
 from indexer.registers.entries import create_entry, edit_entry
-from sohoa import bookfiles
+from sohoa import bookfiles, exports
 from sohoa.app import App
 from tests.registerpages import ledger_page
 from tests.registers_util import make_app, output
@@ -86,7 +86,7 @@ def _ledger_book(app: App, tmp_path: Path) -> int:
 
 def test_a_book_exports_as_the_national_import_expects(app: App, tmp_path: Path) -> None:
     book_id = _ledger_book(app, tmp_path)
-    res = export.export_book(app, book_id, tmp_path / "out")
+    res = exports.export_book(app, book_id, tmp_path / "out")
     assert (res.entries, res.pdfs, res.without_images) == (3, 2, ["9"])
     wb = load_workbook(res.xlsx)
     ws = wb["DuLieu"]
@@ -171,7 +171,7 @@ def test_file_names_in_the_zip_are_ascii(app: App, tmp_path: Path) -> None:
         origin="desk",
         actor="t",
     )
-    res = export.export_book(app, book.id, tmp_path / "out")
+    res = exports.export_book(app, book.id, tmp_path / "out")
     assert res.xlsx.name == "SCTHD_2021_Q01-SCT-HD.xlsx" and res.without_images == ["5"]
     rows = list(load_workbook(res.xlsx)["DuLieu"].iter_rows(values_only=True))
     assert rows[1][rows[0].index("nycHoTen")] == "Lê Văn Đức" and rows[1][rows[0].index("quyenSo")] == "01-SCT/HĐ"

@@ -9,7 +9,8 @@ dossiers, legacy import and export. Read ``../shared/domain/domain.md`` §3 and 
 - digitise.py     a whole book in page order: resumable, missing/double pages reported
 - matching.py     pure scoring of an entry against a dossier     filing.py   proposals, links, new entries
 - legacy_import.py  CSV/XLSX from older software (UTF-8, Windows-1258, TCVN3, VNI)
-- export.py       per book XLSX + ZIP of PDFs (national import), CSV/JSON of all, print-ready pages
+- export.py       per book XLSX (national import), CSV/JSON of all, print-ready pages; the ZIP of
+                  page images is the application's (sohoa/exports.py)
 
 The web desk calls the functions of these modules; the CLI is ``sohoa book|entry|file|legacy|export``.
 """

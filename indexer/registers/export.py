@@ -1,39 +1,32 @@
-"""Exports of the registers.
+"""Exports of the registers: what the database alone can give.
 
-* :func:`export_book` — what the national import (Công văn 1437/BTP-CNTT, domain.md §3) expects per
+* :func:`write_xlsx` — what the national import (Công văn 1437/BTP-CNTT, domain.md §3) expects per
   book: one XLSX, one row per entry, its columns the national vocabulary (``so, quyenSo, trangSo,
-  ngayDangKy, …, nksHoTen, …``), and one ZIP with one PDF per entry made of the entry's page images
-  (colour, about 150 dpi, JPEG — some 100–200 kB an A4 page); the PDF's name is in the row's
-  ``tepDinhKem`` column. The official file-naming rule is not confirmed (domain.md §9):
-  ``KS_2012_Q01_00047.pdf`` (type code, year, quyển số, số) until it is.
+  ngayDangKy, …, nksHoTen, …``), the name of the entry's PDF in the row's ``tepDinhKem`` column.
+  The official file-naming rule is not confirmed (domain.md §9): ``KS_2012_Q01_00047.pdf`` (type
+  code, year, quyển số, số) until it is (:func:`pdf_name`).
 * :func:`export_all` — every book and entry as CSV (one row per entry) or JSON (books with their
   entries, each with its history and its filed documents).
 * :func:`print_pdf` — print-ready pages for the paper book: one A4 page per entry for books of one
   entry per page, ruled landscape pages of rows for ledgers.
+
+This module never reads a stored original: the ZIP of page images that goes with the XLSX is
+made by the application (``sohoa/exports.py``), which knows where originals are kept.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
-import subprocess
-import tempfile
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from PIL import Image, ImageOps
 from sqlalchemy import select
 
 from indexer.db import Database
 from indexer.models import (
     Commune,
-    Document,
-    Original,
-    Page,
     RegisterBook,
     RegisterEntry,
     RegisterEntryChange,
@@ -46,8 +39,6 @@ from indexer.registers.vocabulary import BOOK_TYPES, COMMON, ENTRY_PER_PAGE, Boo
 from indexer.vntext import fold
 
 FILE_COLUMN = "tepDinhKem"
-EXPORT_DPI = 150
-JPEG_QUALITY = 60
 FONTS = (
     (
         "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
@@ -56,26 +47,6 @@ FONTS = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
 )
-
-
-class Originals(Protocol):
-    """What the export reads of the application (``sohoa.app.App``): the database and where an
-    original file is stored."""
-
-    @property
-    def db(self) -> Database: ...
-
-    def original_path(self, store_key: str) -> Path: ...
-
-
-@dataclass
-class BookExport:
-    xlsx: Path
-    zip: Path
-    print_pdf: Path
-    entries: int
-    pdfs: int
-    without_images: list[str] = field(default_factory=list)  # số of entries with no scanned page
 
 
 def columns(bt: BookType) -> list[str]:
@@ -94,99 +65,13 @@ def pdf_name(book: BookInfo, so: str | None, entry_id: int) -> str:
     return f"{file_stem(book)}_{num}.pdf"
 
 
-def _entries(db: Database, book_id: int) -> list[RegisterEntry]:
+def book_entries(db: Database, book_id: int) -> list[RegisterEntry]:
     with db.read() as s:
         rows = s.scalars(select(RegisterEntry).where(RegisterEntry.book_id == book_id)).all()
     return sorted(rows, key=lambda e: (so_sort_key(e.so), e.page_no or 0, e.id))
 
 
-# -- page images ------------------------------------------------------------------------------------
-
-
-def _page_image(app: Originals, page_id: int) -> Image.Image | None:
-    """The page upright (its stored rotation undone), RGB, at most ``EXPORT_DPI``."""
-    with app.db.read() as s:
-        row = s.execute(
-            select(Page.page_no, Page.rotation, Page.dpi, Original.store_key, Original.media_type)
-            .join(Document, Document.id == Page.document_id)
-            .join(Original, Original.id == Document.original_id)
-            .where(Page.id == page_id)
-        ).first()
-    if row is None:
-        return None
-    page_no, rotation, dpi, key, media = row
-    src = app.original_path(key)
-    if not src.is_file():
-        return None
-    im: Image.Image
-    if media == "application/pdf":
-        with tempfile.TemporaryDirectory() as tmp:
-            prefix = Path(tmp) / "p"
-            subprocess.run(
-                [
-                    "pdftoppm",
-                    "-q",
-                    "-r",
-                    str(EXPORT_DPI),
-                    "-jpeg",
-                    "-f",
-                    str(page_no),
-                    "-l",
-                    str(page_no),
-                    "-singlefile",
-                    str(src),
-                    str(prefix),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
-            im = Image.open(prefix.with_suffix(".jpg"))
-            im.load()
-        dpi = EXPORT_DPI
-    else:
-        opened = Image.open(src)
-        if page_no > 1:
-            opened.seek(page_no - 1)
-        im = ImageOps.exif_transpose(opened)
-        src_dpi = dpi or (im.info.get("dpi") or (300, 300))[0] or 300
-        scale = min(1.0, EXPORT_DPI / float(src_dpi))
-        if scale < 1:
-            im = im.resize(
-                (max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.LANCZOS
-            )
-        dpi = min(EXPORT_DPI, int(src_dpi))
-    im = im.convert("RGB")
-    if rotation:
-        im = im.rotate(rotation, expand=True)
-    im.info["dpi"] = (dpi, dpi)
-    return im
-
-
-def entry_pdf(app: Originals, page_ids: list[int]) -> bytes | None:
-    """One PDF of the given pages' images (reportlab, each image as JPEG), or None without images."""
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
-
-    images = [im for im in (_page_image(app, p) for p in page_ids) if im is not None]
-    if not images:
-        return None
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    for im in images:
-        dpi = im.info.get("dpi", (EXPORT_DPI, EXPORT_DPI))[0]
-        w, h = im.width * 72.0 / dpi, im.height * 72.0 / dpi
-        jpg = io.BytesIO()
-        im.save(jpg, "JPEG", quality=JPEG_QUALITY, optimize=True)
-        jpg.seek(0)
-        c.setPageSize((w, h))
-        c.drawImage(ImageReader(jpg), 0, 0, w, h)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
-def _entry_pages(db: Database, entry_ids: list[int]) -> dict[int, list[int]]:
+def entry_pages(db: Database, entry_ids: list[int]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     with db.read() as s:
         for eid, pid in s.execute(
@@ -246,31 +131,6 @@ def write_xlsx(book: BookInfo, entries: list[RegisterEntry], files: dict[int, st
     wb.save(tmp)
     os.replace(tmp, out)
     return out
-
-
-def export_book(app: Originals, book_ref: str | int, out_dir: Path) -> BookExport:
-    book = find_book(app.db, book_ref)
-    entries = _entries(app.db, book.id)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = file_stem(book)
-    pages = _entry_pages(app.db, [e.id for e in entries])
-    files: dict[int, str] = {}
-    without: list[str] = []
-    zpath = out_dir / f"{stem}.zip"
-    tmpz = zpath.with_name(zpath.name + ".tmp")
-    with zipfile.ZipFile(tmpz, "w", compression=zipfile.ZIP_STORED) as z:
-        for e in entries:
-            pdf = entry_pdf(app, pages.get(e.id, []))
-            if pdf is None:
-                without.append(e.so or f"#{e.id}")
-                continue
-            name = pdf_name(book, e.so, e.id)
-            z.writestr(name, pdf)
-            files[e.id] = name
-    os.replace(tmpz, zpath)
-    xlsx = write_xlsx(book, entries, files, out_dir / f"{stem}.xlsx")
-    printed = print_pdf(app.db, book.id, out_dir / f"{stem}_in-so.pdf")
-    return BookExport(xlsx, zpath, printed, len(entries), len(files), without)
 
 
 # -- everything ---------------------------------------------------------------------------------------
@@ -452,7 +312,7 @@ def print_pdf(db: Database, book_ref: str | int, out: Path, *, entry_ids: list[i
 
     book = find_book(db, book_ref)
     bt = book.type
-    entries = [e for e in _entries(db, book.id) if entry_ids is None or e.id in entry_ids]
+    entries = [e for e in book_entries(db, book.id) if entry_ids is None or e.id in entry_ids]
     regular, bold = _fonts()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")

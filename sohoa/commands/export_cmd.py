@@ -11,6 +11,7 @@ from rich.table import Table
 from indexer.audit import audit
 from indexer.registers import export, legacy_import
 from indexer.registers.books import find_book
+from sohoa import exports
 from sohoa.app import App
 from sohoa.commands.book_cmd import actor, guarded
 
@@ -71,7 +72,7 @@ def legacy(
 @guarded
 def export_book(app: App, book_ref: str, out: Path, by: str | None) -> int:
     b = find_book(app.db, book_ref)
-    res = export.export_book(app, b.id, out)
+    res = exports.export_book(app, b.id, out)
     with app.db.write() as s:
         audit(
             s,
