@@ -25,7 +25,8 @@ from sqlalchemy import select
 
 from indexer.models import Document, Original, Page
 from indexer.registers.books import find_book
-from indexer.registers.export import book_entries, entry_pages, file_stem, pdf_name, print_pdf, write_xlsx
+from indexer.registers.entries import book_entries
+from indexer.registers.export import entry_pages, file_stem, pdf_name, print_pdf, write_xlsx
 from sohoa.app import App
 
 EXPORT_DPI = 150

@@ -34,6 +34,7 @@ from indexer.models import (
     RegisterFiling,
 )
 from indexer.registers.books import BookInfo, find_book
+from indexer.registers.entries import book_entries
 from indexer.registers.model import book_key, fmt_date, so_sort_key
 from indexer.registers.vocabulary import BOOK_TYPES, COMMON, ENTRY_PER_PAGE, BookType
 from indexer.vntext import fold
@@ -63,12 +64,6 @@ def file_stem(book: BookInfo) -> str:
 def pdf_name(book: BookInfo, so: str | None, entry_id: int) -> str:
     num = f"{int(so):05d}" if so and so.isdigit() else f"id{entry_id}"
     return f"{file_stem(book)}_{num}.pdf"
-
-
-def book_entries(db: Database, book_id: int) -> list[RegisterEntry]:
-    with db.read() as s:
-        rows = s.scalars(select(RegisterEntry).where(RegisterEntry.book_id == book_id)).all()
-    return sorted(rows, key=lambda e: (so_sort_key(e.so), e.page_no or 0, e.id))
 
 
 def entry_pages(db: Database, entry_ids: list[int]) -> dict[int, list[int]]:
