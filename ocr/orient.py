@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocr.engine import OcrEngine
 from ocr.imageops import downscale, normalize_background
 from ocr.leaders import find_leader_dots
-from ocr.tesseract import Tesseract
 from ocr.types import Orientation
 
 OSD_DPI = 150
@@ -195,7 +195,7 @@ def fast_orientation(gray: np.ndarray, dpi: int) -> FastEstimate:
     return FastEstimate(rotation, ratio, score, (above, below), prof_ratio, angle)
 
 
-def detect_orientation(gray: np.ndarray, dpi: int, engine: Tesseract, min_confidence: float) -> Orientation:
+def detect_orientation(gray: np.ndarray, dpi: int, engine: OcrEngine, min_confidence: float) -> Orientation:
     est = fast_orientation(gray, dpi)
     if est.rotation is not None:
         return Orientation(
@@ -208,9 +208,9 @@ def detect_orientation(gray: np.ndarray, dpi: int, engine: Tesseract, min_confid
     return osd_orientation(gray, dpi, engine, min_confidence)
 
 
-def osd_orientation(gray: np.ndarray, dpi: int, engine: Tesseract, min_confidence: float) -> Orientation:
+def osd_orientation(gray: np.ndarray, dpi: int, engine: OcrEngine, min_confidence: float) -> Orientation:
     small, f = downscale(gray, dpi, OSD_DPI)
-    osd = engine.osd(small, max(1, int(round(dpi * f))))
+    osd = engine.orientation(small, max(1, int(round(dpi * f))))
     if osd is None:
         return Orientation(0, None, applied=False, method="osd")
     if osd.rotation != 0 and osd.confidence < min_confidence:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ from ocr.clean import clean_page
 from ocr.colour import colour_marks, drop_colour_ink
 from ocr.deskew import estimate_skew
 from ocr.doubt import Aside, set_aside
+from ocr.engine import OcrEngine
 from ocr.imageops import downscale, rotate_small, turn
 from ocr.layout import is_junk, order_text
 from ocr.load import load_page
@@ -47,7 +49,6 @@ from ocr.resolution import (
     resize,
 )
 from ocr.structure import Table
-from ocr.tesseract import Tesseract
 from ocr.thumbnail import thumbnail_path, write_thumbnail
 from ocr.types import LoadedPage, PageResult, PageSource, Recognition, Word
 
@@ -85,15 +86,35 @@ class _Clock:
         self.t = now
 
 
-def process_page(src: PageSource, options: OcrOptions, engine: Tesseract, pdf_out: Path | None = None) -> PageResult:
+@dataclass
+class OcrPage:
+    """A page as the OCR stage loaded it, and what it read. The later steps of the same job (a
+    second look at doubtful values, a ledger's grid) take the page from here: it is loaded and
+    rendered once per job."""
+
+    page: LoadedPage
+    result: PageResult
+
+    @cached_property
+    def upright_gray(self) -> np.ndarray:
+        """The page in grey, turned upright and deskewed as the OCR stage did: the words' pixels."""
+        return upright(self.page.gray, self.result.rotation, self.result.skew_deg)
+
+
+def ocr_page(src: PageSource, options: OcrOptions, engine: OcrEngine, pdf_out: Path | None = None) -> OcrPage:
+    """Load the page (``ocr.load``) and OCR it; the loaded page is handed on with the result."""
     clock = _Clock()
     page = load_page(src, options.pdf_dpi)
     clock.lap("load")
-    return process_loaded(page, options, engine, pdf_out, clock)
+    return OcrPage(page, process_loaded(page, options, engine, pdf_out, clock))
+
+
+def process_page(src: PageSource, options: OcrOptions, engine: OcrEngine, pdf_out: Path | None = None) -> PageResult:
+    return ocr_page(src, options, engine, pdf_out).result
 
 
 def process_loaded(
-    page: LoadedPage, options: OcrOptions, engine: Tesseract, pdf_out: Path | None = None, clock: _Clock | None = None
+    page: LoadedPage, options: OcrOptions, engine: OcrEngine, pdf_out: Path | None = None, clock: _Clock | None = None
 ) -> PageResult:
     clock = clock or _Clock()
     ink = None
@@ -221,7 +242,7 @@ def _read(
     scale: float,
     dpi: int,
     options: OcrOptions,
-    engine: Tesseract,
+    engine: OcrEngine,
     clean: bool,
     psm: int,
     ink_letters: int | None = None,
@@ -234,7 +255,7 @@ def _read(
     if clean:
         cleaned = clean_page(work, idpi, erase_structure=options.erase_structure)
         image, tables = cleaned.image, cleaned.tables
-    rec = engine.recognize(image, idpi, psm=psm)
+    rec = engine.recognise(image, idpi, psm=psm)
     words = [w for w in rec.words if not is_junk(w, wdpi / 25.4)]
     quality = assess(words, ink_letters)  # all the recogniser said, before anything is set aside
     kept, aside = set_aside(words, image)
@@ -244,7 +265,7 @@ def _read(
 
 
 def _alternatives(
-    gray: np.ndarray, dpi: int, f: float, options: OcrOptions, engine: Tesseract, ink_letters: int
+    gray: np.ndarray, dpi: int, f: float, options: OcrOptions, engine: OcrEngine, ink_letters: int
 ) -> Iterator[_Reading]:
     """Second opinions on a doubtful page, likeliest first; the caller stops at the first that
     no longer looks doubtful. Uncleaned with Tesseract's own segmentation (what plain Tesseract

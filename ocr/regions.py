@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import cv2
 import numpy as np
 
-from ocr.tesseract import Tesseract
+from ocr.engine import OcrEngine
 from ocr.types import Recognition
 
 Box = tuple[int, int, int, int]  # left, top, width, height
@@ -42,11 +42,11 @@ def strip_specks(gray: np.ndarray) -> np.ndarray:
     return out
 
 
-def reread_region(gray: np.ndarray, boxes: list[Box], dpi: int, engine: Tesseract) -> Iterator[Recognition]:
+def reread_region(gray: np.ndarray, boxes: list[Box], dpi: int, engine: OcrEngine) -> Iterator[Recognition]:
     """Successive single-line readings of the region; the caller stops when one satisfies it."""
     crop = crop_boxes(gray, boxes)
     if crop is None:
         return
-    yield engine.recognize(strip_specks(crop), dpi, psm=7)
+    yield engine.recognise(strip_specks(crop), dpi, psm=7)
     big = cv2.resize(crop, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-    yield engine.recognize(big, dpi * 2, psm=7)
+    yield engine.recognise(big, dpi * 2, psm=7)

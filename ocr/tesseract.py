@@ -1,22 +1,23 @@
 """The one wrapper around Tesseract: recognition (words, boxes, confidences) and OSD.
 
-Two engines behind the same calls: ``tesserocr`` (in-process, one API object reused per worker
-process; faster) and ``pytesseract`` (runs the ``tesseract`` program). Both return Tesseract's
-TSV, parsed the same way.
+Two engines behind the :class:`ocr.engine.OcrEngine` interface (``ocr.engine.make_engine``
+chooses): :class:`Tesserocr` (in-process, one API object reused per worker process; faster) and
+:class:`TesseractCli` (runs the ``tesseract`` program through pytesseract). Both return
+Tesseract's TSV, parsed the same way. Nothing else in sohoa calls Tesseract.
 """
 
 from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from ocr.types import OcrFailure, PageError, Recognition, Word
+from ocr.types import OcrFailure, Osd, PageError, Recognition, Word
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -32,12 +33,6 @@ def default_tessdata() -> Path:
 
 # Characters Tesseract sometimes puts for a plainer one that this paperwork prints.
 LOOKALIKES = str.maketrans({"\u2044": "/", "\u2215": "/"})  # fraction slash, division slash
-
-
-@dataclass(frozen=True)
-class Osd:
-    rotation: int  # clockwise turn of the content, as in the bench's truth
-    confidence: float
 
 
 def parse_tsv(tsv: str) -> list[Word]:
@@ -79,32 +74,36 @@ def mean_conf(words: list[Word]) -> float | None:
     return sum(w.conf * len(w.text) for w in words) / max(total, 1)
 
 
-class Tesseract:
-    def __init__(self, languages: str = "vie", engine: str = "tesserocr", tessdata: Path | None = None) -> None:
+def _recognition(read_tsv: Callable[[Image.Image], str], gray: np.ndarray, name: str) -> Recognition:
+    """``read_tsv`` on the image, its words parsed; any engine failure is a ``PageError``."""
+    try:
+        tsv = read_tsv(Image.fromarray(gray))
+    except PageError:
+        raise
+    except Exception as exc:  # the engines raise RuntimeError, TesseractError, OSError...
+        raise PageError(OcrFailure.ENGINE_ERROR, f"{type(exc).__name__}: {exc}") from None
+    words = parse_tsv(tsv)
+    return Recognition(words=words, text=words_to_text(words), mean_conf=mean_conf(words), engine=name)
+
+
+class Tesserocr:
+    """Tesseract in process (tesserocr): one recognition API and one OSD API, made on first use."""
+
+    def __init__(self, languages: str = "vie", tessdata: Path | None = None) -> None:
         self.languages = languages
-        self.engine = engine
         self.tessdata = tessdata or default_tessdata()
         # tesserocr ships no type information: its API objects are Any to the checker.
         self._api: Any = None
         self._osd_api: Any = None
 
-    # -- recognition -----------------------------------------------------------------------------
-    def recognize(self, gray: np.ndarray, dpi: int, psm: int = 3) -> Recognition:
-        image = Image.fromarray(gray)
-        try:
-            tsv = self._tsv_tesserocr(image, dpi, psm) if self.engine == "tesserocr" else self._tsv_cli(image, dpi, psm)
-        except PageError:
-            raise
-        except Exception as exc:  # the engines raise RuntimeError, TesseractError, OSError...
-            raise PageError(OcrFailure.ENGINE_ERROR, f"{type(exc).__name__}: {exc}") from None
-        words = parse_tsv(tsv)
-        return Recognition(words=words, text=words_to_text(words), mean_conf=mean_conf(words), engine=self.name)
-
     @property
     def name(self) -> str:
-        return f"{self.engine}:{self.languages}"
+        return f"tesserocr:{self.languages}"
 
-    def _tsv_tesserocr(self, image: Image.Image, dpi: int, psm: int) -> str:
+    def recognise(self, gray: np.ndarray, dpi: int, psm: int = 3) -> Recognition:
+        return _recognition(lambda image: self._tsv(image, dpi, psm), gray, self.name)
+
+    def _tsv(self, image: Image.Image, dpi: int, psm: int) -> str:
         import tesserocr
 
         if self._api is None:
@@ -119,38 +118,64 @@ class Tesseract:
         api.Clear()
         return tsv
 
-    def _tsv_cli(self, image: Image.Image, dpi: int, psm: int) -> str:
+    def orientation(self, gray: np.ndarray, dpi: int) -> Osd | None:
+        """Tesseract's orientation guess, or None when it finds too little text to judge."""
+        try:
+            import tesserocr
+
+            if self._osd_api is None:
+                self._osd_api = tesserocr.PyTessBaseAPI(
+                    path=str(self.tessdata) + "/", lang="osd", psm=tesserocr.PSM.OSD_ONLY
+                )
+            self._osd_api.SetImage(Image.fromarray(gray))
+            self._osd_api.SetSourceResolution(int(dpi))
+            res = self._osd_api.DetectOrientationScript()
+            self._osd_api.Clear()
+        except Exception:
+            return None  # too few characters: Tesseract refuses to guess
+        if not res:
+            return None
+        return Osd(int(res["orient_deg"]) % 360, float(res["orient_conf"]))
+
+    def close(self) -> None:
+        for api in (self._api, self._osd_api):
+            if api is not None:
+                api.End()
+        self._api = self._osd_api = None
+
+
+class TesseractCli:
+    """The ``tesseract`` program, one run per call (pytesseract)."""
+
+    def __init__(self, languages: str = "vie", tessdata: Path | None = None) -> None:
+        self.languages = languages
+        self.tessdata = tessdata or default_tessdata()
+
+    @property
+    def name(self) -> str:
+        return f"pytesseract:{self.languages}"
+
+    def recognise(self, gray: np.ndarray, dpi: int, psm: int = 3) -> Recognition:
         import pytesseract
 
-        return pytesseract.image_to_data(
-            image,
-            lang=self.languages,
-            config=f"--psm {psm} --dpi {int(dpi)} --tessdata-dir {self.tessdata}",
-        )
+        def tsv(image: Image.Image) -> str:
+            return str(
+                pytesseract.image_to_data(
+                    image,
+                    lang=self.languages,
+                    config=f"--psm {psm} --dpi {int(dpi)} --tessdata-dir {self.tessdata}",
+                )
+            )
 
-    # -- orientation -----------------------------------------------------------------------------
-    def osd(self, gray: np.ndarray, dpi: int) -> Osd | None:
+        return _recognition(tsv, gray, self.name)
+
+    def orientation(self, gray: np.ndarray, dpi: int) -> Osd | None:
         """Tesseract's orientation guess, or None when it finds too little text to judge."""
-        image = Image.fromarray(gray)
+        import pytesseract
+
         try:
-            if self.engine == "tesserocr":
-                import tesserocr
-
-                if self._osd_api is None:
-                    self._osd_api = tesserocr.PyTessBaseAPI(
-                        path=str(self.tessdata) + "/", lang="osd", psm=tesserocr.PSM.OSD_ONLY
-                    )
-                self._osd_api.SetImage(image)
-                self._osd_api.SetSourceResolution(int(dpi))
-                res = self._osd_api.DetectOrientationScript()
-                self._osd_api.Clear()
-                if not res:
-                    return None
-                return Osd(int(res["orient_deg"]) % 360, float(res["orient_conf"]))
-            import pytesseract
-
             out = pytesseract.image_to_osd(
-                image,
+                Image.fromarray(gray),
                 config=f"--psm 0 --dpi {int(dpi)} --tessdata-dir {self.tessdata}",
                 output_type=pytesseract.Output.DICT,
             )
@@ -159,7 +184,4 @@ class Tesseract:
             return None  # too few characters: Tesseract refuses to guess
 
     def close(self) -> None:
-        for api in (self._api, self._osd_api):
-            if api is not None:
-                api.End()
-        self._api = self._osd_api = None
+        pass  # nothing held between runs

@@ -95,6 +95,14 @@ class Word:
         ]
 
 
+@dataclass(frozen=True)
+class Osd:
+    """An engine's orientation guess for a page."""
+
+    rotation: int  # clockwise turn of the content, as in the bench's truth
+    confidence: float
+
+
 @dataclass
 class Recognition:
     words: list[Word]

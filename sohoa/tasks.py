@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.fields import DocumentReading, read_document
-from ocr.pipeline import OcrOptions, process_page
-from ocr.tesseract import Tesseract
+from ocr.engine import OcrEngine, make_engine
+from ocr.pipeline import OcrOptions, OcrPage, ocr_page
 from ocr.types import PageResult, PageSource, Word
 
 log = logging.getLogger(__name__)
 
-_engine: Tesseract | None = None
+_engine: OcrEngine | None = None
 _engine_key: tuple[str, str, str] | None = None
 
 
@@ -49,13 +49,14 @@ def share_cores(processes: int, cores: int | None = None) -> int:
     return n
 
 
-def engine_for(options: OcrOptions) -> Tesseract:
+def engine_for(options: OcrOptions) -> OcrEngine:
+    """This process's engine for ``options``, made on first use and kept (``ocr.engine``)."""
     global _engine, _engine_key
     key = (options.languages, options.engine, str(options.tessdata_dir))
     if _engine is None or _engine_key != key:
         if _engine is not None:
             _engine.close()
-        _engine = Tesseract(options.languages, options.engine, options.tessdata_dir)
+        _engine = make_engine(options.engine, options.languages, options.tessdata_dir)
         _engine_key = key
     return _engine
 
@@ -98,21 +99,18 @@ def read_page(result: PageResult) -> DocumentReading | None:
         return None
 
 
-def reread_doubtful(task: PageTask, result: PageResult, reading: DocumentReading, engine: Tesseract) -> int:
-    """OCR the image regions of doubtful IDs, codes and dates again (``ocr.regions``). The reader
-    takes a second read that passes the checks the first failed, and a second read that agrees
-    with a digit repair confirms it (indexer.fields.reader.apply_reread). Returns how many second
-    reads were taken."""
+def reread_doubtful(done: OcrPage, reading: DocumentReading, engine: OcrEngine) -> int:
+    """OCR the image regions of doubtful IDs, codes and dates again (``ocr.regions``), on the page
+    the OCR stage had. The reader takes a second read that passes the checks the first failed,
+    and a second read that agrees with a digit repair confirms it
+    (indexer.fields.reader.apply_reread). Returns how many second reads were taken."""
     from indexer.fields.reader import apply_reread, reread_candidates
-    from ocr.load import load_page
-    from ocr.pipeline import upright
     from ocr.regions import reread_region
 
     ids = reread_candidates(reading)
     if not ids:
         return 0
-    page = load_page(task.source, task.options.pdf_dpi)
-    gray = upright(page.gray, result.rotation, result.skew_deg)
+    gray, result = done.upright_gray, done.result
     taken = 0
     for fid in ids:
         for rec in reread_region(gray, reading.fields[fid].boxes, result.dpi, engine):
@@ -123,18 +121,21 @@ def reread_doubtful(task: PageTask, result: PageResult, reading: DocumentReading
 
 
 def run_page_task(task: PageTask) -> PageOutcome:
+    """OCR the page, read its fields, then look again at what was doubtful: every step after the
+    OCR stage uses the page it loaded (loaded and rendered once)."""
     engine = engine_for(task.options)
-    result = process_page(task.source, task.options, engine, task.pdf_out)
+    done = ocr_page(task.source, task.options, engine, task.pdf_out)
+    result = done.result
     reading = read_page(result)
     if reading is not None and not result.blank:
         try:
-            reread_doubtful(task, result, reading, engine)
+            reread_doubtful(done, reading, engine)
         except Exception as exc:
             log.warning("could not re-read doubtful fields: %s", exc.__class__.__name__)
         try:  # a columnar ledger page: entries from its ruled grid, each with its row's region
             from indexer.registers.ledger import refine_reading
 
-            refine_reading(task.source, task.options.pdf_dpi, result, reading, engine)
+            refine_reading(done, reading, engine)
         except Exception as exc:
             log.warning("could not read the ledger grid: %s", exc.__class__.__name__)
     return PageOutcome(result, reading)

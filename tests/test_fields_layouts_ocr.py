@@ -11,8 +11,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from indexer.fields import read_document
+from ocr.engine import OcrEngine, make_engine
 from ocr.pipeline import OcrOptions, process_page
-from ocr.tesseract import Tesseract
 from ocr.types import PageSource
 from sohoa.samples import SERIF, SERIF_BOLD
 
@@ -29,18 +29,18 @@ def _mm(v: float) -> int:
 
 
 @pytest.fixture(scope="module")
-def engine() -> Tesseract:
-    return Tesseract("vie", "tesserocr")
+def engine() -> OcrEngine:
+    return make_engine("tesserocr", "vie")
 
 
-def _read(im: Image.Image, tmp_path: Path, engine: Tesseract):  # type: ignore[no-untyped-def]
+def _read(im: Image.Image, tmp_path: Path, engine: OcrEngine):  # type: ignore[no-untyped-def]
     path = tmp_path / "page.png"
     im.save(path, dpi=(DPI, DPI))
     result = process_page(PageSource(path, "image/png"), OcrOptions(), engine)
     return read_document(result.words, blank=result.blank, width=result.width, height=result.height)
 
 
-def test_vendor_receipt_two_pairs_on_a_line(tmp_path: Path, engine: Tesseract) -> None:
+def test_vendor_receipt_two_pairs_on_a_line(tmp_path: Path, engine: OcrEngine) -> None:
     im = Image.new("L", (_mm(210), _mm(150)), 255)
     d = ImageDraw.Draw(im)
     body, bold = _font(SERIF, 13), _font(SERIF_BOLD, 15)
@@ -72,7 +72,7 @@ def test_vendor_receipt_two_pairs_on_a_line(tmp_path: Path, engine: Tesseract) -
     assert v["due_at"] == "14 giờ 00 phút, ngày 15/03/2024"
 
 
-def test_ruled_marriage_table_swapped_centred_wrapped(tmp_path: Path, engine: Tesseract) -> None:
+def test_ruled_marriage_table_swapped_centred_wrapped(tmp_path: Path, engine: OcrEngine) -> None:
     im = Image.new("L", (_mm(210), _mm(200)), 255)
     d = ImageDraw.Draw(im)
     body, bold = _font(SERIF, 12), _font(SERIF_BOLD, 14)

@@ -15,11 +15,11 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.colour import drop_colour_ink
+from ocr.engine import OcrEngine, make_engine
 from ocr.pipeline import OcrOptions, process_loaded, process_page
 from ocr.quality import Quality, assess, needs_retry, word_kind
 from ocr.resolution import decide_dpi, measure_text
 from ocr.syllables import is_valid
-from ocr.tesseract import Tesseract
 from ocr.types import LoadedPage, PageSource, Word
 
 SERIF = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
@@ -73,7 +73,7 @@ def kept(truth: str, pred: str) -> float:
 
 @pytest.fixture(scope="module")
 def engine():
-    e = Tesseract()
+    e = make_engine()
     yield e
     e.close()
 
@@ -81,7 +81,7 @@ def engine():
 TRUTH = "\n".join(LINES)
 
 
-def test_wrong_dpi_tag_costs_nothing(tmp_path: Path, engine: Tesseract) -> None:
+def test_wrong_dpi_tag_costs_nothing(tmp_path: Path, engine: OcrEngine) -> None:
     page = draw(LINES, 300)
     right, wrong = tmp_path / "right.png", tmp_path / "wrong.png"
     page.save(right, dpi=(300, 300))
@@ -105,7 +105,7 @@ def test_tag_that_agrees_is_believed_and_phone_size_is_measured() -> None:
     assert r.source in ("size", "measured") and 55 <= r.dpi <= 90
 
 
-def test_low_resolution_page_is_enlarged_and_read(tmp_path: Path, engine: Tesseract) -> None:
+def test_low_resolution_page_is_enlarged_and_read(tmp_path: Path, engine: OcrEngine) -> None:
     src = tmp_path / "low.jpg"
     draw(LINES, 300).resize((round(175 / 25.4 * 75), round(110 / 25.4 * 75)), Image.LANCZOS).save(
         src, dpi=(75, 75), quality=85
@@ -136,7 +136,7 @@ def _red_seal(rgb: Image.Image, cx: float, cy: float, r: float) -> Image.Image:
     return Image.fromarray(out.clip(0, 255).astype(np.uint8))
 
 
-def test_red_seal_over_black_text_adds_nothing_and_keeps_the_text(engine: Tesseract) -> None:
+def test_red_seal_over_black_text_adds_nothing_and_keeps_the_text(engine: OcrEngine) -> None:
     dpi = 200
     mm = dpi / 25.4
     page = draw(LINES, dpi).convert("RGB")
@@ -155,7 +155,7 @@ def test_red_seal_over_black_text_adds_nothing_and_keeps_the_text(engine: Tesser
     assert (gray[ink_before] < 128).mean() >= 0.97
 
 
-def test_fallback_reads_a_page_the_first_pass_fails(engine: Tesseract) -> None:
+def test_fallback_reads_a_page_the_first_pass_fails(engine: OcrEngine) -> None:
     # A notice in large, hair-thin capitals: cleaning takes the long thin strokes for signature
     # and stamp ink and erases them, so the first (cleaned) reading is mostly nonsense.
     lines = ["CÔNG DÂN CHÚ Ý", "MỖI NGƯỜI CHỈ ĐƯỢC", "ĐĂNG KÝ MỘT LẦN", "GIỜ LÀM VIỆC TỪ", "THỨ HAI ĐẾN THỨ SÁU"]
@@ -170,7 +170,7 @@ def test_fallback_reads_a_page_the_first_pass_fails(engine: Tesseract) -> None:
     assert res.quality["valid_share"] > once.quality["valid_share"]
 
 
-def test_no_extra_pass_on_a_page_read_well(engine: Tesseract) -> None:
+def test_no_extra_pass_on_a_page_read_well(engine: OcrEngine) -> None:
     res = process_loaded(LoadedPage(np.asarray(draw(LINES, 200)), 200), OcrOptions(thumbnail=False), engine)
     assert len(res.passes) == 1 and res.passes[0].startswith("clean-")
 

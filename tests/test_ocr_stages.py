@@ -15,14 +15,15 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr.blank import detect_blank
 from ocr.clean import clean_page
 from ocr.deskew import estimate_skew
+from ocr.engine import OcrEngine, make_engine
 from ocr.imageops import rotate_small
 from ocr.layout import order_text
 from ocr.leaders import find_leader_dots
 from ocr.orient import detect_orientation, fast_orientation
 from ocr.pdf import write_searchable_pdf
 from ocr.pipeline import OcrOptions, process_loaded
-from ocr.tesseract import Tesseract
-from ocr.types import LoadedPage, Word
+from ocr.types import LoadedPage, Osd, Word
+from tests.fakeengine import WordsEngine
 
 SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
@@ -73,8 +74,8 @@ def as_array(im: Image.Image) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def engine() -> Tesseract:
-    e = Tesseract()
+def engine() -> OcrEngine:
+    e = make_engine()
     yield e
     e.close()
 
@@ -118,15 +119,17 @@ def test_orientation_geometry(a4_page: Image.Image, rotation: int) -> None:
 
 
 @pytest.mark.parametrize("rotation", [0, 270])
-def test_orientation_skewed_page(a4_page: Image.Image, rotation: int, engine: Tesseract) -> None:
+def test_orientation_skewed_page(a4_page: Image.Image, rotation: int) -> None:
     tilted = a4_page.rotate(4.0, resample=Image.BICUBIC, fillcolor=255)
     turned = as_array(tilted.rotate(-rotation, expand=True))
+    engine = WordsEngine(osd=Osd((rotation + 90) % 360, 99.0))  # a wrong answer, never asked for
     o = detect_orientation(turned, 100, engine, 2.0)
     assert (o.rotation, o.method) == (rotation, "geometry")
+    assert engine.asked("orientation") == 0
     assert o.skew_hint == pytest.approx(4.0, abs=0.3)
 
 
-def test_orientation_unsure_on_too_little_text(engine: Tesseract) -> None:
+def test_orientation_unsure_on_too_little_text(engine: OcrEngine) -> None:
     page = as_array(render(["Trang 2"], dpi=100))
     est = fast_orientation(page, 100)
     assert est.rotation is None  # too little to judge: OSD decides, and a refusal keeps it upright
@@ -225,12 +228,12 @@ def test_leader_dots_found_but_not_full_stops() -> None:
     assert not lead[40:].any()
 
 
-def test_leader_removal_keeps_value(engine: Tesseract) -> None:
+def test_leader_removal_keeps_value(engine: OcrEngine) -> None:
     dpi = 200
     page = as_array(_form_lines(dpi))
-    raw = engine.recognize(page, dpi, psm=4).text
+    raw = engine.recognise(page, dpi, psm=4).text
     cleaned = clean_page(page, dpi)
-    text = engine.recognize(cleaned.image, dpi, psm=4).text
+    text = engine.recognise(cleaned.image, dpi, psm=4).text
     assert "Họ, chữ đệm, tên: NGUYỄN VĂN PHÚC" in text
     assert "Mã hồ sơ: 000.17.31.H42-230515-0001" in text  # the value's own full stops stay
     # A comma whose tail touches a leader dot may come out as a full stop: compare the words.
@@ -242,7 +245,7 @@ def test_leader_removal_keeps_value(engine: Tesseract) -> None:
 # -- tables --------------------------------------------------------------------------------------
 
 
-def test_table_read_row_by_row(engine: Tesseract) -> None:
+def test_table_read_row_by_row(engine: OcrEngine) -> None:
     dpi = 200
     im = Image.new("L", (mm_px(180, dpi), mm_px(60, dpi)), 255)
     d = ImageDraw.Draw(im)
@@ -263,7 +266,7 @@ def test_table_read_row_by_row(engine: Tesseract) -> None:
                 d.text((xs[c] + mm_px(2, dpi), ys[r] + mm_px(2 + 6 * k, dpi)), part, font=f, fill=0)
     cleaned = clean_page(as_array(im), dpi)
     assert len(cleaned.tables) == 1 and len(cleaned.tables[0].rows) == 3
-    rec = engine.recognize(cleaned.image, dpi, psm=4)
+    rec = engine.recognise(cleaned.image, dpi, psm=4)
     text = order_text(rec.words, cleaned.tables, im.width, dpi)
     assert text.split("\n") == [
         "Thông tin Bên nữ Bên nam",
@@ -321,7 +324,7 @@ def test_centred_title_and_side_note_are_two_lines() -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
-def test_searchable_pdf_text(tmp_path: Path, engine: Tesseract) -> None:
+def test_searchable_pdf_text(tmp_path: Path, engine: OcrEngine) -> None:
     lines = ["Ủy ban nhân dân xã Phú Lộc", "Họ và tên: Nguyễn Thị Hương", "Quê quán: Đồng Tháp"]
     page = LoadedPage(as_array(render(lines, dpi=200, size_mm=(150, 60), top_mm=10)), 200)
     out = tmp_path / "p.pdf"
@@ -347,13 +350,15 @@ def test_pdf_of_empty_word_list(tmp_path: Path) -> None:
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
 
 
-def test_thumbnail_beside_the_pdf_is_the_upright_page(tmp_path: Path, engine: Tesseract) -> None:
+def test_thumbnail_beside_the_pdf_is_the_upright_page(tmp_path: Path) -> None:
     from ocr.thumbnail import THUMB_WIDTH, thumbnail_path
 
     upright_page = render(PROSE * 2, dpi=150, size_mm=(150, 220))  # portrait
     turned = LoadedPage(as_array(upright_page.rotate(90, expand=True)), 150)  # scanned on its side
     out = tmp_path / "p0001.pdf"
+    engine = WordsEngine([Word("Trang", 96.0, 120, 110, 150, 40, 1, 1, 1)])  # the words do not matter here
     res = process_loaded(turned, OcrOptions(), engine, out)
+    assert engine.asked("recognise") >= 1 and res.words
     assert res.rotation in (90, 270) and not res.blank
     thumb = thumbnail_path(out)
     assert thumb == tmp_path / "p0001.thumb.jpg"

@@ -11,13 +11,15 @@ import numpy as np
 import pytest
 
 from indexer.fields.catalogue import load
-from indexer.registers.ledger import cell_reader, find_grid, read_grid, read_ledger
+from indexer.registers.ledger import read_grid, read_ledger, refine_reading
+from ocr.engine import make_engine
+from ocr.ledgergrid import LedgerImage, find_grid
 from ocr.load import load_page
-from ocr.pipeline import OcrOptions, upright
-from ocr.tesseract import Tesseract
+from ocr.pipeline import OcrOptions, ocr_page, upright
 from ocr.types import PageSource
 from sohoa.samples import tilt
-from sohoa.tasks import PageTask, run_page_task
+from sohoa.tasks import PageTask, read_page, run_page_task
+from tests.fakeengine import WordsEngine
 from tests.registerpages import ledger_page
 
 ROWS = [
@@ -89,7 +91,7 @@ def test_a_cell_the_words_missed_is_read_from_its_own_image(page: tuple[Path, ob
     grid = find_grid(gray, result.dpi)
     assert grid is not None and len(grid.rows) >= 5  # header, markers, three rows
     # Drop the words of the second row's child name, as if Tesseract had missed them.
-    first = read_grid(gray, result.dpi, result.words, DT)
+    first = read_grid(LedgerImage(gray, result.dpi), result.words, DT)
     assert first is not None
     x, y, w, h = first.rows[1].region
     lost = [
@@ -98,10 +100,9 @@ def test_a_cell_the_words_missed_is_read_from_its_own_image(page: tuple[Path, ob
         if not (y <= wd.top + wd.height / 2 < y + h and wd.text in ("Trần", "Thị", "Thủy") and wd.left < x + 0.45 * w)
     ]
     assert len(lost) < len(result.words)
-    without = read_grid(gray, result.dpi, lost, DT)
+    without = read_grid(LedgerImage(gray, result.dpi), lost, DT)
     assert without is not None and without.rows[1].values["child_name"] == ""
-    engine = Tesseract("vie", "tesserocr")
-    again = read_ledger(gray, result.dpi, lost, DT, ocr_cell=cell_reader(engine))
+    again = read_ledger(LedgerImage(gray, result.dpi, make_engine("tesserocr", "vie")), lost, DT)
     assert again.method == "grid"
     assert again.rows[1].values["child_name"] == "Trần Thị Thủy" and "child_name" in again.rows[1].reread
 
@@ -114,9 +115,9 @@ def test_a_date_that_is_no_day_of_the_calendar_is_read_again(page: tuple[Path, o
     bad = {"13/04/1998": "13/041998", "12/06/1998": "12/96/1998"}
     damaged = [replace(w, text=bad.get(w.text, w.text)) for w in result.words]
     assert sum(w.text in bad.values() for w in damaged) == 2
-    without = read_grid(gray, result.dpi, damaged, DT)
+    without = read_grid(LedgerImage(gray, result.dpi), damaged, DT)
     assert without is not None and [r.values["child_birth_date"] for r in without.rows[1:]] == list(bad.values())
-    again = read_ledger(gray, result.dpi, damaged, DT, ocr_cell=cell_reader(Tesseract("vie", "tesserocr")))
+    again = read_ledger(LedgerImage(gray, result.dpi, make_engine("tesserocr", "vie")), damaged, DT)
     assert [r.values["child_birth_date"] for r in again.rows] == ["22/03/1999", "13/04/1998", "12/06/1998"]
     assert "child_birth_date" in again.rows[1].reread and "child_birth_date" not in again.rows[0].reread
 
@@ -125,14 +126,33 @@ def test_without_a_grid_the_words_give_the_entries(page: tuple[Path, object]) ->
     _, outcome = page
     result = outcome.result  # type: ignore[attr-defined]
     blank = np.full((result.height, result.width), 255, np.uint8)  # an image without rules
-    got = read_ledger(blank, result.dpi, result.words, DT, width=result.width, height=result.height)
+    got = read_ledger(LedgerImage(blank, result.dpi), result.words, DT, width=result.width, height=result.height)
     assert got.method == "words"
     assert [r.values["child_name"] for r in got.rows] == [r["child_name"] for r in ROWS]
     assert all(r.region[3] > 0 for r in got.rows)
-    assert read_ledger(None, result.dpi, [], DT).rows == []
+    assert read_ledger(None, [], DT).rows == []
 
 
 def test_find_grid_needs_rules() -> None:
     arr = np.array(ledger_page(ROWS[:1]))
     assert find_grid(arr, 200) is not None
     assert find_grid(np.full_like(arr, 255), 200) is None
+
+
+def test_the_grid_is_read_on_the_page_the_ocr_stage_loaded(page: tuple[Path, object], tmp_path: Path) -> None:
+    """The ledger step takes the page the OCR stage had: with the file gone after OCR, the entries
+    still come from the grid. Words replayed from the real run (no second Tesseract reading)."""
+    path, outcome = page
+    recorded = outcome.result  # type: ignore[attr-defined]
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    engine = WordsEngine(list(recorded.words), width=recorded.width)
+    done = ocr_page(PageSource(copy, "image/png", 0), OcrOptions(thumbnail=False), engine)
+    assert (done.result.rotation, done.result.width) == (recorded.rotation, recorded.width)
+    reading = read_page(done.result)
+    assert reading is not None and reading.doc_type == DT.id
+    copy.unlink()  # nothing after the OCR stage may load the page again
+    assert refine_reading(done, reading, engine)
+    got = reading.register_entries
+    assert [e["child_name"] for e in got] == [r["child_name"] for r in ROWS]
+    assert all(len(e["region"]) == 4 for e in got)  # type: ignore[arg-type]

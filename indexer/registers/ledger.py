@@ -1,33 +1,32 @@
-"""Columnar ledgers (sổ kẻ cột, before 2016): the ruled table found with OpenCV, one entry per
-row, each cell's text from the page's OCR words — read again from the cell's own image where the
-words fail — and each entry tied to its row's box on the page.
+"""Columnar ledgers (sổ kẻ cột, before 2016): one entry per row of the ruled table, each cell's
+text from the page's OCR words — read again from the cell's own image where the words fail — and
+each entry tied to its row's box on the page. The image half (the grid, a cell read alone) is
+``ocr.ledgergrid``; this module binds columns, judges cell texts and makes the entries.
 
-1. **Grid.** The rules of the upright page (``ocr.structure.rule_mask``: long thin openings) make
-   the table (``ocr.structure.find_tables``): its horizontal separators are the row edges, its
-   vertical ones the column edges of each row.
+1. **Grid** (``ocr.ledgergrid.LedgerImage.grid``): its horizontal separators are the row edges,
+   its vertical ones the column edges of each row.
 2. **Columns** are bound to the catalogue's register columns (``doc_types.yaml``) by the numbered
    markers ``(1) (2) …`` in the header row, else by the header texts, else by position when the
    counts agree.
 3. **Cells.** A word belongs to the cell holding its centre. A cell that should hold a number, a
    date or a name but has no word, low-confidence words, or text that is not a number / a day of
-   the calendar / a name, is cropped (inside its rules) and OCR'd alone (``ocr_cell``); the second
+   the calendar / a name, is read alone from the image (``LedgerImage.read_cell``); the second
    read is kept when it is better.
 4. **Rows.** Rows above the marker row are the header; a body row with text becomes an entry:
    ``{column id: text, …, "region": [x, y, w, h]}``. Without a ruled grid the word-based reader
    (``indexer.fields.register``) is used and each entry's region is the span of its lines.
 
-Pure but for the optional ``ocr_cell`` callable: no database, no files.
+Pure but for the cells the image reads again: no database, no files.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
@@ -37,11 +36,15 @@ from indexer.fields.names import read_name
 from indexer.fields.reading import DocumentReading
 from indexer.fields.register import extract_register
 from indexer.vntext import is_syllable
-from ocr.structure import Table, find_tables, rule_mask
-from ocr.types import PageResult, PageSource, Recognition, Word
+from ocr.ledgergrid import LedgerImage
+from ocr.structure import Table
+from ocr.types import Word
+
+if TYPE_CHECKING:
+    from ocr.engine import OcrEngine
+    from ocr.pipeline import OcrPage
 
 Box = tuple[int, int, int, int]
-OcrCell = Callable[[np.ndarray, int], tuple[str, float | None]]  # (grey crop, dpi) -> (text, mean conf)
 
 _MARK = re.compile(r"^[(\[{|]?\s*(\d{1,2})\s*[)\]}|]?$")
 _NUMBER = re.compile(r"^\d{1,5}$")
@@ -111,18 +114,6 @@ class LedgerReading:
 
 
 # -- the grid -------------------------------------------------------------------------------------
-
-
-def find_grid(gray: np.ndarray, dpi: float) -> Table | None:
-    """The largest ruled table of an upright grey page, or None."""
-    mm = dpi / 25.4
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    hmask = rule_mask(ink, 15 * mm, horizontal=True)
-    vmask = rule_mask(ink, 8 * mm, horizontal=False)
-    tables = find_tables(hmask, vmask, mm)
-    if not tables:
-        return None
-    return max(tables, key=lambda t: (t.x1 - t.x0) * (t.y1 - t.y0))
 
 
 def _bands(table: Table, min_h: float) -> list[tuple[float, float]]:
@@ -254,33 +245,16 @@ def _better(col: str, old: str, old_conf: float, new: str, new_conf: float | Non
     return valid_new == valid_old == len(new.split()) and (new_conf or 0) > old_conf + 15
 
 
-def _cell_crop(gray: np.ndarray, x0: float, x1: float, y0: float, y1: float, dpi: float) -> np.ndarray | None:
-    inset = max(2, int(0.6 * dpi / 25.4))  # keep the rules out
-    a, b = int(y0) + inset, int(y1) - inset
-    c, d = int(x0) + inset, int(x1) - inset
-    if b - a < 8 or d - c < 8:
-        return None
-    crop = gray[a:b, c:d]
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    if ink.mean() / 255 < 0.002 or crop.std() < 12:
-        return None  # an empty cell
-    return crop
-
-
 def read_grid(
-    gray: np.ndarray,
-    dpi: float,
-    words: Sequence[object],
-    dt: DocType,
-    ocr_cell: OcrCell | None = None,
-    table: Table | None = None,
+    image: LedgerImage, words: Sequence[object], dt: DocType, table: Table | None = None
 ) -> LedgerReading | None:
     """The entries of the ruled table of a ledger page, or None when no table fits the catalogue."""
     if dt.register is None:
         return None
-    table = table or find_grid(gray, dpi)
+    table = table or image.grid
     if table is None:
         return None
+    dpi = image.dpi
     ws = _words(words)
     mm = dpi / 25.4
     bands = _bands(table, 3.0 * mm)
@@ -327,10 +301,10 @@ def read_grid(
             cw = _cell_words(ws, cols[i], cols[i + 1], a, b)
             text = _text(cw)
             conf = min((w.conf for w in cw), default=0.0)
-            if ocr_cell is not None and _needs_reread(col, cw, text):
-                crop = _cell_crop(gray, cols[i], cols[i + 1], a, b, dpi)
-                if crop is not None:
-                    new, new_conf = ocr_cell(crop, int(round(dpi)))
+            if _needs_reread(col, cw, text):
+                again = image.read_cell(cols[i], cols[i + 1], a, b)
+                if again is not None:
+                    new, new_conf = again
                     new = clean_cell(new)
                     if _better(col, text, conf, new, new_conf):
                         text, conf = new, new_conf or conf
@@ -390,19 +364,12 @@ def tidy(values: Mapping[str, str]) -> dict[str, str]:
 
 
 def read_ledger(
-    gray: np.ndarray | None,
-    dpi: float,
-    words: Sequence[object],
-    dt: DocType,
-    *,
-    width: int = 0,
-    height: int = 0,
-    ocr_cell: OcrCell | None = None,
+    image: LedgerImage | None, words: Sequence[object], dt: DocType, *, width: int = 0, height: int = 0
 ) -> LedgerReading:
     """Grid first; the word-based reader when there is no image, no grid, or the grid found fewer
     entries than the words did (a grid with a lost rule merges two rows)."""
     by_words = read_words(words, dt, width, height)
-    grid = read_grid(gray, dpi, words, dt, ocr_cell) if gray is not None else None
+    grid = read_grid(image, words, dt) if image is not None else None
     if grid is None or len(grid.rows) < len(by_words.rows):
         chosen = by_words
     else:
@@ -412,46 +379,18 @@ def read_ledger(
     return chosen
 
 
-class CellEngine(Protocol):
-    """What re-reading a cell needs of an OCR engine (``ocr.tesseract.Tesseract``)."""
-
-    def recognize(self, gray: np.ndarray, dpi: int, psm: int = 3) -> Recognition: ...
-
-
-def cell_reader(engine: CellEngine) -> OcrCell:
-    """``ocr_cell`` with a worker's Tesseract engine: the crop at twice its size, as a text block."""
-
-    def read(crop: np.ndarray, dpi: int) -> tuple[str, float | None]:
-        big = cv2.resize(crop, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-        rec = engine.recognize(big, dpi * 2, psm=6)
-        return rec.text.replace("\n", " "), rec.mean_conf
-
-    return read
-
-
-def refine_reading(
-    source: PageSource, pdf_dpi: int, result: PageResult, reading: DocumentReading, engine: CellEngine
-) -> bool:
+def refine_reading(done: OcrPage, reading: DocumentReading, engine: OcrEngine) -> bool:
     """In the OCR worker (``sohoa.tasks``), after the field reader: re-read a ledger page's entries
-    from its ruled grid, each with its row's region. Returns whether the entries were replaced."""
+    from its ruled grid, on the page the OCR stage had, each with its row's region. Returns
+    whether the entries were replaced."""
     from indexer.fields.catalogue import load
-    from ocr.load import load_page
-    from ocr.pipeline import upright
 
+    result = done.result
     dt = load().get(reading.doc_type)
     if dt is None or dt.register is None or result.blank:
         return False
-    page = load_page(source, pdf_dpi)
-    gray = upright(page.gray, result.rotation, result.skew_deg)
-    got = read_ledger(
-        gray,
-        result.dpi,
-        result.words,
-        dt,
-        width=result.width,
-        height=result.height,
-        ocr_cell=cell_reader(engine),
-    )
+    image = LedgerImage(done.upright_gray, result.dpi, engine)
+    got = read_ledger(image, result.words, dt, width=result.width, height=result.height)
     if not got.rows:
         return False
     # DocumentReading types its entries as text only; a ledger entry also carries its row's
