@@ -104,6 +104,10 @@ class WebSettings(BaseModel):
         description="addresses of reverse proxies whose X-Forwarded-For is believed; none: the header is ignored",
     )
     timezone: str = Field("Asia/Ho_Chi_Minh", description="times shown and 'today' on the desk")
+    api_requests_per_minute: float = Field(
+        600.0, gt=0, description="JSON API calls per token and minute (refilled evenly)"
+    )
+    api_burst: int = Field(60, ge=1, le=100_000, description="JSON API calls a token may make at once before the limit")
 
     @field_validator("timezone")
     @classmethod

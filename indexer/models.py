@@ -525,3 +525,25 @@ class RegisterFiling(Base):
         UniqueConstraint("document_id", "entry_id", name="uq_register_filings_doc_entry"),
         Index("ix_register_filings_document", "document_id", "state"),
     )
+
+
+# -- API tokens for other software (migration 0008) -----------------------------------------------
+
+
+class ApiToken(Base):
+    """A per-user token another program sends as ``Authorization: Bearer …`` (``indexer.apitokens``).
+    Only the SHA-256 of the secret is stored; the secret is shown once, when an admin makes it."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))  # what it is for ("một cửa tỉnh")
+    role: Mapped[str] = mapped_column(String(20))  # the role it acts with (never above its user's)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))  # the secret's first characters, to tell tokens apart
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(80))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

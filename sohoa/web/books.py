@@ -224,19 +224,12 @@ def _page_entries(
         return (bp, page), out
 
 
-def required_keys(bt: Any) -> list[str]:
-    """The columns an entry cannot be verified without (unless the archivist says why): its number,
-    its registration date, the main person's name and birth."""
-    keys = ["so", "ngayDangKy", bt.primary.name]
-    if bt.primary.birth:
-        keys.append(bt.primary.birth)
-    return keys
-
-
 def _verify_row(bt: Any, e: Any, box: Any) -> dict[str, Any]:
     """One entry on the verification page: every column of its book type — those with a value, then
     the required ones that are empty (flagged), then the other empty ones (folded)."""
     data = dict(e.data or {})
+    from indexer.registers.checking import required_keys
+
     required = required_keys(bt)
     filled = [k for k in bt.all_keys if (data.get(k.key) or "").strip()]
     missing = [k for k in bt.all_keys if k.key in required and not (data.get(k.key) or "").strip()]
@@ -304,7 +297,7 @@ async def verify_entry_post(
     the book) and mark it verified."""
     app = _need_registers(request)
     from indexer.models import RegisterEntry
-    from indexer.registers.entries import edit_entry, verify_entry
+    from indexer.registers.checking import check_entry
     from indexer.registers.model import RegisterError
 
     form = await request.form()
@@ -313,38 +306,11 @@ async def verify_entry_post(
         e = s.get(RegisterEntry, entry_id)
         if e is None or e.book_id != book_id:
             raise HTTPException(404)
-        data = dict(e.data or {})
-    changes = {}
-    for k, v in form.multi_items():
-        if k.startswith("f_") and isinstance(v, str):
-            key = k[2:]
-            if " ".join(v.split()) != (data.get(key) or ""):
-                changes[key] = v
-    typed_reason = str(form.get("reason") or "").strip()
-    reason = typed_reason or "sửa theo sổ gốc khi đối chiếu"
+    changes = {k[2:]: v for k, v in form.multi_items() if k.startswith("f_") and isinstance(v, str)}
     verify = form.get("action") != "save"
-    after = {**data, **{k: " ".join(v.split()) for k, v in changes.items()}}
-    missing = [k.label for k in book.type.all_keys if k.key in required_keys(book.type) and not after.get(k.key)]
     error = ""
     try:
-        if verify and missing and not typed_reason:
-            raise RegisterError(
-                f"Mục còn thiếu {', '.join(missing)}: điền vào, hoặc ghi lý do (ví dụ: sổ gốc để trống) rồi xác nhận."
-            )
-        if changes:
-            edit_entry(app.db, entry_id, changes, actor=user.username, reason=reason)
-        if verify:
-            verify_entry(app.db, entry_id, actor=user.username)
-            if missing:
-                with app.db.write() as s:
-                    audit(
-                        s,
-                        user.username,
-                        "entry.verify_incomplete",
-                        "register_entry",
-                        entry_id,
-                        {"missing": missing, "reason": typed_reason},
-                    )
+        check_entry(app.db, entry_id, changes, actor=user.username, reason=str(form.get("reason") or ""), verify=verify)
     except RegisterError as exc:
         error = exc.message
     if request.headers.get("HX-Request"):

@@ -20,6 +20,7 @@ from indexer.accounts import LoginPolicy
 from sohoa.app import App
 from sohoa.web import (
     admin,
+    admin_tokens,
     audit,
     auth,
     book_admin,
@@ -37,6 +38,8 @@ from sohoa.web import (
     search,
     status,
 )
+from sohoa.web.api import PREFIX as API_PREFIX
+from sohoa.web.api import build_api
 from sohoa.web.security import (
     CsrfFailed,
     Forbidden,
@@ -65,6 +68,7 @@ ROUTERS = (
     status.router,
     quarantine.router,
     admin.router,
+    admin_tokens.router,
     audit.router,
 )
 # Reachable without logging in: the login form itself and the static files (CSS, htmx).
@@ -153,6 +157,8 @@ def create_app(app: App) -> FastAPI:
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         api.include_router(router)
+    # The JSON API for other software: its own app (bearer tokens, JSON errors, its own schema).
+    api.mount(API_PREFIX, build_api(desk))
 
     @api.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired) -> Response:
