@@ -21,7 +21,15 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+JSON_HELP = "một tài liệu JSON trên stdout cho chương trình khác đọc (khóa cố định, NFC; xem README)"
+EXIT_HELP = (
+    "\b\nMã thoát (mọi lệnh): 0 xong; 1 xong nhưng không tìm thấy gì hoặc có điều cần xem;\n"
+    "2 không thực hiện được (sai tham số, không có hồ sơ/sổ/mục, cấu hình hay cơ sở dữ liệu hỏng).\n"
+    "--json (search, show, status, file, book show, entry show): một tài liệu JSON trên stdout."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """sohoa — số hóa hồ sơ hộ tịch: nhận ảnh quét, nhận dạng chữ (OCR), lập chỉ mục, tra cứu."""
@@ -109,6 +117,7 @@ def import_cmd(ctx: click.Context, paths: tuple[Path, ...], move: bool, process_
 )
 @click.option("--year", type=int, default=None, help="năm đăng ký")
 @click.option("--commune", default=None, help="xã/phường đăng ký")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def search_cmd(
     ctx: click.Context,
@@ -120,10 +129,13 @@ def search_cmd(
     register_type: str | None,
     year: int | None,
     commune: str | None,
+    as_json: bool,
 ) -> None:
     """Tìm người theo tên (có hoặc không dấu, sai chính tả, lỗi OCR) và trang theo nội dung.
 
     Ví dụ: sohoa search nguyen van an --born 1990 --mother "le thi hoa"
+
+    Mã thoát: 0 tìm thấy; 1 không tìm thấy ai hay trang nào; 2 không thực hiện được.
     """
     from sohoa.commands.search_cmd import run
 
@@ -139,29 +151,38 @@ def search_cmd(
                 register_type=register_type,
                 year=year,
                 commune=commune,
+                as_json_out=as_json,
             )
         )
 
 
 @cli.command("show")
 @click.argument("document_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
-def show_cmd(ctx: click.Context, document_id: int) -> None:
-    """In loại giấy tờ và các trường đã đọc của một hồ sơ (đánh dấu trường cần kiểm tra)."""
+def show_cmd(ctx: click.Context, document_id: int, as_json: bool) -> None:
+    """In loại giấy tờ và các trường đã đọc của một hồ sơ (đánh dấu trường cần kiểm tra).
+
+    Mã thoát: 0 đã in; 1 không có hồ sơ này; 2 không thực hiện được.
+    """
     from sohoa.commands.show_cmd import show
 
     with _app(ctx) as app:
-        sys.exit(show(app, document_id))
+        sys.exit(show(app, document_id, as_json_out=as_json))
 
 
 @cli.command("status")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
-def status_cmd(ctx: click.Context) -> None:
-    """Hàng đợi, trang lỗi và tệp bị cách ly kèm lý do."""
+def status_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Hàng đợi, trang lỗi và tệp bị cách ly kèm lý do.
+
+    Mã thoát: 0 đã in; 2 không thực hiện được (cấu hình, cơ sở dữ liệu).
+    """
     from sohoa.commands.status_cmd import show
 
     with _app(ctx) as app:
-        show(app)
+        sys.exit(show(app, as_json_out=as_json))
 
 
 @cli.command("check")
@@ -491,12 +512,19 @@ def book_build_cmd(ctx: click.Context, book: str, by: str | None) -> None:
 @book_group.command("show")
 @click.argument("book")
 @click.option("--entries", is_flag=True, help="kèm danh sách các mục")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
-def book_show_cmd(ctx: click.Context, book: str, entries: bool) -> None:
-    """Tiến độ số hóa một sổ: trang thiếu, trang trùng, số bị thiếu, mục chưa kiểm tra."""
-    from sohoa.commands import book_cmd
+def book_show_cmd(ctx: click.Context, book: str, entries: bool, as_json: bool) -> None:
+    """Tiến độ số hóa một sổ: trang thiếu, trang trùng, số bị thiếu, mục chưa kiểm tra.
+
+    Mã thoát: 0 không thiếu, không trùng; 1 có trang thiếu/trùng, số bị thiếu hoặc trang chưa đọc;
+    2 không có sổ này.
+    """
+    from sohoa.commands import book_cmd, book_json
 
     with _app(ctx) as app:
+        if as_json:
+            sys.exit(book_json.show(app, book, entries=entries))
         sys.exit(book_cmd.show(app, book, entries=entries))
 
 
@@ -533,12 +561,18 @@ def entry_group() -> None:
 
 @entry_group.command("show")
 @click.argument("entry")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
-def entry_show_cmd(ctx: click.Context, entry: str) -> None:
-    """Một mục sổ (số mục, hoặc khai_sinh/2012/01#47) với ảnh, hồ sơ và lịch sử sửa."""
-    from sohoa.commands import book_cmd
+def entry_show_cmd(ctx: click.Context, entry: str, as_json: bool) -> None:
+    """Một mục sổ (số mục, hoặc khai_sinh/2012/01#47) với ảnh, hồ sơ và lịch sử sửa.
+
+    Mã thoát: 0 đã in; 2 không có mục này.
+    """
+    from sohoa.commands import book_cmd, book_json
 
     with _app(ctx) as app:
+        if as_json:
+            sys.exit(book_json.entry_show(app, entry))
         sys.exit(book_cmd.entry_show(app, entry))
 
 
@@ -581,13 +615,17 @@ def entry_edit_cmd(
 @click.option("--date", "registration_date", default=None, help="với --create: ngày đăng ký (mặc định: hôm nay)")
 @click.option("--refile", is_flag=True, help="tìm lại các mục sổ phù hợp")
 @click.option("--by", default=None, help="người thực hiện")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
-def file_cmd(ctx: click.Context, document_id: int, **kw: object) -> None:
-    """Hồ sơ thuộc mục sổ nào: xem đề xuất, xác nhận, từ chối, hoặc lập mục mới."""
+def file_cmd(ctx: click.Context, document_id: int, as_json: bool, **kw: object) -> None:
+    """Hồ sơ thuộc mục sổ nào: xem đề xuất, xác nhận, từ chối, hoặc lập mục mới.
+
+    Mã thoát: 0 xong; 2 không thực hiện được (không có hồ sơ hay mục này, yêu cầu sai).
+    """
     from sohoa.commands import file_cmd as cmd
 
     with _app(ctx) as app:
-        sys.exit(cmd.run(app, document_id, **kw))
+        sys.exit(cmd.run(app, document_id, as_json_out=as_json, **kw))
 
 
 @cli.group("legacy")
@@ -684,6 +722,10 @@ def _app(ctx: click.Context) -> Iterator[App]:
         yield app
     except DatabaseUnusable as exc:
         click.echo(str(exc), err=True)
+        if ctx.params.get("as_json"):
+            from sohoa.commands.jsonout import emit, error_doc
+
+            emit(error_doc("database_unusable", str(exc)))
         sys.exit(2)
     finally:
         app.close()

@@ -1,6 +1,10 @@
-"""``sohoa file DOC``: the register entries proposed for a dossier; confirm, reject, or create."""
+"""``sohoa file DOC``: the register entries proposed for a dossier; confirm, reject, or create; with
+``--json`` what was done and the proposals as one JSON document (:func:`as_json`, see ``jsonout``)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import click
 from rich.console import Console
@@ -12,12 +16,13 @@ from indexer.registers.model import RegisterError
 from indexer.registers.vocabulary import STATUS_VI
 from sohoa.app import App
 from sohoa.commands.book_cmd import _date, actor, guarded
+from sohoa.commands.jsonout import run_json
 
 
-@guarded
-def run(
+def _decide(
     app: App,
     document_id: int,
+    say: Callable[[str], None],
     *,
     confirm: str | None,
     reject: str | None,
@@ -27,27 +32,85 @@ def run(
     registration_date: str | None,
     refile: bool,
     by: str | None,
-) -> int:
+) -> list[dict[str, Any]]:
+    """Carry out what was asked; each step told in Vietnamese through ``say`` and returned."""
     who = actor(by)
+    done: list[dict[str, Any]] = []
     if sum(bool(x) for x in (confirm, reject, create)) > 1:
         raise RegisterError("Chỉ chọn một trong --confirm, --reject, --create.")
     if refile:
         out = filing.refile(app.db, document_id)
+        done.append({"action": "refile", "entry_id": None, "skipped": out.skipped or None})
         if out.skipped:
-            click.echo(f"Không đề xuất: {out.skipped}.")
+            say(f"Không đề xuất: {out.skipped}.")
     if confirm:
         eid = find_entry_id(app.db, confirm)
         filing.confirm(app.db, document_id, eid, actor=who)
-        click.echo(f"Đã vào sổ: hồ sơ {document_id} → mục {eid}.")
+        done.append({"action": "confirm", "entry_id": eid, "skipped": None})
+        say(f"Đã vào sổ: hồ sơ {document_id} → mục {eid}.")
     if reject:
         eid = find_entry_id(app.db, reject)
         filing.reject(app.db, document_id, eid, actor=who)
-        click.echo(f"Đã ghi: hồ sơ {document_id} không thuộc mục {eid}.")
+        done.append({"action": "reject", "entry_id": eid, "skipped": None})
+        say(f"Đã ghi: hồ sơ {document_id} không thuộc mục {eid}.")
     if create:
         eid = filing.create_from_document(
             app.db, document_id, actor=who, book_ref=book, so=so, registration_date=_date(registration_date)
         )
-        click.echo(f"Đã lập mục sổ {eid} từ hồ sơ {document_id} và vào sổ hồ sơ.")
+        done.append({"action": "create", "entry_id": eid, "skipped": None})
+        say(f"Đã lập mục sổ {eid} từ hồ sơ {document_id} và vào sổ hồ sơ.")
+    return done
+
+
+def as_json(view: filing.DocumentFiling, done: list[dict[str, Any]]) -> dict[str, Any]:
+    linked = view.linked
+    return {
+        "document_id": view.document_id,
+        "done": done,
+        "book_type": view.book_type,
+        "looked_for": view.looked_for,
+        "linked_entry_id": linked.entry_id if linked else None,
+        "undo_until": view.undo_until,
+        "can_create": view.can_create,
+        "fields_to_confirm": [
+            {"page_no": f.page_no, "field_id": f.field_id, "label": f.label} for f in view.to_confirm
+        ],
+        "proposals": [
+            {
+                "rank": p.rank,
+                "entry_id": p.entry_id,
+                "book_key": p.book_key,
+                "so": p.so,
+                "name": p.name,
+                "birth": p.birth,
+                "registration_date": p.registration_date,
+                "score": round(p.score, 4),
+                "state": p.state,
+                "state_label": filing.STATE_VI.get(p.state, p.state),
+                "decided_by": p.decided_by,
+                "entry_status": p.status,
+                "reasons": list(p.reasons),
+            }
+            for p in view.proposals
+        ],
+    }
+
+
+def run(app: App, document_id: int, *, as_json_out: bool = False, **asked: Any) -> int:
+    """Exit 0 done (even without proposals), 2 refused (unknown dossier or entry, a wrong request)."""
+    if as_json_out:
+
+        def build() -> tuple[dict[str, Any], int]:
+            done = _decide(app, document_id, lambda _: None, **asked)
+            return as_json(filing.document_filing(app.db, document_id), done), 0
+
+        return run_json(build)
+    return _show(app, document_id, **asked)
+
+
+@guarded
+def _show(app: App, document_id: int, **asked: Any) -> int:
+    _decide(app, document_id, click.echo, **asked)
     view = filing.document_filing(app.db, document_id)
     con = Console()
     if view.book_type is None:

@@ -1,4 +1,5 @@
-"""``sohoa search``: readable tables of the people and the pages that match, best first."""
+"""``sohoa search``: readable tables of the people and the pages that match, best first; with
+``--json`` the same results as one JSON document (:func:`as_json`, keys fixed, see ``jsonout``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from indexer.people import PersonHit, SearchResults, search_all
 from sohoa.app import App
+from sohoa.commands.jsonout import EXIT_ATTENTION, EXIT_OK, emit
 
 ROLE_VI = {
     "child": "người được khai sinh",
@@ -101,11 +103,73 @@ def render(con: Console, res: SearchResults) -> None:
         )
 
 
-def run(app: App, query: str, limit: int, **options: Any) -> int:
+def as_json(res: SearchResults, typed: str) -> dict[str, Any]:
+    q = res.query
+    return {
+        "query": {
+            "text": typed,
+            "described": q.describe(),
+            "name": q.name or None,
+            "born": q.born,
+            "born_year": q.born_year,
+            "mother": q.mother,
+            "father": q.father,
+            "register_type": q.register_type,
+            "year": q.year,
+            "commune": q.commune,
+        },
+        "people": [
+            {
+                "rank": i,
+                "person_id": h.person_id,
+                "name": h.name,
+                "role": h.role,
+                "role_label": ROLE_VI.get(h.role, h.role),
+                "birth_date": h.birth_date,
+                "birth_year": h.birth_year,
+                "mother_name": h.mother_name,
+                "father_name": h.father_name,
+                "register_type": h.register_type,
+                "registration_year": h.reg_year,
+                "commune": h.commune,
+                "source_type": h.source_type,
+                "source_id": h.source_id,
+                "entry_id": h.source_id if h.source_type == "register_entry" else None,
+                "document_id": h.document_id,
+                "page_id": h.page_id,
+                "tier": h.tier,
+                "why": h.why,
+                "matched": list(h.matched),
+            }
+            for i, h in enumerate(res.people, 1)
+        ],
+        "pages": [
+            {
+                "rank": i,
+                "document_id": p.document_id,
+                "page_id": p.page_id,
+                "page_no": p.page_no,
+                "title": p.title,
+                "tier": p.tier,
+                "score": p.score,
+                "why": p.why,
+                "snippet": p.snippet,
+            }
+            for i, p in enumerate(res.pages, 1)
+        ],
+    }
+
+
+def run(app: App, query: str, limit: int, *, as_json_out: bool = False, **options: Any) -> int:
+    """Exit 0 when someone or some page was found, 1 when nothing was."""
     res = search_all(app.db, query, people_limit=limit, pages_limit=limit, **options)
+    rc = EXIT_OK if res else EXIT_ATTENTION
+    if as_json_out:
+        emit(as_json(res, query))
+        return rc
     con = Console() if Console().is_terminal else Console(width=160)  # piped: no 80-column squeeze
     if not res:
         con.print(f"Không tìm thấy người hay trang nào cho “{res.query.describe() or query}”.")
-        return 1
+        return rc
     render(con, res)
-    return 0
+    return rc

@@ -1,13 +1,17 @@
-"""``sohoa show DOC``: a document's type and fields, with Vietnamese labels and review marks."""
+"""``sohoa show DOC``: a document's type and fields, with Vietnamese labels and review marks; with
+``--json`` the same as one JSON document (:func:`as_json`, keys fixed, see ``jsonout``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from indexer.fields.catalogue import BLANK, OTHER, load
-from indexer.fieldstore import document_fields
+from indexer.fieldstore import DocumentFields, document_fields
 from sohoa.app import App
+from sohoa.commands.jsonout import EXIT_ATTENTION, EXIT_OK, emit, error_doc
 
 TYPE_VI = {BLANK: "Trang trắng", OTHER: "Văn bản khác"}
 REVIEW = "⚠ cần kiểm tra"
@@ -25,12 +29,54 @@ def label_vi(doc_type: str, field_id: str) -> str:
     return dt.label_vi(field_id) if dt else field_id
 
 
-def show(app: App, document_id: int) -> int:
+def as_json(doc: DocumentFields) -> dict[str, Any]:
+    return {
+        "document": {
+            "id": doc.document_id,
+            "title": doc.title,
+            "state": doc.state,
+            "doc_type": doc.doc_type,
+            "type_label": type_vi(doc.doc_type),
+            "pages": [{"page_no": n, "doc_type": t, "type_label": type_vi(t)} for n, t in doc.page_types],
+            "fields": [
+                {
+                    "page_no": f.page_no,
+                    "doc_type": f.doc_type,
+                    "field_id": f.field_id,
+                    "label": label_vi(f.doc_type, f.field_id),
+                    "value": f.value,
+                    "raw_value": f.raw_value,
+                    "confidence": round(f.confidence, 4),
+                    "needs_review": f.needs_review,
+                    "review_reasons": list(f.review_reasons),
+                    "corrected_from": f.corrected_from,
+                    "correction_reason": f.correction_reason,
+                    "confirmed_by": f.confirmed_by,
+                }
+                for f in doc.fields
+            ],
+            "register_entries": [
+                {"page_no": n, "entries": [e for e in entries if isinstance(e, dict)]}
+                for n, entries in doc.register_entries
+            ],
+        }
+    }
+
+
+def show(app: App, document_id: int, *, as_json_out: bool = False) -> int:
+    """Exit 0 shown, 1 no such document."""
     con = Console()
     doc = document_fields(app.db, document_id)
     if doc is None:
-        con.print(f"Không có hồ sơ số {document_id}.")
-        return 1
+        message = f"Không có hồ sơ số {document_id}."
+        if as_json_out:
+            emit(error_doc("not_found", message))
+        else:
+            con.print(message)
+        return EXIT_ATTENTION
+    if as_json_out:
+        emit(as_json(doc))
+        return EXIT_OK
     con.print(f"[bold]Hồ sơ {doc.document_id}[/bold]: {doc.title} — {type_vi(doc.doc_type)}")
     if len(doc.page_types) > 1:
         con.print("Các trang: " + "; ".join(f"trang {n}: {type_vi(t)}" for n, t in doc.page_types))

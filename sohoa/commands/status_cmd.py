@@ -1,12 +1,16 @@
-"""``sohoa status``: queue, documents, failures and quarantine with their reasons."""
+"""``sohoa status``: queue, documents, failures and quarantine with their reasons; with ``--json``
+the same as one JSON document (:func:`as_json`, keys fixed, see ``jsonout``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from indexer.status import status
 from sohoa.app import App
+from sohoa.commands.jsonout import emit
 
 STATE_VI = {
     "queued": "chờ xử lý",
@@ -20,7 +24,88 @@ STATE_VI = {
 }
 
 
-def show(app: App) -> None:
+def as_json(app: App) -> dict[str, Any]:
+    from indexer.dispatch import activity_by_host, depth, throughput
+    from sohoa.fixity import last_result
+    from sohoa.intakestate import read_intake
+
+    st = status(app.db)
+    s = app.settings
+    d = depth(app.db)
+    intake = read_intake(s.data_dir) or {}
+    workers_out: list[dict[str, Any]] | None = None
+    broker: dict[str, Any] | None = None
+    if s.broker_url:
+        from sohoa.distributed.dispatcher import _safe
+        from sohoa.distributed.monitor import workers
+
+        ws = workers(s)
+        broker = {"url": _safe(s.broker_url), "queue": s.broker_queue, "reachable": ws is not None}
+        workers_out = [
+            {
+                "name": w.name,
+                "processes": w.processes,
+                "active": w.active,
+                "processed": w.processed,
+                "uptime_s": w.uptime_s,
+            }
+            for w in ws or []
+        ]
+    return {
+        "jobs": dict(sorted(st.jobs.items())),
+        "documents": dict(sorted(st.documents.items())),
+        "pages_indexed": st.pages_indexed,
+        "inbox_dir": s.inbox_dir,
+        "quarantine_dir": s.quarantine_dir,
+        "queue": {"queued": d.queued, "dispatched": d.dispatched, "running": d.running},
+        "throughput": [
+            {"minutes": t.minutes, "pages": t.pages, "per_minute": round(t.per_minute, 3)}
+            for t in (throughput(app.db, m) for m in (10, 60))
+        ],
+        "broker": broker,
+        "workers": workers_out,
+        "hosts": [
+            {"host": h.host, "running": h.running, "done_recent": h.done_recent, "last_done": h.last_done}
+            for h in (activity_by_host(app.db, 10) if s.broker_url else [])
+        ],
+        "intake": {
+            "paused": intake.get("paused") or None,
+            "at": intake.get("at"),
+            "problems": intake.get("problems") or [],
+        },
+        "fixity": last_result(s.data_dir),
+        "failures": [
+            {
+                "document_id": f.document_id,
+                "title": f.title,
+                "page_no": f.page_no,
+                "attempts": f.attempts,
+                "kind": f.kind,
+                "error": f.error,
+            }
+            for f in st.failures
+        ],
+        "quarantine_total": st.quarantine_total,
+        "quarantine": [
+            {
+                "id": q.id,
+                "at": q.at,
+                "file_name": q.file_name,
+                "reason": q.reason,
+                "message": q.message,
+                "detail": q.detail,
+                "path": q.path,
+            }
+            for q in st.quarantine
+        ],
+    }
+
+
+def show(app: App, *, as_json_out: bool = False) -> int:
+    """Exit 0 always (the state is the answer; ``sohoa check`` judges the files)."""
+    if as_json_out:
+        emit(as_json(app))
+        return 0
     st = status(app.db)
     con = Console()
     jobs = ", ".join(f"{STATE_VI.get(k, k)}: {v}" for k, v in sorted(st.jobs.items())) or "trống"
@@ -57,6 +142,7 @@ def show(app: App) -> None:
         con.print(t)
     else:
         con.print("[bold]Cách ly:[/bold] không có tệp nào")
+    return 0
 
 
 def _show_throughput_and_workers(app: App, con: Console) -> None:
