@@ -48,6 +48,7 @@ def store_reading(s: Session, document_id: int, page_id: int, reading: DocumentR
                     needs_review=f.needs_review,
                     review_reasons=list(f.review_reasons),
                     boxes=[list(b) for b in f.boxes],
+                    parsed=f.parsed or None,
                 )
             )
     settle_doc_type(s, document_id)

@@ -123,6 +123,7 @@ class Page(Base):
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     doc_type: Mapped[str | None] = mapped_column(String(60))  # this page's own document type (the field reader's)
     register_entries: Mapped[list[Any] | None] = mapped_column(JSON)  # a register page's entries
+    id_cards: Mapped[list[Any] | None] = mapped_column(JSON)  # CCCD QR codes read on the page (0009)
 
     document: Mapped[Document] = relationship(back_populates="pages")
     __table_args__ = (UniqueConstraint("document_id", "page_no", name="uq_pages_doc_page"),)
@@ -162,6 +163,7 @@ class FieldValue(Base):
     needs_review: Mapped[bool] = mapped_column(Boolean)
     review_reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     boxes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    parsed: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # parsed forms beside the value (0009)
     confirmed_value: Mapped[str | None] = mapped_column(Text)
     confirmed_by: Mapped[str | None] = mapped_column(String(80))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from indexer.audit import audit
 from indexer.db import Database, rows_changed
 from indexer.fieldstore import store_reading
+from indexer.idcards import check_document
 from indexer.jobs import ClaimedJob
 from indexer.models import DocState, Document, Job, JobState, OcrResult, Page, PageState, QuarantineEntry, utcnow
 from indexer.people.sources import index_document_people
@@ -39,6 +40,7 @@ class PageOutput:
     pdf_key: str | None = None
     image_key: str | None = None
     reading: DocumentReading | None = None  # the page's type and fields, when the field reader ran
+    id_cards: list[dict[str, str]] = field(default_factory=list)  # CCCD QR codes read on the page
 
 
 class FailOutcome(StrEnum):
@@ -111,11 +113,13 @@ def complete(db: Database, job: ClaimedJob, worker: str, out: PageOutput) -> boo
                 text_folded=fold(text),
                 pdf_key=out.pdf_key,
                 image_key=out.image_key,
+                id_cards=out.id_cards or None,
                 indexed_at=utcnow(),
             )
         )
         s.add(OcrResult(page_id=job.page_id, engine=out.engine, words=out.words, timings=out.timings))
         store_reading(s, job.document_id, job.page_id, out.reading)
+        check_document(s, job.document_id)  # identity fields against the CCCD cards on any of its pages
         index_document_people(s, job.document_id)  # its people findable by name in this same commit
         _settle_document(s, job.document_id)
         file_document(s, job.document_id)  # propose the register entries it belongs to

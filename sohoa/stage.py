@@ -73,6 +73,7 @@ def store_outcome(app: App, job: ClaimedJob, worker: str, outcome: TaskOutcome) 
             timings=r.timings,
             pdf_key=pdf_key(app, job),
             reading=page.reading,
+            id_cards=page.id_cards,
         )
         return Stored.DONE if results.complete(app.db, job, worker, out) else Stored.LOST
     kind = outcome.kind or OcrFailure.ENGINE_ERROR

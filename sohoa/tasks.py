@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.fields import DocumentReading, read_document
@@ -67,6 +67,20 @@ class PageOutcome:
 
     result: PageResult
     reading: DocumentReading | None = None
+    id_cards: list[dict[str, str]] = field(default_factory=list)  # CCCD QR codes read on the page
+
+
+def read_id_cards(done: OcrPage, reading: DocumentReading | None) -> list[dict[str, str]]:
+    """The CCCD cards whose QR code is readable on the page (only a page whose text names the
+    card is searched); the page's own identity fields are checked against them at once, and the
+    indexer checks the whole dossier's again when it stores the page (``indexer.idcards``)."""
+    from indexer.fields.cccd import cards_on_page, cross_check
+
+    cards = cards_on_page(done.upright_gray, done.result.text)
+    if reading is not None:
+        for card in cards:
+            cross_check(reading.fields, card)
+    return [c.as_dict() for c in cards]
 
 
 DOUBTFUL_CONF = 40.0  # words the OCR stage set aside reach the reader no surer than this
@@ -138,4 +152,10 @@ def run_page_task(task: PageTask) -> PageOutcome:
             refine_reading(done, reading, engine)
         except Exception as exc:
             log.warning("could not read the ledger grid: %s", exc.__class__.__name__)
-    return PageOutcome(result, reading)
+    cards: list[dict[str, str]] = []
+    if not result.blank:
+        try:
+            cards = read_id_cards(done, reading)
+        except Exception as exc:
+            log.warning("could not read a CCCD QR code: %s", exc.__class__.__name__)
+    return PageOutcome(result, reading, cards)
