@@ -50,9 +50,13 @@ def card_from_dict(d: dict[str, Any]) -> CccdCard | None:
 
 
 def document_cards(s: Session, document_id: int) -> list[CccdCard]:
-    rows = s.scalars(
-        select(Page.id_cards).where(Page.document_id == document_id, Page.id_cards.is_not(None)).order_by(Page.page_no)
-    ).all()
+    rows: list[list[Any] | None] = list(
+        s.scalars(
+            select(Page.id_cards)
+            .where(Page.document_id == document_id, Page.id_cards.is_not(None))
+            .order_by(Page.page_no)
+        ).all()
+    )
     cards = [card_from_dict(d) for row in rows for d in (row or [])]
     return [c for c in cards if c is not None]
 
