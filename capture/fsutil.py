@@ -1,12 +1,22 @@
-"""Small durable-filesystem helpers: fsync a folder, move across filesystems, unique names."""
+"""Small durable-filesystem helpers: write a file whole or not at all, fsync a folder, move across
+filesystems, unique names. Every "temporary name, fsync, rename" in sohoa is :func:`atomic_write`
+(the content-addressed store's copy, named only once hashed, is ``capture.store``).
+
+The lowest layer: ``ocr``, ``indexer`` and ``sohoa`` may import this; it imports nothing of theirs."""
 
 from __future__ import annotations
 
 import errno
 import os
+import secrets
 import shutil
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+# fsync of a folder is refused by some shared filesystems: the rename is done, only not forced out.
+_NOT_SUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
 def fsync_dir(path: Path) -> None:
@@ -15,6 +25,36 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def atomic_write(path: Path, *, durable: bool = True, mode: int = 0o666) -> Iterator[Path]:
+    """Write ``path`` whole or not at all. The caller writes the temporary file this yields
+    (``.<name>.<random>.part`` in the same folder, created with ``mode`` less the umask; give
+    ``PIL`` an explicit format); when the block ends without error it is fsynced, renamed over
+    ``path`` (a reader sees the old file or the new one, never half of one), and the folder is
+    fsynced so the rename survives a power cut. On an error the temporary file is removed and
+    ``path`` is untouched. ``durable=False`` skips both fsyncs: for caches a crash may lose."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode))
+    try:
+        yield tmp
+        if durable:
+            fd = os.open(tmp, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if durable:
+        try:
+            fsync_dir(path.parent)
+        except OSError as exc:
+            if exc.errno not in _NOT_SUPPORTED:
+                raise
 
 
 def unique_path(folder: Path, name: str) -> Path:

@@ -13,7 +13,7 @@ import stat
 from datetime import datetime
 from pathlib import Path
 
-from capture.fsutil import fsync_dir, move_file, printable_name, unique_path
+from capture.fsutil import atomic_write, fsync_dir, move_file, printable_name, unique_path
 from capture.rejections import RejectReason
 
 
@@ -51,16 +51,7 @@ def quarantine_file(src: Path, reason: RejectReason, detail: str, quarantine_dir
         f"Tệp gốc: {printable_name(str(src))}\n"
         f"Thời điểm: {datetime.now().isoformat(timespec='seconds')}\n" + note
     )
-    # Whole or not at all (a full disk leaves no empty reason file): a temporary name, fsync, rename.
-    tmp = reason_file.with_name(f".{reason_file.name}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, reason_file)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(quarantine_dir)
+    # Whole or not at all (a full disk leaves no empty reason file).
+    with atomic_write(reason_file) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return placed

@@ -16,8 +16,6 @@ What it does not do (yet): the desk button that calls ``propose`` and the admin 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from capture.fsutil import atomic_write
 from indexer.fields.catalogue import atoms, load
 from indexer.fields.layout import Line, Tok, build_page
 from indexer.vntext import fold, nfc
@@ -128,10 +127,8 @@ def _write(data_dir: Path | str, variants: list[dict[str, Any]]) -> None:
         "# Label wordings proposed from clerks' corrections (indexer/labelvariants.py); only accepted ones are read.\n"
     )
     text += yaml.safe_dump({"variants": variants}, allow_unicode=True, sort_keys=False)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".label_variants.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, p)
+    with atomic_write(p, durable=False, mode=0o600) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def _now() -> str:

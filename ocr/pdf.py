@@ -10,8 +10,6 @@ next word of the line so text extractors see the word break.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from capture.fsutil import atomic_write
 from ocr.types import Word
 
 GLYPHLESS_FONT_CANDIDATES = (
@@ -184,28 +183,6 @@ def write_searchable_pdf(image: np.ndarray, words: list[Word], dpi: int, out: Pa
     """Write atomically to ``out`` (temporary file, then rename)."""
     data = build_pdf(image, words, dpi, jpeg_quality)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".pdf-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(out.parent)  # the rename itself survives a crash (a shared folder may not allow it)
+    with atomic_write(out, mode=0o600) as tmp:
+        tmp.write_bytes(data)
     return out
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -8,13 +8,13 @@ costs a millisecond or two. It shows the page in the same pixels as the OCR word
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image
+
+from capture.fsutil import atomic_write
 
 THUMB_WIDTH = 240
 THUMB_SUFFIX = ".thumb.jpg"
@@ -37,12 +37,5 @@ def make_thumbnail(image: np.ndarray, width: int = THUMB_WIDTH) -> Image.Image:
 def write_thumbnail(image: np.ndarray, out: Path, width: int = THUMB_WIDTH) -> None:
     """Write the thumbnail under a temporary name, then rename: a reader never sees half a file."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=out.parent, prefix=".tmp-", suffix=".jpg")
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    with atomic_write(out, durable=False, mode=0o600) as tmp:  # drawn again from the PDF if lost
         make_thumbnail(image, width).save(tmp, "JPEG", quality=JPEG_QUALITY)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

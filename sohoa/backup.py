@@ -31,14 +31,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from capture.fsutil import fsync_dir
+from capture.fsutil import atomic_write, fsync_dir
 from sohoa.atrest import PRIVATE_DIR, PRIVATE_FILE, sqlite_path
 
 CHUNK = 1 << 20
@@ -63,20 +62,13 @@ def _copy(src: Path, dst: Path) -> str:
     """Copy durably (temporary name, fsync, rename); returns the sha256 of what was copied."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     h = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=".copy-")
-    try:
+    with atomic_write(dst, mode=0o600) as tmp:
         src_fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-        with os.fdopen(fd, "wb") as out, os.fdopen(src_fd, "rb") as inp:
+        with tmp.open("wb") as out, os.fdopen(src_fd, "rb") as inp:
             while chunk := inp.read(CHUNK):
                 h.update(chunk)
                 out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
         shutil.copystat(src, tmp)
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return h.hexdigest()
 
 
@@ -89,13 +81,8 @@ def _sha256(path: Path) -> str:
 
 
 def _write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
+    with atomic_write(path, mode=0o600) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def _previous_manifest(dest: Path) -> dict[str, Any]:

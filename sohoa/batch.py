@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from capture.fsutil import atomic_write
 from capture.probe import Limits, probe_file
 from capture.rejections import Rejected
 from capture.walk import iter_files
@@ -36,9 +36,8 @@ class BatchSummary:
 
 
 def _write_json(path: Path, data: dict[str, object]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_write(path, durable=False) as tmp:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def run_batch(

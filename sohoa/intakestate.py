@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from capture.fsutil import atomic_write
 from sohoa.logsetup import mask_ids
 
 INTAKE_FILE = "intake.json"
@@ -27,14 +27,8 @@ def state_dir(data_dir: Path) -> Path:
 def write_json(data_dir: Path, name: str, payload: dict[str, Any]) -> None:
     folder = state_dir(data_dir)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(payload, f, ensure_ascii=False, indent=1, default=str)
-        os.replace(tmp, folder / name)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(folder / name, durable=False, mode=0o600) as tmp, tmp.open("w", encoding="utf-8") as f:
+        json.dump(payload, f, ensure_ascii=False, indent=1, default=str)
 
 
 def read_json(data_dir: Path, name: str) -> dict[str, Any] | None:

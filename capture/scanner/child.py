@@ -26,26 +26,15 @@ import traceback
 from pathlib import Path
 from typing import Any, TextIO
 
+from capture.fsutil import atomic_write
 from capture.scanner.errors import Problem, ScanFailure
 
 PNG_COMPRESS_LEVEL = 3  # ~3x faster than the default 6 for a few % more bytes
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_durably(path: Path, write: Any) -> None:
-    tmp = path.with_name(f".{path.name}.part")
-    with open(tmp, "wb") as f:
+    with atomic_write(path) as tmp, open(tmp, "wb") as f:
         write(f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def write_page(image: Any, path: Path, dpi: int, sidecar: dict[str, Any]) -> None:
@@ -56,7 +45,6 @@ def write_page(image: Any, path: Path, dpi: int, sidecar: dict[str, Any]) -> Non
     if dpi:
         kw["dpi"] = (dpi, dpi)
     _write_durably(path, lambda f: image.save(f, "PNG", **kw))
-    _fsync_dir(path.parent)
 
 
 class Channel:
