@@ -106,6 +106,7 @@ def create_token(
     if not 1 <= days <= MAX_DAYS:
         raise AccountError(f"Thời hạn phải từ 1 đến {MAX_DAYS} ngày.")
     secret = PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
     with db.write() as s:
         user = s.scalar(select(User).where(User.username == normalize_username(username)))
         if user is None:
@@ -121,8 +122,8 @@ def create_token(
             token_hash=hash_secret(secret),
             prefix=secret[: len(PREFIX) + 4],
             created_by=actor,
-            created_at=utcnow(),
-            expires_at=utcnow() + timedelta(days=days),
+            created_at=now,
+            expires_at=now + timedelta(days=days),
         )
         s.add(t)
         s.flush()
