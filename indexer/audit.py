@@ -158,6 +158,10 @@ ACTION_VI = {
     "quarantine.download": "Tải tệp bị cách ly",
     "quarantine.readmit": "Nhận lại tệp bị cách ly",
     "quarantine.delete": "Xóa tệp bị cách ly",
+    "api.call": "Gọi API (phần mềm khác)",
+    "api.refused": "Gọi API bị từ chối",
+    "apitoken.create": "Cấp mã truy cập API",
+    "apitoken.revoke": "Thu hồi mã truy cập API",
 }
 
 OBJECT_VI = {
@@ -171,6 +175,7 @@ OBJECT_VI = {
     "job": "việc xử lý",
     "commune": "xã",
     "quarantine": "tệp cách ly",
+    "api_token": "mã truy cập API",
 }
 
 DETAIL_VI = {
@@ -206,6 +211,16 @@ DETAIL_VI = {
     "message": "thông báo",
     "ip": "địa chỉ máy",
     "username": "tên đăng nhập",
+    "method": "phương thức",
+    "op": "thao tác",
+    "path": "địa chỉ",
+    "query": "tham số",
+    "status": "kết quả",
+    "days": "số ngày",
+    "dossier": "bộ hồ sơ",
+    "documents": "hồ sơ",
+    "people": "người",
+    "results": "số kết quả",
 }
 
 

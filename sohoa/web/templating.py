@@ -33,7 +33,7 @@ STATE_VI = {
     "indexed": "xong",
     "quarantined": "cách ly",
 }
-SOURCE_VI = {"hotfolder": "hộp nhận", "import": "nhập hàng loạt", "scanner": "máy quét"}
+SOURCE_VI = {"hotfolder": "hộp nhận", "import": "nhập hàng loạt", "scanner": "máy quét", "api": "phần mềm khác (API)"}
 
 # The pages of the desk, in the order of the navigation bar; admin only where marked.
 NAV = [
