@@ -321,6 +321,24 @@ def page_fields(db: Database, page_id: int) -> list[FieldRow]:
     return out
 
 
+def missing_fields(db: Database, page_id: int) -> list[FieldRow]:
+    """The fields the page's document type prints that were not read from it, empty, in the
+    catalogue's order: the desk offers them so a clerk can type a value the reader missed."""
+    from indexer.fields import catalogue
+
+    with db.read() as s:
+        doc_type = s.scalar(select(Page.doc_type).where(Page.id == page_id))
+        have = set(s.scalars(select(FieldValue.field_id).where(FieldValue.page_id == page_id)))
+    dt = catalogue.load().get(doc_type)
+    if dt is None:
+        return []
+    return [
+        FieldRow(fid, dt.label_vi(fid), "", "", 0.0, False, [], None, None, None, [])
+        for fid in dt.field_ids()
+        if fid not in have
+    ]
+
+
 def _field_label(doc_type: str, field_id: str, printed: str) -> str:
     """The field's Vietnamese name from the catalogue of document types; else the label as printed."""
     try:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from indexer.audit import audit
 from indexer.db import Database
-from indexer.models import FieldValue, utcnow
+from indexer.models import FieldValue, Page, utcnow
 from indexer.people.sources import index_document_people
 
 # As sohoa.logsetup masks logs: a 12-digit personal ID or a 9-digit CMND is never written in full.
@@ -66,20 +66,51 @@ def _reindex_people(s: Session, document_id: int) -> None:
     index_document_people(s, document_id)  # in a savepoint; a failure is logged, the correction kept
 
 
+def _unread_field(s: Session, page_id: int, field_id: str) -> FieldValue:
+    """A field the page's document type prints but the reader did not find: a row with nothing
+    read (empty value, no box, confidence 0) for the clerk's value. Raises FieldNotFound for a
+    field the type does not have."""
+    from indexer.fields import catalogue
+
+    page = s.get(Page, page_id)
+    dt = catalogue.load().get(page.doc_type if page else None)
+    if page is None or dt is None or page.doc_type is None or field_id not in dt.field_ids():
+        raise FieldNotFound(field_id)
+    f = FieldValue(
+        document_id=page.document_id,
+        page_id=page_id,
+        doc_type=page.doc_type,
+        field_id=field_id,
+        label="",
+        section="",
+        raw_value="",
+        value="",
+        confidence=0.0,
+        needs_review=False,
+        review_reasons=[],
+        boxes=[],
+    )
+    return f
+
+
 def save_field(
     db: Database, page_id: int, field_id: str, value: str, *, actor: str, confirm: bool = False
 ) -> FieldState:
     """Store the clerk's value of a field; with ``confirm``, also mark it checked by ``actor``.
 
     Saving the value already stored changes nothing (a late autosave after Enter does not undo
-    the confirmation)."""
+    the confirmation). A field of the page's type that the reader did not find is created with
+    nothing read, so the clerk's value is stored beside an empty reading."""
     new = _clean(value)
     with db.write() as s:
         f = s.scalar(select(FieldValue).where(FieldValue.page_id == page_id, FieldValue.field_id == field_id))
+        unread = f is None
         if f is None:
-            raise FieldNotFound(field_id)
+            f = _unread_field(s, page_id, field_id)
         old = f.confirmed_value if f.confirmed_value is not None else f.value
         changed = new != old
+        if unread and (changed or confirm):
+            s.add(f)  # kept only once the clerk typed a value or confirmed there is none
         if changed:
             f.confirmed_value = new
             f.confirmed_by, f.confirmed_at = None, None

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from capture.quarantine import quarantine_file
 from capture.rejections import RejectReason
-from indexer import results
+from indexer import labelvariants, results
 from indexer.jobs import ClaimedJob
 from indexer.results import PageOutput
 from ocr.pipeline import OcrOptions
@@ -47,6 +47,7 @@ def page_task(app: App, options: OcrOptions, job: ClaimedJob) -> PageTask:
         PageSource(app.original_path(job.store_key), job.media_type, job.page_no - 1),
         options,
         app.archive_path(key) if key else None,
+        labelvariants.overlay_path(app.settings.data_dir),
     )
 
 

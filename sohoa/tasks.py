@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.fields import DocumentReading, read_document
+from indexer.fields import DocumentReading, catalogue, read_document
 from ocr.engine import OcrEngine, make_engine
 from ocr.pipeline import OcrOptions, OcrPage, ocr_page
 from ocr.types import PageResult, PageSource, Word
@@ -27,6 +27,7 @@ class PageTask:
     source: PageSource
     options: OcrOptions
     pdf_out: Path | None = None
+    label_overlay: Path | None = None  # label wordings an admin accepted (``indexer.labelvariants``)
 
 
 def core_share(processes: int, cores: int | None = None) -> int:
@@ -138,6 +139,7 @@ def run_page_task(task: PageTask) -> PageOutcome:
     """OCR the page, read its fields, then look again at what was doubtful: every step after the
     OCR stage uses the page it loaded (loaded and rendered once)."""
     engine = engine_for(task.options)
+    catalogue.use_overlay(task.label_overlay)  # the reader sees the wordings accepted up to now
     done = ocr_page(task.source, task.options, engine, task.pdf_out)
     result = done.result
     reading = read_page(result)

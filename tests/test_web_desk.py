@@ -99,7 +99,10 @@ def test_fields_are_inputs_in_tab_order_with_enter_to_confirm(clerk: tuple[TestC
     # Enter submits the form, which confirms. The buttons are out of the Tab order: Tab goes field to field.
     assert f'hx-post="/documents/{doc}/pages/1/fields/child_name/confirm"' in html
     assert 'hx-trigger="input changed delay:500ms, change"' in html
-    assert html.count('name="value"') == 3 and 'tabindex="-1">Xác nhận</button>' in html
+    read, missing = html.split('class="missing-fields"')
+    assert read.count('name="value"') == 3 and 'tabindex="-1">Xác nhận</button>' in html
+    # the type's other fields, not read, are offered apart (closed), empty, after the ones read
+    assert "<details" in read[-300:] and 'id="field-father_name" name="value" value=""' in missing
     assert 'id="field-child_name" name="value" value="NGUYEN VAN TRUONG"' in html
 
 
@@ -513,7 +516,7 @@ def test_every_post_route_refuses_a_signed_in_post_without_its_csrf_token(
 def test_thumbnails_come_from_the_scan_reduced_first_any_mode(app: App, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from PIL import ImageDraw
 
-    from sohoa.web.pageimages import THUMB, _from_image
+    from sohoa.web.pageimages import THUMB, _draw
 
     for mode in ("1", "L", "RGB", "I;16"):
         im = Image.new("L", (2480, 3508), 255)
@@ -521,7 +524,7 @@ def test_thumbnails_come_from_the_scan_reduced_first_any_mode(app: App, tmp_path
         src = tmp_path / f"scan-{mode.replace(';', '')}.tif"
         (im.convert(mode) if mode != "I;16" else im.convert("I").point(lambda v: v * 256).convert("I;16")).save(src)
         out = tmp_path / f"thumb-{mode.replace(';', '')}.jpg"
-        _from_image(src, 0, THUMB, out, 90)  # turned upright: 90° counter-clockwise
+        _draw(out, src, "image/tiff", 0, THUMB, 90)  # turned upright: 90° counter-clockwise
         with Image.open(out) as t:
             assert t.format == "JPEG" and t.width == THUMB and t.height == round(2480 * THUMB / 3508)
             g = t.convert("L")

@@ -117,27 +117,27 @@ class DocType:
     def field(self, field_id: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.id == field_id), None)
 
+    def _table_cells(self) -> list[tuple[str, TableColumn, TableRow]]:
+        if not self.table:
+            return []
+        return [(f"{c.section}_{r.id}", c, r) for r in self.table.rows for c in self.table.columns]
+
+    def field_ids(self) -> list[str]:
+        """Every field the type prints, in the catalogue's order (a table's cells row by row)."""
+        return [f.id for f in self.fields] + [fid for fid, _c, _r in self._table_cells()]
+
     def field_type(self, field_id: str) -> str | None:
         f = self.field(field_id)
         if f is not None:
             return f.type
-        if self.table:
-            for col in self.table.columns:
-                for row in self.table.rows:
-                    if f"{col.section}_{row.id}" == field_id:
-                        return row.type
-        return None
+        return next((r.type for fid, _c, r in self._table_cells() if fid == field_id), None)
 
     def label_vi(self, field_id: str) -> str:
         f = self.field(field_id)
         if f is not None:
             return f.label_vi
-        if self.table:
-            for col in self.table.columns:
-                for row in self.table.rows:
-                    if f"{col.section}_{row.id}" == field_id:
-                        return f"{col.label_vi} — {row.label_vi}"
-        return field_id
+        cell = next(((c, r) for fid, c, r in self._table_cells() if fid == field_id), None)
+        return f"{cell[0].label_vi} — {cell[1].label_vi}" if cell else field_id
 
 
 @dataclass

@@ -20,6 +20,7 @@ from indexer.accounts import LoginPolicy
 from sohoa.app import App
 from sohoa.web import (
     admin,
+    admin_labels,
     admin_tokens,
     audit,
     auth,
@@ -69,6 +70,7 @@ ROUTERS = (
     quarantine.router,
     admin.router,
     admin_tokens.router,
+    admin_labels.router,
     audit.router,
 )
 # Reachable without logging in: the login form itself and the static files (CSS, htmx).

@@ -23,6 +23,7 @@ from fastapi.responses import RedirectResponse, Response
 from indexer.accounts import UserInfo
 from indexer.documents import FieldRow, page_fields, page_ref
 from indexer.fieldedits import FieldNotFound, FieldState, confirm_all, save_field
+from sohoa.labellearning import learn_from_correction
 from sohoa.web.fields_panel import fields_context
 from sohoa.web.filing import shown_filing_context
 from sohoa.web.security import current_user, desk_of
@@ -93,6 +94,10 @@ def field_confirm(
     value: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     _, rows = _save(request, doc_id, page_no, field_id, value, user, confirm=True)
+    app = desk_of(request).app
+    learn_from_correction(
+        app.db, app.settings.data_dir, _page_id(request, doc_id, page_no), field_id, value, user.username
+    )
     if not request.headers.get("HX-Request"):
         return RedirectResponse(f"/documents/{doc_id}?page={page_no}#fields", status_code=303)
     row = next(r for r in rows if r.field_id == field_id)

@@ -3,7 +3,9 @@ in the list and as boxes on the image — and editable with the keyboard alone.
 
 Each field is a one-input form (a multi-line box for long values): Tab goes from field to field,
 typing saves the value (htmx, after a short pause, and on leaving the field), Enter confirms it and
-moves to the next field; Alt+I takes the reading as printed over an automatic repair. The routes
+moves to the next field; Alt+I takes the reading as printed over an automatic repair. The fields
+of the page's type that the reader did not find are listed apart, empty, so a value it missed
+can be typed (and the label printed beside it proposed as a new wording: ``sohoa.labellearning``). The routes
 are in ``sohoa/web/fields.py``; the storage and the audit in ``indexer/fieldedits.py``.
 
 Guarantees: every count the panel shows (fields to check, fields left to confirm, "Xác nhận tất cả
@@ -16,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from indexer.documents import FieldRow, page_fields
+from indexer.documents import FieldRow, missing_fields, page_fields
 from indexer.registers.gate import with_whose
 from sohoa.web.panels import Box, Panel, PanelContext, register
 
@@ -39,10 +41,15 @@ def whose_labels(rows: list[FieldRow]) -> list[FieldRow]:
     return [replace(r, label=with_whose(r.field_id, r.label)) if seen[r.label] > 1 else r for r in rows]
 
 
-def fields_context(rows: list[FieldRow], doc_id: int, page_no: int, focus: bool = True) -> dict[str, Any]:
+def fields_context(
+    rows: list[FieldRow], doc_id: int, page_no: int, focus: bool = True, missing: list[FieldRow] | None = None
+) -> dict[str, Any]:
+    """The panel's context. ``missing``: the type's fields the reader did not find (empty, offered
+    apart so a clerk can type one; never counted among the fields to check or confirm)."""
     rows = whose_labels(rows)
     return {
         "fields": rows,
+        "missing": missing or [],
         "doubtful": sum(1 for r in rows if r.needs_review),
         "unconfirmed": sum(1 for r in rows if not r.confirmed_by),
         "total": len(rows),
@@ -64,7 +71,8 @@ def fields_panel(ctx: PanelContext) -> Panel | None:
     if ctx.page.state != "indexed":
         return None
     rows = page_fields(ctx.app.db, ctx.page.id)
-    if not rows:  # no field extraction installed, or nothing read from this page
+    missing = missing_fields(ctx.app.db, ctx.page.id)
+    if not rows and not missing:  # a page of no known type, or nothing read from it
         return None
     boxes = [
         Box(*b, label=f"{r.label}: {r.value}", kind="doubt" if r.needs_review else "field", ref=r.field_id)
@@ -75,6 +83,6 @@ def fields_panel(ctx: PanelContext) -> Panel | None:
         "fields",
         "Thông tin trích xuất",
         "documents/_fields.html",
-        fields_context(rows, ctx.document.id, ctx.page.page_no),
+        fields_context(rows, ctx.document.id, ctx.page.page_no, missing=missing),
         boxes,
     )
