@@ -177,6 +177,28 @@ def test_id_line_keeps_the_issuer_and_parses_beside() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("printed", "read_as", "kind"),
+    [
+        ("CCCD số 030302114779, cấp ngày 31/10/2020", "CCD số 030302114779, cấp ngày 31/10/2020", "CCCD"),
+        ("CMND số 030302114", "CMD số 030302114", "CMND"),
+    ],
+)
+def test_an_impossible_id_abbreviation_is_repaired_by_its_number_and_shown(
+    printed: str, read_as: str, kind: str
+) -> None:
+    f = read(read_as, "id_doc")
+    assert f.value == printed and f.raw == read_as and f.parsed["kind"] == kind
+    assert f.needs_review and f.corrections  # shown, with why
+
+
+def test_an_id_abbreviation_is_not_repaired_against_its_number_or_when_it_is_a_word() -> None:
+    f = read("CCD số 030302114", "id_doc")  # one letter off CCCD, but 9 digits are a CMND's
+    assert f.value == "CCD số 030302114" and f.needs_review
+    assert read("CCCD số 030302114779", "id_doc").needs_review is False
+    assert read("Căn cước số 030302114779", "id_doc").value == "Căn cước số 030302114779"
+
+
 def test_a_whole_date_under_nam_sinh_stays_whole() -> None:
     f = read("1988-10-11", "year")
     assert f.value == "1988-10-11"

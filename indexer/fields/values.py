@@ -205,9 +205,12 @@ def read_id_doc_field(r: FieldReading, raw: RawField) -> None:
     text = _template_words(text, m.start(), changes, problems)
     m = re.search(r"(\d[\d .]{7,16}\d)", text)
     assert m is not None
-    head = read_text(text[: m.start()].strip()) if text[: m.start()].strip() else None
     number_text = m.group(1).strip()
     number = re.sub(r"[ .]", "", number_text)
+    text = _kind_abbreviation(text, m.start(), len(number), changes, problems)
+    m = re.search(r"(\d[\d .]{7,16}\d)", text)
+    assert m is not None
+    head = read_text(text[: m.start()].strip()) if text[: m.start()].strip() else None
     tail = text[m.end() :]
     parsed: dict[str, str] = {"number": number}
     kind_words = (head.text if head else "").split()
@@ -240,6 +243,44 @@ def read_id_doc_field(r: FieldReading, raw: RawField) -> None:
     _apply(r, clean(out), changes, problems)
     r.normalized = number
     r.parsed = parsed
+
+
+# The paper's abbreviation, by the number of digits that follows it.
+KIND_ABBR = {"CCCD": 12, "CMND": 9}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` is ``b`` with one letter dropped, added or changed."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _kind_abbreviation(text: str, at: int, digits: int, changes: list[str], problems: list[str]) -> str:
+    """An ID line's abbreviation read impossibly (``CCD số 0303…``): re-spelt only when it is one
+    letter off exactly one abbreviation of a paper whose numbers have as many digits as the one
+    printed after it (CCCD 12, CMND 9). A real word or a known kind is left as read; an impossible
+    one with no single candidate is left as read and flagged."""
+    hm = re.search(r"(\S+)(\s+\S+)?\s*$", text[:at])
+    if not hm:
+        return text
+    word = hm.group(1)
+    if fold(hm.group(1)) == "so" and hm.group(2) is None:
+        return text
+    if hm.group(2) is not None and fold(hm.group(2).strip()) != "so":
+        return text
+    if not (word.isalpha() and word.isupper()) or word in KIND_ABBR or is_valid(word):
+        return text
+    near = [k for k, n in KIND_ABBR.items() if n == digits and _one_edit(word, k)]
+    if len(near) != 1:
+        problems.append(f"không rõ loại giấy tờ: “{word}”")
+        return text
+    changes.append(f"{word} → {near[0]} (loại giấy tờ có số {digits} chữ số)")
+    problems.append(f"máy đã sửa loại giấy tờ “{word}” thành {near[0]}")  # a repair is always looked at
+    return text[: hm.start(1)] + near[0] + text[hm.end(1) :]
 
 
 def _template_words(text: str, at: int, changes: list[str], problems: list[str]) -> str:
