@@ -1,14 +1,14 @@
-"""Stage 1: read one page into memory, upright as the file says (EXIF), with its resolution.
+"""Stage 1: read one page into memory, upright as the file says (EXIF), with its resolution; the
+pixels come from the one page renderer (``ocr.rasterize``).
 
 The resolution is the file's DPI tag or, without one, a guess from the A4 paper size; either
 is only a first opinion, checked against the text size later (``ocr.resolution``)."""
 
 from __future__ import annotations
 
-import numpy as np
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageFile
 
-from ocr.rasterize import PdfRenderError, render_pdf_page
+from ocr.rasterize import PdfRenderError, open_image_page, render_pdf_page, to_array
 from ocr.types import LoadedPage, OcrFailure, PageError, PageSource
 
 STANDARD_DPI = (150, 200, 240, 300, 400, 600)
@@ -23,27 +23,6 @@ def guess_dpi(width: int, height: int) -> int:
     return near if abs(near - raw) <= 0.25 * near else max(1, int(round(raw)))
 
 
-def to_array(im: Image.Image) -> np.ndarray:
-    """8-bit grey or RGB, whatever the file held (bilevel, palette, 16-bit, alpha)."""
-    if im.mode in ("1", "L"):
-        return np.asarray(im.convert("L"))
-    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
-        arr = np.asarray(im, dtype=np.float64)
-        top = max(float(arr.max()), 1.0)
-        return (arr * (255.0 / (65535.0 if top > 255 else 255.0))).clip(0, 255).astype(np.uint8)
-    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
-        rgba = im.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        im = Image.alpha_composite(white, rgba)
-    rgb = np.asarray(im.convert("RGB"))
-    # A colour scan of a black-and-white page is cheaper to keep as grey.
-    if rgb.shape[0] * rgb.shape[1] > 0:
-        sample = rgb[::16, ::16].astype(np.int16)
-        if int(np.abs(sample - sample.mean(axis=2, keepdims=True)).max()) <= 12:
-            return np.asarray(im.convert("L"))
-    return rgb
-
-
 def load_page(src: PageSource, pdf_dpi: int = 300) -> LoadedPage:
     if src.media_type == "application/pdf":
         try:
@@ -53,13 +32,9 @@ def load_page(src: PageSource, pdf_dpi: int = 300) -> LoadedPage:
         return LoadedPage(image=to_array(im), dpi=pdf_dpi, dpi_source="pdf")
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        with Image.open(src.path) as im:
-            if src.index:
-                im.seek(src.index)
-            dpi_info = im.info.get("dpi")
-            im = ImageOps.exif_transpose(im)
-            im.load()
-            arr = to_array(im)
+        im = open_image_page(src.path, src.index)
+        dpi_info = im.info.get("dpi")
+        arr = to_array(im)
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
         raise PageError(OcrFailure.BAD_INPUT, f"{src.path.name} page {src.index + 1}: {exc}") from None
     h, w = arr.shape[:2]

@@ -13,20 +13,19 @@ Every file is written to a temporary name and renamed, so an interrupted export 
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image
 from sqlalchemy import select
 
+from capture.fsutil import atomic_write
 from indexer.models import Document, Original, Page
 from indexer.registers.books import find_book
 from indexer.registers.entries import book_entries
 from indexer.registers.export import entry_pages, file_stem, pdf_name, print_pdf, write_xlsx
+from ocr.rasterize import render_page
 from sohoa.app import App
 
 EXPORT_DPI = 150
@@ -58,49 +57,8 @@ def _page_image(app: App, page_id: int) -> Image.Image | None:
     src = app.original_path(key)
     if not src.is_file():
         return None
-    im: Image.Image
-    if media == "application/pdf":
-        with tempfile.TemporaryDirectory() as tmp:
-            prefix = Path(tmp) / "p"
-            subprocess.run(
-                [
-                    "pdftoppm",
-                    "-q",
-                    "-r",
-                    str(EXPORT_DPI),
-                    "-jpeg",
-                    "-f",
-                    str(page_no),
-                    "-l",
-                    str(page_no),
-                    "-singlefile",
-                    str(src),
-                    str(prefix),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=120,
-            )
-            im = Image.open(prefix.with_suffix(".jpg"))
-            im.load()
-        dpi = EXPORT_DPI
-    else:
-        opened = Image.open(src)
-        if page_no > 1:
-            opened.seek(page_no - 1)
-        im = ImageOps.exif_transpose(opened)
-        src_dpi = dpi or (im.info.get("dpi") or (300, 300))[0] or 300
-        scale = min(1.0, EXPORT_DPI / float(src_dpi))
-        if scale < 1:
-            im = im.resize(
-                (max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.LANCZOS
-            )
-        dpi = min(EXPORT_DPI, int(src_dpi))
-    im = im.convert("RGB")
-    if rotation:
-        im = im.rotate(rotation, expand=True)
-    im.info["dpi"] = (dpi, dpi)
-    return im
+    im = render_page(src, media, page_no - 1, dpi=EXPORT_DPI, rotation=rotation or 0, image_dpi=dpi)
+    return im.convert("RGB") if im.mode != "RGB" else im
 
 
 def entry_pdf(app: App, page_ids: list[int]) -> bytes | None:
@@ -135,8 +93,7 @@ def export_book(app: App, book_ref: str | int, out_dir: Path) -> BookExport:
     files: dict[int, str] = {}
     without: list[str] = []
     zpath = out_dir / f"{stem}.zip"
-    tmpz = zpath.with_name(zpath.name + ".tmp")
-    with zipfile.ZipFile(tmpz, "w", compression=zipfile.ZIP_STORED) as z:
+    with atomic_write(zpath, durable=False) as tmpz, zipfile.ZipFile(tmpz, "w", compression=zipfile.ZIP_STORED) as z:
         for e in entries:
             pdf = entry_pdf(app, pages.get(e.id, []))
             if pdf is None:
@@ -145,7 +102,6 @@ def export_book(app: App, book_ref: str | int, out_dir: Path) -> BookExport:
             name = pdf_name(book, e.so, e.id)
             z.writestr(name, pdf)
             files[e.id] = name
-    os.replace(tmpz, zpath)
     xlsx = write_xlsx(book, entries, files, out_dir / f"{stem}.xlsx")
     printed = print_pdf(app.db, book.id, out_dir / f"{stem}_in-so.pdf")
     return BookExport(xlsx, zpath, printed, len(entries), len(files), without)

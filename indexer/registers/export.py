@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from capture.fsutil import atomic_write
 from indexer.db import Database
 from indexer.models import (
     Commune,
@@ -122,9 +123,8 @@ def write_xlsx(book: BookInfo, entries: list[RegisterEntry], files: dict[int, st
     ):
         info.append([label, value])
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    wb.save(tmp)
-    os.replace(tmp, out)
+    with atomic_write(out, durable=False) as tmp:
+        wb.save(tmp)
     return out
 
 
@@ -169,84 +169,83 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
     for e in entries:
         by_book.setdefault(e.book_id, []).append(e)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
     n = 0
-    if fmt == "csv":
-        keys = _all_keys()
-        head = [
-            "entry_id",
-            "commune",
-            "commune_code",
-            "book_type",
-            "year",
-            "book_id",
-            "status",
-            "origin",
-            *keys,
-            "notes",
-            "verified_by",
-            "documents",
-        ]
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(head)
+    with atomic_write(out, durable=False) as tmp:
+        if fmt == "csv":
+            keys = _all_keys()
+            head = [
+                "entry_id",
+                "commune",
+                "commune_code",
+                "book_type",
+                "year",
+                "book_id",
+                "status",
+                "origin",
+                *keys,
+                "notes",
+                "verified_by",
+                "documents",
+            ]
+            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(head)
+                for b, c in books:
+                    for e in sorted(by_book.get(b.id, []), key=lambda e: (so_sort_key(e.so), e.id)):
+                        d = dict(e.data or {})
+                        d.setdefault("quyenSo", b.volume)
+                        w.writerow(
+                            [
+                                e.id,
+                                c.name,
+                                c.code,
+                                b.book_type,
+                                b.year,
+                                b.id,
+                                e.status,
+                                e.origin,
+                                *[d.get(k, "") for k in keys],
+                                e.notes or "",
+                                e.verified_by or "",
+                                " ".join(str(x["document_id"]) for x in docs.get(e.id, [])),
+                            ]
+                        )
+                        n += 1
+        else:
+            doc: dict[str, Any] = {"books": []}
             for b, c in books:
+                items = []
                 for e in sorted(by_book.get(b.id, []), key=lambda e: (so_sort_key(e.so), e.id)):
-                    d = dict(e.data or {})
-                    d.setdefault("quyenSo", b.volume)
-                    w.writerow(
-                        [
-                            e.id,
-                            c.name,
-                            c.code,
-                            b.book_type,
-                            b.year,
-                            b.id,
-                            e.status,
-                            e.origin,
-                            *[d.get(k, "") for k in keys],
-                            e.notes or "",
-                            e.verified_by or "",
-                            " ".join(str(x["document_id"]) for x in docs.get(e.id, [])),
-                        ]
+                    items.append(
+                        {
+                            "id": e.id,
+                            "so": e.so,
+                            "trangSo": e.page_no,
+                            "status": e.status,
+                            "origin": e.origin,
+                            "data": e.data or {},
+                            "notes": e.notes or "",
+                            "verified_by": e.verified_by,
+                            "history": history.get(e.id, []),
+                            "documents": docs.get(e.id, []),
+                        }
                     )
                     n += 1
-    else:
-        doc: dict[str, Any] = {"books": []}
-        for b, c in books:
-            items = []
-            for e in sorted(by_book.get(b.id, []), key=lambda e: (so_sort_key(e.so), e.id)):
-                items.append(
+                doc["books"].append(
                     {
-                        "id": e.id,
-                        "so": e.so,
-                        "trangSo": e.page_no,
-                        "status": e.status,
-                        "origin": e.origin,
-                        "data": e.data or {},
-                        "notes": e.notes or "",
-                        "verified_by": e.verified_by,
-                        "history": history.get(e.id, []),
-                        "documents": docs.get(e.id, []),
+                        "id": b.id,
+                        "key": book_key(b.book_type, b.year, b.volume),
+                        "book_type": b.book_type,
+                        "year": b.year,
+                        "quyenSo": b.volume,
+                        "layout": b.layout,
+                        "commune": {"name": c.name, "code": c.code, "scheme": c.scheme},
+                        "opened_on": fmt_date(b.opened_on),
+                        "closed_on": fmt_date(b.closed_on),
+                        "entries": items,
                     }
                 )
-                n += 1
-            doc["books"].append(
-                {
-                    "id": b.id,
-                    "key": book_key(b.book_type, b.year, b.volume),
-                    "book_type": b.book_type,
-                    "year": b.year,
-                    "quyenSo": b.volume,
-                    "layout": b.layout,
-                    "commune": {"name": c.name, "code": c.code, "scheme": c.scheme},
-                    "opened_on": fmt_date(b.opened_on),
-                    "closed_on": fmt_date(b.closed_on),
-                    "entries": items,
-                }
-            )
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, out)
+            tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return out, n
 
 
@@ -310,107 +309,106 @@ def print_pdf(db: Database, book_ref: str | int, out: Path, *, entry_ids: list[i
     entries = [e for e in book_entries(db, book.id) if entry_ids is None or e.id in entry_ids]
     regular, bold = _fonts()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
     title = bt.label.upper()
-    if book.layout == ENTRY_PER_PAGE:
-        c = canvas.Canvas(str(tmp), pagesize=A4)
-        c.setTitle(f"{bt.label} — quyển số {book.volume} năm {book.year}")
-        width, height = A4
-        for e in entries:
-            d = dict(e.data or {})
-            y = height - 25 * mm
-            c.setFont(bold, 15)
-            c.drawCentredString(width / 2, y, title)
-            y -= 8 * mm
-            c.setFont(regular, 11)
-            c.drawCentredString(width / 2, y, f"Cơ quan đăng ký: {book.commune.name}")
-            y -= 10 * mm
-            c.setFont(bold, 12)
-            c.drawString(25 * mm, y, f"Số: {d.get('so', e.so or '')}")
-            c.drawString(75 * mm, y, f"Quyển số: {book.volume}")
-            c.drawString(120 * mm, y, f"Ngày đăng ký: {d.get('ngayDangKy', '')}")
-            y -= 10 * mm
-            for k in bt.keys:
-                v = d.get(k.key)
-                if not v:
-                    continue
-                c.setFont(regular, 11)
-                label = f"{k.label}: "
-                c.drawString(25 * mm, y, label)
-                from reportlab.pdfbase.pdfmetrics import stringWidth
-
-                x = 25 * mm + stringWidth(label, regular, 11)
-                c.setFont(bold, 11)
-                for line in _wrap(v, bold, 11, width - x - 20 * mm):
-                    c.drawString(x, y, line)
-                    y -= 6.5 * mm
-                if y < 50 * mm:
-                    break
-            y -= 4 * mm
-            c.setFont(regular, 11)
-            c.drawString(25 * mm, y, "Ghi chú:")
-            c.setFont(regular, 10)
-            for line in _wrap(d.get("ghiChu") or e.notes or "", regular, 10, width - 70 * mm)[:6]:
-                c.drawString(45 * mm, y, line)
-                y -= 5.5 * mm
-            c.setFont(regular, 10)
-            c.drawString(25 * mm, 30 * mm, "Người đi đăng ký")
-            c.drawString(120 * mm, 30 * mm, "Người thực hiện")
-            c.drawCentredString(width / 2, 15 * mm, f"Trang số: {e.page_no or d.get('trangSo', '')}")
-            c.showPage()
-        if not entries:
-            c.setFont(regular, 12)
-            c.drawString(
-                25 * mm, height - 30 * mm, f"{bt.label} quyển số {book.volume} năm {book.year}: chưa có mục nào."
-            )
-            c.showPage()
-        c.save()
-    else:
-        size = landscape(A4)
-        width, height = size
-        c = canvas.Canvas(str(tmp), pagesize=size)
-        c.setTitle(f"{bt.label} — quyển số {book.volume} năm {book.year}")
-        cols = LEDGER_COLUMNS.get(bt.id) or (["so", "ngayDangKy"] + [k.key for k in bt.keys[:5]] + ["ghiChu"])
-        heads = [bt.label_of(k) for k in cols]
-        weights = [0.6 if k == "so" else 1.0 if ("Ngay" in k or "GioiTinh" in k) else 1.8 for k in cols]
-        left, right = 12 * mm, width - 12 * mm
-        unit = (right - left) / sum(weights)
-        xs = [left]
-        for w in weights:
-            xs.append(xs[-1] + w * unit)
-        rows_per_page = 12
-        pages = [entries[i : i + rows_per_page] for i in range(0, len(entries), rows_per_page)] or [[]]
-        for pno, chunk in enumerate(pages, 1):
-            c.setFont(bold, 14)
-            c.drawCentredString(width / 2, height - 15 * mm, title)
-            c.setFont(regular, 10)
-            c.drawCentredString(width / 2, height - 21 * mm, f"{book.commune.name} — Năm {book.year}")
-            c.drawRightString(right, height - 21 * mm, f"Quyển số: {book.volume}")
-            top = height - 28 * mm
-            head_h = 14 * mm
-            row_h = (top - head_h - 20 * mm) / rows_per_page
-            c.setLineWidth(0.6)
-            c.line(left, top, right, top)
-            c.line(left, top - head_h, right, top - head_h)
-            c.setFont(bold, 7.5)
-            for i, h in enumerate(heads):
-                for j, line in enumerate(_wrap(h, bold, 7.5, xs[i + 1] - xs[i] - 2 * mm)[:3]):
-                    c.drawString(xs[i] + 1 * mm, top - 4 * mm - j * 3.3 * mm, line)
-            y = top - head_h
-            for e in chunk:
+    with atomic_write(out, durable=False) as tmp:
+        if book.layout == ENTRY_PER_PAGE:
+            c = canvas.Canvas(str(tmp), pagesize=A4)
+            c.setTitle(f"{bt.label} — quyển số {book.volume} năm {book.year}")
+            width, height = A4
+            for e in entries:
                 d = dict(e.data or {})
-                c.setFont(regular, 8.5)
-                for i, col in enumerate(cols):
-                    v = d.get(col, "") if col != "ghiChu" else (d.get("ghiChu") or e.notes or "")
-                    for j, line in enumerate(_wrap(v, regular, 8.5, xs[i + 1] - xs[i] - 2 * mm)[:3]):
-                        c.drawString(xs[i] + 1 * mm, y - 4 * mm - j * 3.6 * mm, line)
-                y -= row_h
-                c.line(left, y, right, y)
-            for x in xs:
-                c.line(x, top, x, y)
-            c.setFont(regular, 9)
-            c.drawCentredString(width / 2, 10 * mm, f"Trang số: {pno}")
-            c.showPage()
-        c.save()
-    os.replace(tmp, out)
+                y = height - 25 * mm
+                c.setFont(bold, 15)
+                c.drawCentredString(width / 2, y, title)
+                y -= 8 * mm
+                c.setFont(regular, 11)
+                c.drawCentredString(width / 2, y, f"Cơ quan đăng ký: {book.commune.name}")
+                y -= 10 * mm
+                c.setFont(bold, 12)
+                c.drawString(25 * mm, y, f"Số: {d.get('so', e.so or '')}")
+                c.drawString(75 * mm, y, f"Quyển số: {book.volume}")
+                c.drawString(120 * mm, y, f"Ngày đăng ký: {d.get('ngayDangKy', '')}")
+                y -= 10 * mm
+                for k in bt.keys:
+                    v = d.get(k.key)
+                    if not v:
+                        continue
+                    c.setFont(regular, 11)
+                    label = f"{k.label}: "
+                    c.drawString(25 * mm, y, label)
+                    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+                    x = 25 * mm + stringWidth(label, regular, 11)
+                    c.setFont(bold, 11)
+                    for line in _wrap(v, bold, 11, width - x - 20 * mm):
+                        c.drawString(x, y, line)
+                        y -= 6.5 * mm
+                    if y < 50 * mm:
+                        break
+                y -= 4 * mm
+                c.setFont(regular, 11)
+                c.drawString(25 * mm, y, "Ghi chú:")
+                c.setFont(regular, 10)
+                for line in _wrap(d.get("ghiChu") or e.notes or "", regular, 10, width - 70 * mm)[:6]:
+                    c.drawString(45 * mm, y, line)
+                    y -= 5.5 * mm
+                c.setFont(regular, 10)
+                c.drawString(25 * mm, 30 * mm, "Người đi đăng ký")
+                c.drawString(120 * mm, 30 * mm, "Người thực hiện")
+                c.drawCentredString(width / 2, 15 * mm, f"Trang số: {e.page_no or d.get('trangSo', '')}")
+                c.showPage()
+            if not entries:
+                c.setFont(regular, 12)
+                c.drawString(
+                    25 * mm, height - 30 * mm, f"{bt.label} quyển số {book.volume} năm {book.year}: chưa có mục nào."
+                )
+                c.showPage()
+            c.save()
+        else:
+            size = landscape(A4)
+            width, height = size
+            c = canvas.Canvas(str(tmp), pagesize=size)
+            c.setTitle(f"{bt.label} — quyển số {book.volume} năm {book.year}")
+            cols = LEDGER_COLUMNS.get(bt.id) or (["so", "ngayDangKy"] + [k.key for k in bt.keys[:5]] + ["ghiChu"])
+            heads = [bt.label_of(k) for k in cols]
+            weights = [0.6 if k == "so" else 1.0 if ("Ngay" in k or "GioiTinh" in k) else 1.8 for k in cols]
+            left, right = 12 * mm, width - 12 * mm
+            unit = (right - left) / sum(weights)
+            xs = [left]
+            for w in weights:
+                xs.append(xs[-1] + w * unit)
+            rows_per_page = 12
+            pages = [entries[i : i + rows_per_page] for i in range(0, len(entries), rows_per_page)] or [[]]
+            for pno, chunk in enumerate(pages, 1):
+                c.setFont(bold, 14)
+                c.drawCentredString(width / 2, height - 15 * mm, title)
+                c.setFont(regular, 10)
+                c.drawCentredString(width / 2, height - 21 * mm, f"{book.commune.name} — Năm {book.year}")
+                c.drawRightString(right, height - 21 * mm, f"Quyển số: {book.volume}")
+                top = height - 28 * mm
+                head_h = 14 * mm
+                row_h = (top - head_h - 20 * mm) / rows_per_page
+                c.setLineWidth(0.6)
+                c.line(left, top, right, top)
+                c.line(left, top - head_h, right, top - head_h)
+                c.setFont(bold, 7.5)
+                for i, h in enumerate(heads):
+                    for j, line in enumerate(_wrap(h, bold, 7.5, xs[i + 1] - xs[i] - 2 * mm)[:3]):
+                        c.drawString(xs[i] + 1 * mm, top - 4 * mm - j * 3.3 * mm, line)
+                y = top - head_h
+                for e in chunk:
+                    d = dict(e.data or {})
+                    c.setFont(regular, 8.5)
+                    for i, col in enumerate(cols):
+                        v = d.get(col, "") if col != "ghiChu" else (d.get("ghiChu") or e.notes or "")
+                        for j, line in enumerate(_wrap(v, regular, 8.5, xs[i + 1] - xs[i] - 2 * mm)[:3]):
+                            c.drawString(xs[i] + 1 * mm, y - 4 * mm - j * 3.6 * mm, line)
+                    y -= row_h
+                    c.line(left, y, right, y)
+                for x in xs:
+                    c.line(x, top, x, y)
+                c.setFont(regular, 9)
+                c.drawCentredString(width / 2, 10 * mm, f"Trang số: {pno}")
+                c.showPage()
+            c.save()
     return out
