@@ -14,6 +14,7 @@
    connection — a name with diacritics, without, or with a birth year, from random entries — twice:
    people and pages (the default), and people only (``pages=false``). Each call is a real one: bearer
    token checked, rate limit, search, answer, and its audit line written before the answer leaves.
+   Then the same searches as plain ``search_all`` calls in this process, to show what the API adds.
 4. Prints a table of p50/p95/p99/max (ms, request sent → whole answer read) and writes
    ``bench/out/api/api-bench.json``. Target: p95 ≤ 50 ms at 1,000,000 entries.
 """
@@ -22,16 +23,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.web import PER_PAGE, SERVER, _free_port, _load_entries, _loadavg, pct
+from bench.web import PER_PAGE, _load_entries, _loadavg, pct, serve, stop
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "api"
@@ -101,26 +100,14 @@ def make_token(out: Path) -> str:
     return secret
 
 
-def measure(out: Path, secret: str, queries: list[str]) -> dict[str, list[float]]:
+def measure(out: Path, secret: str, queries: list[str], warmup: list[str]) -> dict[str, list[float]]:
     import httpx
 
-    port = _free_port()
-    env = dict(os.environ, OMP_THREAD_LIMIT="1", SOHOA_WEB__API_BURST="100000", SOHOA_CONFIG="")
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(out / "data"), str(port)], cwd=REPO, env=env)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = serve(out / "data", SOHOA_WEB__API_BURST="100000", SOHOA_CONFIG="")
     times: dict[str, list[float]] = {}
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                httpx.get(base + "/login", timeout=2)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the desk did not start") from None
-                time.sleep(0.2)
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"}, timeout=60) as c:
-            for q in queries[-WARMUP:]:
+            for q in warmup:
                 c.get("/api/v1/search", params={"q": q}).raise_for_status()
             for kind, extra in (("people + pages", {}), ("people only", {"pages": "false"})):
                 found = 0
@@ -134,12 +121,28 @@ def measure(out: Path, secret: str, queries: list[str]) -> dict[str, list[float]
                     found += bool(body["people"])
                 print(f"  {kind}: {len(queries)} searches, {found} found someone", flush=True)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     return times
+
+
+def direct(out: Path, queries: list[str], warmup: list[str]) -> list[float]:
+    """The same searches as function calls in this process (no HTTP, token, audit): what the API adds."""
+    from config import Settings
+    from indexer.people.unified import search_all
+    from sohoa.app import App
+
+    app = App(Settings(data_dir=out / "data", workers=1))
+    try:
+        for q in warmup:
+            search_all(app.db, q, people_limit=20, pages_limit=20)
+        xs = []
+        for q in queries:
+            t0 = time.perf_counter()
+            search_all(app.db, q, people_limit=20, pages_limit=20)
+            xs.append((time.perf_counter() - t0) * 1000)
+    finally:
+        app.close()
+    return xs
 
 
 def table(info: dict[str, Any], times: dict[str, list[float]]) -> str:
@@ -157,7 +160,7 @@ def table(info: dict[str, Any], times: dict[str, list[float]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__.split("\n\n")[0])
     ap.add_argument("--entries", type=int, default=10_000, help="register entries (default 10,000; 1000000 possible)")
-    ap.add_argument("--queries", type=int, default=300, help="searches measured per kind")
+    ap.add_argument("--queries", type=int, default=300, help="searches measured per kind (at most 1,900)")
     ap.add_argument("--seed", type=int, default=19)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--reuse", action="store_true", help="reuse the data folder filled before with the same --entries")
@@ -172,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     secret = make_token(args.out)
     load_before = _loadavg()
     print(f"measuring (load average {load_before}) …", flush=True)
-    times = measure(args.out, secret, info["queries"][: args.queries])
+    queries, warmup = info["queries"][: args.queries], info["queries"][-WARMUP:]
+    times = measure(args.out, secret, queries, warmup)
+    times["people + pages, search_all() in process"] = direct(args.out, queries, warmup)
     size = f", {info['db_mb']:,.0f} MB" if info.get("db_mb") else ""
     header = (
         f"# API search: {info['n']:,} register entries, {info['pages']:,} ledger pages "

@@ -442,24 +442,41 @@ def _browser_pass(base: str, res: Result, plan: list[tuple[str, str]]) -> None:
     print(f"  browser: {len(plan)} pages loaded", flush=True)
 
 
-def measure(out: Path, info: dict[str, Any], queries: int, docs: int, browser: int = 0) -> Result:
+def serve(data_dir: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The desk served by uvicorn in its own process on a free port (``env``: more variables, such as
+    settings); returns the process and its base URL once it answers."""
+    import httpx
+
     port = _free_port()
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(out / "data"), str(port)], cwd=REPO, env=env)
+    full_env = dict(os.environ, OMP_THREAD_LIMIT="1", **env)
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, str(data_dir), str(port)], cwd=REPO, env=full_env)
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            httpx.get(base + "/login", timeout=2)
+            return proc, base
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("the desk did not start") from None
+            time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def measure(out: Path, info: dict[str, Any], queries: int, docs: int, browser: int = 0) -> Result:
+    proc, base = serve(out / "data")
     res = Result()
     try:
         import httpx
 
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(base + "/login", timeout=2)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the desk did not start") from None
-                time.sleep(0.2)
         main = _login(base)
         clients = [main] + [
             httpx.Client(base_url=base, cookies=main.cookies, timeout=60) for _ in range(BROWSER_CONNECTIONS - 1)
@@ -497,11 +514,7 @@ def measure(out: Path, info: dict[str, Any], queries: int, docs: int, browser: i
         for c in clients:
             c.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     return res
 
 
