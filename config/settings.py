@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -223,6 +223,44 @@ class ScannerSettings(BaseModel):
         return self
 
 
+class EventsSettings(BaseModel):
+    """Events out (``sohoa/events.py``): a document indexed, needing review, filed or quarantined is
+    told to other software — POSTed to ``webhook_url`` (signed with ``secret``), else, with a broker,
+    added to the Redis stream ``redis_stream`` on it; else kept ``keep_days`` for later."""
+
+    model_config = {"extra": "forbid"}
+    webhook_url: str | None = Field(None, description="http(s)://…: each event POSTed here as JSON")
+    secret: SecretStr | None = Field(
+        None, description="shared secret of the HMAC-SHA256 signature (X-Sohoa-Signature); required with webhook_url"
+    )
+    redis_stream: str = Field(
+        "sohoa-events",
+        pattern=r"^[A-Za-z0-9_.:-]{1,80}$",
+        description="with broker_url and no webhook_url: the Redis stream events are added to (XADD)",
+    )
+    stream_maxlen: int = Field(100_000, ge=100, description="the stream is trimmed to about this many events")
+    timeout_s: float = Field(10.0, gt=0, le=300, description="one delivery attempt at most this long")
+    retry_base_s: float = Field(2.0, gt=0, description="first retry after this long, then doubling")
+    retry_max_s: float = Field(3600.0, gt=0, description="retries at least this often, for as long as it takes")
+    poll_s: float = Field(2.0, gt=0, le=60, description="how often sohoa run looks for events to send")
+    keep_days: float = Field(30.0, gt=0, description="delivered events (and, without a target, all) kept this long")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _http(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("webhook_url must start with http:// or https://")
+        return v
+
+    @model_validator(mode="after")
+    def _signed(self) -> EventsSettings:
+        if self.webhook_url and not (self.secret and self.secret.get_secret_value()):
+            raise ValueError("events.secret is required with events.webhook_url (the receiver checks the signature)")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SOHOA_",
@@ -256,6 +294,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = LimitSettings()
     scanner: ScannerSettings = ScannerSettings()
     web: WebSettings = WebSettings()
+    events: EventsSettings = EventsSettings()
 
     @classmethod
     def settings_customise_sources(

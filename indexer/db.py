@@ -104,8 +104,12 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
     if upgrade:
         migrate(engine)
     writer = engine.execution_options(sqlite_immediate=True)
+    writes = sessionmaker(bind=writer, expire_on_commit=False)
+    from indexer.outbox import record_events  # it needs the models, which need this module
+
+    record_events(writes)  # events out are written in the transaction of what they tell
     return Database(
         engine=engine,
-        _write=sessionmaker(bind=writer, expire_on_commit=False),
+        _write=writes,
         _read=sessionmaker(bind=engine, expire_on_commit=False),
     )

@@ -185,6 +185,20 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
         sys.exit(show(app, as_json_out=as_json))
 
 
+@cli.command("events")
+@click.option("--send", is_flag=True, help="gửi ngay các sự kiện đến hạn")
+@click.pass_context
+def events_cmd(ctx: click.Context, send: bool) -> None:
+    """Sự kiện gửi cho phần mềm khác (webhook hoặc luồng Redis): đang chờ, đã gửi; --send gửi ngay.
+
+    Mã thoát: 0 xong; 1 còn sự kiện chưa gửi được (sẽ thử lại).
+    """
+    from sohoa.commands import events_cmd as cmd
+
+    with _app(ctx) as app:
+        sys.exit(cmd.run(app, send=send))
+
+
 @cli.command("check")
 @click.pass_context
 def check_cmd(ctx: click.Context) -> None:

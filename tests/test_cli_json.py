@@ -126,12 +126,14 @@ def test_every_json_command_on_a_real_database(tmp_path: Path) -> None:
         "hosts",
         "intake",
         "fixity",
+        "events",
         "failures",
         "quarantine_total",
         "quarantine",
     ]
     assert st["documents"] == {"indexed": 1} and st["pages_indexed"] == 1 and st["broker"] is None
     assert st["queue"] == {"queued": 0, "dispatched": 0, "running": 0} and st["quarantine"] == []
+    assert st["events"]["waiting"] >= 1  # the dossier's document.indexed, kept for a target
 
     filed = _json(tmp_path, "file", str(doc_id), rc=0)
     assert filed["document_id"] == doc_id and filed["book_type"] == "khai_sinh" and filed["done"] == []

@@ -14,6 +14,7 @@ import click
 from sohoa.app import App
 from sohoa.atrest import AlreadyRunning, RunLock
 from sohoa.distributed import make_runner
+from sohoa.events import EventSender
 from sohoa.runner import Snapshot
 from sohoa.samples import write_samples
 
@@ -110,11 +111,13 @@ def _run(app: App, *, samples: bool, once: bool) -> int:
     )
     runner = make_runner(app, on_status=_status_printer())
     signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+    events = EventSender(app.db, s).start()  # events out (webhook / Redis stream), from the outbox
     try:
         runner.run(once=once)
     except KeyboardInterrupt:
         runner.stop()
     finally:
+        events.stop()
         if desk is not None:
             desk.stop()
     sys.stderr.write("\n")

@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from indexer import outbox
 from indexer.status import status
 from sohoa.app import App
 from sohoa.commands.jsonout import emit
@@ -74,6 +75,7 @@ def as_json(app: App) -> dict[str, Any]:
             "problems": intake.get("problems") or [],
         },
         "fixity": last_result(s.data_dir),
+        "events": outbox.counts(app.db),
         "failures": [
             {
                 "document_id": f.document_id,
@@ -117,6 +119,9 @@ def show(app: App, *, as_json_out: bool = False) -> int:
     _show_throughput_and_workers(app, con)
     _show_intake_problems(app, con)
     _show_fixity(app, con)
+    ev = outbox.counts(app.db)
+    if ev["waiting"]:
+        con.print(f"[bold]Sự kiện gửi đi đang chờ:[/bold] {ev['waiting']} (đã thử mà chưa được: {ev['retrying']})")
     if st.failures:
         t = Table(title="Trang lỗi (thử lại: sohoa retry)")
         for col in ("Hồ sơ", "Tệp", "Trang", "Số lần", "Loại lỗi", "Chi tiết"):
