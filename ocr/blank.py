@@ -7,6 +7,12 @@ holds ``MIN_TEXT_COMPONENTS`` such character-sized blobs, or one line of print: 
 of them side by side on a common band (across the page, or down it on a page turned by 90°). Specks are too small
 to count as characters, punch holes are solid round blobs, and a scanner border is too long;
 none of them line up with two neighbours of the same size.
+
+The one blank detector. The OCR stage asks :func:`detect_blank` whether to read a page; the
+scanner asks :func:`is_blank_back` (handed to ``capture.scanner.batch`` by ``sohoa.scanning``:
+capture knows nothing of OCR) whether a back side may be left out of OCR. The scanner's question
+is stricter — dropping a written page would lose it from the dossier — so a back side holding a
+large mark (a signature, a stamp, a drawing) or a dark page is never blank to it.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ INK_LEVEL = 150  # darker than this after background normalisation is ink, not b
 DARK_LEVEL = 110  # a line of print has blobs at least this dark
 MIN_LINE_BLOBS = 3
 MIN_TEXT_COMPONENTS = 25  # this many character-sized blobs are text, whatever their layout
+DARK_PAGE = 128  # a page whose median is darker than this (a photo, a black cover) is never blank
 
 
 def _lines(x: np.ndarray, y: np.ndarray, w: np.ndarray, h: np.ndarray) -> list[np.ndarray]:
@@ -75,12 +82,27 @@ def detect_blank(gray: np.ndarray, dpi: int) -> BlankResult:
     disc = (ws >= 3 * px) & (hs >= 3 * px) & (areas >= 0.6 * ws * hs) & (np.abs(ws - hs) <= 0.3 * np.maximum(ws, hs))
     text_like = (hs >= 1.2 * px) & (hs <= 8 * px) & (ws <= 15 * px) & (areas >= 4) & ~disc & dark
     count = int(text_like.sum())
+    # A signature, stamp or drawing: over 12 mm one way, at least 2 mm the other, not a thin rule
+    # and not the scanner's edge (longer than half the page).
+    long, short = np.maximum(hs, ws), np.minimum(hs, ws)
+    large = int(((long >= 12 * px) & (short >= 2 * px) & (areas >= 20 * px * px) & (long < 0.5 * max(h, w))).sum())
     if count >= MIN_TEXT_COMPONENTS:
-        return BlankResult(False, float(ink.mean()), count)
+        return BlankResult(False, float(ink.mean()), count, large)
     tl = np.flatnonzero(text_like)
     # A line of print, across the page or (a page turned by 90°) down it.
     lines = any(
         _lines(pos[tl], cross[tl], length[tl], thick[tl])
         for pos, cross, length, thick in ((xs, ys, ws, hs), (ys, xs, hs, ws))
     )
-    return BlankResult(blank=not lines, ink_ratio=float(ink.mean()), text_components=count)
+    return BlankResult(blank=not lines, ink_ratio=float(ink.mean()), text_components=count, large_marks=large)
+
+
+def is_blank_back(gray: np.ndarray, dpi: int) -> bool:
+    """May the scanner leave this back side out of OCR? Only when it holds no text, no large mark,
+    and is not a dark page: a page kept by mistake costs one OCR pass, a page dropped is lost."""
+    if gray.size == 0:
+        return True
+    if float(np.median(gray)) < DARK_PAGE:
+        return False
+    found = detect_blank(gray, dpi)
+    return found.blank and found.large_marks == 0

@@ -58,6 +58,7 @@ class BlankResult:
     blank: bool
     ink_ratio: float
     text_components: int
+    large_marks: int = 0  # signature-, stamp- or drawing-sized marks (``ocr.blank``)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from capture.scanner.session import ChildConfig, Opened, ScannedPage, ScanProces
 from config import Settings
 from indexer.models import Job, JobState
 from indexer.scanbatches import BatchInfo, DbBatchRecorder
+from ocr.blank import is_blank_back
 from sohoa.app import App
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,6 @@ def run_scan(
         on_start(batch_id, name)
     spool = batch_spool(s.scan_spool_dir, batch_id)
     request = ScanRequest(profile, spool, f"lo{batch_id}", batch_id, device, dict(faults or {}))
-    kw: dict[str, Any] = {"is_blank": is_blank} if is_blank else {}
     capture = BatchCapture(
         intake=app.intake,
         store=app.store,
@@ -153,7 +153,7 @@ def run_scan(
         profile=profile,
         device=device or "",
         continue_dossier=continue_dossier,
-        **kw,
+        is_blank=is_blank or is_blank_back,
     )
     outcome = ScanOutcome(batch_id, name, device or AUTO_DEVICE, False, capture.tally, started=time.time())
     interrupted: BaseException | None = None

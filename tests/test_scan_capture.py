@@ -14,7 +14,6 @@ from PIL import Image
 from sqlalchemy import select
 
 from capture.scanner.batch import BatchCapture, Fate, Tally, batch_spool, recover_spool
-from capture.scanner.blank import is_blank
 from capture.scanner.duplex import Side, position, turn, turn_back
 from capture.scanner.errors import Problem, ScanFailure
 from capture.scanner.looks import working_gray
@@ -25,6 +24,7 @@ from capture.scanner.session import ScannedPage
 from config import SettingsError, load_settings
 from indexer.models import Arrival, ScanBatch
 from indexer.scanbatches import DbBatchRecorder
+from ocr.blank import is_blank_back
 from sohoa.app import App
 from tests.pages import name_page, render_page
 from tests.pages import turn as turn_content
@@ -176,12 +176,12 @@ def test_blank_back_detection_keeps_anything_written() -> None:
         Image.Transpose.FLIP_LEFT_RIGHT
     )
     faint = Image.fromarray(np.maximum(np.asarray(back), (np.asarray(bleed).astype(int) // 6 + 200).astype(np.uint8)))
-    assert is_blank(*working_gray(faint, 200))  # only bleed-through of the front
-    assert not is_blank(*working_gray(render_page(["Ghi chú: đã đối chiếu bản chính."] * 3, dpi=200), 200))
+    assert is_blank_back(*working_gray(faint, 200))  # only bleed-through of the front
+    assert not is_blank_back(*working_gray(render_page(["Ghi chú: đã đối chiếu bản chính."] * 3, dpi=200), 200))
     signed = faint.copy()
     ImageDraw.Draw(signed).line([(700, 1500), (800, 1450), (900, 1540), (1050, 1460)], fill=15, width=5)
-    assert not is_blank(*working_gray(signed, 200))  # a signature alone
-    assert not is_blank(*working_gray(Image.new("L", (800, 1100), 0), 100))  # solid black: not blank
+    assert not is_blank_back(*working_gray(signed, 200))  # a signature alone
+    assert not is_blank_back(*working_gray(Image.new("L", (800, 1100), 0), 100))  # solid black: not blank
 
 
 def test_separator_sheet_is_found_in_its_own_pdf_even_turned(tmp_path: Path) -> None:
@@ -234,7 +234,13 @@ def test_separators_split_one_duplex_load_into_dossiers_and_blank_backs_are_kept
     ]
     rec = Recorder()
     cap = BatchCapture(
-        intake=app.intake, store=app.store, recorder=rec, batch_id=7, device="fake:0", profile=ScanProfile("intake")
+        intake=app.intake,
+        store=app.store,
+        recorder=rec,
+        batch_id=7,
+        device="fake:0",
+        profile=ScanProfile("intake"),
+        is_blank=is_blank_back,  # what sohoa.scanning hands over
     )
     results = []
     i = 0
@@ -288,6 +294,7 @@ def test_profile_can_keep_blank_backs_and_ignore_separators(app: App, tmp_path: 
         device="fake:0",
         profile=ScanProfile("all", drop_blank_backs=False, split_on_separator=False),
         continue_dossier="3.2",
+        is_blank=is_blank_back,
     )
     r = cap.handle(_page(spool, 1, 1, Side.FRONT, name_page("Đỗ Văn Em", dpi=100)))
     b = cap.handle(_page(spool, 2, 1, Side.BACK, Image.new("L", (800, 1100), 245)))

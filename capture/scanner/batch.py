@@ -2,7 +2,9 @@
 
 For every page, in order: a separator sheet (QR code) closes the current dossier and is not
 stored; a blank back side is dropped when the profile says so — kept in the content store and
-listed in the batch record, never silently deleted, but not OCR'd; every other page is taken by
+listed in the batch record, never silently deleted, but not OCR'd (whether it is blank is the
+caller's ``is_blank``: sohoa hands over the OCR's detector, ``ocr.blank.is_blank_back``;
+capture knows nothing of OCR); every other page is taken by
 :class:`capture.intake.Intake` (``source="scanner"``) at once, with its device, profile, batch,
 dossier, sheet and side, so its OCR job is queued while the next page is still being scanned.
 
@@ -24,7 +26,6 @@ import numpy as np
 from PIL import Image
 
 from capture.intake import Intake, IntakeResult, Outcome
-from capture.scanner import blank as blank_check
 from capture.scanner import separator as separator_check
 from capture.scanner.duplex import Side
 from capture.scanner.errors import Problem, ScanFailure
@@ -95,7 +96,7 @@ class BatchCapture:
         profile: ScanProfile,
         device: str,
         continue_dossier: str | None = None,
-        is_blank: ImageCheck = blank_check.is_blank,
+        is_blank: ImageCheck,
         is_separator: ImageCheck = separator_check.is_separator,
     ) -> None:
         self.intake = intake
