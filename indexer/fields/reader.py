@@ -12,6 +12,7 @@ from indexer.fields.crosscheck import check_ids, check_order, check_words, conse
 from indexer.fields.extract import extract_form
 from indexer.fields.layout import build_page
 from indexer.fields.names import read_name
+from indexer.fields.placedate import unlabelled_place_date
 from indexer.fields.reading import DocumentReading
 from indexer.fields.register import extract_register
 from indexer.fields.table import find_table
@@ -36,6 +37,8 @@ def read_document(
     table = find_table(page, dtype)
     raws = extract_form(page, dtype, cat, (table.band,) if table else ())
     raws += [r for r in (table.fields if table else []) if r.spec_id not in {x.spec_id for x in raws}]
+    if (pd := unlabelled_place_date(page, dtype, raws)) is not None:
+        raws.append(pd)
     fields = {r.spec_id: values.read(r) for r in raws}
     for r in raws:
         fields[r.spec_id].label_box = r.label_box
