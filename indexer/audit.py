@@ -140,6 +140,7 @@ ACTION_VI = {
     "book.export": "Xuất sổ",
     "book.print": "In sổ",
     "registers.export": "Xuất dữ liệu sổ",
+    "registers.import": "Nhập dữ liệu sổ (tệp trao đổi)",
     "commune.create": "Thêm xã",
     "scan.request": "Yêu cầu quét",
     "scan.start": "Bắt đầu quét",

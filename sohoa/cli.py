@@ -726,6 +726,27 @@ def export_cmd(ctx: click.Context, target: str, out: Path | None, fmt: str, by: 
         sys.exit(cmd.export_book(app, target, out or Path("."), by))
 
 
+@cli.group("exchange")
+def exchange_group() -> None:
+    """Trao đổi sổ giữa các máy sohoa: nhập lại tệp sohoa export (XLSX một sổ, JSON toàn bộ)."""
+
+
+@exchange_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", default=None, help="người thực hiện")
+@click.pass_context
+def exchange_import_cmd(ctx: click.Context, path: Path, by: str | None) -> None:
+    """Nhập sổ từ tệp của sohoa export BOOK (.xlsx) hoặc sohoa export all --format json (.json): mọi mục,
+    giá trị và dòng lịch sử như cũ. Sổ đã có mục thì để nguyên.
+
+    Mã thoát: 0 đã nhập mọi sổ; 1 có sổ để nguyên (đã có); 2 tệp không đọc được.
+    """
+    from sohoa.commands import export_cmd
+
+    with _app(ctx) as app:
+        sys.exit(export_cmd.exchange_import(app, path, by))
+
+
 @contextmanager
 def _app(ctx: click.Context) -> Iterator[App]:
     from sohoa.app import App

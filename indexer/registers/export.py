@@ -7,6 +7,8 @@
   code, year, quyển số, số) until it is (:func:`pdf_name`).
 * :func:`export_all` — every book and entry as CSV (one row per entry) or JSON (books with their
   entries, each with its history and its filed documents).
+* Both the XLSX and the JSON carry what another sohoa needs to take the registers back whole
+  (``exchange.py`` writes those parts and reads them back).
 * :func:`print_pdf` — print-ready pages for the paper book: one A4 page per entry for books of one
   entry per page, ruled landscape pages of rows for ledgers.
 
@@ -30,10 +32,10 @@ from indexer.models import (
     Commune,
     RegisterBook,
     RegisterEntry,
-    RegisterEntryChange,
     RegisterEntryRegion,
     RegisterFiling,
 )
+from indexer.registers import exchange
 from indexer.registers.books import BookInfo, find_book
 from indexer.registers.entries import book_entries
 from indexer.registers.model import book_key, fmt_date, so_sort_key
@@ -83,7 +85,21 @@ def entry_pages(db: Database, entry_ids: list[int]) -> dict[int, list[int]]:
 # -- per book -----------------------------------------------------------------------------------------
 
 
-def write_xlsx(book: BookInfo, entries: list[RegisterEntry], files: dict[int, str], out: Path) -> Path:
+def entry_history(db: Database, entry_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    with db.read() as s:
+        return exchange.history_of(s, entry_ids)
+
+
+def write_xlsx(
+    book: BookInfo,
+    entries: list[RegisterEntry],
+    files: dict[int, str],
+    out: Path,
+    *,
+    history: dict[int, list[dict[str, Any]]] | None = None,
+) -> Path:
+    """The national import's sheets, and the sohoa sheets that let another sohoa take the book back
+    whole (``exchange.py``: entry facts and ``history``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -95,13 +111,18 @@ def write_xlsx(book: BookInfo, entries: list[RegisterEntry], files: dict[int, st
     ws.append(cols + [FILE_COLUMN])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    shown: list[tuple[RegisterEntry, set[str]]] = []
     for e in entries:
         data = dict(e.data or {})
-        data.setdefault("quyenSo", book.volume)
+        added = set()
+        if "quyenSo" not in data:
+            data["quyenSo"], added = book.volume, {"quyenSo"}
         if e.notes and not data.get("ghiChu"):
             data["ghiChu"] = e.notes
+            added.add("ghiChu")
         row = [data.get(k, "") for k in cols] + [files.get(e.id, "")]
         ws.append(row)
+        shown.append((e, added))
     for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
         for cell in col:
             cell.number_format = "@"  # text: numbers and dates exactly as in the book
@@ -122,6 +143,7 @@ def write_xlsx(book: BookInfo, entries: list[RegisterEntry], files: dict[int, st
         ("Số mục", len(entries)),
     ):
         info.append([label, value])
+    exchange.add_sheets(wb, exchange.book_facts(book, book.commune), shown, history or {})
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(out, durable=False) as tmp:
         wb.save(tmp)
@@ -149,19 +171,7 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
             .order_by(RegisterBook.book_type, RegisterBook.year, RegisterBook.volume)
         ).all()
         entries = s.scalars(select(RegisterEntry)).all()
-        history: dict[int, list[dict[str, Any]]] = {}
-        for h in s.scalars(select(RegisterEntryChange).order_by(RegisterEntryChange.id)):
-            history.setdefault(h.entry_id, []).append(
-                {
-                    "at": h.at.isoformat(),
-                    "actor": h.actor,
-                    "kind": h.kind,
-                    "field": h.field,
-                    "old": h.old_value,
-                    "new": h.new_value,
-                    "reason": h.reason,
-                }
-            )
+        history = exchange.history_of(s)
         docs: dict[int, list[dict[str, Any]]] = {}
         for f in s.scalars(select(RegisterFiling).where(RegisterFiling.state == "linked")):
             docs.setdefault(f.entry_id, []).append({"document_id": f.document_id, "decided_by": f.decided_by})
@@ -212,20 +222,15 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
                         )
                         n += 1
         else:
-            doc: dict[str, Any] = {"books": []}
+            doc: dict[str, Any] = {"format": exchange.FORMAT_ALL, "books": []}
             for b, c in books:
                 items = []
                 for e in sorted(by_book.get(b.id, []), key=lambda e: (so_sort_key(e.so), e.id)):
                     items.append(
                         {
                             "id": e.id,
-                            "so": e.so,
-                            "trangSo": e.page_no,
-                            "status": e.status,
-                            "origin": e.origin,
+                            **exchange.entry_facts(e),
                             "data": e.data or {},
-                            "notes": e.notes or "",
-                            "verified_by": e.verified_by,
                             "history": history.get(e.id, []),
                             "documents": docs.get(e.id, []),
                         }
@@ -235,13 +240,7 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
                     {
                         "id": b.id,
                         "key": book_key(b.book_type, b.year, b.volume),
-                        "book_type": b.book_type,
-                        "year": b.year,
-                        "quyenSo": b.volume,
-                        "layout": b.layout,
-                        "commune": {"name": c.name, "code": c.code, "scheme": c.scheme},
-                        "opened_on": fmt_date(b.opened_on),
-                        "closed_on": fmt_date(b.closed_on),
+                        **exchange.book_facts(b, c),
                         "entries": items,
                     }
                 )

@@ -1,4 +1,4 @@
-"""``sohoa legacy import`` and ``sohoa export``: register data in and out."""
+"""``sohoa legacy import``, ``sohoa export`` and ``sohoa exchange import``: register data in and out."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from indexer.audit import audit
-from indexer.registers import export, legacy_import
+from indexer.registers import exchange, export, legacy_import
 from indexer.registers.books import find_book
 from sohoa import exports
 from sohoa.app import App
@@ -115,3 +115,16 @@ def print_book(app: App, book_ref: str, out: Path, by: str | None) -> int:
         audit(s, actor(by), "book.print", "register_book", b.id, {"out": str(out)})
     click.echo(f"Bản in sổ {b.key}: {out}")
     return 0
+
+
+@guarded
+def exchange_import(app: App, path: Path, by: str | None) -> int:
+    """``sohoa exchange import FILE``: exit 0 every book taken, 1 some left alone (already there)."""
+    rep = exchange.import_file(app.db, path, actor=actor(by))
+    for b in rep.books:
+        if b.skipped:
+            click.echo(f"Sổ {b.key}: {b.skipped}")
+        else:
+            click.echo(f"Sổ {b.key}: đã nhập {b.entries} mục, {b.history} dòng lịch sử")
+    click.echo(f"Tệp {path.name}: {rep.entries} mục đã nhập.")
+    return 1 if any(b.skipped for b in rep.books) else 0
