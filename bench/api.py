@@ -10,11 +10,12 @@
    at the office. Prints how long each part took.
 2. Makes an admin account and an API token (``indexer.apitokens``), serves the desk and its API with
    uvicorn in its own process (as ``sohoa web``), the token's rate limit lifted for the run.
-3. After 30 warm-up calls, sends ``--queries`` searches one after another on one keep-alive
-   connection — a name with diacritics, without, or with a birth year, from random entries — twice:
-   people and pages (the default), and people only (``pages=false``). Each call is a real one: bearer
-   token checked, rate limit, search, answer, and its audit line written before the answer leaves.
-   Then the same searches as plain ``search_all`` calls in this process, to show what the API adds.
+3. After 30 warm-up queries, runs ``--queries`` searches — a name with diacritics, without, or with
+   a birth year, from random entries — each three ways, interleaved (so the machine's drift falls on
+   all alike): over HTTP on one keep-alive connection with people and pages (the default), over
+   HTTP people only (``pages=false``), and as a plain ``search_all`` call in this process (what the
+   API adds). Each HTTP call is a real one: bearer token checked, rate limit, search, answer, and its
+   audit line written before the answer leaves.
 4. Prints a table of p50/p95/p99/max (ms, request sent → whole answer read) and writes
    ``bench/out/api/api-bench.json``. Target: p95 ≤ 50 ms at 1,000,000 entries.
 """
@@ -101,48 +102,47 @@ def make_token(out: Path) -> str:
 
 
 def measure(out: Path, secret: str, queries: list[str], warmup: list[str]) -> dict[str, list[float]]:
+    """Each query three ways, interleaved so that the machine's drift falls on all alike: over HTTP
+    with pages, over HTTP people only, and as a ``search_all`` call in this process."""
     import httpx
 
-    proc, base = serve(out / "data", SOHOA_WEB__API_BURST="100000", SOHOA_CONFIG="")
-    times: dict[str, list[float]] = {}
-    try:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"}, timeout=60) as c:
-            for q in warmup:
-                c.get("/api/v1/search", params={"q": q}).raise_for_status()
-            for kind, extra in (("people + pages", {}), ("people only", {"pages": "false"})):
-                found = 0
-                xs = times.setdefault(kind, [])
-                for q in queries:
-                    t0 = time.perf_counter()
-                    r = c.get("/api/v1/search", params={"q": q, **extra})
-                    body = r.json()
-                    xs.append((time.perf_counter() - t0) * 1000)
-                    assert r.status_code == 200, r.text
-                    found += bool(body["people"])
-                print(f"  {kind}: {len(queries)} searches, {found} found someone", flush=True)
-    finally:
-        stop(proc)
-    return times
-
-
-def direct(out: Path, queries: list[str], warmup: list[str]) -> list[float]:
-    """The same searches as function calls in this process (no HTTP, token, audit): what the API adds."""
     from config import Settings
     from indexer.people.unified import search_all
     from sohoa.app import App
 
+    kinds = ("people + pages", "people only", "people + pages, search_all() in process")
+    times: dict[str, list[float]] = {k: [] for k in kinds}
+    found = dict.fromkeys(kinds, 0)
     app = App(Settings(data_dir=out / "data", workers=1))
+    proc, base = serve(out / "data", SOHOA_WEB__API_BURST="100000", SOHOA_CONFIG="")
     try:
-        for q in warmup:
-            search_all(app.db, q, people_limit=20, pages_limit=20)
-        xs = []
-        for q in queries:
-            t0 = time.perf_counter()
-            search_all(app.db, q, people_limit=20, pages_limit=20)
-            xs.append((time.perf_counter() - t0) * 1000)
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"}, timeout=60) as c:
+
+            def http(q: str, **extra: str) -> bool:
+                r = c.get("/api/v1/search", params={"q": q, **extra})
+                assert r.status_code == 200, r.text
+                return bool(r.json()["people"])
+
+            ways = (
+                lambda q: http(q),
+                lambda q: http(q, pages="false"),
+                lambda q: bool(search_all(app.db, q, people_limit=20, pages_limit=20).people),
+            )
+            for q in warmup:
+                for way in ways:
+                    way(q)
+            for q in queries:
+                for kind, way in zip(kinds, ways, strict=True):
+                    t0 = time.perf_counter()
+                    hit = way(q)
+                    times[kind].append((time.perf_counter() - t0) * 1000)
+                    found[kind] += hit
+        for kind in kinds:
+            print(f"  {kind}: {len(queries)} searches, {found[kind]} found someone", flush=True)
     finally:
+        stop(proc)
         app.close()
-    return xs
+    return times
 
 
 def table(info: dict[str, Any], times: dict[str, list[float]]) -> str:
@@ -177,7 +177,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"measuring (load average {load_before}) …", flush=True)
     queries, warmup = info["queries"][: args.queries], info["queries"][-WARMUP:]
     times = measure(args.out, secret, queries, warmup)
-    times["people + pages, search_all() in process"] = direct(args.out, queries, warmup)
     size = f", {info['db_mb']:,.0f} MB" if info.get("db_mb") else ""
     header = (
         f"# API search: {info['n']:,} register entries, {info['pages']:,} ledger pages "
