@@ -7,17 +7,27 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from config import Settings
 from indexer import jobs, results
+from indexer.db import Database
 from indexer.fields import DocumentReading, FieldReading
+from indexer.registers.entries import create_entry_in
 from indexer.results import PageOutput
 from sohoa.app import App
 from tests.pages import name_page, save
 
 _n = itertools.count(1)
+
+
+def create_entry(db: Database, book_id: int, data: dict[str, Any], **kw: Any) -> int:
+    """A new register entry in a transaction of its own (the app creates entries inside the
+    transaction of what makes them: ``indexer.registers.digitise``, ``indexer.registers.filing``)."""
+    with db.write() as s:
+        return create_entry_in(s, book_id, data, **kw).id
 
 
 def make_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:

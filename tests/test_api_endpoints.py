@@ -14,11 +14,10 @@ from sqlalchemy import select
 from indexer.audit import AuditFilter, audit_page
 from indexer.models import Arrival, FieldValue, RegisterEntry
 from indexer.registers.books import create_book
-from indexer.registers.entries import create_entry
 from sohoa.app import App
 from tests.apiutil import ROLES, Api, error_of, make_api
 from tests.pages import name_page
-from tests.registers_util import dossier
+from tests.registers_util import create_entry, dossier
 from tests.webdesk import add_document
 
 DECLARATION = {"child_name": "PHAM MINH KHOA", "child_birth_date": "01/05/2024", "mother_name": "Võ Thị Tuyết"}

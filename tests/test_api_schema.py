@@ -8,10 +8,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from indexer.registers.books import create_book
-from indexer.registers.entries import create_entry
 from sohoa.app import App
 from tests.apiutil import make_api
-from tests.registers_util import dossier
+from tests.registers_util import create_entry, dossier
 from tests.webdesk import add_document
 
 EXAMPLES = 40  # per operation

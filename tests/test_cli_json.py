@@ -11,10 +11,10 @@ from typing import Any
 
 from config import Settings
 from indexer.registers.books import create_book
-from indexer.registers.entries import create_entry, edit_entry
+from indexer.registers.entries import edit_entry
 from sohoa.app import App
 from sohoa.commands.jsonout import plain
-from tests.registers_util import dossier
+from tests.registers_util import create_entry, dossier
 from tests.test_cli import sohoa
 
 ID12 = "079203001234"

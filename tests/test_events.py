@@ -28,10 +28,9 @@ from indexer.models import FieldValue, Page
 from indexer.outbox import OutboxRow
 from indexer.registers import filing
 from indexer.registers.books import create_book
-from indexer.registers.entries import create_entry
 from sohoa.app import App
 from sohoa.events import EventSender, send_due, target_of
-from tests.registers_util import dossier, make_app
+from tests.registers_util import create_entry, dossier, make_app
 
 SECRET = "chia-sẻ-bí-mật"
 

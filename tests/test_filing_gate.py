@@ -15,12 +15,11 @@ from indexer.audit import AuditFilter, audit_page
 from indexer.models import FieldValue, RegisterEntry, RegisterFiling
 from indexer.registers import filing
 from indexer.registers.books import create_book
-from indexer.registers.entries import create_entry
 from indexer.registers.gate import fields_to_confirm
 from indexer.registers.model import RegisterError
 from sohoa.app import App
 from sohoa.web import create_app
-from tests.registers_util import dossier
+from tests.registers_util import create_entry, dossier
 from tests.webdesk import PASSWORD, logged_in
 
 HX = {"HX-Request": "true"}

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from indexer.models import AuditEntry, RegisterEntry
 from indexer.people import find_people
 from indexer.registers.books import create_book, find_book, list_books
-from indexer.registers.entries import create_entry, edit_entry, find_entry_id, get_entry, verify_entry
+from indexer.registers.entries import edit_entry, find_entry_id, get_entry, verify_entry
 from indexer.registers.model import RegisterError, norm_so
 from indexer.registers.vocabulary import book_type, header_key
 from sohoa.app import App
-from tests.registers_util import make_app
+from tests.registers_util import create_entry, make_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

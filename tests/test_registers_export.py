@@ -18,11 +18,11 @@ from indexer import jobs, results
 from indexer.fields import DocumentReading
 from indexer.registers import digitise, export
 from indexer.registers.books import create_book
-from indexer.registers.entries import create_entry, edit_entry
+from indexer.registers.entries import edit_entry
 from sohoa import bookfiles, exports
 from sohoa.app import App
 from tests.registerpages import ledger_page
-from tests.registers_util import make_app, output
+from tests.registers_util import create_entry, make_app, output
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from sqlalchemy import select, update
 from indexer.models import AuditEntry, FieldValue, RegisterFiling
 from indexer.registers import filing, matching
 from indexer.registers.books import create_book
-from indexer.registers.entries import create_entry, get_entry
+from indexer.registers.entries import get_entry
 from indexer.registers.model import RegisterError
 from sohoa.app import App
-from tests.registers_util import dossier, make_app
+from tests.registers_util import create_entry, dossier, make_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

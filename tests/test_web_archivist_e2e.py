@@ -15,9 +15,10 @@ from indexer import accounts
 from indexer.models import Page
 from indexer.registers.books import create_book
 from indexer.registers.digitise import attach_documents
-from indexer.registers.entries import Region, create_entry, get_entry
+from indexer.registers.entries import Region, get_entry
 from sohoa.app import App
 from sohoa.web.server import DeskServer
+from tests.registers_util import create_entry
 from tests.test_web_e2e import ARTIFACTS, browser  # noqa: F401  (the browser fixture)
 from tests.webdesk import PASSWORD, add_document
 

@@ -18,10 +18,10 @@ from indexer.audit import AuditFilter, audit_page
 from indexer.models import FieldValue, Page, RegisterFiling, ScanBatch
 from indexer.registers.books import create_book
 from indexer.registers.digitise import attach_documents
-from indexer.registers.entries import Region, create_entry, get_entry
+from indexer.registers.entries import Region, get_entry
 from sohoa.app import App
 from sohoa.web import create_app
-from tests.registers_util import dossier
+from tests.registers_util import create_entry, dossier
 from tests.webdesk import PASSWORD, TestClient, add_document, client, logged_in
 
 HX = {"HX-Request": "true"}

@@ -6,9 +6,10 @@ from __future__ import annotations
 from indexer import accounts
 from indexer.audit import AuditFilter, audit_page
 from indexer.registers.books import create_book
-from indexer.registers.entries import create_entry, verify_entry
+from indexer.registers.entries import verify_entry
 from sohoa.app import App
 from sohoa.web import create_app
+from tests.registers_util import create_entry
 from tests.webdesk import PASSWORD, logged_in
 
 

@@ -11,10 +11,9 @@ from indexer import accounts
 from indexer.models import FieldValue
 from indexer.registers import filing
 from indexer.registers.books import create_book
-from indexer.registers.entries import create_entry
 from sohoa.app import App
 from sohoa.web import create_app
-from tests.registers_util import dossier
+from tests.registers_util import create_entry, dossier
 from tests.webdesk import PASSWORD, logged_in
 
 

@@ -205,11 +205,6 @@ def create_entry_in(
     return e
 
 
-def create_entry(db: Database, book_id: int, data: dict[str, Any], **kw: Any) -> int:
-    with db.write() as s:
-        return create_entry_in(s, book_id, data, **kw).id
-
-
 def bulk_create_in(
     s: Session,
     book_id: int,

@@ -32,10 +32,6 @@ PAGE_STATE_VI = {"pending": "chờ đọc", "built": "đã đọc", "duplicate":
 
 def _need_registers(request: Request) -> Any:
     app = desk_of(request).app
-    try:
-        import indexer.registers.books  # noqa: F401
-    except ImportError:
-        raise HTTPException(404) from None
     if not has_table(app.db, "register_books"):
         raise HTTPException(404)
     return app

@@ -32,10 +32,6 @@ can_file = require_role(*FILERS)
 
 
 def _available(app) -> bool:
-    try:
-        import indexer.registers.filing  # noqa: F401
-    except ImportError:
-        return False
     return has_table(app.db, "register_filings")
 
 

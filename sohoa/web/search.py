@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from indexer.accounts import UserInfo
 from indexer.audit import audit
-from indexer.search import search
+from indexer.models import RegisterFiling
+from indexer.people.unified import search_all
 from sohoa.logsetup import mask_ids
 from sohoa.web.search_people import group_people
 from sohoa.web.security import current_user, desk_of
@@ -45,10 +46,6 @@ ROLE_VI = {
 
 def _filed(db: Any, document_ids: list[int]) -> dict[int, int]:
     """document id → the register entry it is filed to."""
-    try:
-        from indexer.models import RegisterFiling
-    except ImportError:
-        return {}
     if not document_ids:
         return {}
     with db.read() as s:
@@ -64,10 +61,6 @@ def _filed(db: Any, document_ids: list[int]) -> dict[int, int]:
 
 def _search(db: Any, q: str) -> tuple[list[Any], list[Any], dict[int, tuple[int, str]], dict[int, int]]:
     """People hits, page hits, entry id → (book id, label), document id → filed entry id."""
-    try:
-        from indexer.people.unified import search_all
-    except ImportError:  # the person search (issue 6) is not installed
-        return [], search(db, q, limit=LIMIT), {}, {}
     res = search_all(db, q, people_limit=PEOPLE_LIMIT, pages_limit=LIMIT)
     entries: dict[int, tuple[int, str]] = {}
     filed = _filed(
