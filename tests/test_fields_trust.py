@@ -345,3 +345,28 @@ def test_valid_syllables_get_other_letters_from_a_phrase_only_for_one_swapped_le
     r = read_text("Cấp bản sao trích tục hộ tịch")
     assert r.text == "Cấp bản sao trích lục hộ tịch" and r.problems
     assert read_text("Trung tâm Y tê huyện").text == "Trung tâm Y tế huyện"  # "tê" marks only, 3+ words
+
+
+@pytest.mark.parametrize(
+    ("read_as", "printed"),
+    [
+        (
+            "Số 11, tô”3, phường Hòa An, quận Cẩm Lệ, thành phố Đà Nẵng",
+            "Số 11, tổ 3, phường Hòa An, quận Cẩm Lệ, thành phố Đà Nẵng",
+        ),
+        (
+            "Tô”dân phô 2, phường 12, thành phố Đà Lạt, tỉnh Lâm Đồng",
+            "Tổ dân phố 2, phường 12, thành phố Đà Lạt, tỉnh Lâm Đồng",
+        ),
+        ("Sô135, tổ 5, phường Tân Mai, thành phố Biên Hòa", "Số 135, tổ 5, phường Tân Mai, thành phố Biên Hòa"),
+    ],
+)
+def test_a_tone_mark_read_apart_as_a_quote_is_parted_and_the_unit_word_repaired(read_as: str, printed: str) -> None:
+    p = read_place(read_as)
+    assert p.text == printed
+    assert any("dính vào chữ" in c or "tách chữ và số" in c for c in p.changes)  # shown
+
+
+def test_a_real_quotation_or_an_abbreviation_glued_to_its_number_is_left() -> None:
+    assert read_place("Thôn “Đồng Tâm”, xã An Phú").text == "Thôn “Đồng Tâm”, xã An Phú"
+    assert read_place("Số 5, P12, Q1").text == "Số 5, P12, Q1"

@@ -17,6 +17,7 @@ Never: a hand list of places, a repair of a valid unit, a repair without a reaso
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -148,10 +149,42 @@ def _name_end(words: list[str], j: int, starts: set[int]) -> int:
     return k
 
 
+# A tone mark Tesseract read apart as a quote glued to its word (``tô”3``, ``Tô”dân``): never a
+# quotation in an address unless an opening quote stands before a word in it.
+_MARK_RESIDUE = re.compile(r"(?<=[^\W\d_])[”“\"](?=[^\W_]|\s|,|$)")
+# the address words printed before a number, glued to it (``Sô135``): parted at the digit
+_NUMBERED = {"so", "to", "ngo", "ngach", "hem", "kiet", "phuong", "khom", "xom", "thon", "ap", "doi", "khu"}
+_GLUED_NUMBER = re.compile(r"\b([^\W\d_]{2,6})(\d+)\b")
+
+
+def part_residue(text: str) -> tuple[str, list[str]]:
+    """Tone-mark residue and glued numbers parted from the address words they stick to; each
+    change named (the place reader then repairs the word, e.g. ``tô`` → ``tổ``, and shows it)."""
+    changes: list[str] = []
+    if not re.search(r"“[^\W\d_]", text):
+
+        def _mark(m: re.Match[str]) -> str:
+            changes.append(f"bỏ dấu {m.group(0)} dính vào chữ (dấu thanh đọc rời)")
+            return " "
+
+        text = _MARK_RESIDUE.sub(_mark, text)
+
+    def _glued(m: re.Match[str]) -> str:
+        if fold(m.group(1)) not in _NUMBERED:
+            return m.group(0)
+        changes.append(f"{m.group(0)} → {m.group(1)} {m.group(2)} (tách chữ và số)")
+        return f"{m.group(1)} {m.group(2)}"
+
+    text = _GLUED_NUMBER.sub(_glued, text)
+    return re.sub(r"  +", " ", text).strip(), changes
+
+
 def read_place(text: str, schemes: tuple[str, ...] = (gazetteer.LEGACY, gazetteer.V2025)) -> PlaceRead:
+    text, parted = part_residue(text)
     raw = [w for w in text.split() if _core(w)[1] or w in ("-",)]
     words = [canonical(w) for w in raw]
     rep = Repair(list(words), locked=[False] * len(words))
+    rep.changes.extend(parted)
     found_units: list[tuple[int, int, str, bool]] = []
     i = 0
     while i < len(rep.words):

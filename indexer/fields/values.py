@@ -14,7 +14,7 @@ from indexer.fields.correct import normalize_digits
 from indexer.fields.extract import RawField
 from indexer.fields.names import read_name
 from indexer.fields.phrases import _core
-from indexer.fields.places import read_place, read_text
+from indexer.fields.places import part_residue, read_place, read_text
 from indexer.fields.reading import FieldReading
 from indexer.fields.syllables import is_valid, match_case
 from indexer.vntext import canonical, fold, nfc
@@ -194,13 +194,13 @@ def read_id_doc_field(r: FieldReading, raw: RawField) -> None:
     """``Thẻ CCCD số 027177435539 do Cục Cảnh sát QLHC về TTXH cấp ngày 25/05/2020``: kept whole, as
     printed (only impossible syllables, letters read for digits and an impossible date repaired);
     the kind of paper, the number, the issuer and the issue date go beside it in ``parsed``."""
-    text = normalize_digits(r.raw)
+    text, parted = part_residue(normalize_digits(r.raw))
     m = re.search(r"(\d[\d .]{7,16}\d)", text)
     if not m:
         p = read_text(r.raw)
         _apply(r, p.text, p.changes, p.problems + ["không thấy số giấy tờ"])
         return
-    changes: list[str] = []
+    changes: list[str] = list(parted)
     problems: list[str] = []
     text = _template_words(text, m.start(), changes, problems)
     m = re.search(r"(\d[\d .]{7,16}\d)", text)
