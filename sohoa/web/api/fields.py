@@ -23,6 +23,7 @@ from sqlalchemy import select
 from indexer.documents import _field_label, page_ref
 from indexer.fieldedits import FieldNotFound, confirm_all, save_field
 from indexer.models import Document, FieldValue, Page
+from sohoa.labellearning import learn_from_correction
 from sohoa.web.api.auth import Caller
 from sohoa.web.api.common import DocId, PageNo, app_of, utc
 from sohoa.web.api.errors import ApiError, Code, responses
@@ -142,6 +143,8 @@ def put_field(
         st = save_field(db, page_id, field_id, value, actor=p.username, confirm=edit.confirm)
     except FieldNotFound:
         raise ApiError(Code.FIELD_NOT_FOUND) from None
+    if edit.confirm and edit.value is not None:  # as on the desk: the printed label may be a new wording
+        learn_from_correction(db, app_of(request).settings.data_dir, page_id, field_id, value, p.username)
     return FieldSaved(
         field_id=st.field_id,
         value=st.value,
