@@ -28,7 +28,7 @@ def crop_boxes(gray: np.ndarray, boxes: list[Box]) -> np.ndarray | None:
 def strip_specks(gray: np.ndarray) -> np.ndarray:
     """The crop with specks smaller than a third of the text height (leader dots) painted white."""
     _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(bw, 8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
     if n <= 1:
         return gray
     tall = float(np.percentile(stats[1:, cv2.CC_STAT_HEIGHT], 90))

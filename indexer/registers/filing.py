@@ -15,6 +15,7 @@ register pages is confirmed (``indexer.registers.gate``), and may take a filing 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
@@ -180,7 +181,7 @@ def _load(s: Session, q: FilingQuery, ids: set[int]) -> list[Candidate]:
         return []
     bt = q.book_type
     sex_key = next((k.key for k in bt.keys if k.key.endswith("GioiTinh")), None)
-    rows = s.execute(
+    rows: Sequence[tuple[int, str | None, dict[str, Any] | None, date | None, int, str]] = s.execute(
         select(
             RegisterEntry.id,
             RegisterEntry.so,

@@ -78,7 +78,7 @@ def login_submit(
     )
     if result.result is LoginResult.OK:
         target = safe_next(next)
-        resp = RedirectResponse("/intake" if target == "/" else target, status_code=303)
+        resp: Response = RedirectResponse("/intake" if target == "/" else target, status_code=303)
         resp.set_cookie(
             SESSION_COOKIE,
             result.token or "",
