@@ -1,6 +1,6 @@
 """The OCR of one page, start to end: a short orchestrator over the stages.
 
-``process_page`` is pure but for the optional PDF it writes; the caller owns the engine (one
+``ocr_page`` is pure but for the optional PDF it writes; the caller owns the engine (one
 per worker process, reused) and decides where outputs go.
 
 Resolutions: the page's resolution is the file's tag only when its text agrees
@@ -107,10 +107,6 @@ def ocr_page(src: PageSource, options: OcrOptions, engine: OcrEngine, pdf_out: P
     page = load_page(src, options.pdf_dpi)
     clock.lap("load")
     return OcrPage(page, process_loaded(page, options, engine, pdf_out, clock))
-
-
-def process_page(src: PageSource, options: OcrOptions, engine: OcrEngine, pdf_out: Path | None = None) -> PageResult:
-    return ocr_page(src, options, engine, pdf_out).result
 
 
 def process_loaded(

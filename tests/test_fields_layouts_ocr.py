@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from indexer.fields import read_document
 from ocr.engine import OcrEngine, make_engine
-from ocr.pipeline import OcrOptions, process_page
+from ocr.pipeline import OcrOptions, ocr_page
 from ocr.types import PageSource
 from sohoa.samples import SERIF, SERIF_BOLD
 
@@ -36,7 +36,7 @@ def engine() -> OcrEngine:
 def _read(im: Image.Image, tmp_path: Path, engine: OcrEngine):  # type: ignore[no-untyped-def]
     path = tmp_path / "page.png"
     im.save(path, dpi=(DPI, DPI))
-    result = process_page(PageSource(path, "image/png"), OcrOptions(), engine)
+    result = ocr_page(PageSource(path, "image/png"), OcrOptions(), engine).result
     return read_document(result.words, blank=result.blank, width=result.width, height=result.height)
 
 

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocr.colour import drop_colour_ink
 from ocr.engine import OcrEngine, make_engine
-from ocr.pipeline import OcrOptions, process_loaded, process_page
+from ocr.pipeline import OcrOptions, ocr_page, process_loaded
 from ocr.quality import Quality, assess, needs_retry, word_kind
 from ocr.resolution import decide_dpi, measure_text
 from ocr.syllables import is_valid
@@ -86,8 +86,8 @@ def test_wrong_dpi_tag_costs_nothing(tmp_path: Path, engine: OcrEngine) -> None:
     right, wrong = tmp_path / "right.png", tmp_path / "wrong.png"
     page.save(right, dpi=(300, 300))
     page.save(wrong, dpi=(72, 72))  # what office scanners write into PDFs
-    a = process_page(PageSource(right, "image/png"), OcrOptions(thumbnail=False), engine)
-    b = process_page(PageSource(wrong, "image/png"), OcrOptions(thumbnail=False), engine)
+    a = ocr_page(PageSource(right, "image/png"), OcrOptions(thumbnail=False), engine).result
+    b = ocr_page(PageSource(wrong, "image/png"), OcrOptions(thumbnail=False), engine).result
     assert a.dpi_source == "tag" and a.dpi == 300
     assert b.dpi_source == "measured" and b.dpi_tag == 72 and 240 <= b.dpi <= 400
     assert cer(TRUTH, a.text) <= 0.02
@@ -110,7 +110,7 @@ def test_low_resolution_page_is_enlarged_and_read(tmp_path: Path, engine: OcrEng
     draw(LINES, 300).resize((round(175 / 25.4 * 75), round(110 / 25.4 * 75)), Image.LANCZOS).save(
         src, dpi=(75, 75), quality=85
     )
-    r = process_page(PageSource(src, "image/jpeg"), OcrOptions(thumbnail=False), engine)
+    r = ocr_page(PageSource(src, "image/jpeg"), OcrOptions(thumbnail=False), engine).result
     assert r.dpi == 75 and r.ocr_dpi is not None and r.ocr_dpi >= 150  # read enlarged, not at 75
     assert kept(TRUTH, r.text) >= 0.95
     assert cer(TRUTH, r.text) <= 0.04
