@@ -1,8 +1,9 @@
 """A document's fields, and their confirmation or correction by a person (through the program).
 
 * ``GET /documents/{id}/fields`` — every field of every page: the value now (a person's, else the
-  reading), what the page prints as read (``printed``), the parsed form (``parsed``: a date in ISO
-  form, an ID's digits), the confidence, the review flags, what a repair changed, who confirmed it.
+  reading), what the page prints as read (``printed``), the normalised form (``normalized``: a date
+  in ISO form, an ID's digits), the parsed forms when the reader made them (``parsed``), the
+  confidence, the review flags, what a repair changed, who confirmed it.
 * ``PUT /documents/{id}/pages/{n}/fields/{field_id}`` — ``{"value": …, "confirm": true}``: the same
   :func:`indexer.fieldedits.save_field` as the desk (the value kept beside the reading, the change
   and the confirmation audited with ID numbers masked, the name index updated).
@@ -41,7 +42,10 @@ class FieldOut(BaseModel):
     doc_type: str
     value: str = Field(description="giá trị hiện tại: của người đã sửa, nếu không thì của máy đọc")
     printed: str = Field(description="giá trị như máy đọc trên trang")
-    parsed: str | None = Field(description="dạng chuẩn hoá (ngày ISO, chữ số) khi có")
+    normalized: str | None = Field(description="dạng chuẩn hoá (ngày ISO, chữ số) khi có")
+    parsed: dict[str, Any] | None = Field(
+        description="các dạng đã phân tích của giá trị (ngày, số CCCD, đối chiếu mã QR) khi có"
+    )
     confidence: float
     needs_review: bool
     flags: list[Any]
@@ -82,7 +86,8 @@ def _out(f: FieldValue, page_no: int) -> FieldOut:
         doc_type=f.doc_type,
         value=f.confirmed_value if f.confirmed_value is not None else f.value,
         printed=f.raw_value,
-        parsed=f.normalized,
+        normalized=f.normalized,
+        parsed=f.parsed or None,
         confidence=float(f.confidence or 0.0),
         needs_review=bool(f.needs_review) and not f.confirmed_by,
         flags=list(f.review_reasons or []),
