@@ -418,6 +418,7 @@ class RegisterBook(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    double_keying: Mapped[bool] = mapped_column(Boolean, default=False)  # "nhập hai lần" (migration 0011)
 
     __table_args__ = (UniqueConstraint("commune_id", "book_type", "year", "volume", name="uq_register_books_key"),)
 
@@ -526,6 +527,27 @@ class RegisterFiling(Base):
     __table_args__ = (
         UniqueConstraint("document_id", "entry_id", name="uq_register_filings_doc_entry"),
         Index("ix_register_filings_document", "document_id", "state"),
+    )
+
+
+class RegisterKeying(Base):
+    """What one person keyed for one entry from the paper book (``indexer.registers.keying``): the
+    values as typed (NFC), who and when. ``role`` is ``key`` (a keyer's reading; in a book keyed
+    twice there are two, by two people) or ``arbiter`` (the truth chosen where the two differed).
+    Migration 0011."""
+
+    __tablename__ = "register_keyings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("register_books.id"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("register_entries.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))  # key | arbiter
+    actor: Mapped[str] = mapped_column(String(80))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("entry_id", "role", "actor", name="uq_register_keyings_entry_actor"),
+        Index("ix_register_keyings_book_actor", "book_id", "actor"),
     )
 
 
