@@ -75,8 +75,10 @@ def read_id_cards(done: OcrPage, reading: DocumentReading | None) -> list[dict[s
     """The CCCD cards whose QR code is readable on the page (only a page whose text names the
     card is searched); the page's own identity fields are checked against them at once, and the
     indexer checks the whole dossier's again when it stores the page (``indexer.idcards``)."""
-    from indexer.fields.cccd import cards_on_page, cross_check
+    from indexer.fields.cccd import cards_on_page, cross_check, looks_like_card
 
+    if not looks_like_card(done.result.text):
+        return []  # most pages: the upright page is not even made
     cards = cards_on_page(done.upright_gray, done.result.text)
     if reading is not None:
         for card in cards:
