@@ -4,7 +4,8 @@ dossiers, legacy import and export. Read ``../shared/domain/domain.md`` §3 and 
 - vocabulary.py   book types and the national digitisation vocabulary (nksHoTen, meHoTen, so, …)
 - model.py        pure helpers: values, numbers, dates, the people an entry names
 - books.py        communes and books              entries.py   entries, corrections with history
-- ledger.py       columnar ledgers: ruled grid (OpenCV), cells, per-cell OCR, row regions
+- ledger.py       columnar ledgers: columns bound, cells judged, row regions (the grid and a
+                  cell read again from its pixels are ocr/ledgergrid.py)
 - entry_page.py   one-entry-per-page register pages (register_pages.yaml)
 - digitise.py     a whole book in page order: resumable, missing/double pages reported
 - matching.py     pure scoring of an entry against a dossier     filing.py   proposals, links, new entries
