@@ -250,7 +250,7 @@ def test_syllable_variants_nearest_first() -> None:
     ("raw", "value"),
     [
         ("Phan Ngoc Bảo Trang", "Phan Ngọc Bảo Trang"),  # "Ngoc" is no syllable: one candidate
-        ("TRẦN THUỲDUNG", "TRẦN THÙY DUNG"),  # glued syllables, old tone placement
+        ("TRẦN THUỲDUNG", "TRẦN THUỲ DUNG"),  # glued syllables, old tone placement
         ("Lê Thị Thu Thủy", "Lê Thị Thu Thủy"),
     ],
 )

@@ -40,8 +40,7 @@ def _styled(word: str, style: str) -> str:
 
 
 def _unglue(word: str) -> list[str]:
-    """``THUỲDUNG`` → ``THUỲ DUNG``: two name syllables OCR glued together."""
-    word = canonical(word) if is_valid(word) else word
+    """``THUỲDUNG`` → ``THUỲ DUNG``: two name syllables OCR glued together (each as printed)."""
     if is_valid(word) or len(word) < 5:
         return [word]
     camel: list[str] = []
@@ -142,5 +141,11 @@ def read_name(text: str) -> NameRead:
         out.problems.append(f"họ “{fixed[0]}” không có trong danh mục")
     if not 2 <= len(fixed) <= 6:
         out.problems.append("họ tên có số chữ bất thường")
+    # Read on the canonical tone placement, written as printed: THUỲ stays THUỲ (not THÙY) where
+    # nothing else about the syllable was changed.
+    fixed = [
+        printed if canonical(f) == canonical(printed) else f
+        for f, printed in zip(fixed, (_styled(p, style) for p in parts), strict=False)
+    ]
     out.text = " ".join(fixed)
     return out

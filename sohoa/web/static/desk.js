@@ -136,7 +136,8 @@
     confirming = null;
     // On to the next field still to confirm (after this one, then from the top); when none is left,
     // to the filing button, so a dossier is checked and filed from the keyboard.
-    var rows = Array.prototype.slice.call(document.querySelectorAll("form.field-row"));
+    // (the fields not read, offered apart, are not in the round: most are rightly empty)
+    var rows = Array.prototype.slice.call(document.querySelectorAll("form.field-row:not(.missing)"));
     var at = rows.indexOf(row);
     var order = rows.slice(at + 1).concat(rows.slice(0, at));
     var next = order.filter(function (r) { return !r.classList.contains("confirmed"); })[0];
@@ -366,3 +367,8 @@
     }
   });
 })();
+// A print button (the intake receipt): the browser's print dialog, the page's print stylesheet.
+document.addEventListener("click", function (e) {
+  var b = e.target && e.target.closest && e.target.closest("[data-print]");
+  if (b) window.print();
+});
