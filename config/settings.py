@@ -9,6 +9,8 @@ program was started in. Invalid values raise :class:`SettingsError` with one lin
 from __future__ import annotations
 
 import os
+from datetime import date as _date
+from datetime import time as _time
 from pathlib import Path
 from typing import Literal
 
@@ -261,6 +263,34 @@ class EventsSettings(BaseModel):
         return self
 
 
+class OfficeSettings(BaseModel):
+    """The office that receives dossiers (bộ phận một cửa of the commune): what its intake receipts
+    (Giấy tiếp nhận hồ sơ và hẹn trả kết quả, Mẫu 01) print, and the days it does not work."""
+
+    model_config = {"extra": "forbid"}
+
+    agency_code: str | None = Field(
+        None,
+        pattern=r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$",
+        description="the office's code (TT 10/2016/TT-BTTTT), e.g. 000.17.31.H42: the head of every dossier code; "
+        "None: the desk issues no receipt",
+    )
+    name: str = Field("", description="the office as the receipt's header names it, e.g. 'UBND xã Phú Lộc'")
+    place: str = Field("", description="the place name of the receipt's date line, e.g. 'Phú Lộc'")
+    result_place: str = Field("Bộ phận tiếp nhận và trả kết quả", description="where the citizen collects the result")
+    holidays: list[_date] = Field(
+        default_factory=list, description="public holidays and Tết days off (weekends are never working days)"
+    )
+    same_day_until: _time = Field(
+        _time(15, 0), description="a same-day procedure received later than this is due the next working day"
+    )
+    closing_time: _time = Field(_time(17, 0), description="results are handed out until this time on the due day")
+    processing_days: dict[str, int] = Field(
+        default_factory=dict,
+        description="working days per procedure (indexer.procedures keys), overriding the defaults there",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SOHOA_",
@@ -295,6 +325,7 @@ class Settings(BaseSettings):
     scanner: ScannerSettings = ScannerSettings()
     web: WebSettings = WebSettings()
     events: EventsSettings = EventsSettings()
+    office: OfficeSettings = OfficeSettings()
 
     @classmethod
     def settings_customise_sources(

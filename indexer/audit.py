@@ -139,6 +139,9 @@ ACTION_VI = {
     "book.entries.build": "Lập mục từ trang sổ",
     "book.export": "Xuất sổ",
     "book.print": "In sổ",
+    "receipt.issue": "Cấp giấy tiếp nhận hồ sơ",
+    "receipt.view": "Xem giấy tiếp nhận hồ sơ",
+    "receipt.print": "In giấy tiếp nhận hồ sơ (PDF)",
     "registers.export": "Xuất dữ liệu sổ",
     "registers.import": "Nhập dữ liệu sổ (tệp trao đổi)",
     "commune.create": "Thêm xã",
@@ -225,6 +228,8 @@ DETAIL_VI = {
     "documents": "hồ sơ",
     "people": "người",
     "results": "số kết quả",
+    "code": "mã hồ sơ",
+    "due": "hẹn trả",
 }
 
 

@@ -571,3 +571,46 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by: Mapped[str | None] = mapped_column(String(80))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# -- Intake receipts: dossier codes and their per-day sequence (migration 0012) -------------------
+
+
+class DossierCodeCounter(Base):
+    """The last dossier-code sequence number given out per office and day (``indexer.receipts``):
+    raised in the transaction that stores the receipt, so a number is never given twice, even
+    after a crash."""
+
+    __tablename__ = "dossier_code_counters"
+    agency_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[_date] = mapped_column(Date, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class DossierReceipt(Base):
+    """The intake receipt handed to the citizen for a dossier (Giấy tiếp nhận hồ sơ và hẹn trả kết
+    quả, Mẫu 01 of TT 01/2018/TT-VPCP): its dossier code and everything it prints, as printed."""
+
+    __tablename__ = "dossier_receipts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # 000.17.31.H42-230515-0001
+    agency_code: Mapped[str] = mapped_column(String(20))
+    day: Mapped[_date] = mapped_column(Date)  # the local day of receipt (the code's YYMMDD)
+    seq: Mapped[int] = mapped_column(Integer)
+    procedure: Mapped[str] = mapped_column(String(40))  # indexer.procedures key
+    content: Mapped[str] = mapped_column(Text)  # nội dung yêu cầu giải quyết
+    applicant: Mapped[str] = mapped_column(String(200))
+    applicant_address: Mapped[str] = mapped_column(Text, default="")
+    applicant_phone: Mapped[str] = mapped_column(String(40), default="")
+    papers: Mapped[list[Any]] = mapped_column(JSON, default=list)  # thành phần hồ sơ, one line each
+    sets: Mapped[int] = mapped_column(Integer, default=1)  # số lượng hồ sơ (bộ)
+    processing_days: Mapped[int] = mapped_column(Integer)  # working days; 0: the same day
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    result_place: Mapped[str] = mapped_column(String(200), default="")
+    receiver: Mapped[str] = mapped_column(String(200))  # the receiving officer's name, as signed
+    issued_by: Mapped[str] = mapped_column(String(80))  # their account
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("agency_code", "day", "seq", name="uq_dossier_receipts_day_seq"),)

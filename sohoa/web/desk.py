@@ -35,6 +35,7 @@ from sohoa.web import (
     intake,
     mywork,
     quarantine,
+    receipts,
     scan,
     search,
     status,
@@ -52,7 +53,7 @@ from sohoa.web.security import (
 )
 from sohoa.web.templating import STATIC, make_templates, render
 
-PANELS = (fields_panel.fields_panel, filing.filing_panel)  # registered on import, in this order
+PANELS = (fields_panel.fields_panel, filing.filing_panel, receipts.receipt_panel)  # registered on import, in this order
 ROUTERS = (
     auth.router,
     intake.router,
@@ -65,6 +66,7 @@ ROUTERS = (
     book_admin.router,
     book_import.router,
     book_print.router,
+    receipts.router,
     books.router,
     status.router,
     quarantine.router,
