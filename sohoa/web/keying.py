@@ -1,0 +1,335 @@
+"""The keying screen of a ledger book: one entry at a time, its row of the page enlarged and pinned
+above one input per column of the book type, the whole page a glance away; Tab goes through the
+columns, Enter saves (htmx, no reload) and brings the next entry, whose images — and the next
+page's — the browser has already loaded. The rules (once / twice, who may key) are
+``indexer.registers.keying``; the typing aids are ``static/keying.js`` with the offers of
+``indexer.registers.completion``.
+
+Guarantees: a keyer of a book keyed twice sees the OCR's reading or their own, never the other
+keyer's; what was typed is saved as typed (NFC) — the date shown normalised beside its input, an
+offer taken only on a key press; the row image is a crop of the page drawn for the desk, from the
+row box the entry keeps. Archivists and admins key; every entry shown and every save is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from PIL import Image
+from sqlalchemy import select
+
+from capture.fsutil import atomic_write
+from indexer.accounts import UserInfo
+from indexer.audit import audit
+from sohoa.web import pageimages
+from sohoa.web.books import _book, _need_registers, can_verify
+from sohoa.web.security import current_user
+from sohoa.web.templating import render
+
+router = APIRouter(dependencies=[Depends(current_user)])
+can_key = can_verify  # archivists and admins
+ROW_MARGIN = 0.3  # of the row's height, above and below the row box
+PREFETCH_ROWS = 3
+
+MESSAGES = {
+    "saved": "Đã lưu số {so}, đã xác nhận đúng với sổ.",
+    "incomplete": "Đã lưu số {so}; còn thiếu {missing}: mục chưa xác nhận.",
+    "waiting": "Đã lưu số {so} (lần nhập thứ nhất; chờ người nhập thứ hai).",
+    "agreed": "Số {so}: hai lần nhập khớp nhau — xong.",
+    "disagreed": "Số {so}: hai lần nhập khác nhau — chờ phân xử.",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str  # date | name | place | text
+    value: str
+    ocr: bool  # the value is the OCR's reading, not yet a person's
+    prev: str  # the previous row's value, as this person sees it
+    date_shown: str  # a date value normalised (dd/mm/yyyy), or ""
+
+
+@dataclass(frozen=True)
+class RowPicture:
+    document_id: int
+    doc_page_no: int
+    box: tuple[int, int, int, int] | None  # in the page's pixels
+    page_w: int
+    page_h: int
+
+
+def row_picture(app: Any, entry_id: int) -> RowPicture | None:
+    from indexer.models import Page, RegisterEntryRegion
+
+    with app.db.read() as s:
+        row = s.execute(
+            select(RegisterEntryRegion, Page)
+            .join(Page, Page.id == RegisterEntryRegion.page_id)
+            .where(RegisterEntryRegion.entry_id == entry_id)
+            .order_by(RegisterEntryRegion.id)
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    r, page = row
+    box = (r.x, r.y, r.w, r.h) if r.x is not None and r.y is not None and r.w and r.h else None
+    return RowPicture(page.document_id, page.page_no, box, page.width or 0, page.height or 0)
+
+
+def _kind(bt: Any, key: str) -> str:
+    from indexer.registers.completion import is_place
+    from indexer.registers.vocabulary import DATE, NAME
+
+    spec = bt.key(key)
+    if spec is not None and spec.kind == DATE:
+        return "date"
+    if spec is not None and spec.kind == NAME:
+        return "name"
+    return "place" if is_place(key) else "text"
+
+
+def _shown_date(value: str) -> str:
+    from indexer.registers.keying import typed_date
+    from indexer.registers.model import fmt_date
+
+    return fmt_date(typed_date(value)) if value else ""
+
+
+def _values_seen(app: Any, book: Any, entry_id: int, user: UserInfo) -> tuple[dict[str, str], set[str]]:
+    """What this person sees in the inputs of an entry: their own reading when they keyed it; else
+    the entry's values (in a book keyed twice, before settlement, only the OCR's), and which of
+    those are still the OCR's reading."""
+    from indexer.models import RegisterEntry, RegisterEntryChange
+    from indexer.registers.keying import own_reading
+
+    own = own_reading(app.db, entry_id, user.username)
+    if own is not None:
+        return own, set()
+    with app.db.read() as s:
+        e = s.get(RegisterEntry, entry_id)
+        assert e is not None
+        data = {k: v for k, v in (e.data or {}).items() if isinstance(v, str)}
+        touched = set(
+            s.scalars(
+                select(RegisterEntryChange.field).where(
+                    RegisterEntryChange.entry_id == entry_id,
+                    RegisterEntryChange.kind.in_(("correction", "amendment")),
+                )
+            )
+        )
+        origin = e.origin
+    ocr = {k for k in data if origin == "ocr" and k not in touched}
+    return data, ocr
+
+
+def _entry_context(app: Any, book: Any, pos: Any, user: UserInfo, typed: dict[str, str] | None) -> dict[str, Any]:
+    from indexer.models import RegisterEntry
+    from indexer.registers.keying import columns, page_entries, readings_of
+
+    bt = book.type
+    values, ocr = (typed, set()) if typed is not None else _values_seen(app, book, pos.entry_id, user)
+    prev: dict[str, str] = {}
+    with app.db.read() as s:
+        ids = page_entries(s, book.id, pos.page_id)
+        e = s.get(RegisterEntry, pos.entry_id)
+        assert e is not None
+        status, so = e.status, e.so or e.so_raw or "?"
+    if pos.index > 0:
+        prev, _ = _values_seen(app, book, ids[pos.index - 1], user)
+    cols = [
+        Column(
+            k.key,
+            k.label,
+            _kind(bt, k.key),
+            values.get(k.key, ""),
+            k.key in ocr and bool(values.get(k.key)),
+            prev.get(k.key, ""),
+            _shown_date(values.get(k.key, "")) if _kind(bt, k.key) == "date" else "",
+        )
+        for k in columns(bt)
+    ]
+    pic = row_picture(app, pos.entry_id)
+    keyers = [who for who, _ in readings_of(app.db, pos.entry_id)]
+    return {
+        "book": book,
+        "pos": pos,
+        "so": so,
+        "status": status,
+        "cols": cols,
+        "pic": pic,
+        "keyers": len(keyers),
+        "mine": user.username in keyers,
+        "prefetch": _prefetch(app, book, pos, ids),
+    }
+
+
+def _prefetch(app: Any, book: Any, pos: Any, ids: list[int]) -> list[str]:
+    """Images the browser loads ahead: the next rows of this page and, near its end, the next
+    page (its picture and its first rows)."""
+    from indexer.registers.keying import book_pages, page_entries
+
+    urls = [f"/books/{book.id}/entries/{i}/row.jpg" for i in ids[pos.index + 1 : pos.index + 1 + PREFETCH_ROWS]]
+    if pos.index + PREFETCH_ROWS >= len(ids):
+        with app.db.read() as s:
+            pages = book_pages(s, book.id)
+            after = [p for p in pages if p[0] > pos.page_no]
+            nxt = page_entries(s, book.id, after[0][1]) if after else []
+        if nxt:
+            urls += [f"/books/{book.id}/entries/{i}/row.jpg" for i in nxt[:PREFETCH_ROWS]]
+            pic = row_picture(app, nxt[0])
+            if pic is not None:
+                urls.append(f"/documents/{pic.document_id}/pages/{pic.doc_page_no}/image?w=800")
+    return urls
+
+
+def audit_view(app: Any, user: UserInfo, entry_id: int) -> None:
+    with app.db.write() as s:
+        audit(s, user.username, "entry.view", "register_entry", entry_id, {"via": "keying"})
+
+
+def _render_entry(
+    request: Request,
+    app: Any,
+    book: Any,
+    pos: Any,
+    user: UserInfo,
+    *,
+    message: str = "",
+    error: str = "",
+    typed: dict[str, str] | None = None,
+    full: bool,
+) -> Response:
+    ctx: dict[str, Any] = {"book": book, "message": message, "error": error, "pos": pos}
+    if pos is not None:
+        ctx.update(_entry_context(app, book, pos, user, typed))
+        audit_view(app, user, pos.entry_id)
+    ctx["double"] = is_double(app, book.id)
+    return render(request, "books/keying.html" if full else "books/_keying_entry.html", ctx, active="books")
+
+
+def is_double(app: Any, book_id: int) -> bool:
+    from indexer.models import RegisterBook
+
+    with app.db.read() as s:
+        return bool(s.scalar(select(RegisterBook.double_keying).where(RegisterBook.id == book_id)))
+
+
+@router.get("/books/{book_id}/keying")
+def keying_page(
+    request: Request,
+    book_id: int,
+    user: Annotated[UserInfo, Depends(can_key)],
+    entry: int | None = None,
+    error: str = "",
+) -> Response:
+    from indexer.registers.keying import locate, next_to_key
+
+    app = _need_registers(request)
+    book = _book(app, book_id)
+    pos = locate(app.db, book_id, entry) if entry is not None else next_to_key(app.db, book_id, user.username)
+    if entry is not None and pos is None:
+        raise HTTPException(404)
+    return _render_entry(request, app, book, pos, user, error=error[:300], full=True)
+
+
+@router.post("/books/{book_id}/keying/{entry_id}")
+async def keying_save(
+    request: Request, book_id: int, entry_id: int, user: Annotated[UserInfo, Depends(can_key)]
+) -> Response:
+    from indexer.registers.completion import remember
+    from indexer.registers.keying import locate, next_to_key, save_keying
+    from indexer.registers.model import RegisterError
+
+    app = _need_registers(request)
+    form = await request.form()
+    values = {k[2:]: v for k, v in form.multi_items() if k.startswith("f_") and isinstance(v, str)}
+    book = _book(app, book_id)
+    try:
+        out = await run_in_threadpool(save_keying, app.db, book_id, entry_id, values, actor=user.username)
+    except RegisterError as exc:
+        pos = locate(app.db, book_id, entry_id)
+        if pos is None:
+            raise HTTPException(404) from None
+        if not request.headers.get("HX-Request"):
+            return RedirectResponse(f"/books/{book_id}/keying?entry={entry_id}&error={quote(exc.message)}", 303)
+        return _render_entry(request, app, book, pos, user, error=exc.message, typed=values, full=False)
+    remember(app.db, book_id, user.username, values)
+    so = values.get("so") or str(entry_id)
+    message = MESSAGES[out.state].format(so=so, missing=", ".join(out.missing))
+    nxt = await run_in_threadpool(next_to_key, app.db, book_id, user.username, after=entry_id)
+    if not request.headers.get("HX-Request"):
+        target = f"/books/{book_id}/keying" + (f"?entry={nxt.entry_id}" if nxt else "")
+        return RedirectResponse(target, status_code=303)
+    return _render_entry(request, app, book, nxt, user, message=message, full=False)
+
+
+@router.get("/books/{book_id}/keying/offers")
+def keying_offers(
+    request: Request, book_id: int, key: str, q: str, user: Annotated[UserInfo, Depends(can_key)]
+) -> Response:
+    from indexer.registers.completion import offers
+
+    app = _need_registers(request)
+    return JSONResponse({"offers": offers(app.db, book_id, key, q[:120], actor=user.username)})
+
+
+def _row_file(app: Any, pic: RowPicture) -> Any:
+    from indexer.documents import page_ref
+
+    ref = page_ref(app.db, pic.document_id, pic.doc_page_no)
+    if ref is None:
+        return None
+    page_file, _ = pageimages.page_image(app, ref, pageimages.VIEW)
+    if pic.box is None or not pic.page_w:
+        return page_file
+    x, y, w, h = pic.box
+    out = app.settings.web_cache_dir / ref.sha256[:2] / f"{ref.sha256}-p{ref.page_no:04d}-row-{x}-{y}-{w}-{h}.jpg"
+    if out.is_file():
+        return out
+    with Image.open(page_file) as im:
+        k = im.width / pic.page_w
+        m = h * ROW_MARGIN
+        crop = im.crop(
+            (
+                max(0, round((x - m) * k)),
+                max(0, round((y - m) * k)),
+                min(im.width, round((x + w + m) * k)),
+                min(im.height, round((y + h + m) * k)),
+            )
+        )
+        crop.load()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(out, durable=False, mode=0o600) as tmp:
+        crop.save(tmp, "JPEG", quality=pageimages.JPEG_QUALITY)
+    return out
+
+
+@router.get("/books/{book_id}/entries/{entry_id}/row.jpg")
+async def row_image(
+    request: Request, book_id: int, entry_id: int, user: Annotated[UserInfo, Depends(current_user)]
+) -> Response:
+    """The entry's row cut from its page (the whole page when the entry has no row box)."""
+    from indexer.models import RegisterEntry
+
+    app = _need_registers(request)
+    with app.db.read() as s:
+        e = s.get(RegisterEntry, entry_id)
+        if e is None or e.book_id != book_id:
+            raise HTTPException(404)
+    pic = await run_in_threadpool(row_picture, app, entry_id)
+    if pic is None:
+        raise HTTPException(404)
+    try:
+        path = await run_in_threadpool(_row_file, app, pic)
+    except pageimages.ImageUnavailable:
+        raise HTTPException(404) from None
+    if path is None:
+        raise HTTPException(404)
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=600"})
