@@ -7,7 +7,9 @@ on ``text_folded``), then — only when those are fewer than asked for — pages
 nothing at all came back, pages with any word starting like a typed one. Each candidate is then
 ranked in tiers:
 
-0. the query as typed, diacritics and all (case and tone placement aside: hoà = hòa);
+0. the query as typed, diacritics and all (case and tone placement aside: hoà = hòa), when it
+   was typed with diacritics (one typed without says nothing of them: a page of an old book typed
+   ``NGUYEN VAN AN`` and one printed ``Nguyễn Văn An`` both match it folded);
 1. the folded query as a phrase (``nguyen van an`` in "Nguyễn Văn An");
 2. every folded word of the query, in any order;
 3. a near miss: a word only starts the same, or a fuzzy match of the phrase.
@@ -30,7 +32,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import text
 
 from indexer.db import Database
-from indexer.vntext import canonical_key, fold, nfc
+from indexer.vntext import canonical_key, fold, has_marks, nfc
 
 CANDIDATES = 300
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -126,6 +128,8 @@ def _tier(query: str, tokens: list[str], page_text: str, folded: str) -> tuple[i
     """The page's tier and, within it, how often the words occur (``folded`` = fold(page_text))."""
     phrase = re.compile(r"(?<![a-z0-9])" + r"[^a-z0-9]+".join(tokens) + r"(?![a-z0-9])")
     spans = [m.span() for m in phrase.finditer(folded)]
+    if spans and not has_marks(query):
+        return 1, float(len(spans))
     if spans:
         key = canonical_key(query)
         flat = " ".join(page_text.split())

@@ -63,6 +63,13 @@ def fold(text: str) -> str:
     return " ".join(stripped.replace("đ", "d").split())
 
 
+def has_marks(text: str) -> bool:
+    """Whether the text carries any Vietnamese diacritic (a tone or vowel mark, or đ): a name typed
+    without any (an old book's NGUYEN VAN AN, a query typed on a plain keyboard) says nothing
+    about its diacritics."""
+    return any(c == "đ" or unicodedata.category(c) == "Mn" for c in unicodedata.normalize("NFD", nfc(text).lower()))
+
+
 def _syllable_tone(syl: str) -> str:
     """Move the tone mark of one syllable to its canonical vowel."""
     nfd = unicodedata.normalize("NFD", syl)

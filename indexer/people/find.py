@@ -3,7 +3,8 @@
 The tiers are those of :mod:`indexer.people.match`. Each is answered by index lookups that stop
 at ``limit`` rows, and a tier is only asked when the better ones did not fill ``limit``:
 
-0. ``name_exact = ?``                       (B-tree ``ix_people_exact``)
+0. ``name_exact = ?``                       (B-tree ``ix_people_exact``; only for a name typed
+                                            with diacritics, see ``indexer.people.match``)
 1. ``name_fold = ?``                        (``ix_people_fold``)
 2. given, surname and middle skeletons      (``ix_people_given_sur``)
 3–4. the given-name and surname tokens within the OCR-damage budget are found in the in-memory
@@ -157,11 +158,12 @@ class _Search:
         toks = qn.tokens
         sur, mid, given = (toks[0], " ".join(toks[1:-1]), toks[-1]) if len(toks) > 1 else ("", "", toks[0])
         params = {"e": qn.exact, "f": qn.folded, "g": given, "s": sur, "m": mid}
-        for sql, m in (
+        # Typed without diacritics: no exact tier, every name spelled so is a folded match alike.
+        not_exact = f"AND p.name_exact <> {ph('e')} " if qn.marked else ""
+        tiers = (
             (f"SELECT p.id FROM people p WHERE p.name_exact = {ph('e')} AND {self.where} LIMIT {ph('n')}", EXACT),
             (
-                f"SELECT p.id FROM people p WHERE p.name_fold = {ph('f')} AND p.name_exact <> {ph('e')} "
-                f"AND {self.where} LIMIT {ph('n')}",
+                f"SELECT p.id FROM people p WHERE p.name_fold = {ph('f')} {not_exact}AND {self.where} LIMIT {ph('n')}",
                 FOLDED,
             ),
             (
@@ -169,7 +171,8 @@ class _Search:
                 f"AND p.mid_skel = {ph('m')} AND p.name_fold <> {ph('f')} AND {self.where} LIMIT {ph('n')}",
                 VARIANT,
             ),
-        ):
+        )
+        for sql, m in tiers if qn.marked else tiers[1:]:
             self._take(self._ids(sql, {**params, "n": self.need}), Match(m))
             if self.need <= 0:
                 return

@@ -6,7 +6,9 @@ dropped letter or ``tr``→``ư`` 1, a wrong letter 2), then how many middle nam
 the other lacks:
 
 0. **exact** — the same name with the same diacritics (case, NFC/NFD, old/new tone placement and
-   ``Ð``/``Đ`` aside);
+   ``Ð``/``Đ`` aside), for a name typed with diacritics: one typed without any says nothing of
+   them, so every name it spells — ``Nguyễn Văn An`` and an old book's ``NGUYEN VAN AN`` alike —
+   is a folded match, none ranked above the other;
 1. **folded** — the same letters without diacritics (no accents typed, a wrong tone mark,
    ``ư``→``u``, ``ơ``→``o``, ``đ``→``d``);
 2. **variant** — the same after i/y (Mỹ/Mĩ), Hoàng/Huỳnh and Vũ/Võ are merged;
@@ -107,7 +109,7 @@ def structural(q: QueryName, sur: str, mid: Sequence[str], given: str, cost: Cos
 
 def match(q: QueryName, exact: str, folded: str, skeleton_tokens: Sequence[str]) -> Match | None:
     """The match of a stored name (its exact key, folded key and skeleton tokens) to a query."""
-    if q.exact == exact:
+    if q.exact == exact and q.marked:
         return Match(EXACT)
     if q.folded == folded:
         return Match(FOLDED)

@@ -29,7 +29,7 @@ from indexer.people.keys import (
     skeleton_of_folded,
     skeleton_text,
 )
-from indexer.vntext import fold, nfc
+from indexer.vntext import fold, has_marks, nfc
 
 # Register types (the book a record belongs to) and the words people type for them.
 REGISTER_TYPES: dict[str, tuple[str, ...]] = {
@@ -95,6 +95,11 @@ class QueryName:
     @property
     def surname(self) -> str | None:
         return self.forms[0] if len(self.forms) > 1 else None
+
+    @property
+    def marked(self) -> bool:
+        """Typed with diacritics: only then can a name match "exactly, diacritics and all"."""
+        return has_marks(self.exact)
 
     @property
     def given(self) -> str:
