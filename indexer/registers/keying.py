@@ -155,12 +155,17 @@ def _check_values(bt: BookType, typed: dict[str, str]) -> None:
         raise RegisterError("; ".join(problems))
 
 
-def save_keying(db: Database, book_id: int, entry_id: int, values: dict[str, Any], *, actor: str) -> Outcome:
-    """One person's keying of one entry, in one transaction (see the module's guarantees)."""
+def save_keying(
+    db: Database, book_id: int, entry_id: int, values: dict[str, Any], *, actor: str, shown: int | None = None
+) -> Outcome:
+    """One person's keying of one entry, in one transaction (see the module's guarantees); the
+    entry ``shown`` next to the person is audited as viewed in the same transaction."""
     with db.write() as s:
         e, b, bt = _entry(s, entry_id, book_id)
         typed = _typed_values(bt, values)
         _check_values(bt, typed)
+        if shown is not None:
+            audit(s, actor, "entry.view", "register_entry", shown, {"via": "keying"})
         if b.double_keying:
             return _key_twice(s, e, b, bt, typed, actor)
         return _key_once(s, e, bt, typed, actor)
@@ -435,14 +440,61 @@ def readings_of(db: Database, entry_id: int) -> list[tuple[str, dict[str, str]]]
         return [(r.actor, dict(r.data or {})) for r in _readings(s, entry_id)]
 
 
-def own_reading(db: Database, entry_id: int, actor: str) -> dict[str, str] | None:
-    with db.read() as s:
-        row = s.scalar(
-            select(RegisterKeying.data).where(
-                RegisterKeying.entry_id == entry_id, RegisterKeying.role == KEY, RegisterKeying.actor == actor
+def _seen(s: Session, entry_id: int, actor: str) -> tuple[dict[str, str], set[str]]:
+    """What ``actor`` sees in the inputs of an entry: their own reading when they keyed it; else the
+    entry's values (in a book keyed twice, before settlement, only the OCR's) — and which of those
+    are still the OCR's reading (the entry came from OCR and nobody corrected that column)."""
+    own = s.scalar(
+        select(RegisterKeying.data).where(
+            RegisterKeying.entry_id == entry_id, RegisterKeying.role == KEY, RegisterKeying.actor == actor
+        )
+    )
+    if own is not None:
+        return dict(own), set()
+    e = s.get(RegisterEntry, entry_id)
+    assert e is not None
+    data = {k: v for k, v in (e.data or {}).items() if isinstance(v, str)}
+    if e.origin != "ocr":
+        return data, set()
+    touched = set(
+        s.scalars(
+            select(RegisterEntryChange.field).where(
+                RegisterEntryChange.entry_id == entry_id,
+                RegisterEntryChange.kind.in_(("correction", "amendment", "keying")),
             )
         )
-    return dict(row) if row is not None else None
+    )
+    return data, {k for k in data if k not in touched}
+
+
+@dataclass
+class KeyingView:
+    """An entry on the keying screen as one person sees it."""
+
+    so: str
+    status: str
+    values: dict[str, str]
+    ocr: set[str]  # columns whose value is the OCR's reading
+    prev: dict[str, str]  # the row above, as this person sees it
+    keyers: list[str]  # who keyed it so far
+    rows: list[int]  # the page's entries, in order
+    next_rows: list[int]  # the next page's entries, in order (near the end of this page only)
+
+
+def keying_view(db: Database, book_id: int, pos: Position, actor: str, *, near_end: int = 3) -> KeyingView:
+    """Everything the keying screen shows of ``pos``, read in one transaction."""
+    with db.read() as s:
+        e = s.get(RegisterEntry, pos.entry_id)
+        assert e is not None
+        values, ocr = _seen(s, pos.entry_id, actor)
+        rows = page_entries(s, book_id, pos.page_id)
+        prev = _seen(s, rows[pos.index - 1], actor)[0] if 0 < pos.index < len(rows) + 1 else {}
+        keyers = [r.actor for r in _readings(s, pos.entry_id)]
+        nxt: list[int] = []
+        if pos.index + near_end >= len(rows):
+            after = [p for p in book_pages(s, book_id) if p[0] > pos.page_no]
+            nxt = page_entries(s, book_id, after[0][1]) if after else []
+        return KeyingView(e.so or e.so_raw or "?", e.status, values, ocr, prev, keyers, rows, nxt)
 
 
 def set_double_keying(db: Database, book_id: int, on: bool, *, actor: str) -> None:

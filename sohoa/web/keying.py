@@ -102,90 +102,39 @@ def _shown_date(value: str) -> str:
     return fmt_date(typed_date(value)) if value else ""
 
 
-def _values_seen(app: Any, book: Any, entry_id: int, user: UserInfo) -> tuple[dict[str, str], set[str]]:
-    """What this person sees in the inputs of an entry: their own reading when they keyed it; else
-    the entry's values (in a book keyed twice, before settlement, only the OCR's), and which of
-    those are still the OCR's reading."""
-    from indexer.models import RegisterEntry, RegisterEntryChange
-    from indexer.registers.keying import own_reading
-
-    own = own_reading(app.db, entry_id, user.username)
-    if own is not None:
-        return own, set()
-    with app.db.read() as s:
-        e = s.get(RegisterEntry, entry_id)
-        assert e is not None
-        data = {k: v for k, v in (e.data or {}).items() if isinstance(v, str)}
-        touched = set(
-            s.scalars(
-                select(RegisterEntryChange.field).where(
-                    RegisterEntryChange.entry_id == entry_id,
-                    RegisterEntryChange.kind.in_(("correction", "amendment")),
-                )
-            )
-        )
-        origin = e.origin
-    ocr = {k for k in data if origin == "ocr" and k not in touched}
-    return data, ocr
-
-
 def _entry_context(app: Any, book: Any, pos: Any, user: UserInfo, typed: dict[str, str] | None) -> dict[str, Any]:
-    from indexer.models import RegisterEntry
-    from indexer.registers.keying import columns, page_entries, readings_of
+    from indexer.registers.keying import columns, keying_view
 
     bt = book.type
-    values, ocr = (typed, set()) if typed is not None else _values_seen(app, book, pos.entry_id, user)
-    prev: dict[str, str] = {}
-    with app.db.read() as s:
-        ids = page_entries(s, book.id, pos.page_id)
-        e = s.get(RegisterEntry, pos.entry_id)
-        assert e is not None
-        status, so = e.status, e.so or e.so_raw or "?"
-    if pos.index > 0:
-        prev, _ = _values_seen(app, book, ids[pos.index - 1], user)
-    cols = [
-        Column(
-            k.key,
-            k.label,
-            _kind(bt, k.key),
-            values.get(k.key, ""),
-            k.key in ocr and bool(values.get(k.key)),
-            prev.get(k.key, ""),
-            _shown_date(values.get(k.key, "")) if _kind(bt, k.key) == "date" else "",
-        )
-        for k in columns(bt)
-    ]
-    pic = row_picture(app, pos.entry_id)
-    keyers = [who for who, _ in readings_of(app.db, pos.entry_id)]
+    v = keying_view(app.db, book.id, pos, user.username, near_end=PREFETCH_ROWS)
+    values, ocr = (typed, set()) if typed is not None else (v.values, v.ocr)
+    cols = []
+    for k in columns(bt):
+        kind, value = _kind(bt, k.key), values.get(k.key, "")
+        shown = _shown_date(value) if kind == "date" else ""
+        cols.append(Column(k.key, k.label, kind, value, k.key in ocr and bool(value), v.prev.get(k.key, ""), shown))
     return {
         "book": book,
         "pos": pos,
-        "so": so,
-        "status": status,
+        "so": v.so,
+        "status": v.status,
         "cols": cols,
-        "pic": pic,
-        "keyers": len(keyers),
-        "mine": user.username in keyers,
-        "prefetch": _prefetch(app, book, pos, ids),
+        "pic": row_picture(app, pos.entry_id),
+        "keyers": len(v.keyers),
+        "mine": user.username in v.keyers,
+        "prefetch": _prefetch(app, book, pos, v.rows, v.next_rows),
     }
 
 
-def _prefetch(app: Any, book: Any, pos: Any, ids: list[int]) -> list[str]:
+def _prefetch(app: Any, book: Any, pos: Any, ids: list[int], nxt: list[int]) -> list[str]:
     """Images the browser loads ahead: the next rows of this page and, near its end, the next
     page (its picture and its first rows)."""
-    from indexer.registers.keying import book_pages, page_entries
-
     urls = [f"/books/{book.id}/entries/{i}/row.jpg" for i in ids[pos.index + 1 : pos.index + 1 + PREFETCH_ROWS]]
-    if pos.index + PREFETCH_ROWS >= len(ids):
-        with app.db.read() as s:
-            pages = book_pages(s, book.id)
-            after = [p for p in pages if p[0] > pos.page_no]
-            nxt = page_entries(s, book.id, after[0][1]) if after else []
-        if nxt:
-            urls += [f"/books/{book.id}/entries/{i}/row.jpg" for i in nxt[:PREFETCH_ROWS]]
-            pic = row_picture(app, nxt[0])
-            if pic is not None:
-                urls.append(f"/documents/{pic.document_id}/pages/{pic.doc_page_no}/image?w=800")
+    if nxt:
+        urls += [f"/books/{book.id}/entries/{i}/row.jpg" for i in nxt[:PREFETCH_ROWS]]
+        pic = row_picture(app, nxt[0])
+        if pic is not None:
+            urls.append(f"/documents/{pic.document_id}/pages/{pic.doc_page_no}/image?w=800")
     return urls
 
 
@@ -204,12 +153,16 @@ def _render_entry(
     message: str = "",
     error: str = "",
     typed: dict[str, str] | None = None,
+    audited: int | None = None,
     full: bool,
 ) -> Response:
+    """The entry at ``pos`` (or the end of the book); its view is audited here unless the save
+    that shows it already did (``audited``)."""
     ctx: dict[str, Any] = {"book": book, "message": message, "error": error, "pos": pos}
     if pos is not None:
         ctx.update(_entry_context(app, book, pos, user, typed))
-        audit_view(app, user, pos.entry_id)
+        if audited is None:
+            audit_view(app, user, pos.entry_id)
     ctx["double"] = is_double(app, book.id)
     return render(request, "books/keying.html" if full else "books/_keying_entry.html", ctx, active="books")
 
@@ -251,8 +204,10 @@ async def keying_save(
     form = await request.form()
     values = {k[2:]: v for k, v in form.multi_items() if k.startswith("f_") and isinstance(v, str)}
     book = _book(app, book_id)
+    nxt = await run_in_threadpool(next_to_key, app.db, book_id, user.username, after=entry_id)
+    shown = nxt.entry_id if nxt is not None else None
     try:
-        out = await run_in_threadpool(save_keying, app.db, book_id, entry_id, values, actor=user.username)
+        out = await run_in_threadpool(save_keying, app.db, book_id, entry_id, values, actor=user.username, shown=shown)
     except RegisterError as exc:
         pos = locate(app.db, book_id, entry_id)
         if pos is None:
@@ -263,11 +218,10 @@ async def keying_save(
     remember(app.db, book_id, user.username, values)
     so = values.get("so") or str(entry_id)
     message = MESSAGES[out.state].format(so=so, missing=", ".join(out.missing))
-    nxt = await run_in_threadpool(next_to_key, app.db, book_id, user.username, after=entry_id)
     if not request.headers.get("HX-Request"):
         target = f"/books/{book_id}/keying" + (f"?entry={nxt.entry_id}" if nxt else "")
         return RedirectResponse(target, status_code=303)
-    return _render_entry(request, app, book, nxt, user, message=message, full=False)
+    return _render_entry(request, app, book, nxt, user, message=message, audited=shown, full=False)
 
 
 @router.get("/books/{book_id}/keying/offers")
