@@ -252,6 +252,8 @@ def test_syllable_variants_nearest_first() -> None:
         ("Phan Ngoc Bảo Trang", "Phan Ngọc Bảo Trang"),  # "Ngoc" is no syllable: one candidate
         ("TRẦN THUỲDUNG", "TRẦN THUỲ DUNG"),  # glued syllables, old tone placement
         ("Lê Thị Thu Thủy", "Lê Thị Thu Thủy"),
+        ("NGUYỄN THỊ THUỲ", "NGUYỄN THỊ THUỲ"),  # the printed tone placement kept
+        ("NGUYÊÑ THỊ MIÊN", "NGUYỄN THỊ MIÊN"),  # the tone read on the N: not a printed placement
     ],
 )
 def test_names_repaired_only_where_impossible(raw: str, value: str) -> None:

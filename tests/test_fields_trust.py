@@ -370,3 +370,13 @@ def test_a_tone_mark_read_apart_as_a_quote_is_parted_and_the_unit_word_repaired(
 def test_a_real_quotation_or_an_abbreviation_glued_to_its_number_is_left() -> None:
     assert read_place("Thôn “Đồng Tâm”, xã An Phú").text == "Thôn “Đồng Tâm”, xã An Phú"
     assert read_place("Số 5, P12, Q1").text == "Số 5, P12, Q1"
+
+
+def test_a_capital_read_small_in_a_unit_name_is_restored_by_the_gazetteer_and_shown() -> None:
+    # c, s, v, x, o … look the same in both cases; "củ Chi" is no unit, "Củ Chi" is
+    p = read_place("Xã Phú Hòa Đông, Huyện củ Chi, Thành phố Hồ Chí Minh")
+    assert p.text == "Xã Phú Hòa Đông, Huyện Củ Chi, Thành phố Hồ Chí Minh"
+    assert any("chữ hoa đọc thành chữ thường" in c for c in p.changes)
+    assert any(u["name"] == "Huyện Củ Chi" for u in p.units)
+    # a small letter of another shape is not a capital misread: left as read
+    assert "huyện Củ Chi" in read_place("xã phú hòa đông, huyện Củ Chi").text

@@ -143,8 +143,9 @@ def read_name(text: str) -> NameRead:
         out.problems.append("họ tên có số chữ bất thường")
     # Read on the canonical tone placement, written as printed: THUỲ stays THUỲ (not THÙY) where
     # nothing else about the syllable was changed.
+    # (only a printed syllable that is itself valid: ``NGUYÊÑ`` is the tone read on the wrong letter)
     fixed = [
-        printed if canonical(f) == canonical(printed) else f
+        printed if canonical(f) == canonical(printed) and is_valid(printed) else f
         for f, printed in zip(fixed, (_styled(p, style) for p in parts), strict=False)
     ]
     out.text = " ".join(fixed)

@@ -105,13 +105,31 @@ def place_syllables() -> set[str]:
     return {w.lower() for u in gazetteer.load().units for w in canonical(u.short).split()}
 
 
+# Letters whose capital has the small letter's shape: OCR often reads one for the other.
+_SAME_SHAPE = frozenset("cosuvwxzôơư")
+
+
+def _capital_like(word: str) -> bool:
+    """A name's word: capitalised, a number, or a gazetteer syllable whose first letter has the
+    same shape in both cases (``củ Chi``: OCR read the capital C small)."""
+    return (
+        word[:1].isupper()
+        or word[:1].isdigit()
+        or (fold(word[:1]) in _SAME_SHAPE and word.lower() in place_syllables() and word[1:].islower())
+    )
+
+
+def _capitalised(words: list[str]) -> list[str]:
+    return [w[:1].upper() + w[1:] if w[:1].islower() and fold(w[:1]) in _SAME_SHAPE else w for w in words]
+
+
 def _unit_at(words: list[str], i: int, raw: list[str] | None = None) -> tuple[int, str, bool] | None:
     for n in (3, 2, 1):
         key = _unit_key(words, i, n, raw)
         if len(key) == n and key in UNITS:
             nxt = words[i + n] if i + n < len(words) else ""
             core_next = _core(nxt)[1]
-            if core_next[:1].isupper() or core_next[:1].isdigit():
+            if _capital_like(core_next):
                 spelling, cap = UNITS[key]
                 printed = " ".join(canonical(_core(w)[1]).lower() for w in words[i : i + n])
                 prev = _core(words[i - 1]) if i else ("", "", ",")
@@ -137,7 +155,7 @@ def _name_end(words: list[str], j: int, starts: set[int]) -> int:
     k = j
     while k < len(words) and k not in starts:
         core = _core(words[k])[1]
-        if not (core[:1].isupper() or core[:1].isdigit()):
+        if not _capital_like(core):
             break
         k += 1
         post = _core(words[k - 1])[2]
@@ -327,6 +345,14 @@ def _resolve_names(rep: Repair, parts: list[_Part], schemes: tuple[str, ...], pe
         name = " ".join(_core(w)[1] for w in rep.words[p.j : p.k])
         if not name:
             continue
+        cased = " ".join(_capitalised(name.split()))
+        if cased != name and any(g.named(cased, lv, schemes) for lv in p.levels):
+            for k in range(p.j, p.k):  # "củ Chi" is "Củ Chi": the capital read small, shown
+                pre, core, post = _core(rep.words[k])
+                if (fixed := _capitalised([core])[0]) != core:
+                    rep.words[k] = pre + fixed + post
+                    rep.changes.append(f"{core} → {fixed} (chữ hoa đọc thành chữ thường, theo danh mục)")
+            name = cased
         for level in p.levels:
             hits = g.named(name, level, schemes)
             if hits:
