@@ -494,8 +494,8 @@ class RegisterEntryChange(Base):
 
 
 class RegisterEntryRegion(Base):
-    """Where an entry is seen: a scanned page and, for a ledger row, the box of that row (pixels of
-    the upright page, the OCR words' coordinates)."""
+    """Where an entry is seen: a scanned page and, for a ledger row, the box of that row and of
+    each of its cells (pixels of the upright page, the OCR words' coordinates)."""
 
     __tablename__ = "register_entry_regions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -506,6 +506,8 @@ class RegisterEntryRegion(Base):
     y: Mapped[int | None] = mapped_column(Integer)
     w: Mapped[int | None] = mapped_column(Integer)
     h: Mapped[int | None] = mapped_column(Integer)
+    # a ledger row's cells: {vocabulary key: [x, y, w, h]} (migration 0013); None when not known
+    cells: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class RegisterFiling(Base):
