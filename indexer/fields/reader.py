@@ -63,7 +63,7 @@ def read_document(
 
 
 # Fields worth a second, closer look at their image region when the first read fails a check.
-REREAD_TYPES = {"id12", "dossier_code", "id_doc", "date", "datetime", "phone"}
+REREAD_TYPES = {"id12", "dossier_code", "id_doc", "date", "datetime", "phone", "enum", "count"}
 
 
 def reread_candidates(reading: DocumentReading, catalogue: Catalogue | None = None, limit: int = 6) -> list[str]:
