@@ -579,7 +579,9 @@ def _loadavg() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.web", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--n", type=int, default=1_000_000, help="register entries (default 1,000,000)")
+    ap.add_argument(
+        "--n", "--entries", dest="n", type=int, default=1_000_000, help="register entries (default 1,000,000)"
+    )
     ap.add_argument("--docs", type=int, default=100, help="dossier documents filed and measured")
     ap.add_argument("--queries", type=int, default=200, help="search result pages measured")
     ap.add_argument("--seed", type=int, default=6)
