@@ -131,6 +131,8 @@ def test_keyed_twice_settles_on_agreement_and_waits_for_an_arbitrator_otherwise(
     assert get_entry(app.db, e13).status == "unverified" and "meHoTen" not in get_entry(app.db, e13).data
     with pytest.raises(RegisterError, match="đã có hai người nhập"):
         save_keying(app.db, book, e13, ROWS[1], actor="chi")
+    with pytest.raises(RegisterError, match="người phân xử chốt"):  # no changing a reading once both are in
+        save_keying(app.db, book, e13, ROWS[1], actor="binh")
     assert to_arbitrate(app.db, book) == [e13]
     assert to_arbitrate(app.db, book, "an") == []  # a keyer never settles their own disagreement
     with pytest.raises(RegisterError, match="không được là một trong hai người"):

@@ -102,6 +102,7 @@ def test_two_keyers_one_disagreement_arbitrated_then_exported(
     # A keyer may not arbitrate their own disagreement.
     an.goto(f"{url}/books/{book.book_id}/arbitrate")
     expect(an.locator("main")).to_contain_text("Không còn mục nào chờ bạn phân xử")
+    assert an.request.get(f"{url}/books/{book.book_id}/arbitrate?entry={e1}").status == 403  # nor see binh's reading
 
     chi = _login(browser, url, "chi", problems)
     chi.goto(f"{url}/books/{book.book_id}")

@@ -224,9 +224,12 @@ def _key_twice(
 ) -> Outcome:
     if _settled(s, e):
         raise RegisterError("Mục này đã được nhập hai lần và chốt xong.")
-    others = [r for r in _readings(s, e.id) if r.actor != actor]
+    readings = _readings(s, e.id)
+    others = [r for r in readings if r.actor != actor]
     if len(others) >= 2:
         raise RegisterError("Mục này đã có hai người nhập.")
+    if others and len(readings) >= 2:  # both read: a reading changed now could copy the other's
+        raise RegisterError("Hai lần nhập của mục này đã xong: chỗ khác nhau do người phân xử chốt.")
     _upsert(s, e, KEY, actor, typed)
     audit(s, actor, "entry.keying", "register_entry", e.id, {"columns": sorted(typed), "double": True})
     if not others:

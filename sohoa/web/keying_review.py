@@ -94,6 +94,8 @@ def arbitrate_page(
         readings = readings_of(app.db, eid)
         if len(readings) < 2:
             raise HTTPException(404)
+        if user.username in {who for who, _ in readings}:  # a keyer never sees the other's reading
+            raise HTTPException(403)
         pos = locate(app.db, book_id, eid)
         ctx.update(
             entry_id=eid,
