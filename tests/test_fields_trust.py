@@ -380,3 +380,16 @@ def test_a_capital_read_small_in_a_unit_name_is_restored_by_the_gazetteer_and_sh
     assert any(u["name"] == "Huyện Củ Chi" for u in p.units)
     # a small letter of another shape is not a capital misread: left as read
     assert "huyện Củ Chi" in read_place("xã phú hòa đông, huyện Củ Chi").text
+
+
+def test_a_capital_i_read_as_small_l_in_a_unit_name() -> None:
+    p = read_place("Xóm 2, xã la Blang, huyện Chư Sê, tỉnh Gia Lai")
+    assert p.text == "Xóm 2, xã Ia Blang, huyện Chư Sê, tỉnh Gia Lai" and p.changes
+
+
+def test_a_box_rule_read_as_a_letter_after_the_value_is_dropped_and_shown() -> None:
+    toks = [Tok("Việt", 95, 0, 0, 60, 30), Tok("Nam", 95, 75, 0, 130, 30), Tok("l", 40, 400, 0, 404, 34)]
+    f = values.read(RawField("child_nationality", "text", toks))
+    assert f.value == "Việt Nam" and f.corrections
+    near = [Tok("Tổ", 95, 0, 0, 40, 30), Tok("I", 95, 55, 0, 62, 30)]  # a Roman numeral beside the word stays
+    assert values.read(RawField("x", "text", near)).value == "Tổ I"

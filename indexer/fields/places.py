@@ -109,18 +109,27 @@ def place_syllables() -> set[str]:
 _SAME_SHAPE = frozenset("cosuvwxzôơư")
 
 
+def _as_capital(word: str) -> str:
+    """``word`` with its first letter read as the capital it may be: a small letter of the capital's
+    shape (``củ`` → ``Củ``), or ``l`` for ``I`` (``la Blang`` → ``Ia Blang``: one stroke in print)."""
+    if word[:1] == "l" and len(word) > 1:
+        return "I" + word[1:]
+    if word[:1].islower() and fold(word[:1]) in _SAME_SHAPE:
+        return word[:1].upper() + word[1:]
+    return word
+
+
 def _capital_like(word: str) -> bool:
-    """A name's word: capitalised, a number, or a gazetteer syllable whose first letter has the
-    same shape in both cases (``củ Chi``: OCR read the capital C small)."""
-    return (
-        word[:1].isupper()
-        or word[:1].isdigit()
-        or (fold(word[:1]) in _SAME_SHAPE and word.lower() in place_syllables() and word[1:].islower())
-    )
+    """A name's word: capitalised, a number, or a gazetteer syllable whose capital OCR may have read
+    small (``củ Chi``, ``la Blang``)."""
+    if word[:1].isupper() or word[:1].isdigit():
+        return True
+    cap = _as_capital(word)
+    return cap != word and cap.lower() in place_syllables() and word[1:].islower()
 
 
 def _capitalised(words: list[str]) -> list[str]:
-    return [w[:1].upper() + w[1:] if w[:1].islower() and fold(w[:1]) in _SAME_SHAPE else w for w in words]
+    return [_as_capital(w) for w in words]
 
 
 def _unit_at(words: list[str], i: int, raw: list[str] | None = None) -> tuple[int, str, bool] | None:

@@ -8,6 +8,7 @@ number …). Cross-field checks (ID vs sex vs birth date …) come after, in cro
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from indexer.fields import dates, dossier_code, personal_id, vocab
 from indexer.fields.correct import normalize_digits
@@ -58,8 +59,27 @@ def new_reading(raw: RawField) -> FieldReading:
     return r
 
 
+RULE_MARKS = ("l", "I", "|", "!", "]", "[")  # a table's or a box's vertical rule, read as a letter
+RULE_GAP = 1.5  # text heights: a rule stands this far or farther from the value's last word
+
+
+def _without_rule(raw: RawField) -> tuple[RawField, bool]:
+    """The value without a lone vertical-rule mark far after its last word (``Việt Nam      l``:
+    the box's right edge)."""
+    toks = raw.toks
+    if len(toks) < 2 or toks[-1].text not in RULE_MARKS:
+        return raw, False
+    h = sorted(t.h for t in toks)[len(toks) // 2]
+    if toks[-1].x0 - toks[-2].x1 < RULE_GAP * h:
+        return raw, False
+    return replace(raw, toks=toks[:-1]), True
+
+
 def read(raw: RawField) -> FieldReading:
+    raw, ruled = _without_rule(raw)
     r = new_reading(raw)
+    if ruled:
+        r.corrections.append("bỏ nét kẻ khung đọc thành chữ ở cuối giá trị")
     if not r.raw:
         r.review("không đọc được giá trị")
         return r
