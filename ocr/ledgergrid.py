@@ -2,9 +2,12 @@
 again from its own pixels. Which column a cell is, and whether its text is good enough, is the
 indexer's business (``indexer.registers.ledger``); this module only looks at the image.
 
-* **Grid.** The rules of the upright page (``ocr.structure.rule_mask``: long thin openings) make
-  the table (``ocr.structure.find_tables``); the largest one is the ledger's. Its horizontal
-  separators are the row edges, its vertical ones the column edges of each row.
+* **Grid.** The ledger's rows and cells (``ocr.ledgerrows.find_rows``: rules followed across the
+  page, faint, broken or hand-drawn ones too, and rows from line spacing where entries are not
+  ruled apart) as a straight table; a page where that finds no ledger falls back to the printed
+  grid of the upright page (``ocr.structure.rule_mask``: long thin openings, the largest table of
+  ``ocr.structure.find_tables``). Its horizontal separators are the row edges, its vertical ones
+  the column edges of each row.
 * **A cell alone.** The cell is cropped inside its rules; an empty cell (almost no ink, or flat)
   is not read; otherwise it is read at twice its size as one block of text.
 
@@ -20,6 +23,7 @@ import cv2
 import numpy as np
 
 from ocr.engine import OcrEngine
+from ocr.ledgerrows import LedgerRows, find_rows
 from ocr.structure import Table, find_tables, rule_mask
 
 
@@ -66,8 +70,16 @@ class LedgerImage:
     engine: OcrEngine | None = None
 
     @cached_property
+    def rows(self) -> LedgerRows:
+        """The ledger's rows and cells (:func:`ocr.ledgerrows.find_rows`), found once."""
+        return find_rows(self.gray, self.dpi)
+
+    @cached_property
     def grid(self) -> Table | None:
-        """The page's ruled table (:func:`find_grid`), found once."""
+        """The ledger as a table: from its rows when they were found, else the page's largest
+        ruled table (:func:`find_grid`); found once."""
+        if self.rows.method != "none" and self.rows.bands:
+            return self.rows.table()
         return find_grid(self.gray, self.dpi)
 
     def read_cell(self, x0: float, x1: float, y0: float, y1: float) -> tuple[str, float | None] | None:

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from ocr.structure import Table
+
 Box = tuple[int, int, int, int]
 
 STRIP_MM = 10.0  # strips the rules are followed across
@@ -108,6 +110,17 @@ class LedgerRows:
             xs.append(self.x1)
         return xs
 
+    def table(self) -> Table:
+        """The page's ledger as a straight ruled table (``ocr.structure.Table``): row edges at the
+        table's centre line (header, entries and empty rows), column edges at mid-height."""
+        bands = self.header + self.bands
+        ys = [b.top.at(self.xc) for b in bands] + [bands[-1].bottom.at(self.xc)] if bands else []
+        y0, y1 = (min(ys), max(ys)) if ys else (0.0, 0.0)
+        mid = (y0 + y1) / 2
+        vsegs = [(r.at(mid), y0 - 1.0, y1 + 1.0) for r in self.vrules]
+        tol = max(3.0, (self.x1 - self.x0) / 250)
+        return Table(int(self.x0), int(y0), int(self.x1), int(y1), sorted(ys), vsegs, tol=tol)
+
     def cells(self, band: Band) -> list[Box]:
         """The band's cells, left to right: each between its column edges at the band's middle and
         between the band's top and bottom at the cell's centre."""
@@ -138,7 +151,7 @@ def darkness(gray: np.ndarray, dpi: float) -> np.ndarray:
 def _noise(dark: np.ndarray) -> float:
     """The scan noise of the paper (a robust sigma of the darkness where there is no ink)."""
     sample = dark[::7, ::7].astype(np.float32)
-    low = sample[sample < np.percentile(sample, 80)]
+    low = sample[sample <= np.percentile(sample, 80)]
     return float(1.4826 * np.median(np.abs(low - np.median(low)))) + 1.0
 
 

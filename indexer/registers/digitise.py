@@ -9,7 +9,7 @@ into entries — resumable at any point, page numbers kept, missing and double p
 2. The pages are OCR'd by the ordinary queue (``sohoa run`` or ``Runner.run(once=True)``).
 3. :func:`build_entries` makes the entries of every OCR'd page not yet done, one page per
    transaction: a ledger page gives one entry per row (``indexer.registers.ledger``: the row's
-   box is kept), a one-entry page its fields (``indexer.registers.entry_page``; the printed
+   box and its cells' boxes are kept), a one-entry page its fields (``indexer.registers.entry_page``; the printed
    ``Trang số`` is kept when the number only came from the order). Entries from OCR are
    ``unverified`` until a person confirms them.
 4. :func:`book_report` lists the pages, the page numbers missing or seen twice, gaps in the entry
@@ -233,6 +233,20 @@ def _region(e: dict[str, Any]) -> tuple[int, int, int, int] | None:
     return None
 
 
+def _cells(e: dict[str, Any], fields: dict[str, str]) -> dict[str, tuple[int, int, int, int]]:
+    """A read row's cell boxes under the vocabulary keys (the reader names them by its column ids)."""
+    raw = e.get("cells")
+    if not isinstance(raw, dict):
+        return {}
+    out = {}
+    for col, box in raw.items():
+        key = fields.get(col)
+        got = _region({"region": box})
+        if key and got:
+            out[key] = got
+    return out
+
+
 def _same_person(a: str, b: str) -> bool:
     return bool(a) and fold(a) == fold(b)
 
@@ -259,10 +273,14 @@ def _build_page(s: Session, bp: RegisterBookPage, book: RegisterBook, actor: str
             row_data: dict[str, str] = {
                 key: v
                 for k, v in e.items()
-                if k not in ("region", "reread") and isinstance(v, str) and v.strip() and (key := bt.fields.get(k))
+                if k not in ("region", "reread", "cells")
+                and isinstance(v, str)
+                and v.strip()
+                and (key := bt.fields.get(k))
             }
             box = _region(e)
-            rows.append((row_data, Region(page.id, "row" if box else "page", box)))
+            cells = _cells(e, bt.fields) if box else {}
+            rows.append((row_data, Region(page.id, "row" if box else "page", box, cells)))
         if not rows:
             problems.append("không đọc được dòng nào của sổ kẻ cột")
     else:

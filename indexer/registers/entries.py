@@ -1,5 +1,5 @@
 """Register entries: create, correct (with history: who, when, old → new, why), verify; the
-pages and row boxes that show an entry; each entry's people in the name index.
+pages, row and cell boxes that show an entry; each entry's people in the name index.
 
 Every change of an entry goes through here, in the caller's transaction (``*_in`` functions take
 a session) or in one of its own (the others take the database), and is written to the entry's
@@ -50,6 +50,7 @@ class Region:
     page_id: int
     kind: str  # page | row
     box: tuple[int, int, int, int] | None = None
+    cells: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # a row's cells by vocabulary key
 
 
 def _stored_box(r: RegisterEntryRegion) -> tuple[int, int, int, int] | None:
@@ -57,6 +58,16 @@ def _stored_box(r: RegisterEntryRegion) -> tuple[int, int, int, int] | None:
     if r.x is None or r.y is None or r.w is None or r.h is None:
         return None
     return (r.x, r.y, r.w, r.h)
+
+
+def _stored_cells(r: RegisterEntryRegion) -> dict[str, tuple[int, int, int, int]]:
+    """A row's cell boxes by vocabulary key (none for a page, or a row stored before cells were kept)."""
+    out = {}
+    for key, box in (r.cells or {}).items():
+        if isinstance(box, list) and len(box) == 4:
+            x, y, w, h = (int(v) for v in box)
+            out[key] = (x, y, w, h)
+    return out
 
 
 @dataclass(frozen=True)
@@ -300,7 +311,8 @@ def bulk_create_in(
 
 def add_region_in(s: Session, entry_id: int, r: Region) -> None:
     x, y, w, h = r.box if r.box else (None, None, None, None)
-    s.add(RegisterEntryRegion(entry_id=entry_id, page_id=r.page_id, kind=r.kind, x=x, y=y, w=w, h=h))
+    cells = {k: list(v) for k, v in r.cells.items()} or None
+    s.add(RegisterEntryRegion(entry_id=entry_id, page_id=r.page_id, kind=r.kind, x=x, y=y, w=w, h=h, cells=cells))
 
 
 _COLUMN_KEYS = {"so", "trangSo", "ngayDangKy"}
@@ -435,7 +447,7 @@ def get_entry(db: Database, entry_id: int) -> EntryView:
         for r in s.scalars(
             select(RegisterEntryRegion).where(RegisterEntryRegion.entry_id == e.id).order_by(RegisterEntryRegion.id)
         ):
-            v.regions.append(Region(r.page_id, r.kind, _stored_box(r)))
+            v.regions.append(Region(r.page_id, r.kind, _stored_box(r), _stored_cells(r)))
         for h in s.scalars(
             select(RegisterEntryChange).where(RegisterEntryChange.entry_id == e.id).order_by(RegisterEntryChange.id)
         ):

@@ -3,8 +3,9 @@ text from the page's OCR words — read again from the cell's own image where th
 each entry tied to its row's box on the page. The image half (the grid, a cell read alone) is
 ``ocr.ledgergrid``; this module binds columns, judges cell texts and makes the entries.
 
-1. **Grid** (``ocr.ledgergrid.LedgerImage.grid``): its horizontal separators are the row edges,
-   its vertical ones the column edges of each row.
+1. **Grid** (``ocr.ledgergrid.LedgerImage.grid``: rows and cells found from faint, broken or
+   hand-drawn rules, or from line spacing): its horizontal separators are the row edges, its
+   vertical ones the column edges of each row.
 2. **Columns** are bound to the catalogue's register columns (``doc_types.yaml``) by the numbered
    markers ``(1) (2) …`` in the header row, else by the header texts, else by position when the
    counts agree.
@@ -13,7 +14,7 @@ each entry tied to its row's box on the page. The image half (the grid, a cell r
    the calendar / a name, is read alone from the image (``LedgerImage.read_cell``); the second
    read is kept when it is better.
 4. **Rows.** Rows above the marker row are the header; a body row with text becomes an entry:
-   ``{column id: text, …, "region": [x, y, w, h]}``. Without a ruled grid the word-based reader
+   ``{column id: text, …, "region": [x, y, w, h], "cells": {column id: [x, y, w, h]}}``. Without a ruled grid the word-based reader
    (``indexer.fields.register``) is used and each entry's region is the span of its lines.
 
 Pure but for the cells the image reads again: no database, no files.
@@ -94,12 +95,15 @@ class Row:
     region: Box
     reread: list[str] = field(default_factory=list)  # columns whose text came from a cell re-read
     confidence: float = 0.0
+    cells: dict[str, Box] = field(default_factory=dict)  # column id → the cell's box on the page
 
     def as_entry(self) -> dict[str, object]:
         out: dict[str, object] = dict(self.values)
         out["region"] = list(self.region)
         if self.reread:
             out["reread"] = list(self.reread)
+        if self.cells:
+            out["cells"] = {k: list(v) for k, v in self.cells.items()}
         return out
 
 
@@ -294,10 +298,12 @@ def read_grid(
         values: dict[str, str] = {c.id: "" for c in dt.register.columns}
         confs: list[float] = []
         reread: list[str] = []
+        cells: dict[str, Box] = {}
         for i in range(n):
             col = binding.get(i)
             if col is None:
                 continue
+            cells[col] = (int(cols[i]), int(a), int(cols[i + 1] - cols[i]), int(b - a))
             cw = _cell_words(ws, cols[i], cols[i + 1], a, b)
             text = _text(cw)
             conf = min((w.conf for w in cw), default=0.0)
@@ -315,7 +321,7 @@ def read_grid(
         if not any(values.values()):
             continue  # an empty ruled row at the foot of the page
         box = (int(cols[0]), int(a), int(cols[-1] - cols[0]), int(b - a))
-        rows.append(Row(values, box, reread, float(np.mean(confs)) if confs else 0.0))
+        rows.append(Row(values, box, reread, float(np.mean(confs)) if confs else 0.0, cells))
     if not rows:
         return None
     return LedgerReading("grid", rows, (table.x0, table.y0, table.x1 - table.x0, table.y1 - table.y0))
