@@ -13,6 +13,7 @@ pages drawn in a hand-like script (``bench.ledgergen``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -228,13 +229,27 @@ def test_row_image_fully_visible_at_1366x768(
     problems: list[str] = []
     page = _login(browser, url, "an", problems)
     page.goto(f"{url}/books/{book.book_id}/keying")
-    seen, pages = 0, set()
+    seen, pages, ahead_seen = 0, set(), False
     for eid, values in book.entries:
         sec = page.locator("#keying")
         if sec.get_attribute("data-entry") != str(eid):
             break
         _row_image_in_view(page)
-        pages.add(page.locator(".row-figure figcaption").inner_text().split(",")[0])
+        caption = page.locator(".row-figure figcaption").inner_text()
+        pages.add(caption.split(",")[0])
+        if caption.startswith("Trang 1"):
+            last = re.search(r"dòng (\d+)/(\d+)", caption)
+            if last and last.group(1) == last.group(2):  # the last row of page 1: page 2 loaded ahead
+                ahead = [
+                    u
+                    for u in (page.locator("#keying").get_attribute("data-prefetch") or "").split()
+                    if "image?w=800" in u
+                ]
+                assert ahead
+                page.wait_for_function(
+                    "(u) => performance.getEntriesByType('resource').some(r => r.name.endsWith(u))", arg=ahead[0]
+                )
+                ahead_seen = True
         page.locator("form.keying-form input[data-key]").last.focus()  # the far end of the inputs
         page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
         _row_image_in_view(page)
@@ -246,5 +261,6 @@ def test_row_image_fully_visible_at_1366x768(
         page.wait_for_function("(id) => document.getElementById('keying').dataset.entry !== id", arg=str(eid))
         seen += 1
     assert seen == len(book.entries) and pages == {"Trang 1", "Trang 2"}  # every row of both pages
+    assert ahead_seen
     expect(page.locator("#keying")).to_contain_text("Không còn mục nào")
     assert problems == []

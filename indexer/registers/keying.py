@@ -491,7 +491,7 @@ def keying_view(db: Database, book_id: int, pos: Position, actor: str, *, near_e
         assert e is not None
         values, ocr = _seen(s, pos.entry_id, actor)
         rows = page_entries(s, book_id, pos.page_id)
-        prev = _seen(s, rows[pos.index - 1], actor)[0] if 0 < pos.index < len(rows) + 1 else {}
+        prev = _seen(s, rows[pos.index - 1], actor)[0] if pos.index > 0 else {}
         keyers = [r.actor for r in _readings(s, pos.entry_id)]
         nxt: list[int] = []
         if pos.index + near_end >= len(rows):
