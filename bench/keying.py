@@ -15,7 +15,9 @@
 4. Prints: keys per entry beyond the characters typed, seconds per entry (the script types at
    machine speed: this is the desk's share of a keyer's time), p50/p95/max of the save (Enter →
    request sent → the answer with the next entry read, the browser's own timing of the request)
-   and Enter → the next entry on screen, and the entries' values checked against the page's truth. Writes ``bench/out/keying/keying-bench.json``.
+   and Enter → the next entry on screen; then the same saves of another generated book through the
+   desk's ASGI app in this process (no browser, no server process competing for the CPU); and the
+   entries' values checked against the page's truth. Writes ``bench/out/keying/keying-bench.json``.
    Target: ≤ 1 key per column beyond the characters, save p95 ≤ 100 ms at 1,000,000 entries.
 """
 
@@ -138,6 +140,7 @@ class KeyingRun:
     seconds: float = 0.0
     saves_ms: list[float] = field(default_factory=list)  # request sent → whole answer read (browser timing)
     shown_ms: list[float] = field(default_factory=list)  # Enter → the next entry on screen
+    desk_ms: list[float] = field(default_factory=list)  # the same saves in-process (``desk_saves``)
     wrong: list[str] = field(default_factory=list)
 
 
@@ -202,6 +205,36 @@ def check_values(app: Any, book: KeyingBook) -> list[str]:
     return bad
 
 
+def desk_saves(app: Any, book: KeyingBook, user: str) -> list[float]:
+    """The same saves without a browser or a server process: the desk's ASGI app called in this
+    process (Starlette's test client), so the machine's other load falls on the desk alone. Each
+    save: form in → the next entry's HTML out, as over HTTP (session, CSRF, rules, audit)."""
+    import re
+    import warnings
+
+    from sohoa.web import create_app
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
+
+    c = TestClient(create_app(app), base_url="http://127.0.0.1", follow_redirects=False)
+    csrf = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+    m = csrf.search(c.get("/login").text)
+    assert m
+    c.post("/login", data={"username": user, "password": PASSWORD, "next": "/", "csrf_token": m.group(1)})
+    m = csrf.search(c.get(f"/books/{book.book_id}/keying").text)
+    assert m
+    out = []
+    for eid, values in book.entries:
+        form = {**{f"f_{k}": v for k, v in values.items()}, "csrf_token": m.group(1)}
+        t0 = time.perf_counter()
+        r = c.post(f"/books/{book.book_id}/keying/{eid}", data=form, headers={"HX-Request": "true"})
+        out.append(1000 * (time.perf_counter() - t0))
+        assert r.status_code == 200, r.text[:300]
+    return out
+
+
 def pct(xs: list[float], p: float) -> float:
     from bench.web import pct as _pct
 
@@ -221,6 +254,8 @@ def table(info: dict[str, Any], run: KeyingRun, columns: int) -> str:
         f"{'save p50 (ms)':<44}{pct(run.saves_ms, 50):>12.1f}",
         f"{'save p95 (ms)':<44}{pct(run.saves_ms, 95):>12.1f}",
         f"{'save max (ms)':<44}{max(run.saves_ms or [0.0]):>12.1f}",
+        f"{'save in-process, no browser: p50 (ms)':<44}{pct(run.desk_ms, 50):>12.1f}",
+        f"{'save in-process, no browser: p95 (ms)':<44}{pct(run.desk_ms, 95):>12.1f}",
         f"{'Enter → next entry shown p50 (ms)':<44}{pct(run.shown_ms, 50):>12.1f}",
         f"{'Enter → next entry shown p95 (ms)':<44}{pct(run.shown_ms, 95):>12.1f}",
         f"{'entries stored not as written':<44}{len(run.wrong):>12}",
@@ -290,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     app = App(Settings(data_dir=out / "data", workers=1))
     try:
         run.wrong = check_values(app, book)
+        again = make_book(app, args.pages, volume=f"D{run_no}", first=10**6 + run_no * args.pages)
+        run.desk_ms = desk_saves(app, again, user)
+        run.wrong += check_values(app, again)
     finally:
         app.close()
     text = table(info, run, len(cols))
@@ -305,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": run.seconds,
         "saves_ms": run.saves_ms,
         "shown_ms": run.shown_ms,
+        "desk_ms": run.desk_ms,
         "wrong": run.wrong,
     }
     (out / "keying-bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
