@@ -542,6 +542,22 @@ def book_show_cmd(ctx: click.Context, book: str, entries: bool, as_json: bool) -
         sys.exit(book_cmd.show(app, book, entries=entries))
 
 
+@book_group.command("quality")
+@click.argument("book")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.pass_context
+def book_quality_cmd(ctx: click.Context, book: str, as_json: bool) -> None:
+    """Tiến độ và chất lượng số hóa một sổ: trang đã chụp, dòng đọc được, mục đã nhập một/hai lần,
+    khớp, đã phân xử, đã kiểm tra; trang thiếu/trùng; số không theo thứ tự; ngày ngoài năm của sổ.
+
+    Mã thoát: 0 sổ đã xong; 1 còn việc hoặc có chỗ cần xem; 2 không có sổ này.
+    """
+    from sohoa.commands import book_quality_cmd as bq
+
+    with _app(ctx) as app:
+        sys.exit(bq.quality_json(app, book) if as_json else bq.quality(app, book))
+
+
 @book_group.command("close")
 @click.argument("book")
 @click.option("--on", default=None, metavar="NGÀY", help="ngày khóa sổ (mặc định: hôm nay)")
