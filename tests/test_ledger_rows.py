@@ -189,3 +189,26 @@ def test_digitising_keeps_the_cells_under_the_vocabulary_keys(any_app: App, tmp_
     assert got[0].kind == "row" and got[0].box == (10, 100, 900, 48)
     assert got[0].cells == {"so": (10, 100, 40, 48), "nksHoTen": (200, 100, 150, 48)}
     assert get_entry(any_app.db, second.id).regions[0].cells == {}  # a row read without cells
+
+
+@pytest.mark.parametrize("name", ["faint-ks", "absent-ks"])
+def test_the_ocr_worker_gives_one_entry_per_handwritten_row(name: str, tmp_path: Path) -> None:
+    """Through the real worker (Tesseract reads handwriting poorly; the rows must still be right):
+    every entry of a handwritten page is one entry of the reading, its region on the truth row, its
+    cells one per column of the book."""
+    from ocr.pipeline import OcrOptions
+    from ocr.types import PageSource
+    from sohoa.tasks import PageTask, run_page_task
+
+    page = ledger_page(family(name), 0)
+    path = tmp_path / "trang-001.png"
+    page.image.save(path, dpi=(page.dpi, page.dpi))
+    outcome = run_page_task(PageTask(PageSource(path, "image/png", 0), OcrOptions()))
+    assert outcome.reading is not None and outcome.reading.doc_type == "so_dang_ky_khai_sinh_trang"
+    got: list[dict[str, Any]] = list(outcome.reading.register_entries)
+    # the worker deskews about the page's centre, where the truth bands are measured
+    spans = [(e["region"][1], e["region"][1] + e["region"][3]) for e in got]
+    hits = match(page.rows, spans)
+    assert len(got) == len(page.rows) and None not in hits, (spans, page.rows)
+    for e in got:
+        assert len(e["cells"]) == len(page.headers)
