@@ -124,14 +124,28 @@ def _phrase_candidates(db: Database, tokens: list[str], n: int) -> list[int]:
         return [r[0] for r in rows]
 
 
-def _tier(query: str, tokens: list[str], page_text: str, folded: str) -> tuple[int, float]:
+@dataclass(frozen=True)
+class _Query:
+    """What ranking every candidate page needs of the query, worked out once."""
+
+    tokens: list[str]
+    phrase: re.Pattern[str]
+    key: str  # canonical_key of the query; "" when it was typed without diacritics (no tier 0)
+
+    @classmethod
+    def of(cls, query: str, tokens: list[str]) -> _Query:
+        phrase = re.compile(r"(?<![a-z0-9])" + r"[^a-z0-9]+".join(tokens) + r"(?![a-z0-9])")
+        return cls(tokens, phrase, canonical_key(query) if has_marks(query) else "")
+
+
+def _tier(q: _Query, page_text: str, folded: str) -> tuple[int, float]:
     """The page's tier and, within it, how often the words occur (``folded`` = fold(page_text))."""
-    phrase = re.compile(r"(?<![a-z0-9])" + r"[^a-z0-9]+".join(tokens) + r"(?![a-z0-9])")
-    spans = [m.span() for m in phrase.finditer(folded)]
-    if spans and not has_marks(query):
+    tokens = q.tokens
+    spans = [m.span() for m in q.phrase.finditer(folded)]
+    if spans and not q.key:
         return 1, float(len(spans))
     if spans:
-        key = canonical_key(query)
+        key = q.key
         flat = " ".join(page_text.split())
         if len(folded) == len(flat):  # one folded character per character: compare the very words
             exact = sum(1 for a, b in spans if canonical_key(flat[a:b]) == key)
@@ -184,16 +198,21 @@ def search(db: Database, query: str, limit: int = 20) -> list[Hit]:
                 "JOIN documents d ON d.id = p.document_id WHERE p.id IN (" + ",".join(str(int(i)) for i in found) + ")"
             )
         ).all()
-    hits: list[Hit] = []
+    ranked: list[tuple[int, float, int, int, int, str, str, str]] = []
     phrase = " ".join(tokens)
+    q = _Query.of(query, tokens)
     for pid, doc_id, page_no, stored_text, stored_folded, title in rows:
         page_text = stored_text or ""
         folded = stored_folded if stored_folded is not None else fold(page_text)
-        tier, score = _tier(query, tokens, page_text, folded)
+        tier, score = _tier(q, page_text, folded)
         if tier == 3:
             score = fuzz.partial_ratio(phrase, folded)
             if score < 70:
                 continue
-        hits.append(Hit(pid, doc_id, page_no, title, tier, score, _snippet(page_text, folded, tokens)))
-    hits.sort(key=lambda h: (h.tier, -h.score, h.page_id))
-    return hits[:limit]
+        ranked.append((tier, -score, pid, doc_id, page_no, title, page_text, folded))
+    ranked.sort(key=lambda r: r[:3])
+    # Snippets only for the pages shown.
+    return [
+        Hit(pid, doc_id, page_no, title, tier, -neg, _snippet(page_text, folded, tokens))
+        for tier, neg, pid, doc_id, page_no, title, page_text, folded in ranked[:limit]
+    ]
