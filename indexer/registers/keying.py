@@ -167,7 +167,7 @@ def save_keying(
         if shown is not None:
             audit(s, actor, "entry.view", "register_entry", shown, {"via": "keying"})
         if b.double_keying:
-            return _key_twice(s, e, b, bt, typed, actor)
+            return _key_twice(s, e, bt, typed, actor)
         return _key_once(s, e, bt, typed, actor)
 
 
@@ -219,9 +219,7 @@ def differences(bt: BookType, a: dict[str, str], b: dict[str, str]) -> list[str]
     return [k for k in keys if cleaned(bt, k, a.get(k, "")) != cleaned(bt, k, b.get(k, ""))]
 
 
-def _key_twice(
-    s: Session, e: RegisterEntry, b: RegisterBook, bt: BookType, typed: dict[str, str], actor: str
-) -> Outcome:
+def _key_twice(s: Session, e: RegisterEntry, bt: BookType, typed: dict[str, str], actor: str) -> Outcome:
     if _settled(s, e):
         raise RegisterError("Mục này đã được nhập hai lần và chốt xong.")
     readings = _readings(s, e.id)
