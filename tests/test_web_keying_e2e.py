@@ -264,3 +264,43 @@ def test_row_image_fully_visible_at_1366x768(
     assert ahead_seen
     expect(page.locator("#keying")).to_contain_text("Không còn mục nào")
     assert problems == []
+
+
+def test_keying_pages_have_no_serious_accessibility_violations(
+    desk: tuple[str, App],
+    browser: Browser,  # noqa: F811
+) -> None:
+    from tests.test_web_a11y import _axe
+
+    url, app = desk
+    book = make_book(app, 1, double=True)
+    (e1, v1), (e2, _) = book.entries[:2]
+    save_keying(app.db, book.book_id, e1, v1, actor="an")
+    save_keying(app.db, book.book_id, e1, {**v1, "chaHoTen": "Khác"}, actor="binh")
+    save_keying(app.db, book.book_id, e2, book.entries[1][1], actor="an")
+    # The desk's CSP allows no inline script: only this context may add axe's.
+    ctx = browser.new_context(viewport=VIEWPORT, locale="vi-VN", bypass_csp=True)  # type: ignore[arg-type]
+    page = ctx.new_page()
+    page.goto(url + "/login")
+    page.fill("#username", "truong")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url(lambda u: "/login" not in u)
+    found = {}
+    for path, ready in (
+        (f"/books/{book.book_id}", "#keying-box"),
+        (f"/books/{book.book_id}/keying", "#keying img.row-image"),
+        (f"/books/{book.book_id}/arbitrate", "tr.differ"),
+        (f"/keying/agreement?book={book.book_id}", "table.agreement"),
+    ):
+        page.goto(url + path)
+        expect(page.locator(ready).first).to_be_visible()
+        found[path] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in _axe(page)]
+    # Offers showing: the combobox and its list.
+    page.goto(f"{url}/books/{book.book_id}/keying")
+    page.locator("#k-nksNoiSinh").click()
+    page.keyboard.type("Phú L")
+    expect(page.locator("#ko-nksNoiSinh li").first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    found["offers"] = [(v["id"], v["impact"]) for v in _axe(page)]
+    assert all(not v for v in found.values()), found
