@@ -13,6 +13,7 @@ row box the entry keeps. Archivists and admins key; every entry shown and every 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -182,10 +183,12 @@ def keying_page(
     entry: int | None = None,
     error: str = "",
 ) -> Response:
+    from indexer.registers.completion import warm
     from indexer.registers.keying import locate, next_to_key
 
     app = _need_registers(request)
     book = _book(app, book_id)
+    threading.Thread(target=warm, args=(book.year,), name="keying-places", daemon=True).start()
     pos = locate(app.db, book_id, entry) if entry is not None else next_to_key(app.db, book_id, user.username)
     if entry is not None and pos is None:
         raise HTTPException(404)
