@@ -111,6 +111,8 @@ class DocType:
     table: Table | None
     register: Register | None
     checks: tuple[Check, ...]
+    book: str | None = None  # the register book it is filed in (indexer.registers.vocabulary)
+    opens_entry: bool = False  # a declaration that opens a new entry in that book
     # label atoms -> the fields printed with that label
     label_index: dict[tuple[str, ...], list[FieldSpec]] = field(default_factory=dict)
 
@@ -256,6 +258,8 @@ def _load(path: Path, overlay: Path | None = None) -> Catalogue:
             table=table,
             register=register,
             checks=checks,
+            book=d.get("book"),
+            opens_entry=bool(d.get("opens_entry", False)),
         )
         heads |= {_head(lab) for f in fields for lab in f.labels}
         heads |= {_head(lab) for s in d.get("sections", []) for lab in (s.get("lead_in") or [])}

@@ -120,12 +120,26 @@ class BookType:
     keys: tuple[Key, ...]
     people: tuple[Role, ...]
     person_type: str  # register type of the name index (indexer.people.query.REGISTER_TYPES)
-    doc_types: tuple[str, ...] = ()  # document types (indexer/fields/doc_types.yaml) filed into this book
-    new_doc_types: tuple[str, ...] = ()  # of those, the declarations of a new registration
     fields: dict[str, str] = field(default_factory=dict)  # reader field id → vocabulary key
     page_type: str | None = None  # one-entry register page type (indexer/registers/register_pages.yaml)
-    ledger_type: str | None = None  # columnar ledger page type (doc_types.yaml)
     own: bool = False  # keys chosen by sohoa, not (yet) the national template's
+
+    # Which document types go into this book is said next to each type, in the catalogue
+    # (indexer/fields/doc_types.yaml: ``book``, ``opens_entry``), and read from there.
+    @property
+    def doc_types(self) -> tuple[str, ...]:
+        """Document types filed into this book (declarations, certificates, extracts)."""
+        return _catalogue_types(self.id)[0]
+
+    @property
+    def new_doc_types(self) -> tuple[str, ...]:
+        """Of those, the declarations that open a new entry."""
+        return _catalogue_types(self.id)[1]
+
+    @property
+    def ledger_type(self) -> str | None:
+        """The columnar ledger page type of this book, if the catalogue has one."""
+        return _catalogue_types(self.id)[2]
 
     @property
     def all_keys(self) -> tuple[Key, ...]:
@@ -232,8 +246,6 @@ KHAI_SINH = BookType(
         Role("declarant", "nycHoTen"),
     ),
     "khai_sinh",
-    doc_types=("to_khai_dang_ky_khai_sinh", "giay_khai_sinh", "trich_luc_khai_sinh"),
-    new_doc_types=("to_khai_dang_ky_khai_sinh",),
     fields={
         **_COMMON_FIELDS,
         **_person_fields("child", "nks"),
@@ -243,7 +255,6 @@ KHAI_SINH = BookType(
         "child_birth_date_words": "nksNgaySinhBangChu",
     },
     page_type="so_dang_ky_khai_sinh_muc",
-    ledger_type="so_dang_ky_khai_sinh_trang",
 )
 
 KHAI_TU = BookType(
@@ -278,8 +289,6 @@ KHAI_TU = BookType(
     + _REQUESTER,
     (Role("deceased", "nktHoTen", "nktNgaySinh"), Role("declarant", "nycHoTen")),
     "khai_tu",
-    doc_types=("to_khai_dang_ky_khai_tu", "trich_luc_khai_tu"),
-    new_doc_types=("to_khai_dang_ky_khai_tu",),
     fields={
         **_COMMON_FIELDS,
         **_person_fields("deceased", "nkt"),
@@ -304,8 +313,6 @@ KET_HON = BookType(
     + (Key("voKetHonLanThu", "Kết hôn lần thứ (vợ)", TEXT),),
     (Role("wife", "voHoTen", "voNgaySinh"), Role("husband", "chongHoTen", "chongNgaySinh")),
     "ket_hon",
-    doc_types=("to_khai_dang_ky_ket_hon", "giay_chung_nhan_ket_hon"),
-    new_doc_types=("to_khai_dang_ky_ket_hon",),
     fields={
         **_COMMON_FIELDS,
         **_person_fields("wife", "vo"),
@@ -333,8 +340,6 @@ XAC_NHAN_TTHN = BookType(
     + _REQUESTER,
     (Role("subject", "nxnHoTen", "nxnNgaySinh"), Role("requester", "nycHoTen")),
     "hon_nhan",
-    doc_types=("to_khai_xac_nhan_tinh_trang_hon_nhan", "giay_xac_nhan_tinh_trang_hon_nhan"),
-    new_doc_types=("to_khai_xac_nhan_tinh_trang_hon_nhan",),
     fields={
         **_COMMON_FIELDS,
         **_person_fields("subject", "nxn"),
@@ -421,7 +426,6 @@ def _chung_thuc(id_: str, label: str, code: str, what: tuple[Key, ...]) -> BookT
         ),
         (Role("requester", "nycHoTen"),),
         "chung_thuc",
-        doc_types=("chung_thuc_ban_sao",) if id_ == "chung_thuc_ban_sao" else (),
         fields={**_COMMON_FIELDS, "cert_number": "so", "cert_book": "quyenSo", "certifier": "nguoiThucHien"},
         own=True,
     )
@@ -493,6 +497,17 @@ def book_type(text: str) -> BookType | None:
         ):
             return bt
     return None
+
+
+@cache
+def _catalogue_types(book_id: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """(document types filed in the book, those that open an entry, its ledger page type)."""
+    from indexer.fields.catalogue import load
+
+    types = [d for d in load().doc_types.values() if d.book == book_id]
+    filed = tuple(d.id for d in types if d.kind != "register_page")
+    ledger = next((d.id for d in types if d.kind == "register_page"), None)
+    return filed, tuple(d.id for d in types if d.opens_entry), ledger
 
 
 @cache
