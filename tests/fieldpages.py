@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from indexer.fields.reading import DocumentReading
 from ocr.types import Word
 
 CHAR_W = 14
@@ -45,3 +46,20 @@ def words_at(items: list[tuple[int, float, str]], conf: float = 95.0) -> list[Wo
             out.append(Word(w, conf, x, round(y), width, WORD_H, n + 1, 1, 1))
             x += width + CHAR_W
     return out
+
+
+def check_marriage_values(r: DocumentReading) -> dict[str, str]:
+    """The values of the invented marriage declaration both table tests draw (bride NGUYỄN THỊ SEN,
+    groom HOÀNG ANH QUÝ), whatever its layout; returns them for the caller's own checks."""
+    v = r.values()
+    assert r.doc_type == "to_khai_dang_ky_ket_hon"
+    assert v["bride_name"] == "NGUYỄN THỊ SEN" and v["groom_name"] == "HOÀNG ANH QUÝ"
+    assert v["bride_birth_date"] == "24/03/2002" and v["groom_birth_date"] == "02/10/1988"
+    assert v["bride_ethnicity"] == "Kinh" and v["groom_ethnicity"] == "Tày"
+    assert v["bride_residence"] == "Thôn Bắc, xã Phú Lộc, huyện Ninh Giang, tỉnh Hải Dương"
+    assert v["groom_residence"] == "Xóm 7, xã Thuận An, huyện Gia Lộc, tỉnh Hải Dương"
+    assert v["bride_id_doc"] == "CCCD số 030302114779, cấp ngày 31/10/2020"
+    assert v["groom_id_doc"] == "CCCD số 030088437443, cấp ngày 09/04/2017"
+    assert v["bride_marriage_count"] == "Lần đầu" and v["groom_marriage_count"] == "Lần thứ hai"
+    assert v["signed_place_date"] == "xã Phú Lộc, ngày 01 tháng 02 năm 2020"
+    return v
