@@ -165,3 +165,20 @@ def test_offers_are_the_book_and_the_gazetteer_never_the_other_keyers_reading(ap
     places = offers(app.db, book, "nksNoiSinh", "Trạm y tế xã phu lo", actor="chi")
     assert places and all(p.startswith("Trạm y tế xã Phú Lộc") for p in places[:2])
     assert offers(app.db, book, "nksNoiSinh", "P", actor="chi") == []  # one letter: no list
+
+
+def test_a_keyer_never_sees_a_value_another_person_put_in_the_entry(app: App) -> None:
+    """Keyed twice: the keying screen shows the OCR's readings and the person's own, never a value
+    someone else wrote into the entry (a keyer correcting it on the verification page)."""
+    from indexer.registers.entries import edit_entry
+    from indexer.registers.keying import keying_view, locate
+
+    book, (e12, _, _) = _book(app, double=True)
+    edit_entry(app.db, e12, {"nksHoTen": "Trần Thị Thủy", "so": "12"}, actor="an", reason="sửa theo sổ")
+    pos = locate(app.db, book, e12)
+    assert pos is not None
+    seen = keying_view(app.db, book, pos, "binh")
+    assert seen.values == {"so": "12", "trangSo": "1", "quyenSo": "01"}  # the OCR's, not an's correction
+    save_keying(app.db, book, e12, ROWS[0], actor="an")
+    assert keying_view(app.db, book, pos, "an").values["meHoTen"] == "Lê Thị Hoa"  # one's own reading
+    assert "meHoTen" not in keying_view(app.db, book, pos, "binh").values

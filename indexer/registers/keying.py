@@ -441,10 +441,12 @@ def readings_of(db: Database, entry_id: int) -> list[tuple[str, dict[str, str]]]
         return [(r.actor, dict(r.data or {})) for r in _readings(s, entry_id)]
 
 
-def _seen(s: Session, entry_id: int, actor: str) -> tuple[dict[str, str], set[str]]:
+def _seen(s: Session, entry_id: int, actor: str, blind: bool) -> tuple[dict[str, str], set[str]]:
     """What ``actor`` sees in the inputs of an entry: their own reading when they keyed it; else the
-    entry's values (in a book keyed twice, before settlement, only the OCR's) — and which of those
-    are still the OCR's reading (the entry came from OCR and nobody corrected that column)."""
+    entry's values — and which of those are still the OCR's reading (the entry came from OCR and
+    nobody changed that column). ``blind`` (a book keyed twice): only the OCR's readings, so a
+    value another person put in the entry (a keyer correcting it on the verification page) never
+    reaches the other keyer."""
     own = s.scalar(
         select(RegisterKeying.data).where(
             RegisterKeying.entry_id == entry_id, RegisterKeying.role == KEY, RegisterKeying.actor == actor
@@ -456,7 +458,7 @@ def _seen(s: Session, entry_id: int, actor: str) -> tuple[dict[str, str], set[st
     assert e is not None
     data = {k: v for k, v in (e.data or {}).items() if isinstance(v, str)}
     if e.origin != "ocr":
-        return data, set()
+        return ({} if blind else data), set()
     touched = set(
         s.scalars(
             select(RegisterEntryChange.field).where(
@@ -465,7 +467,8 @@ def _seen(s: Session, entry_id: int, actor: str) -> tuple[dict[str, str], set[st
             )
         )
     )
-    return data, {k for k in data if k not in touched}
+    ocr = {k for k in data if k not in touched}
+    return ({k: v for k, v in data.items() if k in ocr} if blind else data), ocr
 
 
 @dataclass
@@ -487,9 +490,11 @@ def keying_view(db: Database, book_id: int, pos: Position, actor: str, *, near_e
     with db.read() as s:
         e = s.get(RegisterEntry, pos.entry_id)
         assert e is not None
-        values, ocr = _seen(s, pos.entry_id, actor)
+        b = s.get(RegisterBook, book_id)
+        blind = bool(b and b.double_keying) and e.status != VERIFIED  # settled: nothing left to hide
+        values, ocr = _seen(s, pos.entry_id, actor, blind)
         rows = page_entries(s, book_id, pos.page_id)
-        prev = _seen(s, rows[pos.index - 1], actor)[0] if pos.index > 0 else {}
+        prev = _seen(s, rows[pos.index - 1], actor, blind)[0] if pos.index > 0 else {}
         keyers = [r.actor for r in _readings(s, pos.entry_id)]
         nxt: list[int] = []
         if pos.index + near_end >= len(rows):
