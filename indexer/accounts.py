@@ -144,12 +144,6 @@ def create_user(
         raise AccountError(f"Tên đăng nhập “{username}” đã có.") from None
 
 
-def get_user(db: Database, username: str) -> UserInfo | None:
-    with db.read() as s:
-        u = s.scalar(select(User).where(User.username == normalize_username(username)))
-        return _info(u) if u else None
-
-
 def list_users(db: Database) -> list[UserInfo]:
     with db.read() as s:
         return [_info(u) for u in s.scalars(select(User).order_by(User.active.desc(), User.username))]

@@ -12,9 +12,8 @@ from indexer.legacy.encodings import (
     decode_tcvn3,
     decode_vni,
     detect_and_decode,
-    encode_tcvn3,
-    encode_vni,
 )
+from tests.legacytext import encode_tcvn3, encode_vni
 
 ALL_LOWER = "aáàảãạăắằẳẵặâấầẩẫậeéèẻẽẹêếềểễệiíìỉĩịoóòỏõọôốồổỗộơớờởỡợuúùủũụưứừửữựyýỳỷỹỵđ"
 SAMPLES = [

@@ -12,7 +12,6 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from indexer.legacy.encodings import encode_tcvn3, encode_vni
 from indexer.models import RegisterEntry
 from indexer.people import find_people
 from indexer.registers.books import create_book
@@ -20,6 +19,7 @@ from indexer.registers.entries import book_entries
 from indexer.registers.legacy_import import import_file, load_mapping
 from indexer.registers.model import RegisterError
 from sohoa.app import App
+from tests.legacytext import encode_tcvn3, encode_vni
 from tests.registers_util import make_app
 
 ROWS = [

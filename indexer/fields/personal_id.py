@@ -95,11 +95,3 @@ def check_id12(
     else:
         res.problems.append("nhiều cách sửa số định danh")
     return res
-
-
-def check_cmnd9(text: str) -> IdCheck:
-    digits = re.sub(r"\D", "", normalize_digits(text))
-    res = IdCheck(digits, "cmnd9")
-    if len(digits) != 9:
-        res.problems.append(f"số CMND phải có 9 chữ số (đọc được {len(digits)})")
-    return res

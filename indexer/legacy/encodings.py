@@ -154,24 +154,9 @@ def decode_tcvn3(data: bytes | str) -> str:
     return unicodedata.normalize("NFC", _fix_case("".join(chars)))
 
 
-def encode_tcvn3(text: str) -> bytes:
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        code = UNICODE_TO_TCVN3.get(ch) or UNICODE_TO_TCVN3.get(ch.lower())
-        if code is not None:
-            out.append(code)
-        else:
-            out += ch.encode("cp1252")
-    return bytes(out)
-
-
 def decode_vni(data: bytes | str) -> str:
     text = data.decode("cp1252", errors="replace") if isinstance(data, bytes) else data
     return unicodedata.normalize("NFC", _VNI_PATTERN.sub(lambda m: VNI_TO_UNICODE[m.group(0)], text))
-
-
-def encode_vni(text: str) -> bytes:
-    return "".join(UNICODE_TO_VNI.get(ch, ch) for ch in unicodedata.normalize("NFC", text)).encode("cp1252")
 
 
 def decode_cp1258(data: bytes | str) -> str:
