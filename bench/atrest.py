@@ -20,7 +20,6 @@ import statistics
 import subprocess
 from pathlib import Path
 
-
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "dev" / "images"
 PASSES = 3  # written at intake, read by OCR, read for the desk / a backup
 SECTOR = 4096
