@@ -41,7 +41,7 @@ HAND_FONTS = (
     "/usr/share/fonts/opentype/dancingscript/DancingScript-Regular.otf",
     "/usr/share/fonts/opentype/dancingscript/DancingScript-Bold.otf",
 )
-RULES = ("clean", "faint", "broken", "hand", "absent")
+RULES = ("clean", "faint", "broken", "worn", "hand", "absent")
 
 Box = tuple[int, int, int, int]
 
@@ -91,7 +91,10 @@ class Family:
     row_mm: float = 13.0  # ruled row height
     empty_rows: int = 2  # most ruled rows left empty at the foot
     vertical: bool = True  # column rules in the body
-    faint_grey: tuple[int, int] = (175, 210)  # grey of a faint rule before the paper's tone
+    faint_grey: tuple[int, int] = (175, 210)  # grey of a faint (or worn) rule before the paper's tone
+    hand_mm: tuple[float, float] = (3.6, 4.4)  # height of the handwriting
+    warp_mm: float = 0.0  # a bound book's page bending near its spine: how far the rules drop there
+    jpeg: int | None = None  # saved as JPEG of this quality
     pages: int = 12
 
 
@@ -109,6 +112,14 @@ FAMILIES: tuple[Family, ...] = (
     Family("broken-ks-dense", "holdout", "broken", "khai_sinh", dpi=200, rows=(12, 18), row_mm=10.0, empty_rows=4),
     Family("absent-kt", "holdout", "absent", "khai_tu", dpi=200, rows=(7, 12), vertical=False, skew=1.0),
     Family("ghost-ks", "holdout", "faint", "khai_sinh", dpi=150, noise=10.0, skew=1.5, faint_grey=(200, 225)),
+    # harder: worn (faint and broken), pages bent at the spine, writing across the rules, low resolution
+    Family("worn-ks", "tune", "worn", skew=1.0, noise=8.0),
+    Family("warp-ks", "tune", "hand", warp_mm=4.0, skew=1.0),
+    Family("cross-ks", "tune", "broken", row_mm=8.5, hand_mm=(4.2, 5.0), rows=(12, 18)),
+    Family("worn-kt-lowres", "holdout", "worn", "khai_tu", dpi=100, jpeg=40, noise=8.0, skew=1.5),
+    Family("warp-kh", "holdout", "faint", "ket_hon", dpi=300, warp_mm=7.0, skew=1.0, noise=9.0),
+    Family("cross-kh", "holdout", "faint", "ket_hon", row_mm=9.0, hand_mm=(4.4, 5.2), rows=(12, 18), skew=1.2),
+    Family("worn-ks-ghost", "holdout", "worn", "khai_sinh", dpi=150, noise=10.0, skew=1.5, faint_grey=(195, 220)),
 )
 
 
@@ -186,15 +197,16 @@ def _rule(
     if style == "faint":
         d.line([a, b], fill=rng.randint(*grey), width=max(1, round(0.15 * mm)))
         return
-    if style == "broken":
-        t, width, ink = 0.0, max(1, round(0.2 * mm)), rng.randint(60, 130)
+    if style in ("broken", "worn"):
+        ink = rng.randint(*grey) - 20 if style == "worn" else rng.randint(60, 130)
+        t, width = 0.0, max(1, round(0.2 * mm))
         while t < length:
             seg = rng.uniform(3, 40) * mm
             gap = rng.uniform(0.5, 2.0) * mm if rng.random() < 0.7 else rng.uniform(4, 12) * mm
             s0, s1 = t / length, min(1.0, (t + seg) / length)
             d.line(
                 [(x0 + (x1 - x0) * s0, y0 + (y1 - y0) * s0), (x0 + (x1 - x0) * s1, y0 + (y1 - y0) * s1)],
-                fill=ink + rng.randint(-20, 40),
+                fill=min(235, ink + rng.randint(-20, 40)),
                 width=width,
             )
             t += seg + gap
@@ -270,7 +282,7 @@ def _wrap(d: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width
 
 def _scan(im: Image.Image, fam: Family, rng: random.Random) -> np.ndarray:
     a: np.ndarray = np.asarray(im, dtype=np.float32)
-    tone = rng.uniform(225, 250) if fam.rules == "faint" else rng.uniform(235, 252)
+    tone = rng.uniform(225, 250) if fam.rules in ("faint", "worn") else rng.uniform(235, 252)
     a = a * (tone / 255.0)
     w = a.shape[1]
     a -= rng.uniform(0, 12) * (np.arange(w, dtype=np.float32) / w)[None, :]  # uneven light across the page
@@ -279,7 +291,28 @@ def _scan(im: Image.Image, fam: Family, rng: random.Random) -> np.ndarray:
     a = a + nr.normal(0, fam.noise, a.shape)
     specks = nr.random(a.shape) < 0.0004
     a[specks] = nr.uniform(40, 160, int(specks.sum()))
-    return np.clip(a, 0, 255).astype(np.uint8)
+    out = np.clip(a, 0, 255).astype(np.uint8)
+    if fam.jpeg is not None:
+        ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, fam.jpeg])
+        assert ok
+        out = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+    return out
+
+
+def _bend(h: int, w: int, fam: Family, right: bool) -> np.ndarray:
+    """How far down each column of the page is moved by the bend at the spine (pixels)."""
+    x = np.arange(w, dtype=np.float32)
+    g = 0.2 * w
+    s = np.clip((x - (w - g)) / g if right else (g - x) / g, 0, 1)
+    return (fam.warp_mm * fam.dpi / 25.4) * s**2
+
+
+def _warp(im: Image.Image, dy: np.ndarray) -> Image.Image:
+    a = np.asarray(im)
+    h, w = a.shape
+    mx = np.tile(np.arange(w, dtype=np.float32), (h, 1))
+    my = np.arange(h, dtype=np.float32)[:, None] - dy[None, :]
+    return Image.fromarray(cv2.remap(a, mx, my, cv2.INTER_LINEAR, borderValue=255))
 
 
 def _turn(points: np.ndarray, angle: float, centre: tuple[float, float]) -> np.ndarray:
@@ -316,7 +349,7 @@ def ledger_page(fam: Family, index: int) -> LedgerTruth:
     head_h, mark_h = rng.uniform(14, 18) * mm, 5.5 * mm
     n = rng.randint(*fam.rows)
     row_h = fam.row_mm * mm * rng.uniform(0.92, 1.08)
-    hsize = round(rng.uniform(3.6, 4.4) * mm)
+    hsize = round(rng.uniform(*fam.hand_mm) * mm)
     body_top = top + head_h + mark_h
     room = h - body_top - 12 * mm  # the page's foot margin
     n = min(n, int(room / (row_h if fam.rules != "absent" else 2.0 * hsize * 1.25)))
@@ -388,19 +421,24 @@ def ledger_page(fam: Family, index: int) -> LedgerTruth:
     angle = rng.uniform(-fam.skew, fam.skew)
     centre = (w / 2, h / 2)
     turned = im.rotate(angle, resample=Image.Resampling.BICUBIC, center=centre, fillcolor=255)
+    dy = _bend(h, w, fam, rng.random() < 0.5)
+    if fam.warp_mm:
+        turned = _warp(turned, dy)
     scanned = Image.fromarray(_scan(turned, fam, rng))
     out = LedgerTruth(scanned, dpi, fam.name, headers=[c[0] for c in cols])
     # PIL turns counter-clockwise for a positive angle, as cv2.getRotationMatrix2D does
     cx = (left + right) / 2
     for r, (a, b) in enumerate(rows):
         p = _turn(np.array([[cx, a], [cx, b]]), angle, centre)
-        out.rows.append((round(p[0][1]), round(p[1][1])))
+        bend = float(dy[min(w - 1, max(0, round(p[0][0])))])
+        out.rows.append((round(p[0][1] + bend), round(p[1][1] + bend)))
         cells = []
         for i in range(len(cols)):
             mx = (xs[i] + xs[i + 1]) / 2
             q = _turn(np.array([[mx, a], [mx, b], [xs[i], (a + b) / 2], [xs[i + 1], (a + b) / 2]]), angle, centre)
             x0, x1 = round(q[2][0]), round(q[3][0])
-            y0_, y1_ = round(q[0][1]), round(q[1][1])
+            bend = float(dy[min(w - 1, max(0, round(q[0][0])))])
+            y0_, y1_ = round(q[0][1] + bend), round(q[1][1] + bend)
             cells.append((x0, y0_, x1 - x0, y1_ - y0_))
         out.cells.append(cells)
         out.values.append(list(values[r]))

@@ -27,7 +27,7 @@ from bench.ledgergen import FAMILIES, RULES, Family, LedgerTruth, ledger_page
 from ocr.ledgerrows import LedgerRows, find_rows
 
 TARGET = 0.99
-TARGET_RULES = ("faint", "broken")
+TARGET_RULES = ("faint", "broken", "worn")
 
 
 @dataclass

@@ -13,7 +13,8 @@ spacing where the entries are not ruled apart.
   so a skewed page or a wavy rule gives each cell its own top and bottom.
 * **Header**: the bands down to the short band of the column markers ``(1) (2) …`` (a band under
   0.6 of the usual band height among the first four), else the first band when it is taller
-  than the rest.
+  than the rest, with the band under it when that is clearly shorter than the rows (markers
+  above rows that are themselves short).
 * **Rows**: each band below the header holding ink (rules excluded) is an entry; an empty ruled
   row at the foot of the page is not. A band without rules between its entries (no ruling at
   all, a rule lost) is cut by line spacing: the ink profile's valleys give the text lines, and a
@@ -399,8 +400,14 @@ def find_rows(gray: np.ndarray, dpi: float) -> LedgerRows:
     y_bot = hr[-1].at(xc)
     slope = _slope(hr)
     vr = [_transpose(r) for r in _chains(vmask, mm, max(0, int(y_top - 2 * mm)), int(y_bot + 60 * mm), 4.0)]
-    vr = [r for r in _merge(vr, (y_top + y_bot) / 2, 2.0 * mm) if x0 - 3 * mm <= r.at(y_top) <= x1 + 3 * mm]
-    # the vertical rules' own spans are found on the transposed mask: the chains run down the page
+    reach = STRIP_MM * mm  # the rules' ends are known to a strip: the table's edges are its outer column rules
+    y_mid = (y_top + y_bot) / 2
+    vr = [r for r in _merge(vr, y_mid, 2.0 * mm) if x0 - reach <= r.at(y_top) <= x1 + reach]
+    if vr and abs(vr[0].at(y_mid) - x0) < reach:
+        x0 = vr[0].at(y_mid)
+    if vr and abs(vr[-1].at(y_mid) - x1) < reach:
+        x1 = vr[-1].at(y_mid)
+    xc = (x0 + x1) / 2
     rows = LedgerRows("rules", x0, x1, hr, vr)
     rules_px = cv2.dilate(hmask | vmask.T, np.ones((3, 3), np.uint8))
     ink = _ink(dark, noise, rules_px)
@@ -413,7 +420,9 @@ def find_rows(gray: np.ndarray, dpi: float) -> LedgerRows:
         if marker is not None:
             head = marker + 1
         elif len(bands) > 2 and heights[0] > 1.3 * float(np.median(heights[1:])):
-            head = 1
+            head = 1  # a tall header; under it, a band clearly shorter than the rows is the markers'
+            if len(bands) > 3 and heights[1] < 0.8 * float(np.median(heights[2:])):
+                head = 2
     rows.header = bands[:head]
     body = bands[head:]
     # writing below the last rule (entries never ruled off at the foot): one band down to it

@@ -8,7 +8,8 @@ each entry tied to its row's box on the page. The image half (the grid, a cell r
    vertical ones the column edges of each row.
 2. **Columns** are bound to the catalogue's register columns (``doc_types.yaml``) by the numbered
    markers ``(1) (2) …`` in the header row, else by the header texts, else by position when the
-   counts agree.
+   counts agree (also when they agree and most columns bound by their header sit at their
+   catalogue position: a header the OCR garbled does not leave its column out).
 3. **Cells.** A word belongs to the cell holding its centre. A cell that should hold a number, a
    date or a name but has no word, low-confidence words, or text that is not a number / a day of
    the calendar / a name, is read alone from the image (``LedgerImage.read_cell``); the second
@@ -184,6 +185,8 @@ def _bind_columns(header: list[list[W]], dt: DocType, n: int) -> dict[int, str] 
             bound[i] = best
     if len(bound) < max(2, min(n, len(ids)) - 2):
         return dict(enumerate(ids)) if n == len(ids) else None
+    if n == len(ids) and sum(ids[i] == c for i, c in bound.items()) > len(bound) / 2:
+        return dict(enumerate(ids))  # the counts agree and most columns sit where the catalogue has them
     known = sorted(bound)
     for i in range(n):
         if i in bound:
@@ -264,8 +267,11 @@ def read_grid(
     bands = _bands(table, 3.0 * mm)
     if len(bands) < 2:
         return None
-    # Header: the bands down to and including the one with the column markers (or the first band).
+    # Header: the bands down to and including the one with the column markers read by the OCR;
+    # else as many bands as the image's rows took for the header (or the first band).
     header_end = 0
+    if table is image.grid and image.rows.method != "none" and image.rows.header:
+        header_end = min(len(image.rows.header), len(bands) - 1) - 1
     for i, (a, b) in enumerate(bands[:4]):
         marks = [
             w
