@@ -7,7 +7,7 @@
 2. A new ledger book (khai sinh) of ``--pages`` generated handwritten pages (``bench.ledgergen``,
    family ``hand-ks``: a hand-like font, hand-drawn rules, scan noise), each page stored as a
    document as the OCR worker leaves it (searchable PDF, no text: handwriting is not read), one
-   entry per row with its row box, the number pre-filled as the OCR would read a printed number.
+   entry per row with its row box and cells, the number pre-filled as the OCR would read it.
 3. The desk served by uvicorn in its own process (``bench.web.serve``); a keyer signs in in
    headless chromium (Playwright) and keys every entry on the keying screen with scripted
    keystrokes: the written values typed, Tab between columns (over the pre-filled number), Enter
@@ -122,7 +122,7 @@ def make_book(
                     origin="ocr",
                     actor="bench",
                     source_ref=f"page:{pid}#{r + 1}",
-                    regions=[Region(pid, "row", box)],
+                    regions=[Region(pid, "row", box, dict(zip(keys, cells)))],
                     strict=False,
                 )
                 out.entries.append((e.id, dict(zip(keys, values))))

@@ -1,5 +1,6 @@
 """The keying screen's HTTP side (``sohoa.web.keying``): who may key, a refused save shown again with
-exactly what was typed, the row image cut from the page by the entry's row box, the offers."""
+exactly what was typed, the row image and its cells cut from the page by the boxes the entry keeps,
+the offers."""
 
 from __future__ import annotations
 
@@ -55,6 +56,16 @@ def test_keying_over_http(app: App) -> None:
     with Image.open(io.BytesIO(img.content)) as im:
         assert im.width > 6 * im.height
     assert c.get(f"/books/{book.book_id}/entries/999999/row.jpg").status_code == 404
+    # Its cells: each column's box, framed on the row picture and cut alone.
+    cells = dict(re.findall(r'data-key="(\w+)"[^>]*data-cell="([\d.,]+)"', r.text))
+    assert set(cells) >= {"so", "nksHoTen", "chaHoTen"} and "ghiChu" not in cells
+    lefts = [float(cells[k].split(",")[0]) for k in ("so", "nksHoTen", "chaHoTen")]
+    assert lefts == sorted(lefts) and lefts[0] < 10 < 80 < lefts[2]
+    cell = c.get(f"/books/{book.book_id}/entries/{e2}/cells/nksHoTen.jpg")
+    assert cell.status_code == 200
+    with Image.open(io.BytesIO(cell.content)) as im:
+        assert 50 < im.width < 600
+    assert c.get(f"/books/{book.book_id}/entries/{e2}/cells/ghiChu.jpg").status_code == 404
 
     assert c.get(f"/books/{book.book_id}/keying/offers", params={"key": "meHoTen", "q": "x"}).json() == {"offers": []}
     offers = c.get(f"/books/{book.book_id}/keying/offers", params={"key": "chaHoTen", "q": v1["chaHoTen"][:4]})

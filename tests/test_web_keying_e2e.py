@@ -116,6 +116,9 @@ def test_two_keyers_one_disagreement_arbitrated_then_exported(
     expect(row).to_contain_text(truth1["meHoTen"])
     expect(row).to_contain_text(other["meHoTen"])
     _row_image_in_view(chi)
+    chi.wait_for_function(
+        "() => { const i = document.querySelector('tr.differ img.cell-image'); return i && i.complete && i.naturalWidth > 50; }"
+    )
     chi.screenshot(path=str(ARTIFACTS / "41-phan-xu.png"))
     row.locator("input[value=a]").check()
     chi.click("text=Chốt mục này")
@@ -235,6 +238,18 @@ def test_row_image_fully_visible_at_1366x768(
         if sec.get_attribute("data-entry") != str(eid):
             break
         _row_image_in_view(page)
+        if seen == 0:  # the column being typed is framed on the row picture, left to right
+            xs = []
+            for key in ("so", "nksHoTen", "chaHoTen"):
+                page.locator(f"#k-{key}").focus()
+                mark = page.locator("#keying .cell-mark")
+                expect(mark).to_be_visible()
+                box, img = mark.bounding_box(), page.locator("img.row-image").bounding_box()
+                assert box and img and img["x"] <= box["x"] and box["x"] + box["width"] <= img["x"] + img["width"] + 1
+                xs.append(box["x"])
+            assert xs == sorted(xs)
+            page.locator("#k-ghiChu").focus()
+            expect(page.locator("#keying .cell-mark")).to_be_hidden()  # Ghi chú is not a column of the page
         caption = page.locator(".row-figure figcaption").inner_text()
         pages.add(caption.split(",")[0])
         if caption.startswith("Trang 1"):

@@ -3,12 +3,12 @@ above one input per column of the book type, the whole page a glance away; Tab g
 columns, Enter saves (htmx, no reload) and brings the next entry, whose images — and the next
 page's — the browser has already loaded. The rules (once / twice, who may key) are
 ``indexer.registers.keying``; the typing aids are ``static/keying.js`` with the offers of
-``indexer.registers.completion``.
+``indexer.registers.completion``; the row and cell pictures ``sohoa.web.rowimages``.
 
 Guarantees: a keyer of a book keyed twice sees the OCR's reading or their own, never the other
 keyer's; what was typed is saved as typed (NFC) — the date shown normalised beside its input, an
-offer taken only on a key press; the row image is a crop of the page drawn for the desk, from the
-row box the entry keeps. Archivists and admins key; every entry shown and every save is audited.
+offer taken only on a key press; the cell of the column being typed is framed on the row picture
+when the entry keeps its cells. Archivists and admins key; every entry shown and every save is audited.
 """
 
 from __future__ import annotations
@@ -20,21 +20,18 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
-from PIL import Image
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from capture.fsutil import atomic_write
 from indexer.accounts import UserInfo
 from indexer.audit import audit
-from sohoa.web import pageimages
 from sohoa.web.books import _book, _need_registers, can_verify
+from sohoa.web.rowimages import row_picture
 from sohoa.web.security import current_user
 from sohoa.web.templating import render
 
 router = APIRouter(dependencies=[Depends(current_user)])
 can_key = can_verify  # archivists and admins
-ROW_MARGIN = 0.3  # of the row's height, above and below the row box
 PREFETCH_ROWS = 3
 
 MESSAGES = {
@@ -55,33 +52,7 @@ class Column:
     ocr: bool  # the value is the OCR's reading, not yet a person's
     prev: str  # the previous row's value, as this person sees it
     date_shown: str  # a date value normalised (dd/mm/yyyy), or ""
-
-
-@dataclass(frozen=True)
-class RowPicture:
-    document_id: int
-    doc_page_no: int
-    box: tuple[int, int, int, int] | None  # in the page's pixels
-    page_w: int
-    page_h: int
-
-
-def row_picture(app: Any, entry_id: int) -> RowPicture | None:
-    from indexer.models import Page, RegisterEntryRegion
-
-    with app.db.read() as s:
-        row = s.execute(
-            select(RegisterEntryRegion, Page)
-            .join(Page, Page.id == RegisterEntryRegion.page_id)
-            .where(RegisterEntryRegion.entry_id == entry_id)
-            .order_by(RegisterEntryRegion.id)
-            .limit(1)
-        ).first()
-    if row is None:
-        return None
-    r, page = row
-    box = (r.x, r.y, r.w, r.h) if r.x is not None and r.y is not None and r.w and r.h else None
-    return RowPicture(page.document_id, page.page_no, box, page.width or 0, page.height or 0)
+    cell: str  # where its cell is on the row picture ("left,top,width,height" in percent), or ""
 
 
 def _kind(bt: Any, key: str) -> str:
@@ -109,18 +80,22 @@ def _entry_context(app: Any, book: Any, pos: Any, user: UserInfo, typed: dict[st
     bt = book.type
     v = keying_view(app.db, book.id, pos, user.username, near_end=PREFETCH_ROWS)
     values, ocr = (typed, set()) if typed is not None else (v.values, v.ocr)
+    pic = row_picture(app, pos.entry_id)
     cols = []
     for k in columns(bt):
         kind, value = _kind(bt, k.key), values.get(k.key, "")
         shown = _shown_date(value) if kind == "date" else ""
-        cols.append(Column(k.key, k.label, kind, value, k.key in ocr and bool(value), v.prev.get(k.key, ""), shown))
+        cell = pic.cell_in_row(k.key) if pic is not None else ""
+        cols.append(
+            Column(k.key, k.label, kind, value, k.key in ocr and bool(value), v.prev.get(k.key, ""), shown, cell)
+        )
     return {
         "book": book,
         "pos": pos,
         "so": v.so,
         "status": v.status,
         "cols": cols,
-        "pic": row_picture(app, pos.entry_id),
+        "pic": pic,
         "keyers": len(v.keyers),
         "mine": user.username in v.keyers,
         "prefetch": _prefetch(app, book, pos, v.rows, v.next_rows),
@@ -235,58 +210,3 @@ def keying_offers(
 
     app = _need_registers(request)
     return JSONResponse({"offers": offers(app.db, book_id, key, q[:120], actor=user.username)})
-
-
-def _row_file(app: Any, pic: RowPicture) -> Any:
-    from indexer.documents import page_ref
-
-    ref = page_ref(app.db, pic.document_id, pic.doc_page_no)
-    if ref is None:
-        return None
-    page_file, _ = pageimages.page_image(app, ref, pageimages.VIEW)
-    if pic.box is None or not pic.page_w:
-        return page_file
-    x, y, w, h = pic.box
-    out = app.settings.web_cache_dir / ref.sha256[:2] / f"{ref.sha256}-p{ref.page_no:04d}-row-{x}-{y}-{w}-{h}.jpg"
-    if out.is_file():
-        return out
-    with Image.open(page_file) as im:
-        k = im.width / pic.page_w
-        m = h * ROW_MARGIN
-        crop = im.crop(
-            (
-                max(0, round((x - m) * k)),
-                max(0, round((y - m) * k)),
-                min(im.width, round((x + w + m) * k)),
-                min(im.height, round((y + h + m) * k)),
-            )
-        )
-        crop.load()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(out, durable=False, mode=0o600) as tmp:
-        crop.save(tmp, "JPEG", quality=pageimages.JPEG_QUALITY)
-    return out
-
-
-@router.get("/books/{book_id}/entries/{entry_id}/row.jpg")
-async def row_image(
-    request: Request, book_id: int, entry_id: int, user: Annotated[UserInfo, Depends(current_user)]
-) -> Response:
-    """The entry's row cut from its page (the whole page when the entry has no row box)."""
-    from indexer.models import RegisterEntry
-
-    app = _need_registers(request)
-    with app.db.read() as s:
-        e = s.get(RegisterEntry, entry_id)
-        if e is None or e.book_id != book_id:
-            raise HTTPException(404)
-    pic = await run_in_threadpool(row_picture, app, entry_id)
-    if pic is None:
-        raise HTTPException(404)
-    try:
-        path = await run_in_threadpool(_row_file, app, pic)
-    except pageimages.ImageUnavailable:
-        raise HTTPException(404) from None
-    if path is None:
-        raise HTTPException(404)
-    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=600"})

@@ -82,7 +82,8 @@ def arbitrate_page(
     done: str = "",
 ) -> Response:
     from indexer.registers.keying import locate, readings_of, to_arbitrate
-    from sohoa.web.keying import audit_view, row_picture
+    from sohoa.web.keying import audit_view
+    from sohoa.web.rowimages import row_picture
 
     app = _need_registers(request)
     book = _book(app, book_id)
@@ -97,10 +98,11 @@ def arbitrate_page(
         if user.username in {who for who, _ in readings}:  # a keyer never sees the other's reading
             raise HTTPException(403)
         pos = locate(app.db, book_id, eid)
+        pic = row_picture(app, eid)
         ctx.update(
             entry_id=eid,
             pos=pos,
-            pic=row_picture(app, eid),
+            cells=set(pic.cells) if pic is not None else set(),
             keyers=[who for who, _ in readings[:2]],
             rows=_choices(book.type, readings),
         )

@@ -115,6 +115,21 @@
     }
   }, true);
 
+  // The column being typed, framed on the row picture (when the entry keeps its cells).
+  document.addEventListener("focusin", function (e) {
+    var input = e.target;
+    if (!input.closest || !input.closest("form.keying-form")) return;
+    var mark = document.querySelector("#keying .cell-mark");
+    if (!mark) return;
+    var c = (input.dataset.cell || "").split(",").map(Number);
+    mark.hidden = c.length !== 4;
+    if (c.length !== 4) return;
+    mark.style.left = c[0] + "%";
+    mark.style.top = c[1] + "%";
+    mark.style.width = c[2] + "%";
+    mark.style.height = c[3] + "%";
+  });
+
   document.addEventListener("focusout", function (e) {
     if (e.target.closest && e.target.closest("form.keying-form") && listOf(e.target)) closeList(e.target);
   });
