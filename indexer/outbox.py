@@ -32,6 +32,7 @@ from sqlalchemy import (
     JSON,
     Connection,
     DateTime,
+    Index,
     Integer,
     String,
     Text,
@@ -71,6 +72,8 @@ class OutboxRow(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_event_outbox_due", "delivered_at", "next_attempt_at"),)  # as migration 0010
 
 
 # -- from audit lines to events -----------------------------------------------------------------------
