@@ -63,7 +63,7 @@ def _fill(app: App) -> tuple[int, dict[str, int]]:
                 data,
                 origin="ocr",
                 actor="system",
-                regions=[Region(page_id, "row", (40, 300 + 90 * i, 1500, 80))],
+                regions=[Region(page_id, "row", (40, 300 + 90 * i, 1500, 80), {"so": (40, 300 + 90 * i, 60, 80)})],
                 strict=False,
             )
     save_keying(app.db, b.id, ids["1"], _reading("1", "Trần Văn An"), actor="an")
@@ -131,5 +131,9 @@ def test_desk_page_and_cli_show_the_same_numbers(tmp_path: Path) -> None:
     assert doc["missing_pages"] == [2] and doc["out_of_sequence"][0]["so"] == "30" and doc["off_year_count"] == 1
     text = sohoa("book", "quality", "khai_sinh/1998/01", cwd=tmp_path)
     assert text.returncode == 1 and "chờ phân xử 1" in text.stdout and "số 30 không theo thứ tự" in text.stdout
+    entry = json.loads(sohoa("entry", "show", str(ids["2"]), "--json", cwd=tmp_path).stdout)["entry"]
+    assert entry["regions"][0]["box"] == [40, 390, 1500, 80] and entry["regions"][0]["cells"] == {
+        "so": [40, 390, 60, 80]
+    }
     missing = sohoa("book", "quality", "khai_sinh/1990/09", "--json", cwd=tmp_path)
     assert missing.returncode == 2 and json.loads(missing.stdout)["error"]["code"] == "refused"

@@ -99,7 +99,15 @@ def entry_doc(e: EntryView) -> dict[str, Any]:
         "source_ref": e.source_ref,
         "created_by": e.created_by,
         "labels": {k: labels[k] for k in e.data if k in labels},
-        "regions": [{"page_id": r.page_id, "kind": r.kind, "box": list(r.box) if r.box else None} for r in e.regions],
+        "regions": [
+            {
+                "page_id": r.page_id,
+                "kind": r.kind,
+                "box": list(r.box) if r.box else None,
+                "cells": {k: list(v) for k, v in sorted(r.cells.items())},
+            }
+            for r in e.regions
+        ],
         "documents": [{"document_id": d, "state": st} for d, st in e.documents],
         "history": [
             {
