@@ -16,8 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("register_books") as t:
-        t.add_column(sa.Column("double_keying", sa.Boolean, nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN (SQLite has it): a batch rebuild of register_books would drop the table that
+    # register_entries points at, which SQLite refuses with its foreign keys on.
+    op.add_column("register_books", sa.Column("double_keying", sa.Boolean, nullable=False, server_default=sa.false()))
     op.create_table(
         "register_keyings",
         sa.Column("id", sa.Integer, primary_key=True),
