@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from indexer.db import make_engine, migrate
 from tests.conftest import PG_URL
 
-FROM = "0008_api_tokens"  # the schema of the last release before this round's migrations
+FROM = "0007_audit_chain"  # the schema of the last release (stop 21), before this round's migrations
 
 
 def _value(col: sa.Column, n: int) -> object:
