@@ -212,3 +212,15 @@ def test_the_ocr_worker_gives_one_entry_per_handwritten_row(name: str, tmp_path:
     assert len(got) == len(page.rows) and None not in hits, (spans, page.rows)
     for e in got:
         assert len(e["cells"]) == len(page.headers)
+
+
+@pytest.mark.parametrize("name", ["faint-ks", "absent-ks"])
+def test_the_scanner_s_dark_edges_make_no_rows(name: str) -> None:
+    page = ledger_page(family(name), 1)
+    gray = np.asarray(page.image).copy()
+    gray[-40:, :] = 20  # the lid's shadow along the foot
+    gray[:25, :] = 30
+    gray[:, :30] = 25
+    gray[:, -60:-50] = 60  # the facing page's edge
+    rows = find_rows(gray, page.dpi)
+    _assert_rows(page, rows)
