@@ -97,7 +97,9 @@ def test_fields_are_corrected_and_confirmed_through_the_desks_code(api: Api) -> 
     by_id = {f["field_id"]: f for f in fields}
     assert by_id["child_name"]["value"] == "PHAM MINH KHOA" and by_id["child_name"]["printed"] == "PHAM MINH KHOA"
     assert by_id["child_name"]["confirmed_by"] is None and by_id["child_name"]["page_no"] == 1
-    assert {"label", "normalized", "parsed", "confidence", "flags", "needs_review", "corrected_from"} <= set(by_id["child_name"])
+    assert {"label", "normalized", "parsed", "confidence", "flags", "needs_review", "corrected_from"} <= set(
+        by_id["child_name"]
+    )
     url = f"/api/v1/documents/{doc}/pages/1/fields"
     r = api.c.put(f"{url}/child_name", json={"value": "PHẠM MINH KHOA"}, headers=api.h("clerk"))
     assert r.status_code == 200 and r.json()["changed"] and r.json()["confirmed_by"] is None
