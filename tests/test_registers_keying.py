@@ -182,3 +182,15 @@ def test_a_keyer_never_sees_a_value_another_person_put_in_the_entry(app: App) ->
     save_keying(app.db, book, e12, ROWS[0], actor="an")
     assert keying_view(app.db, book, pos, "an").values["meHoTen"] == "Lê Thị Hoa"  # one's own reading
     assert "meHoTen" not in keying_view(app.db, book, pos, "binh").values
+
+
+def test_the_verification_page_cannot_settle_an_entry_of_a_book_keyed_twice(app: App) -> None:
+    from indexer.registers.checking import check_entry
+
+    book, ids = _book(app, double=True)
+    with pytest.raises(RegisterError, match="nhập hai lần"):
+        check_entry(app.db, ids[0], {}, actor="luutru", reason="sổ gốc để trống")
+    assert get_entry(app.db, ids[0]).status != "verified"
+    check_entry(app.db, ids[0], {"ghiChu": "rách góc"}, actor="luutru", verify=False)  # a note is still kept
+    assert get_entry(app.db, ids[0]).data.get("ghiChu") == "rách góc"
+    assert book

@@ -12,14 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from indexer.audit import audit
 from indexer.db import Database
 from indexer.models import RegisterBook, RegisterEntry
 from indexer.registers.entries import Change, edit_entry, verify_entry
 from indexer.registers.model import RegisterError
-from indexer.registers.vocabulary import BOOK_TYPES, BookType
+from indexer.registers.vocabulary import BOOK_TYPES, VERIFIED, BookType
 
 DEFAULT_REASON = "sửa theo sổ gốc khi đối chiếu"
 
@@ -44,13 +42,21 @@ def check_entry(
     db: Database, entry_id: int, changes: dict[str, Any], *, actor: str, reason: str = "", verify: bool = True
 ) -> Checked:
     """Apply the archivist's corrections of ``entry_id`` (values as typed) and, with ``verify``,
-    mark it verified. Raises :class:`RegisterError` (Vietnamese) when the rule refuses."""
+    mark it verified. Raises :class:`RegisterError` (Vietnamese) when the rule refuses — among
+    them, verifying an unsettled entry of a book keyed twice (the two-person rule)."""
     with db.read() as s:
         e = s.get(RegisterEntry, entry_id)
         if e is None:
             raise RegisterError(f"Không có mục sổ số {entry_id}.")
         data = dict(e.data or {})
-        bt = BOOK_TYPES[s.scalar(select(RegisterBook.book_type).where(RegisterBook.id == e.book_id)) or ""]
+        book = s.get(RegisterBook, e.book_id)
+        bt = BOOK_TYPES[book.book_type if book else ""]
+        if verify and book is not None and book.double_keying and e.status != VERIFIED:
+            # keyed twice: settled only when the two readings agree or an arbitrator chose
+            raise RegisterError(
+                "Sổ này nhập hai lần: mục được xác nhận khi hai người nhập giống nhau, "
+                "hoặc khi người phân xử chọn giá trị đúng (màn hình nhập liệu)."
+            )
     typed = reason.strip()
     changed = {k: v for k, v in changes.items() if " ".join(str(v).split()) != (data.get(k) or "")}
     after = {**data, **{k: " ".join(str(v).split()) for k, v in changed.items()}}
