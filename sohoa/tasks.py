@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.fields import DocumentReading, catalogue, read_document
+from indexer.fields.handwriting import handwriting_boxes, mark_handwritten
 from ocr.engine import OcrEngine, make_engine
 from ocr.pipeline import OcrOptions, OcrPage, ocr_page
 from ocr.types import PageResult, PageSource, Word
@@ -110,7 +111,9 @@ def reader_words(result: PageResult) -> list[Word]:
 def read_page(result: PageResult) -> DocumentReading | None:
     """The fields of an OCR'd page; a bug in the reader costs the fields, never the page."""
     try:
-        return read_document(reader_words(result), blank=result.blank, width=result.width, height=result.height)
+        reading = read_document(reader_words(result), blank=result.blank, width=result.width, height=result.height)
+        mark_handwritten(reading, handwriting_boxes(result.set_aside))  # "viết tay — cần nhập"
+        return reading
     except Exception as exc:
         log.warning("could not read the fields of a page: %s", exc.__class__.__name__)
         return None

@@ -87,7 +87,7 @@ def row_picture(app: Any, entry_id: int) -> RowPicture | None:
     return RowPicture(page.document_id, page.page_no, box, page.width or 0, page.height or 0, cells)
 
 
-def _cut(app: Any, pic: RowPicture, part: tuple[float, float, float, float] | None, name: str) -> Path | None:
+def cut_region(app: Any, pic: RowPicture, part: tuple[float, float, float, float] | None, name: str) -> Path | None:
     """``part`` (x0, y0, x1, y1 in the page's pixels) of the entry's page as a cached JPEG; the whole
     page when ``part`` is None."""
     from indexer.documents import page_ref
@@ -132,7 +132,7 @@ def _serve(request: Request, book_id: int, entry_id: int, key: str | None) -> Pa
         m = c[3] * CELL_MARGIN
         part, name = (c[0] - m, c[1] - m, c[0] + c[2] + m, c[1] + c[3] + m), "cell-{}-{}-{}-{}".format(*c)
     try:
-        path = _cut(app, pic, part, name)
+        path = cut_region(app, pic, part, name)
     except pageimages.ImageUnavailable:
         raise HTTPException(404) from None
     if path is None:
