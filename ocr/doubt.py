@@ -34,6 +34,7 @@ JUNK_CONF = 25.0
 UNSURE_CONF = 50.0
 SURE_CONF = 70.0
 HAND_PIECES_PER_LETTER = 0.5  # cursive: fewer connected pieces than this per letter
+HAND_TALL = 1.6  # an unsure word this many times the print's height, with letters: handwriting
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,9 @@ def set_aside(words: list[Word], image: np.ndarray | None = None) -> tuple[list[
             if looks_handwritten(w, image):
                 reason = "handwriting"
             elif is_junk_word(w, ph):
-                reason = "junk"
+                # ink much taller than the print, read unsure: a pen's fill-in more often than noise
+                tall = ph is not None and w.height >= HAND_TALL * ph and any(ch.isalpha() for ch in w.text)
+                reason = "handwriting" if tall else "junk"
         if reason is None:
             kept.append(w)
         else:

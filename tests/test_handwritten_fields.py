@@ -70,3 +70,20 @@ def test_the_desk_shows_the_handwritten_value_cropped_from_the_page(app: App) ->
             select(FieldValue).where(FieldValue.document_id == doc, FieldValue.field_id == "child_name")
         ).one()
         assert HANDWRITTEN in v.review_reasons
+
+
+def test_an_unsure_word_much_taller_than_the_print_is_set_aside_as_handwriting() -> None:
+    from ocr.doubt import set_aside
+    from ocr.types import Word
+
+    printed = [
+        Word(t, 95.0, 100 + 80 * i, 100, 70, 30, 1, 1, 1)
+        for i, t in enumerate(["Họ", "chữ", "đệm", "tên", "người", "yêu", "cầu"])
+    ]
+    pen = Word("N«„", 2.4, 620, 90, 95, 62, 1, 1, 1)  # a cursive capital read as junk, twice the print's height
+    speck = Word("t", 48.0, 810, 110, 28, 16, 1, 1, 1)
+    heading = Word("KHAI", 96.0, 100, 40, 200, 64, 1, 1, 1)  # tall but read surely: print
+    kept, aside = set_aside([*printed, pen, speck, heading])
+    reasons = {a.word.text: a.reason for a in aside}
+    assert reasons == {"N«„": "handwriting", "t": "junk"}
+    assert heading in kept and all(w in kept for w in printed)
