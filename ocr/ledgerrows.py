@@ -229,6 +229,7 @@ def _chains(mask: np.ndarray, mm: float, lo: int, hi: int, strip_mm: float = STR
                 ch.append((s, float(best)))
                 free.remove(best)
         chains += [[(s, float(y))] for y in free]
+    chains = _join(chains, step, sw)
     out = []
     for ch in chains:
         first, last = ch[0][0], ch[-1][0]
@@ -246,6 +247,26 @@ def _chains(mask: np.ndarray, mm: float, lo: int, hi: int, strip_mm: float = STR
         across = np.array([y for _, y in ch])
         rules.append(Rule(along, across))
     return rules
+
+
+def _join(chains: list[list[tuple[int, float]]], step: float, sw: int) -> list[list[tuple[int, float]]]:
+    """Pieces of one worn rule joined: a chain starting after another ended, in line with it (its
+    first height within a step, and a hundredth of the gap, of where the other ended)."""
+    chains = sorted(chains, key=lambda c: c[0][0])
+    out: list[list[tuple[int, float]]] = []
+    for ch in chains:
+        s0, y0 = ch[0]
+        best = None
+        for prev in out:
+            s1, y1 = prev[-1]
+            if s1 < s0 and abs(y1 - y0) <= step + 0.01 * (s0 - s1) * sw:
+                if best is None or abs(y1 - y0) < abs(best[-1][1] - y0):
+                    best = prev
+        if best is not None and len(best) + len(ch) >= 3:
+            best.extend(ch)
+        else:
+            out.append(list(ch))
+    return out
 
 
 def _merge(rules: list[Rule], at: float, tol: float) -> list[Rule]:

@@ -14,9 +14,11 @@ each entry tied to its row's box on the page. The image half (the grid, a cell r
    date or a name but has no word, low-confidence words, or text that is not a number / a day of
    the calendar / a name, is read alone from the image (``LedgerImage.read_cell``); the second
    read is kept when it is better.
-4. **Rows.** Rows above the marker row are the header; a body row with text becomes an entry:
-   ``{column id: text, …, "region": [x, y, w, h], "cells": {column id: [x, y, w, h]}}``. Without a ruled grid the word-based reader
-   (``indexer.fields.register``) is used and each entry's region is the span of its lines.
+4. **Rows.** Rows above the marker row are the header; a body row with text becomes an entry
+   (a ruled row the image saw no writing in never does, whatever the OCR made of its specks):
+   ``{column id: text, …, "region": [x, y, w, h], "cells": {column id: [x, y, w, h]}}``.
+   Without a ruled grid the word-based reader (``indexer.fields.register``) is used and each
+   entry's region is the span of its lines.
 
 Pure but for the cells the image reads again: no database, no files.
 """
@@ -297,7 +299,12 @@ def read_grid(
     if binding is None:
         return None
     rows: list[Row] = []
+    # the ruled rows the image saw no writing in (specks the OCR read as text do not make an entry)
+    from_rows = table is image.grid and image.rows.method != "none"
+    empty = [image.rows.span(bd)[0] for bd in image.rows.bands if not bd.inked] if from_rows else []
     for a, b in bands[header_end + 1 :]:
+        if any(abs(a - t) <= 2 for t in empty):
+            continue
         cols = table.columns_at((a + b) / 2)
         if len(cols) - 1 != n:
             cols = xs
