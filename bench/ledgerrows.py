@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,10 +85,19 @@ def match(truth: list[tuple[int, int]], found: list[tuple[int, int]]) -> list[in
     return out
 
 
-def score_page(page: LedgerTruth, rows: LedgerRows, sc: Score, index: int) -> None:
-    entries = rows.entries
-    xc = None  # spans at the found table's centre line; the truth is at the drawn table's
-    found = [rows.span(b, xc) for b in entries]
+Box = tuple[int, int, int, int]
+
+
+def score(
+    page: LedgerTruth,
+    index: int,
+    found: list[tuple[int, int]],
+    cells_of: Callable[[int], list[Box]],
+    sc: Score,
+    how: str,
+) -> None:
+    """Add one page to a family's score: ``found`` row spans in page order, ``cells_of(k)`` the
+    cells of found row k."""
     hits = match(page.rows, found)
     ok = sum(h is not None for h in hits)
     sc.pages += 1
@@ -97,15 +107,18 @@ def score_page(page: LedgerTruth, rows: LedgerRows, sc: Score, index: int) -> No
     if ok == len(page.rows) == len(found):
         sc.exact += 1
     elif len(sc.misses) < 5:
-        sc.misses.append(f"{page.family}#{index}: {len(found)} rows found for {len(page.rows)} ({rows.method})")
-    for t, h in zip(page.cells, hits):
-        sc.truth_cells += len(t)
-        if h is None:
-            continue
-        cells = rows.cells(entries[h])
-        for tc in t:
-            if any(box_iou(tc, c) >= 0.5 for c in cells):
-                sc.found_cells += 1
+        sc.misses.append(f"{page.family}#{index}: {len(found)} rows found for {len(page.rows)} ({how})")
+    for truth, h in zip(page.cells, hits):
+        sc.truth_cells += len(truth)
+        if h is not None:
+            cells = cells_of(h)
+            sc.found_cells += sum(any(box_iou(t, c) >= 0.5 for c in cells) for t in truth)
+
+
+def score_page(page: LedgerTruth, rows: LedgerRows, sc: Score, index: int) -> None:
+    entries = rows.entries
+    found = [rows.span(b) for b in entries]  # at the found table's centre line, as the truth's
+    score(page, index, found, lambda k: rows.cells(entries[k]), sc, rows.method)
 
 
 def run(families: list[Family], pages: int | None) -> list[Score]:
@@ -146,20 +159,11 @@ def run_ocr(families: list[Family], pages: int | None, tmp: Path) -> list[Score]
             # the reading types its entries as text; a ledger entry also carries its region and cells
             entries: list[dict[str, Any]] = list(got.reading.register_entries) if got.reading is not None else []
             found = [(int(e["region"][1]), int(e["region"][1] + e["region"][3])) for e in entries]
-            hits = match(page.rows, found)
-            ok = sum(h is not None for h in hits)
-            sc.pages += 1
-            sc.truth_rows += len(page.rows)
-            sc.found_rows += ok
-            sc.extra_rows += max(0, len(found) - ok)
-            sc.exact += ok == len(page.rows) == len(found)
-            if not ok == len(page.rows) == len(found) and len(sc.misses) < 5:
-                sc.misses.append(f"{fam.name}#{i}: {len(found)} entries read for {len(page.rows)} rows (OCR)")
-            for truth, h in zip(page.cells, hits):
-                sc.truth_cells += len(truth)
-                if h is not None:
-                    cells = [(c[0], c[1], c[2], c[3]) for c in (entries[h].get("cells") or {}).values()]
-                    sc.found_cells += sum(any(box_iou(t, c) >= 0.5 for c in cells) for t in truth)
+
+            def cells_of(k: int, entries: list[dict[str, Any]] = entries) -> list[Box]:
+                return [(c[0], c[1], c[2], c[3]) for c in (entries[k].get("cells") or {}).values()]
+
+            score(page, i, found, cells_of, sc, "OCR worker")
         out.append(sc)
     return out
 
