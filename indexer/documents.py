@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, overload
 
-from sqlalchemy import case, func, inspect, select
+from sqlalchemy import and_, case, func, inspect, or_, select
 
 from indexer.db import Database
 from indexer.models import Document, FieldValue, Job, OcrResult, Original, Page, PageState, QuarantineEntry
@@ -350,3 +350,39 @@ def _field_label(doc_type: str, field_id: str, printed: str) -> str:
     except Exception:  # the catalogue belongs to field extraction; a label is not worth failing a page
         pass
     return printed or field_id
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """A document as another program polling for changes sees it (``GET /api/v1/documents``)."""
+
+    id: int
+    title: str
+    source: str
+    state: str
+    doc_type: str | None
+    page_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def documents_changed(
+    db: Database, *, since: datetime | None = None, after_id: int = 0, limit: int = 100
+) -> list[DocumentChange]:
+    """Documents in the order they last changed (oldest change first), from the cursor
+    (``since``, ``after_id``) on: the last row's (updated_at, id) is the next call's cursor, so a
+    poller sees every change once, also when several share a timestamp."""
+    q = select(
+        Document.id,
+        Document.title,
+        Document.source,
+        Document.state,
+        Document.doc_type,
+        Document.page_count,
+        Document.created_at,
+        Document.updated_at,
+    ).order_by(Document.updated_at, Document.id)
+    if since is not None:
+        q = q.where(or_(Document.updated_at > since, and_(Document.updated_at == since, Document.id > after_id)))
+    with db.read() as s:
+        return [DocumentChange(*row) for row in s.execute(q.limit(limit)).all()]

@@ -91,6 +91,31 @@ def test_a_document_is_polled_to_its_pages_and_text(api: Api) -> None:
     error_of(api.c.delete(f"/api/v1/documents/{doc}", headers=api.h("admin")), 405, "method_not_allowed")
 
 
+def test_other_software_polls_the_documents_that_changed_page_by_page(api: Api) -> None:
+    from indexer.models import Document
+
+    docs = [add_document(api.app, name, ocr=False) for name in ("AN", "BÌNH", "CHI")]
+    seen: list[int] = []
+    cursor = None
+    for _ in range(5):
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        r = api.c.get("/api/v1/documents", params=params, headers=api.h("clerk")).json()
+        seen += [d["id"] for d in r["documents"]]
+        cursor = r["next_cursor"]
+        if not r["more"]:
+            break
+    assert seen == docs and cursor  # every document once, in the order it changed
+    idle = api.c.get("/api/v1/documents", params={"cursor": cursor}, headers=api.h("clerk")).json()
+    assert idle == {"documents": [], "next_cursor": cursor, "more": False}  # nothing new: same cursor back
+    with api.app.db.write() as s:  # a document changes again: it comes after the cursor once more
+        d = s.get(Document, docs[0])
+        assert d is not None
+        d.state = "failed"
+    again = api.c.get("/api/v1/documents", params={"cursor": cursor}, headers=api.h("clerk")).json()
+    assert [d["id"] for d in again["documents"]] == [docs[0]] and again["documents"][0]["state"] == "failed"
+    error_of(api.c.get("/api/v1/documents", params={"cursor": "xx"}, headers=api.h("clerk")), 422, "invalid_request")
+
+
 def test_fields_are_corrected_and_confirmed_through_the_desks_code(api: Api) -> None:
     doc = dossier(api.app, "to_khai_dang_ky_khai_sinh", {**DECLARATION, "mother_id_number": "001203004567"})
     fields = api.c.get(f"/api/v1/documents/{doc}/fields", headers=api.h("archivist")).json()["fields"]

@@ -22,13 +22,13 @@ from datetime import datetime
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from pydantic import BaseModel
 
 from capture.intake import Outcome
 from indexer.accounts import Role
 from indexer.apitokens import Principal
-from indexer.documents import DocumentDetail, document_detail
+from indexer.documents import DocumentDetail, document_detail, documents_changed
 from sohoa.options import limits
 from sohoa.web.api.auth import Caller, require
 from sohoa.web.api.callaudit import note
@@ -233,3 +233,66 @@ def get_document(request: Request, doc_id: DocId, p: Caller) -> DocumentInfo:
 def get_text(request: Request, doc_id: DocId, p: Caller) -> DocumentText:
     d = _detail(request, doc_id)
     return DocumentText(id=d.id, pages=[PageText(page_no=pg.page_no, state=pg.state, text=pg.text) for pg in d.pages])
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    title: str
+    source: str
+    state: str
+    doc_type: str | None
+    page_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+    next_cursor: str | None  # give it back as ``cursor`` next time: the changes after these (kept by the poller)
+    more: bool  # more changes are waiting now (ask again at once)
+
+
+def _cursor(text: str | None) -> tuple[datetime | None, int]:
+    if not text:
+        return None, 0
+    try:
+        at, _, ident = text.rpartition("|")
+        return datetime.fromisoformat(at), int(ident)
+    except ValueError:
+        raise ApiError(
+            Code.INVALID_REQUEST, "Con trỏ không đúng dạng (lấy từ next_cursor của lần gọi trước)."
+        ) from None
+
+
+@router.get(
+    "/documents",
+    response_model=DocumentList,
+    responses=responses(Code.INVALID_REQUEST),
+    summary="Các hồ sơ theo thứ tự thay đổi gần nhất (để phần mềm khác hỏi định kỳ)",
+)
+def list_documents(
+    request: Request,
+    p: Caller,
+    cursor: Annotated[str | None, Query(max_length=80, description="next_cursor của lần gọi trước")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> DocumentList:
+    since, after_id = _cursor(cursor)
+    rows = documents_changed(app_of(request).db, since=since, after_id=after_id, limit=limit)
+    nxt = f"{rows[-1].updated_at.isoformat()}|{rows[-1].id}" if rows else cursor
+    return DocumentList(
+        documents=[
+            DocumentSummary(
+                id=r.id,
+                title=r.title,
+                source=r.source,
+                state=r.state,
+                doc_type=r.doc_type,
+                page_count=r.page_count,
+                created_at=utc(r.created_at),
+                updated_at=utc(r.updated_at),
+            )
+            for r in rows
+        ],
+        next_cursor=nxt,
+        more=len(rows) == limit,
+    )
