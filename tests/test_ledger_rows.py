@@ -180,23 +180,34 @@ def test_digitising_keeps_the_cells_under_the_vocabulary_keys(any_app: App, tmp_
                 "cells": {"so": [10, 100, 40, 48], "child_name": [200, 100, 150, 48], "bogus": [1, 2, 3, 4]},
             },
             {"so": "8", "child_name": "Trần Thị Bình", "region": [10, 150, 900, 48]},
+            {"so": "", "child_name": "", "region": [10, 200, 900, 48], "cells": {"so": [10, 200, 40, 48]}},
+            {"so": "", "child_name": ""},  # nothing read, nowhere on the page: not an entry
         ]
         r.register_entries = entries
         assert results.complete(any_app.db, job, "host:1", output(r))
     digitise.build_entries(any_app.db, book.id)
-    first, second = book_entries(any_app.db, book.id)
+    first, second, unread = book_entries(any_app.db, book.id)
     got = get_entry(any_app.db, first.id).regions
     assert got[0].kind == "row" and got[0].box == (10, 100, 900, 48)
     assert got[0].cells == {"so": (10, 100, 40, 48), "nksHoTen": (200, 100, 150, 48)}
     assert get_entry(any_app.db, second.id).regions[0].cells == {}  # a row read without cells
+    # a row whose writing the OCR could not read is an entry all the same, to be keyed from the paper
+    got_unread = get_entry(any_app.db, unread.id)
+    assert got_unread.so is None and got_unread.name == "" and "cần nhập từ sổ giấy" in got_unread.notes
+    assert got_unread.regions[0].box == (10, 200, 900, 48) and got_unread.regions[0].cells == {"so": (10, 200, 40, 48)}
+    rep = digitise.book_report(any_app.db, book.id)
+    assert rep.entries == 3 and any("không rõ vị trí" in p for p in rep.problems)
 
 
-@pytest.mark.parametrize(("name", "index"), [("faint-ks", 0), ("absent-ks", 0), ("cross-ks", 1), ("worn-ks", 1)])
+@pytest.mark.parametrize(
+    ("name", "index"), [("faint-ks", 0), ("absent-ks", 0), ("cross-ks", 1), ("worn-ks", 1), ("worn-ks", 3)]
+)
 def test_the_ocr_worker_gives_one_entry_per_handwritten_row(name: str, index: int, tmp_path: Path) -> None:
     """Through the real worker (Tesseract reads handwriting poorly; the rows must still be right):
     every entry of a handwritten page is one entry of the reading, its region on the truth row, its
     cells one per column of the book. cross-ks#1 has empty ruled rows whose specks the OCR reads
-    as text (never an entry); worn-ks#1 has column rules worn into pieces (still every column)."""
+    as text (never an entry); worn-ks#1 has column rules worn into pieces (still every column);
+    on worn-ks#3 the OCR reads nothing of one row (still an entry, to be keyed)."""
     from ocr.pipeline import OcrOptions
     from ocr.types import PageSource
     from sohoa.tasks import PageTask, run_page_task

@@ -279,6 +279,9 @@ def _build_page(s: Session, bp: RegisterBookPage, book: RegisterBook, actor: str
                 and (key := bt.fields.get(k))
             }
             box = _region(e)
+            if box is None and not (row_data.get(bt.name_key) or row_data.get("so")):
+                problems.append("một dòng không đọc được số hay tên, không rõ vị trí trên trang: bỏ qua")
+                continue
             cells = _cells(e, bt.fields) if box else {}
             rows.append((row_data, Region(page.id, "row" if box else "page", box, cells)))
         if not rows:

@@ -150,17 +150,21 @@ def create_entry_in(
 ) -> RegisterEntry:
     """A new entry of a book. ``data`` is under the vocabulary keys. With ``strict`` a bad value or
     a number already in the book is refused (RegisterError); without, the value is kept as text and
-    a taken number is kept only as ``so_raw`` (an OCR'd page), with a note."""
+    a taken number is kept only as ``so_raw`` (an OCR'd page), with a note. An entry needs a number
+    or a name, except — without ``strict`` — a ledger row seen on the page whose writing the OCR
+    could not read (it has its row region, and a note that it is to be keyed from the paper)."""
     b, bt, c = _book(s, book_id)
     clean, problems = clean_data(bt, data)
     if strict and problems:
         raise RegisterError("; ".join(problems))
+    note_parts = [notes] if notes else []
     if not clean.get(bt.name_key) and not clean.get("so"):
-        raise RegisterError(f"Mục sổ cần ít nhất số hoặc {bt.label_of(bt.name_key).lower()}.")
+        if strict or not any(r.kind == "row" for r in regions):
+            raise RegisterError(f"Mục sổ cần ít nhất số hoặc {bt.label_of(bt.name_key).lower()}.")
+        note_parts.append("dòng trên ảnh trang chưa đọc được số hay tên: cần nhập từ sổ giấy")
     sm = summary(bt, clean)
     so_raw = str(data.get("so") or "")[:40]
     so = sm.so
-    note_parts = [notes] if notes else []
     if so is not None:
         other = _so_taken(s, b.id, so)
         if other is not None:

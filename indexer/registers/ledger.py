@@ -15,7 +15,8 @@ each entry tied to its row's box on the page. The image half (the grid, a cell r
    the calendar / a name, is read alone from the image (``LedgerImage.read_cell``); the second
    read is kept when it is better.
 4. **Rows.** Rows above the marker row are the header; a body row with text becomes an entry
-   (a ruled row the image saw no writing in never does, whatever the OCR made of its specks):
+   (a ruled row the image saw no writing in never does, whatever the OCR made of its specks; one
+   it saw writing in always does, also when the OCR read nothing of it — it is to be keyed):
    ``{column id: text, …, "region": [x, y, w, h], "cells": {column id: [x, y, w, h]}}``.
    Without a ruled grid the word-based reader (``indexer.fields.register``) is used and each
    entry's region is the span of its lines.
@@ -331,8 +332,9 @@ def read_grid(
             values[col] = " ".join(text.split())
             if cw or col in reread:
                 confs.append(conf)
-        if not any(values.values()):
+        if not any(values.values()) and not from_rows:
             continue  # an empty ruled row at the foot of the page
+        # (with the image's rows, a row with writing the OCR could not read is still an entry: to key)
         box = (int(cols[0]), int(a), int(cols[-1] - cols[0]), int(b - a))
         rows.append(Row(values, box, reread, float(np.mean(confs)) if confs else 0.0, cells))
     if not rows:
