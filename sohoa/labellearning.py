@@ -43,14 +43,14 @@ def learn_from_correction(
     if not value:
         return None
     with db.read() as s:
-        page = s.get(Page, page_id)
-        words = s.scalar(select(OcrResult.words).where(OcrResult.page_id == page_id))
+        doc_type = s.scalar(select(Page.doc_type).where(Page.id == page_id))
         row = s.scalar(select(FieldValue).where(FieldValue.page_id == page_id, FieldValue.field_id == field_id))
-    if page is None or not page.doc_type or not words:
+        if not doc_type or (row is not None and value == row.value):
+            return None  # no type, or the reader had it right: its label is already known
+        words = s.scalar(select(OcrResult.words).where(OcrResult.page_id == page_id))  # only when needed
+    if not words:
         return None
-    if row is not None and value == row.value:
-        return None  # the reader had it right: its label is already known
-    dt = catalogue.load().get(page.doc_type)
+    dt = catalogue.load().get(doc_type)
     if dt is None:
         return None
     found = labelvariants.printed_label(words, value=value)
@@ -59,7 +59,7 @@ def learn_from_correction(
     if found is None or atoms(found.text) in dt.label_index:
         return None
     try:
-        return labelvariants.propose(data_dir, page.doc_type, field_id, found.text, actor)
+        return labelvariants.propose(data_dir, doc_type, field_id, found.text, actor)
     except (ValueError, OSError) as exc:
         log.warning("could not propose a label wording: %s", exc)
         return None

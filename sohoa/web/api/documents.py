@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from capture.intake import Outcome
 from indexer.accounts import Role
 from indexer.apitokens import Principal
-from indexer.documents import DocumentDetail, document_detail, documents_changed
+from indexer.documents import DocumentChange, DocumentDetail, document_detail, documents_changed
 from sohoa.options import limits
 from sohoa.web.api.auth import Caller, require
 from sohoa.web.api.callaudit import note
@@ -71,20 +71,37 @@ class PageInfo(BaseModel):
     job_attempts: int
 
 
-class DocumentInfo(BaseModel):
+class DocumentSummary(BaseModel):
     id: int
     title: str
     source: str
     state: str
     doc_type: str | None
     page_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class DocumentInfo(DocumentSummary):
     sha256: str
     media_type: str
     size: int
-    created_at: datetime
-    updated_at: datetime
     quarantine_message: str | None
     pages: list[PageInfo]
+
+
+def _summary(d: DocumentDetail | DocumentChange) -> dict[str, Any]:
+    """The fields a document's summary and its detail share, times in UTC."""
+    return {
+        "id": d.id,
+        "title": d.title,
+        "source": d.source,
+        "state": d.state,
+        "doc_type": d.doc_type,
+        "page_count": d.page_count,
+        "created_at": utc(d.created_at),
+        "updated_at": utc(d.updated_at),
+    }
 
 
 class PageText(BaseModel):
@@ -194,17 +211,10 @@ def _detail(request: Request, doc_id: int) -> DocumentDetail:
 def get_document(request: Request, doc_id: DocId, p: Caller) -> DocumentInfo:
     d = _detail(request, doc_id)
     return DocumentInfo(
-        id=d.id,
-        title=d.title,
-        source=d.source,
-        state=d.state,
-        doc_type=d.doc_type,
-        page_count=d.page_count,
+        **_summary(d),
         sha256=d.sha256,
         media_type=d.media_type,
         size=d.size,
-        created_at=utc(d.created_at),
-        updated_at=utc(d.updated_at),
         quarantine_message=d.quarantine_message,
         pages=[
             PageInfo(
@@ -233,17 +243,6 @@ def get_document(request: Request, doc_id: DocId, p: Caller) -> DocumentInfo:
 def get_text(request: Request, doc_id: DocId, p: Caller) -> DocumentText:
     d = _detail(request, doc_id)
     return DocumentText(id=d.id, pages=[PageText(page_no=pg.page_no, state=pg.state, text=pg.text) for pg in d.pages])
-
-
-class DocumentSummary(BaseModel):
-    id: int
-    title: str
-    source: str
-    state: str
-    doc_type: str | None
-    page_count: int
-    created_at: datetime
-    updated_at: datetime
 
 
 class DocumentList(BaseModel):
@@ -280,19 +279,7 @@ def list_documents(
     rows = documents_changed(app_of(request).db, since=since, after_id=after_id, limit=limit)
     nxt = f"{rows[-1].updated_at.isoformat()}|{rows[-1].id}" if rows else cursor
     return DocumentList(
-        documents=[
-            DocumentSummary(
-                id=r.id,
-                title=r.title,
-                source=r.source,
-                state=r.state,
-                doc_type=r.doc_type,
-                page_count=r.page_count,
-                created_at=utc(r.created_at),
-                updated_at=utc(r.updated_at),
-            )
-            for r in rows
-        ],
+        documents=[DocumentSummary(**_summary(r)) for r in rows],
         next_cursor=nxt,
         more=len(rows) == limit,
     )
