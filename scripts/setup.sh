@@ -3,6 +3,7 @@
 #   scripts/setup.sh          system packages, virtual environment, the project
 #   scripts/setup.sh test     the same, plus test tools and the PostgreSQL test database
 #   scripts/setup.sh bench    the same as test, plus OCRmyPDF for the comparison benchmark
+#   (test and bench also make .venv-augraphy: augraphy for the benches' aug_* degraded copies)
 set -euo pipefail
 mode="${1:-run}"
 cd "$(dirname "$0")/.."
@@ -75,5 +76,19 @@ if [ "$mode" = bench ] && [ ! -x .venv-bench/bin/ocrmypdf ]; then
   say "installing OCRmyPDF for the comparison into .venv-bench"
   "$py" -m venv .venv-bench
   .venv-bench/bin/python -m pip install -q --disable-pip-version-check "ocrmypdf>=16,<18"
+fi
+
+# 5. augraphy (document degradation: the benches' aug_* copies, bench/augraphy_run.py) in its own
+# environment: it needs opencv-python, which must not sit beside .venv's opencv-python-headless.
+# Reinstalled when bench/augraphy-requirements.txt (the pinned versions) changes.
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
+  req=bench/augraphy-requirements.txt
+  want="$(sha256sum "$req" | cut -c1-16)"
+  if [ ! -x .venv-augraphy/bin/python ] || [ "$(cat "$stamps/augraphy" 2>/dev/null || true)" != "$want" ]; then
+    say "installing augraphy into .venv-augraphy ($req)"
+    [ -x .venv-augraphy/bin/python ] || "$py" -m venv .venv-augraphy
+    .venv-augraphy/bin/python -m pip install -q --disable-pip-version-check -r "$req"
+    echo "$want" > "$stamps/augraphy"
+  fi
 fi
 exit 0
