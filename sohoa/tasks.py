@@ -11,9 +11,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from indexer.fields import DocumentReading, catalogue, read_document
-from indexer.fields.handwriting import handwriting_boxes, mark_handwritten
+from indexer.fields.handwriting import handwriting_boxes, mark_hand_filled, mark_handwritten
 from ocr.engine import OcrEngine, make_engine
+from ocr.handprint import baseline_spread
 from ocr.pipeline import OcrOptions, OcrPage, ocr_page
 from ocr.types import PageResult, PageSource, Word
 
@@ -108,11 +111,15 @@ def reader_words(result: PageResult) -> list[Word]:
     return sorted([*result.words, *back], key=lambda w: (w.block, w.par, w.line, w.left))
 
 
-def read_page(result: PageResult) -> DocumentReading | None:
-    """The fields of an OCR'd page; a bug in the reader costs the fields, never the page."""
+def read_page(result: PageResult, upright_gray: np.ndarray | None = None) -> DocumentReading | None:
+    """The fields of an OCR'd page; a bug in the reader costs the fields, never the page. With the
+    page's pixels (``OcrPage.upright_gray``), a form filled in by hand is told by its values' ink."""
     try:
         reading = read_document(reader_words(result), blank=result.blank, width=result.width, height=result.height)
         mark_handwritten(reading, handwriting_boxes(result.set_aside))  # "viết tay — cần nhập"
+        if upright_gray is not None and reading.fields:
+            spreads = {fid: baseline_spread(upright_gray, f.boxes) for fid, f in reading.fields.items()}
+            mark_hand_filled(reading, spreads)
         return reading
     except Exception as exc:
         log.warning("could not read the fields of a page: %s", exc.__class__.__name__)
@@ -147,7 +154,7 @@ def run_page_task(task: PageTask) -> PageOutcome:
     catalogue.use_overlay(task.label_overlay)  # the reader sees the wordings accepted up to now
     done = ocr_page(task.source, task.options, engine, task.pdf_out)
     result = done.result
-    reading = read_page(result)
+    reading = read_page(result, None if result.blank else done.upright_gray)
     if reading is not None and not result.blank:
         try:
             reread_doubtful(done, reading, engine)

@@ -15,6 +15,8 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cv2
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from bench.formgen.blocks import Gap, Mark, Page, Pair, Row, Table, Text, TwoCol
@@ -67,6 +69,9 @@ class Style:
     leader: str = "dots"  # dots | underscore | box | none
     line_gap: float = 1.75
     hand: bool = False  # hand-like filled values (jittered oblique glyphs, blue ink)
+    # how the hand is imitated: "glyphs" turns each glyph of an oblique face on a wavy baseline;
+    # "elastic" draws the whole value in an italic face and warps it by a smooth random field
+    hand_mode: str = "glyphs"
     value_bold: bool = False
     left_mm: float = 22.0
     right_mm: float = 18.0
@@ -152,6 +157,8 @@ class Renderer:
         if not s:
             return 0
         if role == "value" and self.s.hand:
+            if self.s.hand_mode == "elastic":
+                return self._hand_elastic(x, base, s, f, fid)
             return self._hand(x, base, s, f, fid)
         self.d.text(
             (x, base), s, font=f, fill=ink or (self.s.value_ink if role == "value" else self.s.ink), anchor="ls"
@@ -189,6 +196,54 @@ class Renderer:
             cx += adv + r.uniform(-0.03, 0.1) * f.size
         self.log.append(Drawn(s, (int(x), int(top), int(cx), int(bottom)), fid, "value"))
         return math.ceil(cx - x)
+
+    def _hand_elastic(self, x: float, base: int, s: str, f: ImageFont.FreeTypeFont, fid: str | None) -> int:
+        """Hand-like, another way than ``_hand``: the value in an italic face, sheared by a per-word
+        slant, its strokes thickened or thinned, then warped by a smooth random displacement field
+        (wavy baseline, uneven letters), in black or blue-black ballpoint."""
+        r = self.rng
+        size = max(8, round(f.size * r.uniform(0.95, 1.15)))
+        g = font(self.s.value_font, size)
+        asc, desc = g.getmetrics()
+        pad = size
+        gaps = [r.uniform(0.95, 1.2) for _ in s.split(" ")]  # words spaced unevenly
+        adv = sum(g.getlength(wd + " ") * k for wd, k in zip(s.split(" "), gaps, strict=True))
+        mask = Image.new("L", (math.ceil(adv) + 2 * pad, asc + desc + 2 * pad), 0)
+        md = ImageDraw.Draw(mask)
+        cx = float(pad)
+        for word, k in zip(s.split(" "), gaps, strict=True):
+            md.text((cx, pad + asc), word, font=g, fill=255, anchor="ls")
+            cx += g.getlength(word + " ") * k
+        m = np.asarray(mask, dtype=np.float32) / 255.0
+        h, w = m.shape
+        shear = r.uniform(-0.12, 0.22)
+        sm = np.float32([[1, shear, -shear * (pad + asc)], [0, 1, 0]])
+        m = cv2.warpAffine(m, sm, (w, h), flags=cv2.INTER_LINEAR)
+        rs = np.random.default_rng(r.randrange(1 << 30))
+        sigma = size * r.uniform(0.6, 1.0)
+        alpha = size * r.uniform(0.14, 0.24)
+        dx = cv2.GaussianBlur(rs.uniform(-1, 1, (h, w)).astype(np.float32), (0, 0), sigma)
+        dy = cv2.GaussianBlur(rs.uniform(-1, 1, (h, w)).astype(np.float32), (0, 0), sigma)
+        dx *= alpha / max(float(np.abs(dx).max()), 1e-6)
+        dy *= alpha / max(float(np.abs(dy).max()), 1e-6)
+        gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+        m = cv2.remap(m, gx + dx, gy + dy, cv2.INTER_LINEAR, borderValue=0)
+        k = r.choice((-1, 0, 0, 1))
+        if k:
+            ker = np.ones((2, 2), np.uint8)
+            m = cv2.dilate(m, ker) if k > 0 else cv2.erode(m, ker)
+        warped = Image.fromarray(np.clip(m * 255, 0, 255).astype(np.uint8))
+        dark = r.random() < 0.5
+        ink = (
+            (r.randint(5, 30), r.randint(5, 30), r.randint(30, 60))
+            if dark
+            else (r.randint(15, 45), r.randint(25, 55), r.randint(100, 150))
+        )
+        ox, oy = round(x - pad), round(base - asc - pad)
+        self.im.paste(Image.new("RGB", warped.size, ink), (ox, oy), warped)
+        bb = warped.getbbox() or (pad, pad, pad + 1, pad + 1)
+        self.log.append(Drawn(s, (ox + bb[0], oy + bb[1], ox + bb[2], oy + bb[3]), fid, "value"))
+        return math.ceil(cx - pad)
 
     def width(self, s: str, f: ImageFont.FreeTypeFont) -> int:
         w = f.getlength(s)

@@ -158,6 +158,17 @@ FAMILIES: list[Family] = [
         ),
         degrade=(("scan", 0.5), ("photocopy", 0.3), ("lowres", 0.2)),
     ),
+    _f(
+        "hand_elastic",
+        "tune",
+        "TT 04/2020 form filled by hand, imitated otherwise than hand_filled: an italic face per page "
+        "(Liberation Sans or Serif Italic), slanted per word and warped by a smooth random field, "
+        "black or blue-black ink; scanned or photocopied",
+        opts=Opts(date_styles=("dmy_short", "dmy"), birth_year_styles=("year",)),
+        style=Style(value_font="sans_italic", value_pt=13.0, hand=True, hand_mode="elastic"),
+        value_fonts=("sans_italic", "serif_italic"),
+        degrade=(("scan", 0.6), ("photocopy", 0.4)),
+    ),
     # ---------------------------------------------------------------- hold-out
     _f(
         "reordered_b",

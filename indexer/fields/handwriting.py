@@ -4,8 +4,15 @@ as junk; the reader still sees them, capped doubtful (``sohoa.tasks.reader_words
 value holds such a word is marked "viết tay — cần nhập": the desk shows its image crop beside the
 input so a clerk types it (no recogniser shipped reads Vietnamese handwriting well enough).
 
+A form filled in by hand is also told as a whole (``mark_hand_filled``): from each value's
+baseline spread (``ocr.handprint``: how far its letters' bottoms stray from a straight line), a
+page where most values stray like a hand does has every field marked, including the short ones
+too little to judge alone and the ones the recogniser read surely — a hand's "Kinh" read right is
+still a hand's, and a clerk checks the whole form against the paper.
+
 Guarantees: pure; a field is marked only when one of its value boxes overlaps a word set aside as
-handwriting by at least half of the smaller box; the value read stays as read, beside the mark.
+handwriting by at least half of the smaller box, or when its page is judged filled by hand
+(``hand_filled``); the value read stays as read, beside the mark.
 """
 
 from __future__ import annotations
@@ -33,6 +40,41 @@ def handwriting_boxes(set_aside: Iterable[Mapping[str, object]]) -> list[Box]:
         for a in set_aside
         if a.get("reason") == "handwriting" and all(k in a for k in ("left", "top", "width", "height"))
     ]
+
+
+# A page is filled by hand when at least MIN_JUDGED values could be judged, their median baseline
+# spread is HAND_PAGE_MEDIAN or more and at least HAND_PAGE_SHARE of them stray beyond
+# HAND_VALUE_SPREAD. Typed values sit at 0 (a few long lines reach 0.1: a wrapped or sloped value);
+# handwriting puts most values above 0.03.
+MIN_JUDGED = 5
+HAND_PAGE_MEDIAN = 0.02
+HAND_VALUE_SPREAD = 0.03
+HAND_PAGE_SHARE = 0.45
+
+
+def hand_filled(spreads: Mapping[str, float | None]) -> bool:
+    """Whether the values' baseline spreads (field id → spread, ``None``: too little ink to judge)
+    say the form was filled in by hand."""
+    judged = sorted(s for s in spreads.values() if s is not None)
+    if len(judged) < MIN_JUDGED:
+        return False
+    mid = len(judged) // 2
+    med = judged[mid] if len(judged) % 2 else (judged[mid - 1] + judged[mid]) / 2
+    share = sum(s > HAND_VALUE_SPREAD for s in judged) / len(judged)
+    return med >= HAND_PAGE_MEDIAN and share >= HAND_PAGE_SHARE
+
+
+def mark_hand_filled(reading: DocumentReading, spreads: Mapping[str, float | None]) -> list[str]:
+    """On a page filled in by hand, mark every field "viết tay — cần nhập"; returns their ids."""
+    if not hand_filled(spreads):
+        return []
+    marked = []
+    for fid, f in reading.fields.items():
+        if HANDWRITTEN not in f.review_reasons:
+            f.review(HANDWRITTEN)
+        f.parsed["handwritten"] = True
+        marked.append(fid)
+    return marked
 
 
 def mark_handwritten(reading: DocumentReading, hand: list[Box]) -> list[str]:
