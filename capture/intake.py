@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
-from capture.fsutil import NotRegular, fsync_dir, printable_name
+from capture.fsutil import NotRegular, fsync_dir, move_file, printable_name
 from capture.probe import Limits, Probe, probe_file
 from capture.quarantine import quarantine_file
 from capture.rejections import Rejected, RejectReason
@@ -130,9 +130,32 @@ class Intake:
 
     def _reject(self, path: Path, arrival: Arrival, reason: RejectReason, detail: str, *, move: bool) -> IntakeResult:
         placed = quarantine_file(path, reason, detail, self.quarantine_dir, move=move)
-        self.sink.record_rejection(arrival, reason, detail, placed)
+        try:
+            self.sink.record_rejection(arrival, reason, detail, placed)
+        except Exception:
+            # Not recorded (the database cannot be written): put the file back where it was, so
+            # it is looked at again later instead of lying in quarantine with no record.
+            _unquarantine(path, placed, moved=move)
+            raise
         log.warning("quarantined %s: %s (%s)", arrival.path.name, reason.value, detail)
         return IntakeResult(Outcome.QUARANTINED, path, reason=reason, detail=detail, quarantine_path=placed)
+
+
+def _unquarantine(path: Path, placed: Path | None, *, moved: bool) -> None:
+    """Undo :func:`quarantine_file`: the file back at ``path`` (or its copy removed) and its
+    reason file removed."""
+    if placed is None:
+        return  # it never left its place
+    try:
+        if moved:
+            if os.path.lexists(path):
+                return  # a new file took the name meanwhile: keep both
+            move_file(placed, path)
+        else:
+            os.unlink(placed)  # a copy (sohoa import): the original never left
+        placed.with_name(placed.name + ".reason.txt").unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not put %s back from quarantine: %s", printable_name(path.name), exc.strerror)
 
 
 def _changed(path: Path, arrival: Arrival) -> bool:

@@ -2,29 +2,52 @@
 
 SQLite (the default) runs in WAL mode with full fsync; write transactions start with
 ``BEGIN IMMEDIATE`` so two writers queue on the busy timeout instead of failing on a stale
-snapshot. Readers use plain deferred transactions and never wait for writers.
+snapshot. Readers use plain deferred transactions and never wait for writers. A database file is
+created once (:func:`open_database`) and every connection after that opens it with ``mode=rw``: a
+file that vanished (moved away, folder removed) is an error, never silently replaced by a new
+empty database.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, CursorResult, Engine, Executable, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Executable, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for PostgreSQL and in-memory databases)."""
+    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
+        if url.startswith(prefix):
+            rest = url.removeprefix(prefix).split("?", 1)[0]
+            return Path(rest) if rest and rest != ":memory:" and not rest.startswith("file:") else None
+    return None
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+        db_file = sqlite_file(url)
+        if db_file is not None and db_file.exists():
+            # Open the existing file only (``mode=rw``): if it vanishes, connecting fails.
+            uri = f"file:{quote(str(db_file.absolute()))}?mode=rw"
+            engine = create_engine(
+                url, creator=lambda: sqlite3.connect(uri, uri=True, timeout=60, check_same_thread=False)
+            )
+        else:
+            engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
@@ -96,10 +119,27 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    def write_problem(self) -> str | None:
+        """None if a write transaction commits now, else the database's error (short). Opens a
+        fresh connection: pooled ones are dropped first (a PostgreSQL session keeps the read-only
+        default it started with; a SQLite connection keeps the file it opened)."""
+        self.engine.dispose()
+        try:
+            with self.write() as s:
+                s.execute(text("UPDATE alembic_version SET version_num = version_num"))
+        except DBAPIError as exc:
+            return str(exc.orig or exc).strip().splitlines()[0][:300]
+        return None
+
 
 def open_database(url: str, *, upgrade: bool = True) -> Database:
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db_file = sqlite_file(url)
+    if db_file is not None:
+        db_file.parent.mkdir(parents=True, exist_ok=True)
+        try:  # created here, private; from now on it is only ever opened, never created
+            os.close(os.open(db_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
     engine = make_engine(url)
     if upgrade:
         migrate(engine)

@@ -114,7 +114,20 @@ class DatabaseUnusable(Exception):
 
 def check_sqlite_at_start(db_file: Path, originals_dir: Path) -> None:
     """Refuse to start on a database that vanished (an empty new one would hide every stored
-    original) or that cannot be written (read-only file, folder or disk)."""
+    original) or that cannot be written (read-only file, folder or disk). The message adds that a
+    running ``sohoa run`` waits for it, if one does (``originals_dir`` is ``data_dir/originals``)."""
+    try:
+        _check_sqlite(db_file, originals_dir)
+    except DatabaseUnusable as exc:
+        from sohoa.dbhealth import run_waiting_note
+
+        note = run_waiting_note(originals_dir.parent)
+        if not note:
+            raise
+        raise DatabaseUnusable(f"{exc}\n{note}") from None
+
+
+def _check_sqlite(db_file: Path, originals_dir: Path) -> None:
     if not db_file.exists():
         stored = [p for p in originals_dir.iterdir() if not p.name.startswith(".")] if originals_dir.is_dir() else []
         if stored:

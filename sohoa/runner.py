@@ -3,6 +3,11 @@
 The queue lives in the database, so a restart resumes exactly where the last run stopped:
 jobs a killed run had claimed are put back (``indexer.jobs.recover``), and a page's result is
 stored in the same transaction that finishes its job, so nothing is indexed twice.
+
+A database that cannot be written (vanished, read-only, unreachable; :mod:`sohoa.dbhealth`) pauses
+the run: no file is taken from the inbox, no page claimed, finished pages are kept in memory; it
+is checked again with a growing pause (1 s ... 30 s), shown on ``sohoa status``, and the run
+resumes on its own once a write commits again.
 """
 
 from __future__ import annotations
@@ -28,12 +33,14 @@ from indexer import jobs
 from indexer.jobs import ClaimedJob
 from sohoa import stage
 from sohoa.app import App
+from sohoa.dbhealth import DbHealth
 from sohoa.intakestate import write_intake
 from sohoa.options import ocr_options
 from sohoa.pool import TaskOutcome, WorkerPool
 from sohoa.tasks import run_page_task, share_cores
 
 log = logging.getLogger(__name__)
+DB_MAX_BACKOFF = 30.0
 
 
 @dataclass
@@ -66,6 +73,11 @@ class Runner:
         self._recent: deque[float] = deque(maxlen=200)
         self._queued_estimate = 0
         self.paused: str | None = None  # why intake is paused (low disk), for sohoa status
+        self.db_fault: str | None = None  # why the database cannot be written now (Vietnamese)
+        self.db_suspect = threading.Event()  # a database error was seen: check it now
+        self.db_checked = threading.Event()  # set after each check the watcher makes
+        self._state_lock = threading.Lock()
+        self._state_key = ""
 
     # -- the main loop -------------------------------------------------------------------------------
     def run(self, *, once: bool = False) -> None:
@@ -75,6 +87,7 @@ class Runner:
         recovered = jobs.recover(app.db)
         if recovered:
             log.info("put %d unfinished page(s) from an earlier run back in the queue", recovered)
+        threading.Thread(target=self._db_watch, args=(DbHealth(app.db, s.db_url),), name="dbwatch", daemon=True).start()
         if self.watch:
             self.hot = HotFolder(
                 s.inbox_dir,
@@ -105,8 +118,9 @@ class Runner:
         last_status = 0.0
         try:
             while not self.stop_event.is_set():
-                self._save_unsaved()
-                self._fill(pool)
+                if self.db_fault is None:
+                    self._save_unsaved()
+                    self._fill(pool)
                 for outcome in pool.poll(0.25):
                     self._finish(outcome)
                 now = time.monotonic()
@@ -136,12 +150,60 @@ class Runner:
             return False
         return jobs.queue_counts(self.app.db).get("queued", 0) == 0
 
+    # -- the database: writable? ---------------------------------------------------------------------
+    def _db_watch(self, health: DbHealth) -> None:
+        """Every second a quick look (the SQLite file still there, the same file); a full write
+        check when something looks wrong or a database error was seen elsewhere; while the
+        database cannot be written, a full check after a pause that doubles up to DB_MAX_BACKOFF."""
+        backoff = 1.0
+        while not self.stop_event.is_set():
+            if self.db_fault is None:
+                if self.db_suspect.wait(1.0) or not health.quick():
+                    self.db_suspect.clear()
+                    problem = self._db_check(health)
+                    if problem is not None:
+                        log.error("database cannot be written; pausing: %s", problem)
+                        self.db_fault = problem
+                        backoff = 1.0
+                        self._write_intake_state()
+                self.db_checked.set()
+                continue
+            if self.stop_event.wait(backoff):
+                return
+            problem = self._db_check(health)
+            self.db_suspect.clear()
+            if problem is None:
+                log.warning("database writable again: resuming")
+                self.db_fault = None
+                self._write_intake_state()
+            else:
+                if problem != self.db_fault:
+                    log.error("database still cannot be written: %s", problem)
+                    self.db_fault = problem
+                    self._write_intake_state()
+                backoff = min(DB_MAX_BACKOFF, backoff * 2)
+            self.db_checked.set()
+
+    def _db_check(self, health: DbHealth) -> str | None:
+        try:
+            return health.full()
+        except Exception as exc:  # never let the watcher die
+            log.exception("database check failed")
+            return f"{exc.__class__.__name__}"
+
+    def _db_error_seen(self) -> bool:
+        """A database error happened: wait for the watcher's verdict; whether the database is at fault."""
+        self.db_checked.clear()
+        self.db_suspect.set()
+        while not self.stop_event.is_set() and not self.db_checked.wait(0.5):
+            pass
+        return self.db_fault is not None
+
     # -- intake ------------------------------------------------------------------------------------------
     def _intake_loop(self) -> None:
         assert self.hot is not None
-        last_state = ""
         while not self.stop_event.is_set():
-            last_state = self._write_intake_state(last_state)
+            self._write_intake_state()
             try:
                 path = self.intake_q.get(timeout=0.3)
             except queue.Empty:
@@ -152,15 +214,15 @@ class Runner:
                 continue
             try:
                 result = self.app.intake.take(path, source="hotfolder", remove=True)
+            except DBAPIError as exc:
+                # The file is still in the inbox (intake undoes a quarantine it could not record).
+                if self._db_error_seen():
+                    self.hot.done(path, look_again=True)  # taken once the database is back
+                    continue
+                self._take_failed(path, exc)
+                continue
             except Exception as exc:
-                failures = self.hot.failures(path) + 1
-                error = f"{exc.__class__.__name__}: {getattr(exc, 'strerror', None) or exc}"
-                name = printable_name(path.name)
-                if failures == 1:
-                    log.exception("could not take %s; will try again", name)
-                else:
-                    log.warning("could not take %s (%d times): %s; will try again later", name, failures, error)
-                self.hot.done(path, failed=error[:300])
+                self._take_failed(path, exc)
                 continue
             finally:
                 self.intake_busy.clear()
@@ -169,6 +231,17 @@ class Runner:
             elif result.outcome is Outcome.QUARANTINED:
                 self.quarantined += 1
             self.hot.done(path, look_again=result.outcome is Outcome.CHANGED)
+
+    def _take_failed(self, path: Path, exc: Exception) -> None:
+        assert self.hot is not None
+        failures = self.hot.failures(path) + 1
+        error = f"{exc.__class__.__name__}: {getattr(exc, 'strerror', None) or exc}"
+        name = printable_name(path.name)
+        if failures == 1:
+            log.exception("could not take %s; will try again", name)
+        else:
+            log.warning("could not take %s (%d times): %s; will try again later", name, failures, error)
+        self.hot.done(path, failed=error[:300])
 
     def _fixity_loop(self, first_after_s: float = 600.0) -> None:
         """``sohoa check`` every ``fixity_every_days`` (counted from the last recorded check),
@@ -222,14 +295,23 @@ class Runner:
         )
 
     def _room_to_take(self, path: Path) -> bool:
-        """Wait while the disk is low (instead of failing file by file); False when stopping."""
+        """Wait while the disk is low or the database cannot be written (instead of failing file
+        by file; the file stays in the inbox); False when stopping."""
         assert self.hot is not None
         warned = False
-        while (why := self._low_disk()) is not None:
+        while True:
+            if self.db_fault is not None:
+                if self.stop_event.wait(0.5):
+                    self.hot.done(path)
+                    return False
+                continue
+            why = self._low_disk()
+            if why is None:
+                break
             if not warned:
                 log.warning("intake paused: %s", why)
                 self.paused = why
-                self._write_intake_state("")
+                self._write_intake_state()
                 warned = True
             if self.stop_event.wait(2.0):
                 self.hot.done(path)
@@ -237,29 +319,34 @@ class Runner:
         if warned:
             log.info("intake resumed: enough free space again")
             self.paused = None
-            self._write_intake_state("")
+            self._write_intake_state()
         return True
 
-    def _write_intake_state(self, last: str) -> str:
-        """Files being retried, for ``sohoa status`` (written when the list changes)."""
-        assert self.hot is not None
+    def _write_intake_state(self) -> None:
+        """Files being retried and why intake is paused (the database first), for ``sohoa status``
+        and the desk (written when it changes)."""
+        if self.hot is None:
+            return
         problems = [
             {"name": p.name, "failures": p.failures, "error": p.error, "retry_in_s": round(p.retry_in_s)}
             for p in self.hot.problems()
         ]
-        key = repr([(p["name"], p["failures"]) for p in problems]) + repr(self.paused)
-        if key == last:
-            return last
-        try:
-            write_intake(
-                self.settings.data_dir,
-                problems=problems,
-                paused=self.paused,
-                at=datetime.now(UTC).isoformat(timespec="seconds"),
-            )
-        except OSError as exc:
-            log.warning("could not write the intake state: %s", exc.strerror)
-        return key
+        paused = self.db_fault or self.paused
+        key = repr([(p["name"], p["failures"]) for p in problems]) + repr(paused)
+        with self._state_lock:
+            if key == self._state_key:
+                return
+            try:
+                write_intake(
+                    self.settings.data_dir,
+                    problems=problems,
+                    paused=paused,
+                    at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+            except OSError as exc:
+                log.warning("could not write the intake state: %s", exc.strerror)
+                return
+            self._state_key = key
 
     # -- dispatch ------------------------------------------------------------------------------------
     def _fill(self, pool: WorkerPool) -> None:
@@ -270,6 +357,7 @@ class Runner:
             claimed = jobs.claim(self.app.db, self.worker, limit=idle, lease_s=self.settings.ocr.page_timeout_s * 2)
         except DBAPIError as exc:
             log.warning("database unavailable while claiming work: %s", exc.__class__.__name__)
+            self.db_suspect.set()
             time.sleep(1.0)
             return
         self._queued_estimate = len(claimed)
@@ -279,12 +367,16 @@ class Runner:
 
     def _finish(self, outcome: TaskOutcome) -> None:
         job = self.inflight.pop(outcome.task_id)
+        if self.db_fault is not None:  # not into a moved or read-only database: kept, saved later
+            self.unsaved.append((job, outcome))
+            return
         try:
             self._store(job, outcome)
         except (OperationalError, DBAPIError) as exc:
             log.warning(
                 "database unavailable, result of page %d kept to save later: %s", job.page_id, exc.__class__.__name__
             )
+            self.db_suspect.set()
             self.unsaved.append((job, outcome))
 
     def _save_unsaved(self) -> None:
@@ -293,6 +385,7 @@ class Runner:
             try:
                 self._store(job, outcome)
             except (OperationalError, DBAPIError):
+                self.db_suspect.set()
                 time.sleep(1.0)
                 return
             self.unsaved.pop(0)

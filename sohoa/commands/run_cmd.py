@@ -1,15 +1,22 @@
 """``sohoa run``: watch the inbox, process, index; a live status line; Ctrl+C stops cleanly
-(and a kill at any moment loses nothing: the next start resumes)."""
+(and a kill at any moment loses nothing: the next start resumes).
+
+A database that cannot be used at start (vanished, read-only, unreachable) is said clearly; the
+run then waits, trying again with a growing pause, and starts by itself once it is fixed
+(``--once`` exits with code 2 instead). While waiting nothing is taken from the inbox, and
+``sohoa status`` shows why."""
 
 from __future__ import annotations
 
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from sohoa.app import App
 from sohoa.atrest import AlreadyRunning, RunLock
@@ -92,9 +99,55 @@ def run(app: App, *, samples: bool, once: bool) -> int:
         lock.release()
 
 
+def _database_at_start(app: App, *, once: bool) -> bool:
+    """Open, migrate and write-check the database before announcing anything; if it cannot be
+    written, say why and wait for it (1 s, 2 s ... 30 s between tries). False: stopped meanwhile."""
+    from sohoa.atrest import DatabaseUnusable
+    from sohoa.dbhealth import DbHealth, unwritable_message
+    from sohoa.intakestate import write_intake
+
+    stop = threading.Event()
+    old = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    said, pause = "", 1.0
+    try:
+        while True:
+            try:
+                problem = DbHealth(app.db, app.settings.db_url).full()
+            except DatabaseUnusable as exc:
+                problem = str(exc)
+            except DBAPIError as exc:  # unreachable, or read-only while migrating
+                problem = unwritable_message(str(exc.orig or exc).strip().splitlines()[0][:300])
+            if problem is None:
+                if said:
+                    click.echo("Cơ sở dữ liệu đã ghi được: sohoa bắt đầu chạy.", err=True)
+                    write_intake(app.settings.data_dir, problems=[], paused=None, at=_now())
+                return True
+            if once:
+                raise DatabaseUnusable(problem)
+            if problem != said:
+                click.echo(f"{problem}\nsohoa chờ và tự thử lại (Ctrl+C để dừng).", err=True)
+                said = problem
+                write_intake(app.settings.data_dir, problems=[], paused=problem, at=_now())
+            if stop.wait(pause):
+                return False
+            pause = min(30.0, pause * 2)
+    except KeyboardInterrupt:
+        return False
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def _run(app: App, *, samples: bool, once: bool) -> int:
     s = app.settings
-    _ = app.db  # open and migrate before announcing anything
+    if not _database_at_start(app, once=once):
+        click.echo("Đã dừng.")
+        return 0
     if samples and not (s.data_dir / SAMPLES_MARK).exists():
         dropped = write_samples(s.inbox_dir)
         (s.data_dir / SAMPLES_MARK).write_text("\n".join(p.name for p in dropped), encoding="utf-8")
