@@ -9,6 +9,7 @@ give the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -20,6 +21,14 @@ AUG_PYTHON = REPO / ".venv-augraphy" / "bin" / "python"
 RUNNER = Path(__file__).resolve().parent / "augraphy_run.py"
 RECIPES = ("photocopy", "fax", "print_scan", "folding")  # as augraphy_run.RECIPES (that module needs augraphy)
 KINDS = tuple(f"aug_{r}" for r in RECIPES)
+
+
+def source_digest() -> str:
+    """Hash of the runner and the pinned versions: a degraded set made by other code is never reused."""
+    h = hashlib.sha256()
+    for f in (RUNNER, RUNNER.with_name("augraphy-requirements.txt")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def recipe_of(kind: str) -> str:

@@ -16,8 +16,8 @@ Recipes (augraphy's own augmentations; sizes scaled from the image's DPI where t
 |---|---|
 | ``photocopy`` | ink: LowInkRandomLines or LowInkPeriodicLines; post: DirtyRollers, BadPhotoCopy, Brightness (no Faxify) |
 | ``fax`` | ink: LowInkRandomLines or LowInkPeriodicLines; post: Faxify at ~200 dpi (monochrome, threshold method drawn by augraphy, no halftone) |
-| ``print_scan`` | ``default_augraphy_pipeline()`` (ink, paper and post phases, every group at its p = 0.2) without what writes text the truth lacks (WaterMark, Markup, Scribbles, PageBorder's page numbers), moves or mirrors the page (Geometric, BookBinding, PageBorder, Squish), or needs files from the network (PaperFactory, BindingsAndFasteners) |
-| ``folding`` | ink: InkBleed; paper: BleedThrough (the page's own mirror image); post: Folding (1-3 folds) |
+| ``print_scan`` | ``default_augraphy_pipeline()`` (ink, paper and post phases, every group at its p = 0.2) without what writes text the truth lacks (WaterMark, Markup, Scribbles, PageBorder's page numbers), moves or mirrors the page (Geometric, BookBinding, PageBorder, Squish), needs files from the network (PaperFactory, BindingsAndFasteners), or draws letters as outlines (Hollow) |
+| ``folding`` | ink: InkBleed; paper: BleedThrough (the page's own mirror image); post: Folding (1-3 creases across or down the page, 0.2-0.6 % of the page height deep) |
 
 Guarantees: the same input bytes, recipe and seed give the same output bytes (Python's ``random``,
 NumPy's, OpenCV's and numba's generators are seeded before the recipe's pipeline is built, and
@@ -59,6 +59,7 @@ _DROP = {
     "Squish",
     "PaperFactory",
     "BindingsAndFasteners",
+    "Hollow",  # letters drawn as outlines only: no printer, copier or scanner does that
 }
 
 
@@ -174,12 +175,15 @@ def build(recipe: str, dpi: float) -> Any:
             )
         ]
         post = [
+            # a letter folded for the envelope and pressed flat on the scanner glass: creases across
+            # the lines (thirds) or down the page, lifting the print by 0.2-0.6 % of the page height
+            # (augraphy's default depth, 1-2 %, bends lines by a text line's height)
             aug.Folding(
                 fold_count=random.randint(1, 3),
-                fold_noise=0.0,
-                fold_angle_range=(-2, 2),
+                fold_noise=random.uniform(0.0, 0.05),
+                fold_angle_range=random.choice([(88, 92), (-2, 2)]),
                 gradient_width=(0.1, 0.2),
-                gradient_height=(0.01, 0.02),
+                gradient_height=(0.002, 0.006),
                 backdrop_color=(0, 0, 0),
             )
         ]

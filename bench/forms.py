@@ -31,7 +31,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bench import fields_calibration
+from bench import augraphy_kinds, fields_calibration
 from bench.formgen import families as fam_mod
 from bench.formgen.generate import GEN_VERSION, generate, source_digest
 
@@ -247,9 +247,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("--generate-only", action="store_true", help="write the set and stop")
     ap.add_argument("--errors", action="store_true", help="list every wrong field (! = unflagged, R = flagged)")
+    ap.add_argument(
+        "--aug",
+        nargs="+",
+        metavar="RECIPE",
+        choices=(*augraphy_kinds.RECIPES, "all"),
+        help="deliver every page once per augraphy recipe (copy aug_<recipe>) instead of as its family's own "
+        f"copy: {', '.join(augraphy_kinds.RECIPES)} or all (needs .venv-augraphy: scripts/setup.sh test|bench)",
+    )
     a = ap.parse_args(argv)
     if a.n < 1:
         ap.error("--n must be at least 1")
+    a.aug = tuple(augraphy_kinds.RECIPES if a.aug and "all" in a.aug else dict.fromkeys(a.aug or ()))
     return a
 
 
@@ -276,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
         "source": source_digest(),
         "families": [f.name for f in fams],
         "per_family": a.n,
+        "aug": list(a.aug),
+        "aug_source": augraphy_kinds.source_digest() if a.aug else None,
     }
     have = None
     if (set_dir / "manifest.json").exists():
@@ -285,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             "source": m.get("source_digest"),
             "families": list(m.get("families", {})),
             "per_family": m.get("per_family"),
+            "aug": m.get("aug", []),
+            "aug_source": m.get("aug_source"),
         }
     t0 = time.monotonic()
     if a.skip_process:  # score what is there: the predictions belong to that set
@@ -296,15 +309,16 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
     elif a.regenerate or have != want:
-        generate(set_dir, fams, a.n, workers=a.workers)
-        print(f"generated {a.n * len(fams)} pages in {time.monotonic() - t0:.0f} s -> {set_dir}", file=sys.stderr)
+        generate(set_dir, fams, a.n, workers=a.workers, aug=a.aug)
+        pages = a.n * len(fams) * max(1, len(a.aug))
+        print(f"generated {pages} pages in {time.monotonic() - t0:.0f} s -> {set_dir}", file=sys.stderr)
     else:
         print(f"reusing {set_dir} (same families, n and generator source)", file=sys.stderr)
     if a.generate_only:
         return 0
     if not a.skip_process:
         wall = run_sohoa(set_dir / "images", pred_dir, a.workers, logs / "sohoa_forms.log")
-        print(f"sohoa process: {a.n * len(fams)} pages in {wall:.0f} s", file=sys.stderr)
+        print(f"sohoa process: {a.n * len(fams) * max(1, len(a.aug))} pages in {wall:.0f} s", file=sys.stderr)
     scorer = load_scorer()
     scored = run_score(set_dir, pred_dir, out / "scores" / "forms.json")
     rows = rows_for(set_dir, pred_dir, scorer, lambda t: t.get("split"))

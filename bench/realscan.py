@@ -36,14 +36,20 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
-from bench.realscan_degrade import KINDS, degrade
-from bench.realscan_pages import draw_page
+from bench import augraphy_kinds
+from bench.realscan_degrade import KINDS as OWN_KINDS
+from bench.realscan_degrade import degrade
+from bench.realscan_pages import MASTER_DPI, draw_page
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path("/work/shared/bench")
 OCRMYPDF = REPO / ".venv-bench" / "bin" / "ocrmypdf"
 SEEDS = {"tune": range(1, 4), "holdout": range(101, 104)}
 SYSTEMS = ("sohoa", "tesseract", "ocrmypdf")
+# Our own damage (bench.realscan_degrade) and augraphy's recipes (bench.augraphy_kinds: the
+# 300-dpi master through .venv-augraphy's bench/augraphy_run.py), one list of kinds.
+KINDS = OWN_KINDS + augraphy_kinds.KINDS
+KIND_GROUPS = {"own": OWN_KINDS, "aug": augraphy_kinds.KINDS, "all": KINDS}
 
 
 def load_scorer(path: Path) -> ModuleType:
@@ -62,14 +68,30 @@ def generate(subset: str, seeds: range, root: Path, kinds: tuple[str, ...]) -> P
     (out / "images").mkdir(parents=True)
     (out / "truth").mkdir()
     meta = {}
+    jobs = []
     for seed in seeds:
         page = draw_page(subset, seed)
         for kind in kinds:
-            d = degrade(page, kind, seed)
             stem = f"{kind}_{seed:03d}"
-            (out / "images" / f"{stem}{d.suffix}").write_bytes(d.data)
             (out / "truth" / f"{stem}.txt").write_text(page.truth, encoding="utf-8")
+            if kind in augraphy_kinds.KINDS:  # the clean master, degraded below in one augraphy run
+                src = out / "aug_src" / f"{stem}.png"
+                src.parent.mkdir(exist_ok=True)
+                page.image.save(src, format="PNG", dpi=(MASTER_DPI, MASTER_DPI))
+                recipe = augraphy_kinds.recipe_of(kind)
+                # seed*10 + recipe: tune (1..) and hold-out (101..) page seeds stay apart
+                aug_seed = seed * 10 + augraphy_kinds.RECIPES.index(recipe)
+                jobs.append({"in": src, "out": out / "images" / f"{stem}.png", "recipe": recipe, "seed": aug_seed})
+                meta[stem] = {"kind": kind, "dpi": MASTER_DPI, "aug_seed": aug_seed}
+                continue
+            d = degrade(page, kind, seed)
+            (out / "images" / f"{stem}{d.suffix}").write_bytes(d.data)
             meta[stem] = {"kind": kind, "dpi": d.dpi}
+    if jobs:
+        t = time.perf_counter()
+        augraphy_kinds.run(jobs)
+        shutil.rmtree(out / "aug_src")
+        print(f"realscan:   augraphy {len(jobs)} pages {time.perf_counter() - t:.0f} s", file=sys.stderr)
     (out / "meta.json").write_text(json.dumps(meta, indent=1))
     return out
 
@@ -221,13 +243,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scorer", type=Path, default=SHARED / "score_text.py")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "realscan")
     ap.add_argument("--sets", default="real-dev,tune,holdout", help="comma-separated: real-dev, tune, holdout")
-    ap.add_argument("--kinds", default=",".join(KINDS), help="degradation kinds for the drawn sets")
+    ap.add_argument(
+        "--kinds",
+        default="own",
+        help="degradation kinds for the drawn sets, comma-separated, or a group: own (default: "
+        f"{','.join(OWN_KINDS)}), aug ({','.join(augraphy_kinds.KINDS)}: augraphy, needs .venv-augraphy), all",
+    )
     ap.add_argument("--pages", type=int, default=3, help="drawn pages per set (each in every kind)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip-tesseract", action="store_true", help="reuse the last plain-Tesseract output")
     args = ap.parse_args(argv)
     sets = [s for s in args.sets.split(",") if s]
-    kinds = tuple(k for k in args.kinds.split(",") if k)
+    kinds = tuple(dict.fromkeys(x for k in args.kinds.split(",") if k for x in KIND_GROUPS.get(k, (k,))))
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         ap.error(f"unknown kinds {unknown}; known: {', '.join(KINDS)}")

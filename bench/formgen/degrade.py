@@ -25,17 +25,36 @@ def _resize(a: np.ndarray, w: int, h: int, interp: int = cv2.INTER_AREA) -> np.n
     return cv2.resize(a, (w, h), interpolation=interp)
 
 
+def _skewed(a: np.ndarray, skew: float) -> np.ndarray:
+    """Content turned counter-clockwise by ``skew`` degrees about the centre, white outside the page."""
+    hh, ww = a.shape[:2]
+    m = cv2.getRotationMatrix2D((ww / 2, hh / 2), skew, 1.0)
+    fill = (255.0, 255.0, 255.0) if a.ndim == 3 else 255.0
+    return cv2.warpAffine(a, m, (ww, hh), flags=cv2.INTER_CUBIC, borderValue=fill)
+
+
+def master(im: Image.Image, dpi: int, skew: float, out_dpi: int) -> bytes:
+    """The page as a lossless PNG at ``out_dpi`` (tagged), skewed like ``apply``'s copies and with no
+    noise: the input of an augraphy recipe (``bench.augraphy_kinds``)."""
+    a: np.ndarray = np.asarray(im.convert("RGB"), dtype=np.float32)
+    if skew:
+        a = _skewed(a, skew)
+    h, w = a.shape[:2]
+    if out_dpi != dpi:
+        a = _resize(a, round(w * out_dpi / dpi), round(h * out_dpi / dpi))
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(buf, "PNG", dpi=(out_dpi, out_dpi))
+    return buf.getvalue()
+
+
 def apply(im: Image.Image, kind: str, rng: random.Random, dpi: int, skew: float) -> tuple[bytes, dict]:
     """Return the delivered file's bytes (DPI stored in it) and the truth's capture keys."""
     if kind not in KINDS:
         raise ValueError(f"unknown degradation {kind!r}")
     nrng = np.random.default_rng(rng.randint(0, 2**32 - 1))
     a: np.ndarray = np.asarray(im.convert("L" if kind != "scan" or rng.random() < 0.6 else "RGB"), dtype=np.float32)
-    if skew:  # counter-clockwise by ``skew`` degrees about the centre, white outside the page
-        hh, ww = a.shape[:2]
-        m = cv2.getRotationMatrix2D((ww / 2, hh / 2), skew, 1.0)
-        fill = (255.0, 255.0, 255.0) if a.ndim == 3 else 255.0
-        a = cv2.warpAffine(a, m, (ww, hh), flags=cv2.INTER_CUBIC, borderValue=fill)
+    if skew:
+        a = _skewed(a, skew)
     deg: dict = {}
     out_dpi = dpi
     fmt, quality = "png", None

@@ -11,11 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import shutil
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from PIL import Image
+
+from bench import augraphy_kinds
 from bench.formgen import content, degrade, wording
 from bench.formgen.blocks import Gap, Mark, Page, Text, TwoCol
 from bench.formgen.draw import Drawn, Overflow, Renderer
@@ -126,16 +130,66 @@ def build(fam: Family, index: int) -> Rendered:
     raise Overflow(f"{stem}: content does not fit even at {style.scale:.2f}× size (after {tries} tries)")
 
 
-def write_page(out: Path, fam_name: str, index: int) -> dict:
-    fam = BY_NAME[fam_name]
-    pg = build(fam, index)
+def _copy_and_skew(pg: Rendered, fam: Family) -> tuple[random.Random, str, float]:
     rng = random.Random(pg.seed * 7 + 1)
     kinds, weights = zip(*fam.degrade)
     kind = rng.choices(kinds, weights)[0]
     skew = round(rng.uniform(-fam.skew, fam.skew), 2) if rng.random() < 0.8 else 0.0
+    return rng, kind, skew
+
+
+def write_page(out: Path, fam_name: str, index: int) -> dict:
+    fam = BY_NAME[fam_name]
+    pg = build(fam, index)
+    rng, kind, skew = _copy_and_skew(pg, fam)
     data, meta = degrade.apply(pg.image, kind, rng, pg.dpi, skew)  # type: ignore[arg-type]  # PIL image
     ext = "jpg" if meta["format"] == "jpeg" else "png"
     (out / "images" / f"{pg.stem}.{ext}").write_bytes(data)
+    return _write_truth(out, pg, ext, skew, meta, data)
+
+
+# Augraphy copies (``bench.forms --aug``) are delivered at this resolution: the dev set's scans are
+# 200 or 300 dpi, and augraphy takes about twice as long on a 300-dpi page.
+AUG_DPI = 200
+
+
+def aug_seed(pg_seed: int, recipe: str) -> int:
+    """Tune page seeds (100000..) and hold-out ones (900000..) stay apart: ×10 + the recipe."""
+    return pg_seed * 10 + augraphy_kinds.RECIPES.index(recipe)
+
+
+def write_aug_pages(out: Path, fam_name: str, index: int, recipes: tuple[str, ...]) -> tuple[list[dict], list[dict]]:
+    """The page, skewed as its family's copy would be, as a clean 200-dpi master in ``aug_src/``,
+    and one truth per augraphy recipe (stem ``<page>_<recipe>``, copy ``aug_<recipe>``). Returns
+    the manifest rows (bytes and sha256 filled in by ``generate`` once augraphy has run) and the
+    augraphy jobs."""
+    fam = BY_NAME[fam_name]
+    pg = build(fam, index)
+    _rng, _kind, skew = _copy_and_skew(pg, fam)  # the same skew as the family's own copy of this page
+    data = degrade.master(pg.image, pg.dpi, skew, AUG_DPI)  # type: ignore[arg-type]  # PIL image
+    src = out / "aug_src" / f"{pg.stem}.png"
+    src.write_bytes(data)
+    with Image.open(src) as im:
+        w, h = im.size
+    rows, jobs = [], []
+    for recipe in recipes:
+        one = replace(pg, stem=f"{pg.stem}_{recipe}")
+        seed = aug_seed(pg.seed, recipe)
+        meta = {
+            "dpi": AUG_DPI,
+            "width": w,
+            "height": h,
+            "format": "png",
+            "jpeg_quality": None,
+            "degradations": {"augraphy": recipe, "augraphy_seed": seed},
+            "kind_of_copy": f"aug_{recipe}",
+        }
+        rows.append(_write_truth(out, one, "png", skew, meta, b""))
+        jobs.append({"in": src, "out": out / "images" / f"{one.stem}.png", "recipe": recipe, "seed": seed})
+    return rows, jobs
+
+
+def _write_truth(out: Path, pg: Rendered, ext: str, skew: float, meta: dict, data: bytes) -> dict:
     truth = {
         "stem": pg.stem,
         "image": f"images/{pg.stem}.{ext}",
@@ -174,15 +228,29 @@ def write_page(out: Path, fam_name: str, index: int) -> dict:
     }
 
 
-def generate(out: Path, families: list[Family], n: int, workers: int = 1) -> dict:
-    """Write ``n`` pages per family into ``out`` (emptied of earlier pages first)."""
+def generate(out: Path, families: list[Family], n: int, workers: int = 1, aug: tuple[str, ...] = ()) -> dict:
+    """Write ``n`` pages per family into ``out`` (emptied of earlier pages first). With ``aug``
+    (augraphy recipes), each page is delivered once per recipe instead of as its family's copy."""
     (out / "images").mkdir(parents=True, exist_ok=True)
     (out / "truth").mkdir(parents=True, exist_ok=True)
     for d in ("images", "truth"):
         for f in (out / d).iterdir():
             f.unlink()
     jobs = [(f.name, i) for f in families for i in range(n)]
-    if workers > 1:
+    if aug:
+        (out / "aug_src").mkdir(exist_ok=True)
+        if workers > 1:
+            with ProcessPoolExecutor(workers) as ex:
+                done = list(ex.map(write_aug_pages, [out] * len(jobs), *zip(*jobs), [aug] * len(jobs)))
+        else:
+            done = [write_aug_pages(out, name, i, aug) for name, i in jobs]
+        rows = [r for rs, _ in done for r in rs]
+        augraphy_kinds.run([j for _, js in done for j in js])
+        shutil.rmtree(out / "aug_src")
+        for r in rows:
+            data = (out / r["image"]).read_bytes()
+            r["bytes"], r["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    elif workers > 1:
         with ProcessPoolExecutor(workers) as ex:
             rows = list(ex.map(write_page, [out] * len(jobs), *zip(*jobs)))
     else:
@@ -194,6 +262,8 @@ def generate(out: Path, families: list[Family], n: int, workers: int = 1) -> dic
         "count": len(rows),
         "families": {f.name: {"split": f.split, "about": f.about, "doc_types": list(f.doc_types)} for f in families},
         "per_family": n,
+        "aug": list(aug),
+        "aug_source": augraphy_kinds.source_digest() if aug else None,
         "pages": rows,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
