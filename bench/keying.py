@@ -19,6 +19,9 @@
    desk's ASGI app in this process (no browser, no server process competing for the CPU); and the
    entries' values checked against the page's truth. Writes ``bench/out/keying/keying-bench.json``.
    Target: ≤ 1 key per column beyond the characters, save p95 ≤ 100 ms at 1,000,000 entries.
+   A save commits the keyed values (durable when it answers); the entry's people reach the name
+   index after the answer (``indexer.background``): the in-process run also prints how long the
+   index took to catch up after the last save.
 """
 
 from __future__ import annotations
@@ -232,6 +235,13 @@ def desk_saves(app: Any, book: KeyingBook, user: str) -> list[float]:
         r = c.post(f"/books/{book.book_id}/keying/{eid}", data=form, headers={"HX-Request": "true"})
         out.append(1000 * (time.perf_counter() - t0))
         assert r.status_code == 200, r.text[:300]
+    from indexer import background
+
+    bg = background.running(app.db)
+    if bg is not None:  # the name index follows after the answers (indexer.background)
+        t0 = time.perf_counter()
+        assert bg.settle(timeout=60), "the name index did not catch up"
+        print(f"  name index caught up {time.perf_counter() - t0:.2f} s after the last save", flush=True)
     return out
 
 

@@ -382,6 +382,17 @@ class PersonToken(Base):
     __table_args__ = (UniqueConstraint("pos", "token", name="uq_people_tokens_pos_token"),)
 
 
+class PeopleRefresh(Base):
+    """A source whose people wait to be put (again) in the name index: written in the transaction
+    that changed the source, deleted in the one that reindexed it (``indexer.people.refresh``), so
+    a crash in between loses nothing. Migration 0014."""
+
+    __tablename__ = "people_refresh"
+    source_type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    source_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # -- Register books, entries and filing (migration 0005) -------------------------------------------
 
 

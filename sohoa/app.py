@@ -51,4 +51,7 @@ class App:
 
     def close(self) -> None:
         if "db" in self.__dict__:
+            from indexer import background
+
+            background.stop(self.db)  # its queue stays in the database for the next start
             self.db.close()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indexer.audit import audit
@@ -27,7 +27,8 @@ from indexer.models import (
     RegisterFiling,
     utcnow,
 )
-from indexer.people.index import add_people, remove_source, replace_source
+from indexer.people import refresh
+from indexer.people.index import add_people, remove_source, replace_source, replace_sources
 from indexer.people.sources import SOURCE_REGISTER_ENTRY
 from indexer.registers.model import (
     RegisterError,
@@ -125,6 +126,41 @@ def _reindex(s: Session, e: RegisterEntry, b: RegisterBook, bt: BookType, c: Com
     replace_source(
         s, SOURCE, e.id, entry_people(bt, e.id, e.data or {}, reg_year=reg_year, commune=c.name, page_id=page_id)
     )
+
+
+def _reindex_many(s: Session, ids: list[int]) -> None:
+    """The people of these entries put (again) in the name index at once (``indexer.people.refresh``);
+    an entry no longer there loses its people."""
+    entries = s.execute(
+        select(RegisterEntry, RegisterBook, Commune)
+        .join(RegisterBook, RegisterBook.id == RegisterEntry.book_id)
+        .join(Commune, Commune.id == RegisterBook.commune_id)
+        .where(RegisterEntry.id.in_(ids))
+        .order_by(RegisterEntry.id)
+    ).all()
+    first_region = (
+        select(RegisterEntryRegion.entry_id, func.min(RegisterEntryRegion.id).label("rid"))
+        .where(RegisterEntryRegion.entry_id.in_(ids))
+        .group_by(RegisterEntryRegion.entry_id)
+        .subquery()
+    )
+    pages = dict(
+        s.execute(
+            select(RegisterEntryRegion.entry_id, RegisterEntryRegion.page_id).join(
+                first_region, first_region.c.rid == RegisterEntryRegion.id
+            )
+        ).all()
+    )
+    records = []
+    for e, b, c in entries:
+        reg_year = e.registration_date.year if e.registration_date else b.year
+        records += entry_people(
+            BOOK_TYPES[b.book_type], e.id, e.data or {}, reg_year=reg_year, commune=c.name, page_id=pages.get(e.id)
+        )
+    replace_sources(s, SOURCE, ids, records)
+
+
+refresh.register(SOURCE, _reindex_many)
 
 
 def _so_taken(s: Session, book_id: int, so: str, but: int | None = None) -> int | None:
@@ -323,11 +359,20 @@ _COLUMN_KEYS = {"so", "trangSo", "ngayDangKy"}
 
 
 def edit_entry_in(
-    s: Session, entry_id: int, changes: dict[str, Any], *, actor: str, reason: str, kind: str = "correction"
+    s: Session,
+    entry_id: int,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    reason: str,
+    kind: str = "correction",
+    index_later: bool = False,
 ) -> list[Change]:
     """Change fields of an entry (``{"nksHoTen": "…", "ghiChu": "…"}``; an empty value removes the
     field). Each changed field gets a history row; a correction needs a reason. Returns the changes
-    made (none when every value was already so). Status goes back to unverified."""
+    made (none when every value was already so). Status goes back to unverified. The entry's people
+    are reindexed in the transaction, or — ``index_later`` — queued for ``indexer.people.refresh``
+    in it (the keying desk: the name index refreshed after the answer)."""
     if kind not in KINDS:
         raise RegisterError(f"Loại thay đổi «{kind}» không hợp lệ ({', '.join(KINDS)}).")
     if not reason.strip():
@@ -391,7 +436,10 @@ def edit_entry_in(
             )
         )
     s.flush()
-    _reindex(s, e, b, bt, c)
+    if index_later:
+        refresh.queue(s, SOURCE, e.id)
+    else:
+        _reindex(s, e, b, bt, c)
     audit(
         s,
         actor,

@@ -156,10 +156,20 @@ def _check_values(bt: BookType, typed: dict[str, str]) -> None:
 
 
 def save_keying(
-    db: Database, book_id: int, entry_id: int, values: dict[str, Any], *, actor: str, shown: int | None = None
+    db: Database,
+    book_id: int,
+    entry_id: int,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    shown: int | None = None,
+    index_later: bool = False,
 ) -> Outcome:
     """One person's keying of one entry, in one transaction (see the module's guarantees); the
-    entry ``shown`` next to the person is audited as viewed in the same transaction."""
+    entry ``shown`` next to the person is audited as viewed in the same transaction. With
+    ``index_later`` the entry's people are queued for the name index in that transaction and
+    reindexed after it (``indexer.people.refresh``: the desk's background worker) — what was keyed
+    is committed either way when this returns."""
     with db.write() as s:
         e, b, bt = _entry(s, entry_id, book_id)
         typed = _typed_values(bt, values)
@@ -167,8 +177,8 @@ def save_keying(
         if shown is not None:
             audit(s, actor, "entry.view", "register_entry", shown, {"via": "keying"})
         if b.double_keying:
-            return _key_twice(s, e, bt, typed, actor)
-        return _key_once(s, e, bt, typed, actor)
+            return _key_twice(s, e, bt, typed, actor, index_later)
+        return _key_once(s, e, bt, typed, actor, index_later)
 
 
 def _upsert(s: Session, e: RegisterEntry, role: str, actor: str, typed: dict[str, str]) -> None:
@@ -184,10 +194,12 @@ def _upsert(s: Session, e: RegisterEntry, role: str, actor: str, typed: dict[str
     s.flush()
 
 
-def _apply(s: Session, e: RegisterEntry, bt: BookType, typed: dict[str, str], actor: str, reason: str) -> None:
+def _apply(
+    s: Session, e: RegisterEntry, bt: BookType, typed: dict[str, str], actor: str, reason: str, later: bool
+) -> None:
     changes = {k: stored(bt, k, v) for k, v in typed.items() if cleaned(bt, k, v) != (e.data or {}).get(k, "")}
     if changes:
-        edit_entry_in(s, e.id, changes, actor=actor, reason=reason)
+        edit_entry_in(s, e.id, changes, actor=actor, reason=reason, index_later=later)
 
 
 def _missing(e: RegisterEntry, bt: BookType) -> list[str]:
@@ -201,9 +213,11 @@ def _verify(s: Session, e: RegisterEntry, actor: str, reason: str) -> None:
     audit(s, actor, "entry.verify", "register_entry", e.id, {"reason": reason})
 
 
-def _key_once(s: Session, e: RegisterEntry, bt: BookType, typed: dict[str, str], actor: str) -> Outcome:
+def _key_once(
+    s: Session, e: RegisterEntry, bt: BookType, typed: dict[str, str], actor: str, later: bool = False
+) -> Outcome:
     _upsert(s, e, KEY, actor, typed)
-    _apply(s, e, bt, typed, actor, KEYING_REASON)
+    _apply(s, e, bt, typed, actor, KEYING_REASON, later)
     audit(s, actor, "entry.keying", "register_entry", e.id, {"columns": sorted(typed)})
     missing = _missing(e, bt)
     if missing:
@@ -219,7 +233,9 @@ def differences(bt: BookType, a: dict[str, str], b: dict[str, str]) -> list[str]
     return [k for k in keys if cleaned(bt, k, a.get(k, "")) != cleaned(bt, k, b.get(k, ""))]
 
 
-def _key_twice(s: Session, e: RegisterEntry, bt: BookType, typed: dict[str, str], actor: str) -> Outcome:
+def _key_twice(
+    s: Session, e: RegisterEntry, bt: BookType, typed: dict[str, str], actor: str, later: bool = False
+) -> Outcome:
     if _settled(s, e):
         raise RegisterError("Mục này đã được nhập hai lần và chốt xong.")
     readings = _readings(s, e.id)
@@ -237,7 +253,8 @@ def _key_twice(s: Session, e: RegisterEntry, bt: BookType, typed: dict[str, str]
     if diff:
         audit(s, actor, "entry.keying_disagree", "register_entry", e.id, {"columns": diff})
         return Outcome(DISAGREED)
-    _settle(s, e, bt, [other, _mine(s, e.id, actor)], typed, actor, f"nhập hai lần: {other.actor} và {actor} khớp nhau")
+    reason = f"nhập hai lần: {other.actor} và {actor} khớp nhau"
+    _settle(s, e, bt, [other, _mine(s, e.id, actor)], typed, actor, reason, later)
     return Outcome(AGREED, _missing(e, bt))
 
 
@@ -265,6 +282,7 @@ def _settle(
     truth: dict[str, str],
     actor: str,
     reason: str,
+    later: bool = False,
 ) -> None:
     """The entry takes ``truth``; each keyer's values go to its history first (who keyed what)."""
     for r in readings:
@@ -275,7 +293,7 @@ def _settle(
                         entry_id=e.id, actor=r.actor, kind="keying", field=k, old_value=None, new_value=v, reason=reason
                     )
                 )
-    _apply(s, e, bt, truth, actor, reason)
+    _apply(s, e, bt, truth, actor, reason, later)
     missing = _missing(e, bt)
     if missing:
         audit(s, actor, "entry.verify_incomplete", "register_entry", e.id, {"missing": missing, "reason": reason})
@@ -283,7 +301,9 @@ def _settle(
         _verify(s, e, actor, reason)
 
 
-def arbitrate(db: Database, book_id: int, entry_id: int, values: dict[str, Any], *, actor: str) -> Outcome:
+def arbitrate(
+    db: Database, book_id: int, entry_id: int, values: dict[str, Any], *, actor: str, index_later: bool = False
+) -> Outcome:
     """The arbitrator's truth for an entry the two keyers disagree on. The caller checks the role
     (archivist or admin); here: the book is keyed twice, the entry has two readings that differ, and
     the arbitrator keyed neither."""
@@ -303,7 +323,8 @@ def arbitrate(db: Database, book_id: int, entry_id: int, values: dict[str, Any],
         _upsert(s, e, ARBITER, actor, typed)
         diff = differences(bt, dict(readings[0].data or {}), dict(readings[1].data or {}))
         audit(s, actor, "entry.arbitrate", "register_entry", e.id, {"columns": diff})
-        _settle(s, e, bt, readings[:2], typed, actor, f"phân xử giữa {readings[0].actor} và {readings[1].actor}")
+        reason = f"phân xử giữa {readings[0].actor} và {readings[1].actor}"
+        _settle(s, e, bt, readings[:2], typed, actor, reason, index_later)
         return Outcome(ARBITRATED, _missing(e, bt))
 
 

@@ -141,6 +141,9 @@ def create_app(app: App) -> FastAPI:
     s = app.settings
     s.ensure_dirs()
     _ = app.db  # open and migrate before the first request
+    from indexer import background
+
+    background.start(app.db)  # the name index and the WAL checkpoints after the answer (keying saves)
     tz = ZoneInfo(s.web.timezone)
     desk = Desk(
         app=app,

@@ -23,6 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from indexer import background
 from indexer.accounts import UserInfo
 from indexer.audit import audit
 from sohoa.web.books import _book, _need_registers, can_verify
@@ -184,8 +185,16 @@ async def keying_save(
     book = _book(app, book_id)
     nxt = await run_in_threadpool(next_to_key, app.db, book_id, user.username, after=entry_id)
     shown = nxt.entry_id if nxt is not None else None
+    bg = background.running(app.db)
+
+    def save() -> Any:
+        if bg is None:
+            return save_keying(app.db, book_id, entry_id, values, actor=user.username, shown=shown)
+        with bg.gate:  # the worker's transactions wait their turn in this process
+            return save_keying(app.db, book_id, entry_id, values, actor=user.username, shown=shown, index_later=True)
+
     try:
-        out = await run_in_threadpool(save_keying, app.db, book_id, entry_id, values, actor=user.username, shown=shown)
+        out = await run_in_threadpool(save)
     except RegisterError as exc:
         pos = locate(app.db, book_id, entry_id)
         if pos is None:
@@ -193,6 +202,8 @@ async def keying_save(
         if not request.headers.get("HX-Request"):
             return RedirectResponse(f"/books/{book_id}/keying?entry={entry_id}&error={quote(exc.message)}", 303)
         return _render_entry(request, app, book, pos, user, error=exc.message, typed=values, full=False)
+    if bg is not None:
+        bg.poke()  # the entry's people to the name index once the keyer pauses
     remember(app.db, book_id, user.username, values)
     so = values.get("so") or str(entry_id)
     message = MESSAGES[out.state].format(so=so, missing=", ".join(out.missing))
