@@ -742,6 +742,57 @@ def export_cmd(ctx: click.Context, target: str, out: Path | None, fmt: str, by: 
         sys.exit(cmd.export_book(app, target, out or Path("."), by))
 
 
+@cli.group("keying")
+def keying_group() -> None:
+    """Nhập sổ viết tay từ sổ giấy: nhập hai lần, chỗ khác nhau chờ phân xử, tỉ lệ khớp của người nhập."""
+
+
+@keying_group.command("double")
+@click.argument("book")
+@click.option("--off", is_flag=True, help="thôi nhập hai lần (mỗi mục nhập một lần)")
+@click.option("--by", default=None, help="người thực hiện")
+@click.pass_context
+def keying_double_cmd(ctx: click.Context, book: str, off: bool, by: str | None) -> None:
+    """Đặt sổ «nhập hai lần»: hai người nhập mỗi mục, không thấy giá trị của nhau (--off: trở lại nhập một lần).
+
+    Mã thoát: 0 đã đặt (hoặc đã như vậy); 2 không có sổ này.
+    """
+    from sohoa.commands import keying_cmd
+
+    with _app(ctx) as app:
+        sys.exit(keying_cmd.double(app, book, not off, by))
+
+
+@keying_group.command("disagreements")
+@click.argument("book")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.pass_context
+def keying_disagreements_cmd(ctx: click.Context, book: str, as_json: bool) -> None:
+    """Các mục hai lần nhập khác nhau, chờ phân xử: trang, dòng, cột khác nhau và giá trị của từng người.
+
+    Mã thoát: 0 không có mục nào chờ; 1 có mục chờ phân xử; 2 không có sổ này.
+    """
+    from sohoa.commands import keying_cmd
+
+    with _app(ctx) as app:
+        sys.exit(keying_cmd.disagreements_json(app, book) if as_json else keying_cmd.show_disagreements(app, book))
+
+
+@keying_group.command("rates")
+@click.option("--book", default=None, help="chỉ sổ này (mặc định: mọi sổ)")
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.pass_context
+def keying_rates_cmd(ctx: click.Context, book: str | None, as_json: bool) -> None:
+    """Tỉ lệ khớp của từng người nhập: ô khớp với người kia, ô đúng với giá trị đã chốt, mục đã phân xử.
+
+    Mã thoát: 0 đã in; 1 chưa có ai nhập; 2 không có sổ này.
+    """
+    from sohoa.commands import keying_cmd
+
+    with _app(ctx) as app:
+        sys.exit(keying_cmd.rates_json(app, book) if as_json else keying_cmd.show_rates(app, book))
+
+
 @cli.group("exchange")
 def exchange_group() -> None:
     """Trao đổi sổ giữa các máy sohoa: nhập lại tệp sohoa export (XLSX một sổ, JSON toàn bộ)."""
