@@ -21,8 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from capture.fsutil import printable_name
 from capture.intake import Outcome
 from capture.watcher import HotFolder
 from config import Settings
@@ -212,3 +213,186 @@ def test_the_hot_folder_hands_over_each_final_file_once_whole(plan) -> None:  # 
         hf.stop()
         shutil.rmtree(top, ignore_errors=True)
     assert sorted(got) == sorted(expected)
+
+
+# -- the hot folder and intake together, over the ways files are written ------------------------------
+
+STABLE = 0.8  # the stability window of the drills below (settle 0.3 s)
+WRITES = [
+    "whole",  # written in one go
+    "reopen_pieces",  # appended in pieces, the file reopened for each (copy tools, network shares)
+    "part_rename",  # written as x.jpg.part, closed, renamed a moment later
+    "hidden_rename",  # rsync: .x.jpg.Ab12Cd, then renamed
+    "truncate_rewrite",  # written, then truncated and written again with other content
+    "pause_grow",  # half written, a pause longer than half the window, then the rest
+    "moved_in",  # made elsewhere, moved in whole
+    "zero",  # zero bytes: put aside
+    "garbage",  # not an image: put aside
+    "symlink",  # a link to an image outside: put aside, never followed
+    "fifo",  # put aside without being opened
+    "temp_only",  # a .crdownload never renamed: ignored, left alone
+]
+write_plans = st.lists(
+    st.tuples(st.sampled_from(WRITES), st.integers(2, 5), st.booleans()),  # how, pieces, odd (non-UTF-8) name
+    min_size=2,
+    max_size=6,
+)
+
+
+def _noise_jpeg(seed: int) -> bytes:
+    """A JPEG of a few tens of KB, different for every seed."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    buf = io.BytesIO()
+    Image.fromarray(rng.integers(0, 255, (160, 200), dtype=np.uint8)).save(buf, format="JPEG", quality=90)
+    return buf.getvalue()
+
+
+def _write(inbox: Path, outside: Path, name: bytes, how: str, pieces: int, seed: int) -> bytes | None:
+    """Write one file ``how``; the bytes intake must store (None: it must be put aside or ignored)."""
+    final = os.path.join(os.fsencode(inbox), name)
+    data = _noise_jpeg(seed)
+    if how == "whole":
+        with open(final, "wb") as f:
+            f.write(data)
+    elif how == "reopen_pieces":
+        step = -(-len(data) // pieces)
+        for k in range(pieces):
+            with open(final, "ab") as f:
+                f.write(data[k * step : (k + 1) * step])
+            time.sleep(0.12)
+    elif how in ("part_rename", "hidden_rename"):
+        tmp = final + b".part" if how == "part_rename" else os.path.join(os.fsencode(inbox), b"." + name + b".Ab12Cd")
+        with open(tmp, "wb") as f:
+            f.write(data)
+        time.sleep(0.5)
+        os.rename(tmp, final)
+    elif how == "truncate_rewrite":
+        with open(final, "wb") as f:
+            f.write(_noise_jpeg(seed + 100_000))
+        time.sleep(0.3)
+        with open(final, "wb") as f:  # truncated, then the real content
+            f.write(data)
+    elif how == "pause_grow":
+        half = len(data) // 2
+        with open(final, "wb") as f:
+            f.write(data[:half])
+        time.sleep(STABLE * 0.6)
+        with open(final, "ab") as f:
+            f.write(data[half:])
+    elif how == "moved_in":
+        staged = os.path.join(os.fsencode(outside), name)
+        with open(staged, "wb") as f:
+            f.write(data)
+        os.replace(staged, final)
+    elif how == "zero":
+        open(final, "wb").close()
+        return None
+    elif how == "garbage":
+        with open(final, "wb") as f:
+            f.write(b"GARBAGE " * 50)
+        return None
+    elif how == "symlink":
+        os.symlink(outside / "image.jpg", final)
+        return None
+    elif how == "fifo":
+        os.mkfifo(final)
+        return None
+    elif how == "temp_only":
+        with open(final + b".crdownload", "wb") as f:
+            f.write(data)
+        return None
+    return data
+
+
+@settings(max_examples=8, deadline=None)
+@given(plan=write_plans)
+def test_every_complete_file_is_stored_once_and_every_bad_one_put_aside(plan) -> None:  # type: ignore[no-untyped-def]
+    """The hot folder and intake as ``sohoa run`` joins them, fed by writers of every kind at once:
+    each complete good file ends up stored exactly once with its final bytes, each bad one in
+    quarantine with a reason, nothing left behind but ignored temporary names, no duplicate."""
+    import hashlib
+
+    from indexer.models import Arrival
+
+    top = Path(tempfile.mkdtemp(prefix="sohoa-fuzzwrite-"))
+    app = App(Settings(data_dir=top / "data", workers=1))
+    app.settings.ensure_dirs()
+    inbox = app.settings.inbox_dir
+    outside = top / "outside"
+    outside.mkdir()
+    (outside / "image.jpg").write_bytes(_image("JPEG", 9))
+    outcomes: list[tuple[str, Outcome]] = []
+    errors: list[BaseException] = []
+
+    def take(p: Path) -> None:
+        try:
+            r = app.intake.take(p, source="hotfolder", remove=True)
+            outcomes.append((os.fsdecode(os.fsencode(p.name)), r.outcome))
+            hf.done(p, look_again=r.outcome is Outcome.CHANGED)
+        except BaseException as exc:  # a failure must show, not retry quietly
+            errors.append(exc)
+            hf.done(p, failed=repr(exc))
+
+    hf = HotFolder(inbox, take, settle_seconds=0.3, stable_seconds=STABLE, rescan_seconds=1.0)
+    hf.start()
+    good: dict[bytes, bytes] = {}  # name -> bytes it must be stored with
+    bad: list[bytes] = []
+    ignored: list[bytes] = []
+    seed0 = int.from_bytes(os.urandom(4), "big")
+    try:
+        writers = []
+        for i, (how, pieces, odd) in enumerate(plan):
+            name = f"f{i}-{how}".encode() + (b"-\xe9\xff" if odd else b"") + b".jpg"
+            if how == "temp_only":
+                ignored.append(name + b".crdownload")
+            t_result: dict[str, bytes | None] = {}
+
+            def run(name: bytes = name, how: str = how, pieces: int = pieces, i: int = i, out=t_result) -> None:  # type: ignore[no-untyped-def]
+                out["data"] = _write(inbox, outside, name, how, pieces, seed0 + i)
+
+            t = threading.Thread(target=run)
+            t.start()
+            writers.append((name, how, t, t_result))
+        for name, how, t, res in writers:
+            t.join(30)
+            if res.get("data") is not None:
+                good[name] = res["data"]  # type: ignore[assignment]
+            elif how != "temp_only":
+                bad.append(name)
+        left = lambda: sorted(n for n in os.listdir(os.fsencode(inbox)))  # noqa: E731
+        deadline = time.monotonic() + 20
+        while left() != sorted(ignored) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(STABLE + 0.7)  # a late second hand-over would show now
+        assert left() == sorted(ignored), (plan, outcomes)
+        assert not errors, errors
+        with app.db.read() as s:
+            arrivals = s.execute(select(Arrival.source_path, Arrival.outcome, Arrival.original_id)).all()
+            originals = {o.id: o for o in s.scalars(select(Original))}
+            docs = s.scalar(select(func.count()).select_from(Document))
+            quarantine = s.execute(
+                select(QuarantineEntry.file_name, QuarantineEntry.reason, QuarantineEntry.quarantine_path)
+            ).all()
+        shown = {n: printable_name(os.fsdecode(n)) for n in [*good, *bad]}
+        # Every good file: one arrival, new, its final bytes in the store; no document twice.
+        assert docs == len(good), (plan, arrivals)
+        for name, data in good.items():
+            mine = [a for a in arrivals if Path(a.source_path).name == shown[name]]
+            assert [a.outcome for a in mine] == ["new"], (name, mine)
+            o = originals[mine[0].original_id]
+            assert o.sha256 == hashlib.sha256(data).hexdigest(), (name, "stored bytes are not the final file")
+            assert (app.settings.originals_dir / o.store_key).read_bytes() == data
+        # Every bad file: one quarantine entry, with its reason file beside the file.
+        for name in bad:
+            mine = [q for q in quarantine if q.file_name == shown[name]]
+            assert len(mine) == 1, (name, quarantine)
+            assert mine[0].reason and mine[0].quarantine_path
+            assert Path(mine[0].quarantine_path + ".reason.txt").read_text(encoding="utf-8").startswith("Lý do:")
+        assert len(quarantine) == len(bad)
+        assert (outside / "image.jpg").read_bytes() == _image("JPEG", 9)  # a link's target untouched
+    finally:
+        hf.stop()
+        app.close()
+        shutil.rmtree(top, ignore_errors=True)
