@@ -24,7 +24,16 @@ from capture.fsutil import atomic_write
 from indexer.models import Document, Original, Page
 from indexer.registers.books import find_book
 from indexer.registers.entries import book_entries
-from indexer.registers.export import entry_history, entry_pages, file_stem, pdf_name, print_pdf, write_xlsx
+from indexer.registers.export import (
+    entry_history,
+    entry_keyings,
+    entry_pages,
+    file_stem,
+    is_double,
+    pdf_name,
+    print_pdf,
+    write_xlsx,
+)
 from ocr.rasterize import render_page
 from sohoa.app import App
 
@@ -102,7 +111,15 @@ def export_book(app: App, book_ref: str | int, out_dir: Path) -> BookExport:
             name = pdf_name(book, e.so, e.id)
             z.writestr(name, pdf)
             files[e.id] = name
-    history = entry_history(app.db, [e.id for e in entries])
-    xlsx = write_xlsx(book, entries, files, out_dir / f"{stem}.xlsx", history=history)
+    ids = [e.id for e in entries]
+    xlsx = write_xlsx(
+        book,
+        entries,
+        files,
+        out_dir / f"{stem}.xlsx",
+        history=entry_history(app.db, ids),
+        keyings=entry_keyings(app.db, ids),
+        double_keying=is_double(app.db, book.id),
+    )
     printed = print_pdf(app.db, book.id, out_dir / f"{stem}_in-so.pdf")
     return BookExport(xlsx, zpath, printed, len(entries), len(files), without)

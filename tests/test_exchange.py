@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from config import Settings
-from indexer.models import Commune, RegisterBook, RegisterEntry, RegisterEntryChange
+from indexer.models import Commune, RegisterBook, RegisterEntry, RegisterEntryChange, RegisterKeying
 from indexer.people import search_all
 from indexer.registers.books import create_book
 from indexer.registers.entries import edit_entry, verify_entry
@@ -89,6 +89,14 @@ def snapshot(app: App) -> list[dict[str, Any]]:
                         .order_by(RegisterEntryChange.id)
                     )
                 ]
+                keyings = [
+                    (k.role, k.actor, iso(k.at), k.data)
+                    for k in s.scalars(
+                        select(RegisterKeying)
+                        .where(RegisterKeying.entry_id == e.id)
+                        .order_by(RegisterKeying.at, RegisterKeying.id)
+                    )
+                ]
                 entries.append(
                     {
                         "so": e.so,
@@ -107,6 +115,7 @@ def snapshot(app: App) -> list[dict[str, Any]]:
                         "verified_by": e.verified_by,
                         "verified_at": iso(e.verified_at),
                         "history": history,
+                        "keyings": keyings,
                     }
                 )
             entries.sort(key=lambda x: (x["so"] or "", x["so_raw"], x["name"]))
@@ -114,7 +123,7 @@ def snapshot(app: App) -> list[dict[str, Any]]:
                 {
                     "commune": (c.name, c.code, c.scheme, c.province),
                     "book": (b.book_type, b.year, b.volume, b.layout, b.title, b.opened_on, b.closed_on),
-                    "more": (b.expected_pages, b.notes),
+                    "more": (b.expected_pages, b.notes, b.double_keying),
                     "entries": entries,
                 }
             )
@@ -190,3 +199,83 @@ def test_files_that_are_not_exchange_files_are_refused(tmp_path: Path) -> None:
     assert r.returncode == 2 and "sohoa legacy import" in r.stderr
     r = sohoa("exchange", "import", str(tmp_path / "other.json"), cwd=tmp_path)
     assert r.returncode == 2 and "sohoa-registers/1" in r.stderr
+
+
+def test_who_keyed_what_and_the_arbitration_go_through_the_xlsx_the_json_and_the_csv(tmp_path: Path) -> None:
+    """A book keyed twice: one entry the two keyers agree on, one they differ on that an arbitrator
+    settled, one keyed by one person so far. Its XLSX and ``export all`` JSON carry every keying
+    (who, when, the values as typed, keyer or arbitrator) and how each entry's keying ended; both
+    bring them back whole into an empty sohoa; the CSV names the keyers and the arbitrator."""
+    import csv
+    import json
+
+    from indexer.registers.keying import arbitrate, save_keying
+    from tests.test_registers_keying import ROWS, _book
+
+    app = _app(tmp_path / "src" / "data")
+    try:
+        book_id, ids = _book(app, double=True)
+        save_keying(app.db, book_id, ids[0], ROWS[0], actor="lan")
+        save_keying(app.db, book_id, ids[0], {**ROWS[0], "ngayDangKy": "02031998"}, actor="minh")
+        save_keying(app.db, book_id, ids[1], ROWS[1], actor="lan")
+        save_keying(app.db, book_id, ids[1], {**ROWS[1], "nksHoTen": "Ngô Văn Tai"}, actor="minh")
+        arbitrate(app.db, book_id, ids[1], ROWS[1], actor="hoa")
+        save_keying(app.db, book_id, ids[2], ROWS[2], actor="lan")
+        want = snapshot(app)
+        [book] = want
+        assert book["more"][2] is True
+        by_so = {e["so"]: e for e in book["entries"]}
+        assert [(k[0], k[1]) for k in by_so["12"]["keyings"]] == [("key", "lan"), ("key", "minh")]
+        assert by_so["12"]["keyings"][1][3]["ngayDangKy"] == "02031998"  # as typed
+        assert [(k[0], k[1]) for k in by_so["13"]["keyings"]] == [("key", "lan"), ("key", "minh"), ("arbiter", "hoa")]
+        assert [(k[0], k[1]) for k in by_so["14"]["keyings"]] == [("key", "lan")]
+        res = exports.export_book(app, book_id, tmp_path / "out")
+        src_dir = app.settings.data_dir.parent
+        r = sohoa("export", "all", "--format", "json", "--out", str(tmp_path / "all.json"), cwd=src_dir)
+        assert r.returncode == 0, r.stderr
+        r = sohoa("export", "all", "--format", "csv", "--out", str(tmp_path / "all.csv"), cwd=src_dir)
+        assert r.returncode == 0, r.stderr
+    finally:
+        app.close()
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(res.xlsx, read_only=True)
+    keyed = list(wb["NhapLieu"].iter_rows(values_only=True))
+    assert keyed[0] == ("dong", "vai_tro", "nguoi", "luc", "gia_tri")
+    assert sorted((r[1], r[2]) for r in keyed[1:]) == sorted(
+        [("key", "lan"), ("key", "minh"), ("key", "lan"), ("key", "minh"), ("arbiter", "hoa"), ("key", "lan")]
+    )
+    head = list(next(wb["MucSohoa"].iter_rows(values_only=True)))
+    outcome = {r[1]: r[head.index("ket_qua_nhap")] for r in list(wb["MucSohoa"].iter_rows(values_only=True))[1:]}
+    assert outcome == {"12": "agreed", "13": "arbitrated", "14": "waiting"}
+
+    doc = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    [jb] = doc["books"]
+    assert jb["double_keying"] is True
+    je = {e["so"]: e for e in jb["entries"]}
+    assert je["13"]["keying_outcome"] == "arbitrated" and je["12"]["keying_outcome"] == "agreed"
+    assert je["14"]["keying_outcome"] == "waiting"
+    assert [(k["role"], k["actor"], k["data"].get("nksHoTen")) for k in je["13"]["keyings"]] == [
+        ("key", "lan", "Ngô Văn Tài"),
+        ("key", "minh", "Ngô Văn Tai"),
+        ("arbiter", "hoa", "Ngô Văn Tài"),
+    ]
+    with (tmp_path / "all.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["so"]: r for r in csv.DictReader(fh)}
+    assert (rows["13"]["keyed_by"], rows["13"]["arbitrated_by"], rows["13"]["keying_outcome"]) == (
+        "lan minh",
+        "hoa",
+        "arbitrated",
+    )
+    assert (rows["14"]["keyed_by"], rows["14"]["keying_outcome"]) == ("lan", "waiting")
+
+    for name, path in (("xlsx", res.xlsx), ("json", tmp_path / "all.json")):
+        target = tmp_path / f"empty-{name}"
+        target.mkdir()
+        assert "6 lần nhập từ sổ giấy" in _import(target, path, rc=0)
+        fresh = _app(target / "data")
+        try:
+            assert snapshot(fresh) == want, name
+        finally:
+            fresh.close()

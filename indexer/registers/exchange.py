@@ -3,16 +3,18 @@
 Two files carry it, both written by ``export.py``:
 
 * a book's XLSX (``sohoa export BOOK``): the national import's sheet ``DuLieu`` (one row per entry,
-  vocabulary columns) and ``So``, plus three sheets the national import ignores — ``SoSohoa`` (the
-  book: type, year, quyển số, layout, dates, commune with code and scheme), ``MucSohoa`` (per
-  ``DuLieu`` row: số, status, origin, notes, who created and verified it and when, the keys the
-  national sheet shows that the entry does not hold, values under keys outside the vocabulary) and
-  ``LichSu`` (every history line: when, who, kind, field, old, new, why);
+  vocabulary columns) and ``So``, plus four sheets the national import ignores — ``SoSohoa`` (the
+  book: type, year, quyển số, layout, dates, commune with code and scheme, keyed twice or not),
+  ``MucSohoa`` (per ``DuLieu`` row: số, status, origin, notes, who created and verified it and
+  when, the keys the national sheet shows that the entry does not hold, values under keys outside
+  the vocabulary, how its keying ended), ``LichSu`` (every history line: when, who, kind, field,
+  old, new, why) and ``NhapLieu`` (every keying from the paper: who keyed which values as typed
+  and when, as keyer or as arbitrator — ``register_keyings``);
 * ``sohoa export all --format json``: every book with its entries, each with the same facts.
 
 :func:`import_file` reads either back: each book is created (its commune found by code or name, or
 created) and filled with its entries — every value, status and history line as it was, the name
-index rebuilt — in one transaction per book, with one audit line. A book that already holds entries
+index rebuilt, the keyings kept — in one transaction per book, with one audit line. A book that already holds entries
 is left alone and reported, so importing the same file twice changes nothing. Page images, row
 boxes and filed dossiers are not carried (they live with the scans and the dossiers).
 """
@@ -30,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from indexer.audit import audit
 from indexer.db import Database
-from indexer.models import RegisterBook, RegisterEntry, RegisterEntryChange, utcnow
+from indexer.models import RegisterBook, RegisterEntry, RegisterEntryChange, RegisterKeying, utcnow
 from indexer.registers.books import BookInfo, resolve_commune
 from indexer.registers.entries import _reindex
 from indexer.registers.model import RegisterError, book_key, fmt_date, parse_date, summary
@@ -39,7 +41,7 @@ from indexer.vntext import nfc
 
 FORMAT_BOOK = "sohoa-book/1"
 FORMAT_ALL = "sohoa-registers/1"
-META_SHEET, ENTRY_SHEET, HISTORY_SHEET = "SoSohoa", "MucSohoa", "LichSu"
+META_SHEET, ENTRY_SHEET, HISTORY_SHEET, KEYING_SHEET = "SoSohoa", "MucSohoa", "LichSu", "NhapLieu"
 ENTRY_HEAD = [
     "dong",
     "so",
@@ -55,8 +57,12 @@ ENTRY_HEAD = [
     "tham_chieu",
     "khoa_them",
     "truong_khac",
+    "ket_qua_nhap",
 ]
 HISTORY_HEAD = ["dong", "luc", "nguoi", "loai", "truong", "cu", "moi", "ly_do"]
+KEYING_HEAD = ["dong", "vai_tro", "nguoi", "luc", "gia_tri"]
+# how an entry's keying from the paper ended (``keying_outcome``)
+KEYED, WAITING, DISAGREED, AGREED, ARBITRATED = "keyed", "waiting", "disagreed", "agreed", "arbitrated"
 
 
 def iso(at: datetime | None) -> str | None:
@@ -97,6 +103,34 @@ def history_of(s: Session, entry_ids: list[int] | None = None) -> dict[int, list
     return out
 
 
+def keyings_of(s: Session, entry_ids: list[int] | None = None) -> dict[int, list[dict[str, Any]]]:
+    """Each entry's keyings (``register_keyings``), first keyed first: role (``key`` a keyer's
+    reading, ``arbiter`` the arbitrator's choice), who, when, the values as typed."""
+    q = select(RegisterKeying).order_by(RegisterKeying.at, RegisterKeying.id)
+    if entry_ids is not None:
+        q = q.where(RegisterKeying.entry_id.in_(entry_ids or [-1]))
+    out: dict[int, list[dict[str, Any]]] = {}
+    for k in s.scalars(q):
+        out.setdefault(k.entry_id, []).append(
+            {"role": k.role, "actor": k.actor, "at": iso(k.at), "data": dict(k.data or {})}
+        )
+    return out
+
+
+def keying_outcome(keyings: list[dict[str, Any]], status: str, double: bool) -> str | None:
+    """How an entry's keying ended: None (not keyed), ``keyed`` (once, a book keyed once),
+    ``waiting`` (one of two readings), ``disagreed`` (two that differ, no arbitrator yet),
+    ``agreed`` (two that agree), ``arbitrated`` (settled by an arbitrator)."""
+    if not keyings:
+        return None
+    if any(k["role"] == "arbiter" for k in keyings):
+        return ARBITRATED
+    readers = {k["actor"] for k in keyings if k["role"] == "key"}
+    if len(readers) >= 2:
+        return AGREED if status == "verified" else DISAGREED
+    return WAITING if double else KEYED
+
+
 def entry_facts(e: RegisterEntry) -> dict[str, Any]:
     """What an entry is besides its values and history (the JSON export's keys)."""
     return {
@@ -114,7 +148,8 @@ def entry_facts(e: RegisterEntry) -> dict[str, Any]:
     }
 
 
-def book_facts(b: RegisterBook | BookInfo, commune: Any) -> dict[str, Any]:
+def book_facts(b: RegisterBook | BookInfo, commune: Any, *, double_keying: bool | None = None) -> dict[str, Any]:
+    double = bool(getattr(b, "double_keying", False)) if double_keying is None else double_keying
     return {
         "book_type": b.book_type,
         "year": b.year,
@@ -126,14 +161,20 @@ def book_facts(b: RegisterBook | BookInfo, commune: Any) -> dict[str, Any]:
         "expected_pages": b.expected_pages,
         "notes": b.notes or "",
         "commune": {"name": commune.name, "code": commune.code, "scheme": commune.scheme, "province": commune.province},
+        "double_keying": double,
     }
 
 
 def add_sheets(
-    wb: Any, facts: dict[str, Any], rows: list[tuple[RegisterEntry, set[str]]], history: dict[int, list[dict[str, Any]]]
+    wb: Any,
+    facts: dict[str, Any],
+    rows: list[tuple[RegisterEntry, set[str]]],
+    history: dict[int, list[dict[str, Any]]],
+    keyings: dict[int, list[dict[str, Any]]] | None = None,
 ) -> None:
-    """The three sohoa sheets of a book's XLSX; ``rows`` are the ``DuLieu`` rows in order, each with
+    """The four sohoa sheets of a book's XLSX; ``rows`` are the ``DuLieu`` rows in order, each with
     the keys that sheet shows although the entry does not hold them."""
+    keyings = keyings or {}
     meta = wb.create_sheet(META_SHEET)
     meta.append(["truong", "gia_tri"])
     meta.append(["format", FORMAT_BOOK])
@@ -143,6 +184,8 @@ def add_sheets(
     ents.append(ENTRY_HEAD)
     hist = wb.create_sheet(HISTORY_SHEET)
     hist.append(HISTORY_HEAD)
+    keyed = wb.create_sheet(KEYING_SHEET)
+    keyed.append(KEYING_HEAD)
     for n, (e, added) in enumerate(rows, 1):
         bt = BOOK_TYPES[facts["book_type"]]
         known = {k.key for k in bt.all_keys}
@@ -164,11 +207,14 @@ def add_sheets(
                 f["source_ref"],
                 ",".join(sorted(added)),
                 json.dumps(other, ensure_ascii=False) if other else "",
+                keying_outcome(keyings.get(e.id, []), e.status, bool(facts.get("double_keying"))) or "",
             ]
         )
         for h in history.get(e.id, []):
             hist.append([n, h["at"], h["actor"], h["kind"], h["field"], h["old"], h["new"], h["reason"]])
-    for sheet in (ents, hist):
+        for kg in keyings.get(e.id, []):
+            keyed.append([n, kg["role"], kg["actor"], kg["at"], json.dumps(kg["data"], ensure_ascii=False)])
+    for sheet in (ents, hist, keyed):
         for col in sheet.iter_cols(min_row=1, max_row=sheet.max_row):
             for cell in col:
                 cell.number_format = "@"
@@ -182,6 +228,7 @@ class EntrySpec:
     data: dict[str, str]
     facts: dict[str, Any]
     history: list[dict[str, Any]] = field(default_factory=list)
+    keyings: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -189,6 +236,7 @@ class BookOutcome:
     key: str
     entries: int = 0
     history: int = 0
+    keyings: int = 0
     skipped: str | None = None  # why the book was left alone
 
 
@@ -241,6 +289,19 @@ def _read_xlsx(path: Path) -> list[tuple[dict[str, Any], list[EntrySpec]]]:
                 "reason": _text(row["ly_do"]),
             }
         )
+    keyed: dict[int, list[dict[str, Any]]] = {}
+    if KEYING_SHEET in wb.sheetnames:  # files of sohoa before the keyings were exported have none
+        for r in list(wb[KEYING_SHEET].iter_rows(values_only=True))[1:]:
+            row = dict(zip(KEYING_HEAD, r, strict=False))
+            keyed.setdefault(int(row["dong"]), []).append(
+                {
+                    "role": _text(row["vai_tro"]),
+                    "actor": _text(row["nguoi"]),
+                    "at": row["luc"],
+                    "data": json.loads(_text(row["gia_tri"]) or "{}"),
+                }
+            )
+    facts["double_keying"] = str(facts.get("double_keying")).lower() in ("true", "1")
     specs: list[EntrySpec] = []
     for n, (values, extra) in enumerate(zip(data_rows[1:], ent_rows, strict=True), 1):
         m = dict(zip(ENTRY_HEAD, extra, strict=False))
@@ -266,7 +327,7 @@ def _read_xlsx(path: Path) -> list[tuple[dict[str, Any], list[EntrySpec]]]:
             "verified_at": m["kiem_tra_luc"],
             "source_ref": None if m["tham_chieu"] is None else _text(m["tham_chieu"]),
         }
-        specs.append(EntrySpec(data, facts_e, hist.get(n, [])))
+        specs.append(EntrySpec(data, facts_e, hist.get(n, []), keyed.get(n, [])))
     return [(facts, specs)]
 
 
@@ -276,7 +337,10 @@ def _read_json(path: Path) -> list[tuple[dict[str, Any], list[EntrySpec]]]:
         raise RegisterError(f"{path.name}: không phải tệp sohoa export all --format json ({FORMAT_ALL}).")
     out = []
     for b in doc["books"]:
-        specs = [EntrySpec(dict(e["data"]), e, list(e.get("history") or [])) for e in b["entries"]]
+        specs = [
+            EntrySpec(dict(e["data"]), e, list(e.get("history") or []), list(e.get("keyings") or []))
+            for e in b["entries"]
+        ]
         out.append((b, specs))
     return out
 
@@ -314,6 +378,7 @@ def _book_row(s: Session, facts: dict[str, Any], actor: str) -> tuple[RegisterBo
         expected_pages=None if facts.get("expected_pages") in (None, "") else int(facts["expected_pages"]),
         notes=_text(facts.get("notes")),
         created_by=actor,
+        double_keying=bool(facts.get("double_keying")),
     )
     s.add(b)
     s.flush()
@@ -370,6 +435,21 @@ def _load_book(db: Database, facts: dict[str, Any], specs: list[EntrySpec], acto
                     )
                 )
                 out.history += 1
+            for k in spec.keyings:
+                role = _text(k.get("role"))
+                if role not in ("key", "arbiter"):
+                    raise RegisterError(f"Lần nhập với vai trò «{role}» không hợp lệ (key, arbiter).")
+                s.add(
+                    RegisterKeying(
+                        book_id=b.id,
+                        entry_id=e.id,
+                        role=role,
+                        actor=_text(k.get("actor")),
+                        data={nfc(str(kk)): nfc(str(v)) for kk, v in dict(k.get("data") or {}).items()},
+                        at=_time(k.get("at")) or utcnow(),
+                    )
+                )
+                out.keyings += 1
             _reindex(s, e, b, bt, c)
             out.entries += 1
         audit(
@@ -378,7 +458,7 @@ def _load_book(db: Database, facts: dict[str, Any], specs: list[EntrySpec], acto
             "registers.import",
             "register_book",
             b.id,
-            {"book": key, "entries": out.entries, "history": out.history, "file": source},
+            {"book": key, "entries": out.entries, "history": out.history, "keyings": out.keyings, "file": source},
         )
     return out
 

@@ -6,7 +6,8 @@
   The official file-naming rule is not confirmed (domain.md §9): ``KS_2012_Q01_00047.pdf`` (type
   code, year, quyển số, số) until it is (:func:`pdf_name`).
 * :func:`export_all` — every book and entry as CSV (one row per entry) or JSON (books with their
-  entries, each with its history and its filed documents).
+  entries, each with its history, its keyings from the paper — who keyed which values, the
+  arbitrator's choice, how it ended — and its filed documents).
 * Both the XLSX and the JSON carry what another sohoa needs to take the registers back whole
   (``exchange.py`` writes those parts and reads them back).
 * :func:`print_pdf` — print-ready pages for the paper book: one A4 page per entry for books of one
@@ -90,6 +91,16 @@ def entry_history(db: Database, entry_ids: list[int]) -> dict[int, list[dict[str
         return exchange.history_of(s, entry_ids)
 
 
+def entry_keyings(db: Database, entry_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    with db.read() as s:
+        return exchange.keyings_of(s, entry_ids)
+
+
+def is_double(db: Database, book_id: int) -> bool:
+    with db.read() as s:
+        return bool(s.scalar(select(RegisterBook.double_keying).where(RegisterBook.id == book_id)))
+
+
 def write_xlsx(
     book: BookInfo,
     entries: list[RegisterEntry],
@@ -97,9 +108,11 @@ def write_xlsx(
     out: Path,
     *,
     history: dict[int, list[dict[str, Any]]] | None = None,
+    keyings: dict[int, list[dict[str, Any]]] | None = None,
+    double_keying: bool = False,
 ) -> Path:
     """The national import's sheets, and the sohoa sheets that let another sohoa take the book back
-    whole (``exchange.py``: entry facts and ``history``)."""
+    whole (``exchange.py``: entry facts, ``history`` and ``keyings``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -143,7 +156,8 @@ def write_xlsx(
         ("Số mục", len(entries)),
     ):
         info.append([label, value])
-    exchange.add_sheets(wb, exchange.book_facts(book, book.commune), shown, history or {})
+    facts = exchange.book_facts(book, book.commune, double_keying=double_keying)
+    exchange.add_sheets(wb, facts, shown, history or {}, keyings or {})
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(out, durable=False) as tmp:
         wb.save(tmp)
@@ -172,6 +186,7 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
         ).all()
         entries = s.scalars(select(RegisterEntry)).all()
         history = exchange.history_of(s)
+        keyings = exchange.keyings_of(s)
         docs: dict[int, list[dict[str, Any]]] = {}
         for f in s.scalars(select(RegisterFiling).where(RegisterFiling.state == "linked")):
             docs.setdefault(f.entry_id, []).append({"document_id": f.document_id, "decided_by": f.decided_by})
@@ -196,6 +211,9 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
                 "notes",
                 "verified_by",
                 "documents",
+                "keyed_by",
+                "arbitrated_by",
+                "keying_outcome",
             ]
             with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
                 w = csv.writer(fh)
@@ -218,6 +236,9 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
                                 e.notes or "",
                                 e.verified_by or "",
                                 " ".join(str(x["document_id"]) for x in docs.get(e.id, [])),
+                                " ".join(k["actor"] for k in keyings.get(e.id, []) if k["role"] == "key"),
+                                " ".join(k["actor"] for k in keyings.get(e.id, []) if k["role"] == "arbiter"),
+                                exchange.keying_outcome(keyings.get(e.id, []), e.status, b.double_keying) or "",
                             ]
                         )
                         n += 1
@@ -232,6 +253,8 @@ def export_all(db: Database, fmt: str, out: Path) -> tuple[Path, int]:
                             **exchange.entry_facts(e),
                             "data": e.data or {},
                             "history": history.get(e.id, []),
+                            "keyings": keyings.get(e.id, []),
+                            "keying_outcome": exchange.keying_outcome(keyings.get(e.id, []), e.status, b.double_keying),
                             "documents": docs.get(e.id, []),
                         }
                     )

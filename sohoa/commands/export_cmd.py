@@ -125,6 +125,7 @@ def exchange_import(app: App, path: Path, by: str | None) -> int:
         if b.skipped:
             click.echo(f"Sổ {b.key}: {b.skipped}")
         else:
-            click.echo(f"Sổ {b.key}: đã nhập {b.entries} mục, {b.history} dòng lịch sử")
+            keyed = f", {b.keyings} lần nhập từ sổ giấy" if b.keyings else ""
+            click.echo(f"Sổ {b.key}: đã nhập {b.entries} mục, {b.history} dòng lịch sử{keyed}")
     click.echo(f"Tệp {path.name}: {rep.entries} mục đã nhập.")
     return 1 if any(b.skipped for b in rep.books) else 0
