@@ -5,6 +5,7 @@ older form really prints; the people are invented."""
 from __future__ import annotations
 
 from indexer.fields import read_document
+from ocr.types import Word
 from tests.fieldpages import CHAR_W, HEADER, LEFT, LINE_H, check_marriage_values, words_at, words_from_lines
 
 RIGHT = LEFT + 1900  # the right margin of words_from_lines pages wide enough to wrap
@@ -406,3 +407,32 @@ def test_a_row_label_that_takes_a_word_of_its_cell_does_not_move_the_label_colum
     assert v["bride_name"] == "NGUYỄN THỊ SEN"
     assert v["bride_birth_date"] == "24/03/2002"
     assert v["bride_residence"] == "Thôn Bắc, xã Phú Lộc, huyện Ninh Giang, tỉnh Hải Dương"
+
+
+def test_a_word_fused_with_the_underscore_under_it_stays_in_its_line() -> None:
+    """On a photocopy a word can be read with the underscore leader under it (its box twice as
+    tall, reaching down): Tesseract keeps it in its line, and so does the reader — the value is
+    not cut there and the rest of the line is not lost."""
+    words = words_from_lines(
+        [
+            *HEADER,
+            "TỜ KHAI ĐĂNG KÝ KHAI TỬ",
+            "Kính gửi: Ủy ban nhân dân xã Phú Lộc, huyện Ninh Giang, tỉnh Hải Dương",
+            "Họ, chữ đệm, tên người yêu cầu: ĐINH VĂN HÙNG",
+        ]
+    )
+    tall = next(i for i, w in enumerate(words) if w.text == "nhân")
+    w = words[tall]
+    words[tall] = Word(w.text, w.conf, w.left, w.top, w.width, w.height * 5 // 2, w.block, w.par, w.line)
+    r = read_document(words)
+    assert r.values()["addressee"] == "Ủy ban nhân dân xã Phú Lộc, huyện Ninh Giang, tỉnh Hải Dương"
+
+
+def test_a_label_that_does_not_name_a_number_is_not_bound_to_a_number_field() -> None:
+    """``Giấy tờ tùy thân`` (a list item: the paper handed in) is not ``Số giấy tờ tùy thân`` (its
+    number): worded a word short of a catalogue label, it binds only when it still says Số/Mã."""
+    from indexer.fields.labels import fuzzy_label
+
+    labels = [(("so", "giay", "to", "tuy", "than"), "applicant_personal_id")]
+    assert fuzzy_label(("giay", "to", "tuy", "than"), labels) is None
+    assert fuzzy_label(("so", "giay", "to", "tuy", "thn"), labels) == "applicant_personal_id"

@@ -299,10 +299,26 @@ def test_name_with_impossible_syllable_is_flagged() -> None:
         ("Xã Tân Thạnh, huyện Thanh Bình, tỉnh Đồng Tháp", "Xã Tân Thạnh, huyện Thanh Bình, tỉnh Đồng Tháp"),
         ("xã Long Hiệp. huyện Lai Vung, tỉnh Đồng Tháp", "xã Long Hiệp, huyện Lai Vung, tỉnh Đồng Tháp"),
         ("Bênh viện Đa khoa tỉnh Hà Tĩnh", "Bệnh viện Đa khoa tỉnh Hà Tĩnh"),
+        # a known phrase ending in a unit word ("Trạm Y tế xã") still repairs its first words
+        ("Trạm Y tê xã Púng Bánh", "Trạm Y tế xã Púng Bánh"),
+        # a tone mark read apart as a quote glued between two words
+        ("Trạm Y tê“xã Trường Xuân", "Trạm Y tế xã Trường Xuân"),
+        # a comma read as ";" or an unopened ")" between parts of the address
+        ("Thôn Hưng Mỹ; Xã Hòa Thuận, Huyện Châu Thành", "Thôn Hưng Mỹ, Xã Hòa Thuận, Huyện Châu Thành"),
+        ("Huyện Trần Đề) Tỉnh Sóc Trăng", "Huyện Trần Đề, Tỉnh Sóc Trăng"),
+        # ... but an opened one and an opening quote stay as printed
+        ("Bản Chi Lăng (Thị trấn), xã Quan Sơn", "Bản Chi Lăng (Thị trấn), xã Quan Sơn"),
+        ("Xóm “Mới”, xã An Bình", "Xóm “Mới”, xã An Bình"),
     ],
 )
 def test_places_repaired_with_units_and_lexicons(raw: str, value: str) -> None:
     assert read_place(raw).text == value
+
+
+def test_place_repairs_are_shown() -> None:
+    r = read_place("Trạm Y tê“xã Trường Xuân")
+    assert any("dấu thanh đọc rời" in c for c in r.changes) and any("tê → tế" in c for c in r.changes)
+    assert read_place("Thôn Hưng Mỹ; Xã Hòa Thuận").changes == ["dấu ; giữa các phần địa chỉ → dấu phẩy"]
 
 
 def test_place_knows_its_province_code() -> None:
@@ -312,3 +328,10 @@ def test_place_knows_its_province_code() -> None:
 def test_free_text_phrases() -> None:
     assert read_text("Tai biến mach máu não").text == "Tai biến mạch máu não"
     assert read_text("Câ6 bản sao trích lục hộ tịch").text == "Cấp bản sao trích lục hộ tịch"
+
+
+def test_a_date_with_a_gap_inside_is_kept_as_read_and_flagged() -> None:
+    d = dates.read_numeric("CCCD số 084093334241, cấp ngày 27.05. 2016")
+    assert d.date is not None and d.date.isoformat() == "2016-05-27"
+    assert "27.05. 2016" in d.text and any("khoảng trắng" in p for p in d.problems)
+    assert dates.read_numeric("cấp ngày 27.05.2016").problems == []

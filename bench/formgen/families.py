@@ -159,6 +159,33 @@ FAMILIES: list[Family] = [
         degrade=(("scan", 0.5), ("photocopy", 0.3), ("lowres", 0.2)),
     ),
     _f(
+        "vendor_e",
+        "tune",
+        "vendor E: labels and values in one typewriter face (DejaVu Sans Mono), UPPER-CASE labels, "
+        "underscores, labels shuffled, marriage as Bên nữ / Bên nam blocks, units capitalised; "
+        "scanned, photocopied or low resolution",
+        opts=Opts(
+            marriage="sections",
+            wording=("tt2020", "vendor_b"),
+            header="banner_a",
+            order="shuffle",
+            receipt="vendor",
+            date_styles=("dmy", "dash"),
+            unit_case="title",
+        ),
+        style=Style(
+            label_font="mono",
+            bold_font="dejavu_sans_bold",
+            italic_font="dejavu_oblique",
+            value_font="mono",
+            label_pt=10.5,
+            value_pt=10.5,
+            label_case="upper",
+            leader="underscore",
+        ),
+        degrade=(("scan", 0.35), ("photocopy", 0.35), ("lowres", 0.3)),
+    ),
+    _f(
         "hand_elastic",
         "tune",
         "TT 04/2020 form filled by hand, imitated otherwise than hand_filled: an italic face per page "

@@ -121,6 +121,8 @@ def read_numeric(text: str, exp: Expect | None = None) -> DateRead:
     else:
         d, mo, y = m.groups()
     out = DateRead(norm)
+    if kind == "numeric" and re.search(r"\s", m.group(0)):  # ``27.05. 2016``: a gap OCR may have made
+        out.problems.append(f"ngày “{m.group(0)}” có khoảng trắng lạ")
     date = _valid(int(d), int(mo), int(y))
     if date is None or not _fits(date, exp):
         fixed, _n, ambiguous = _repair_dmy(d, mo, y, exp)

@@ -229,6 +229,9 @@ def settle(
     return sorted(out + extra, key=lambda h: h.start)
 
 
+_NUMBER_WORDS = {"so", "ma"}  # a label that names a number: Số …, Mã …
+
+
 def fuzzy_label(atoms: tuple[str, ...], labels: Iterable[tuple[tuple[str, ...], Any]], min_ratio: float = 0.88) -> Any:
     """The payload of the catalogue label worded most like ``atoms`` (a label printed with a word
     more or less: ``Quan hệ với người khai sinh``, or only its first three words or more), or None
@@ -240,6 +243,8 @@ def fuzzy_label(atoms: tuple[str, ...], labels: Iterable[tuple[tuple[str, ...], 
         if len(atoms) >= 3 and 0 < len(lab) - len(atoms) <= 2 and lab[: len(atoms)] == atoms and best_r < 0.9:
             best, best_r = payload, 0.9  # the label's first words: ``Số định danh`` (… cá nhân)
             continue
+        if not glued and lab[0] in _NUMBER_WORDS and not _NUMBER_WORDS & set(atoms):
+            continue  # ``Giấy tờ tùy thân`` names the paper, ``Số giấy tờ tùy thân`` its number
         other = ("" if glued else " ").join(lab)
         if abs(len(other) - len(text)) > 0.3 * max(len(text), len(other)):
             continue

@@ -214,8 +214,10 @@ def _line_center(line: Line, h: float) -> float:
 
 
 def _split_tall(line: Line, h: float) -> list[Line]:
-    """A Tesseract line spanning two printed lines (rare) is cut where its words' centres jump."""
-    cs = [_center(t, h) for t in line.toks]
+    """A Tesseract line spanning two printed lines (rare) is cut where its words' centres jump.
+    Words of the text's height decide: a tall box among them (a word fused with the underscore
+    leader under it, or with a mark above) stays in the line Tesseract put it in."""
+    cs = [_center(t, h) for t in line.toks if t.h <= 1.6 * h] or [_center(t, h) for t in line.toks]
     if max(cs) - min(cs) <= 1.2 * h:
         return [line]
     return _geometric(line.toks, h)

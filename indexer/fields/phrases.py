@@ -154,9 +154,7 @@ def near_phrases(rep: Repair, lex: Lexicon, min_words: int = 3) -> Repair:
             cands = sorted((Levenshtein.distance(key, fold(e)), e) for e in by_len[n])
             if cands and cands[0][0] == 0:
                 exact = [e for d, e in cands if d == 0]
-                rep = repair_with(rep.words, [_one(exact)], max_n=n, rep=rep)
-                for k in range(i, i + n):
-                    rep.locked[k] = True
+                rep = repair_with(rep.words, [_one(exact)], max_n=n, rep=rep)  # locks what it repairs
                 continue
             if not cands or cands[0][0] > limit:
                 continue

@@ -178,6 +178,7 @@ def _name_end(words: list[str], j: int, starts: set[int]) -> int:
 
 # A tone mark Tesseract read apart as a quote glued to its word (``tô”3``, ``Tô”dân``): never a
 # quotation in an address unless an opening quote stands before a word in it.
+_MARK_BETWEEN = re.compile(r"(?<=[^\W\d_])[”“](?=[^\W\d_])")
 _MARK_RESIDUE = re.compile(r"(?<=[^\W\d_])[”“\"](?=[^\W_]|\s|,|$)")
 # the address words printed before a number, glued to it (``Sô135``): parted at the digit
 _NUMBERED = {"so", "to", "ngo", "ngach", "hem", "kiet", "phuong", "khom", "xom", "thon", "ap", "doi", "khu"}
@@ -188,12 +189,14 @@ def part_residue(text: str) -> tuple[str, list[str]]:
     """Tone-mark residue and glued numbers parted from the address words they stick to; each
     change named (the place reader then repairs the word, e.g. ``tô`` → ``tổ``, and shows it)."""
     changes: list[str] = []
-    if not re.search(r"“[^\W\d_]", text):
 
-        def _mark(m: re.Match[str]) -> str:
-            changes.append(f"bỏ dấu {m.group(0)} dính vào chữ (dấu thanh đọc rời)")
-            return " "
+    def _mark(m: re.Match[str]) -> str:
+        changes.append(f"bỏ dấu {m.group(0)} dính vào chữ (dấu thanh đọc rời)")
+        return " "
 
+    # between two letters a quote mark opens nothing: a tone mark read apart (``tê“xã``)
+    text = _MARK_BETWEEN.sub(_mark, text)
+    if not re.search(r"“[^\W\d_]", text):  # an opening quote: “Xóm Mới” keeps its marks
         text = _MARK_RESIDUE.sub(_mark, text)
 
     def _glued(m: re.Match[str]) -> str:
@@ -476,6 +479,14 @@ def _part_commas(rep: Repair) -> None:
         ):
             rep.words[k] = w + ","
             rep.changes.append("thêm dấu phẩy giữa các phần địa chỉ")
+            continue
+        if (
+            (w.endswith(";") or (w.endswith(")") and "(" not in " ".join(rep.words[: k + 1])))
+            and len(core) > 1
+            and fold(nxt) in _UNIT_STARTS
+        ):  # ``Hưng Mỹ; Xã``, ``Trần Đề) Tỉnh``: a comma misread
+            rep.words[k] = w[:-1] + ","
+            rep.changes.append(f"dấu {w[-1]} giữa các phần địa chỉ → dấu phẩy")
             continue
         if w.endswith(".") and not w.endswith("..") and fold(nxt) in _UNIT_STARTS and nxt[:1].islower():
             rep.words[k] = w[:-1] + ","
