@@ -124,6 +124,8 @@ class Page(Base):
     doc_type: Mapped[str | None] = mapped_column(String(60))  # this page's own document type (the field reader's)
     register_entries: Mapped[list[Any] | None] = mapped_column(JSON)  # a register page's entries
     id_cards: Mapped[list[Any] | None] = mapped_column(JSON)  # CCCD QR codes read on the page (0009)
+    # {archive key: sha256} of the files written for the page, hashed as written (0015)
+    archive_sha256: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship(back_populates="pages")
     __table_args__ = (UniqueConstraint("document_id", "page_no", name="uq_pages_doc_page"),)

@@ -39,6 +39,7 @@ class PageOutput:
     timings: dict[str, float] = field(default_factory=dict)
     pdf_key: str | None = None
     image_key: str | None = None
+    archive_sha256: dict[str, str] = field(default_factory=dict)  # {archive key: sha256 as written}
     reading: DocumentReading | None = None  # the page's type and fields, when the field reader ran
     id_cards: list[dict[str, str]] = field(default_factory=list)  # CCCD QR codes read on the page
 
@@ -113,6 +114,7 @@ def complete(db: Database, job: ClaimedJob, worker: str, out: PageOutput) -> boo
                 text_folded=fold(text),
                 pdf_key=out.pdf_key,
                 image_key=out.image_key,
+                archive_sha256=out.archive_sha256 or None,
                 id_cards=out.id_cards or None,
                 indexed_at=utcnow(),
             )

@@ -10,6 +10,7 @@ next word of the line so text extractors see the word break.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -181,8 +182,17 @@ def build_pdf(image: np.ndarray, words: list[Word], dpi: int, jpeg_quality: int 
 
 def write_searchable_pdf(image: np.ndarray, words: list[Word], dpi: int, out: Path, jpeg_quality: int = 70) -> Path:
     """Write atomically to ``out`` (temporary file, then rename)."""
+    write_searchable_pdf_hashed(image, words, dpi, out, jpeg_quality)
+    return out
+
+
+def write_searchable_pdf_hashed(
+    image: np.ndarray, words: list[Word], dpi: int, out: Path, jpeg_quality: int = 70
+) -> str:
+    """:func:`write_searchable_pdf`, returning the sha256 of the bytes written (hashed in memory as
+    they are written, never read back from the disk: fixity compares the file with this)."""
     data = build_pdf(image, words, dpi, jpeg_quality)
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(out, mode=0o600) as tmp:
         tmp.write_bytes(data)
-    return out
+    return hashlib.sha256(data).hexdigest()

@@ -36,7 +36,7 @@ from ocr.imageops import downscale, rotate_small, turn
 from ocr.layout import is_junk, order_text
 from ocr.load import load_page
 from ocr.orient import detect_orientation
-from ocr.pdf import write_searchable_pdf
+from ocr.pdf import write_searchable_pdf_hashed
 from ocr.quality import Quality, assess, needs_retry
 from ocr.resolution import (
     TAG_TOLERANCE,
@@ -135,15 +135,14 @@ def process_loaded(
     clock.lap("blank")
     dpi_tag = page.dpi if page.dpi_source == "tag" else None
     if blank.blank:
+        written: dict[str, str] = {}
         if pdf_out is not None:
-            write_searchable_pdf(page.image, [], dpi, pdf_out)
-            if options.thumbnail:
-                write_thumbnail(page.image, thumbnail_path(pdf_out))
+            written = _write_archive(page.image, [], dpi, pdf_out, options.thumbnail)
             clock.lap("pdf")
         h, w = gray.shape
         return PageResult(
             "", [], None, 0, None, 0.0, True, w, h, dpi, engine.name, clock.timings,
-            dpi_source=source, dpi_tag=dpi_tag, x_height_px=size.x_height,
+            dpi_source=source, dpi_tag=dpi_tag, x_height_px=size.x_height, archive_sha256=written,
         )  # fmt: skip
 
     orientation = detect_orientation(small, sdpi, engine, options.osd_min_confidence)
@@ -176,14 +175,13 @@ def process_loaded(
     words = best.words
     if best.scale != 1.0:
         words = [_scale_word(w, 1.0 / best.scale) for w in words]
+    written = {}
     if pdf_out is not None:
         if page.image.ndim == 2:
             shown = gray
         else:
             shown = rgb if rgb is not None else upright(page.image, orientation.rotation, skew)
-        write_searchable_pdf(shown, words, dpi, pdf_out)
-        if options.thumbnail:
-            write_thumbnail(shown, thumbnail_path(pdf_out))
+        written = _write_archive(shown, words, dpi, pdf_out, options.thumbnail)
         clock.lap("pdf")
     h, w = gray.shape
     return PageResult(
@@ -207,7 +205,17 @@ def process_loaded(
         dpi_source=source,
         dpi_tag=dpi_tag,
         x_height_px=size.x_height,
+        archive_sha256=written,
     )
+
+
+def _write_archive(image: np.ndarray, words: list[Word], dpi: int, pdf_out: Path, thumbnail: bool) -> dict[str, str]:
+    """The page's searchable PDF (and thumbnail); the sha256 of each by file name, as written."""
+    written = {pdf_out.name: write_searchable_pdf_hashed(image, words, dpi, pdf_out)}
+    if thumbnail:
+        thumb = thumbnail_path(pdf_out)
+        written[thumb.name] = write_thumbnail(image, thumb)
+    return written
 
 
 def _usable_x_height(size: TextSize, res: Resolution, dpi: int) -> float | None:

@@ -8,6 +8,8 @@ costs a millisecond or two. It shows the page in the same pixels as the OCR word
 
 from __future__ import annotations
 
+import hashlib
+import io
 from pathlib import Path
 
 import cv2
@@ -34,8 +36,13 @@ def make_thumbnail(image: np.ndarray, width: int = THUMB_WIDTH) -> Image.Image:
     return Image.fromarray(np.ascontiguousarray(image))
 
 
-def write_thumbnail(image: np.ndarray, out: Path, width: int = THUMB_WIDTH) -> None:
-    """Write the thumbnail under a temporary name, then rename: a reader never sees half a file."""
+def write_thumbnail(image: np.ndarray, out: Path, width: int = THUMB_WIDTH) -> str:
+    """Write the thumbnail under a temporary name, then rename: a reader never sees half a file.
+    Returns the sha256 of the bytes written (hashed in memory, for fixity)."""
+    buf = io.BytesIO()
+    make_thumbnail(image, width).save(buf, "JPEG", quality=JPEG_QUALITY)
+    data = buf.getvalue()
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(out, durable=False, mode=0o600) as tmp:  # drawn again from the PDF if lost
-        make_thumbnail(image, width).save(tmp, "JPEG", quality=JPEG_QUALITY)
+        tmp.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()

@@ -139,6 +139,9 @@ class PageResult:
     # Words read but kept out of ``text`` and ``words`` (``ocr.doubt``): {"text", "conf", box,
     # "reason": "junk"|"handwriting"}; boxes in page pixels.
     set_aside: list[dict[str, object]] = field(default_factory=list)
+    # sha256 of each archive file written for the page (its PDF, thumbnail) by file name, hashed
+    # from the bytes as they were written.
+    archive_sha256: dict[str, str] = field(default_factory=dict)
 
     @property
     def handwritten(self) -> list[dict[str, object]]:

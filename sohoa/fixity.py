@@ -4,11 +4,14 @@
   own name and the database (sha256 and size of its ``originals`` row). A row whose file is gone
   is *missing*; a file whose bytes no longer hash to its name is *altered*; a file no row names
   is *unreferenced* (a stray file, or a copy a killed intake left — harmless, but reported).
-- Archive files (searchable PDFs, page images) are named by page, not by content: each is hashed
-  and compared with the hash recorded when a check first saw it (``state/archive-hashes.json``),
-  unless its page was processed again since. Referenced but absent: missing; present but named
-  by no page: unreferenced. Files younger than ``YOUNG_S`` are not called unreferenced (a running
-  ``sohoa run`` writes a page's files just before it records them).
+- Archive files (searchable PDFs, thumbnails) are named by page, not by content: each is hashed
+  and compared with the hash the worker took of the bytes as it wrote them, stored with the page
+  (``pages.archive_sha256``, in the transaction that indexed it). Pages processed before that
+  column existed are compared with the hash a check first saw (``state/archive-hashes.json``),
+  unless processed again since. Thumbnails are drawn again from their PDF when lost (and not
+  backed up): an absent one is not missing, an old page's one is not unreferenced. Referenced but absent: missing; present but named by no page:
+  unreferenced. Files younger than ``YOUNG_S`` are neither called unreferenced nor altered (a
+  running ``sohoa run`` writes a page's files just before it records them).
 - The audit trail's hash chain is verified (``indexer.auditchain``), against the head the last
   check recorded.
 
@@ -30,6 +33,7 @@ from sqlalchemy import select
 
 from indexer import auditchain
 from indexer.models import Original, Page
+from ocr.thumbnail import THUMB_SUFFIX
 from sohoa.app import App
 from sohoa.intakestate import FIXITY_FILE, read_json, write_json
 
@@ -90,7 +94,7 @@ def check(app: App, *, verify_audit: bool = True) -> FixityReport:
     rep = FixityReport(at=datetime.now(UTC).isoformat(timespec="seconds"))
     with app.db.read() as sess:
         originals = {o.store_key: (o.sha256, o.size) for o in sess.scalars(select(Original))}
-        pages = sess.execute(select(Page.pdf_key, Page.image_key, Page.indexed_at)).all()
+        pages = sess.execute(select(Page.pdf_key, Page.image_key, Page.indexed_at, Page.archive_sha256)).all()
     # -- originals: hash == name == database
     on_disk = _files(s.originals_dir)
     for key, (sha, size) in sorted(originals.items()):
@@ -110,13 +114,35 @@ def check(app: App, *, verify_audit: bool = True) -> FixityReport:
     rep.unreferenced += [f"originals/{k}" for k, p in sorted(on_disk.items()) if not _young(p, now)]
     # -- archive: present, and unchanged since first seen unless its page was processed again
     referenced: dict[str, datetime | None] = {}
-    for pdf_key, image_key, indexed_at in pages:
+    recorded: dict[str, str] = {}  # hashed as written
+    derived: set[str] = set()  # thumbnails of pages processed before hashes were recorded
+    for pdf_key, image_key, indexed_at, written in pages:
+        if written:
+            recorded.update(written)
         for k in (pdf_key, image_key):
-            if k:
+            if k and k not in recorded:
                 referenced[k] = indexed_at
+                if k.endswith(".pdf"):
+                    derived.add(k.removesuffix(".pdf") + THUMB_SUFFIX)
+    on_disk = _files(s.archive_dir)
+    for key, sha in sorted(recorded.items()):
+        p = on_disk.pop(key, None)
+        if p is None:
+            if not key.endswith(THUMB_SUFFIX):  # a thumbnail is drawn again from its PDF (not backed up)
+                rep.missing.append(f"archive/{key}")
+            continue
+        rep.archive_files += 1
+        try:
+            actual = sha256_file(p)
+        except OSError:
+            rep.missing.append(f"archive/{key}")
+            continue
+        if actual != sha and not _young(p, now):
+            rep.altered.append(f"archive/{key}")
+    for key in derived:
+        on_disk.pop(key, None)
     baseline = (read_json(s.data_dir, ARCHIVE_HASHES) or {}).get("files", {})
     new_baseline: dict[str, dict[str, Any]] = {}
-    on_disk = _files(s.archive_dir)
     for key, indexed_at in sorted(referenced.items()):
         p = on_disk.pop(key, None)
         if p is None:

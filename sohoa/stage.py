@@ -41,6 +41,14 @@ def pdf_key(app: App, job: ClaimedJob) -> str | None:
     return app.archive_key(job.sha256, job.page_no, ".pdf") if app.settings.ocr.searchable_pdf else None
 
 
+def archive_hashes(pdf_key: str | None, by_name: dict[str, str]) -> dict[str, str]:
+    """The worker's hashes of the files it wrote beside the page's PDF, by archive key."""
+    if not pdf_key:
+        return {}
+    folder = pdf_key.rsplit("/", 1)[0] + "/" if "/" in pdf_key else ""
+    return {folder + name: sha for name, sha in by_name.items()}
+
+
 def page_task(app: App, options: OcrOptions, job: ClaimedJob) -> PageTask:
     key = pdf_key(app, job)
     return PageTask(
@@ -60,6 +68,7 @@ def store_outcome(app: App, job: ClaimedJob, worker: str, outcome: TaskOutcome) 
     if outcome.ok:
         page: PageOutcome = outcome.value
         r: PageResult = page.result
+        key = pdf_key(app, job)
         out = PageOutput(
             text=r.text,
             words=[w.as_row() for w in r.words],
@@ -72,7 +81,8 @@ def store_outcome(app: App, job: ClaimedJob, worker: str, outcome: TaskOutcome) 
             dpi=r.dpi,
             engine=r.engine,
             timings=r.timings,
-            pdf_key=pdf_key(app, job),
+            pdf_key=key,
+            archive_sha256=archive_hashes(key, r.archive_sha256),
             reading=page.reading,
             id_cards=page.id_cards,
         )
