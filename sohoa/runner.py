@@ -78,6 +78,7 @@ class Runner:
         self.db_checked = threading.Event()  # set after each check the watcher makes
         self._state_lock = threading.Lock()
         self._state_key = ""
+        self.health: DbHealth | None = None
 
     # -- the main loop -------------------------------------------------------------------------------
     def run(self, *, once: bool = False) -> None:
@@ -87,7 +88,8 @@ class Runner:
         recovered = jobs.recover(app.db)
         if recovered:
             log.info("put %d unfinished page(s) from an earlier run back in the queue", recovered)
-        threading.Thread(target=self._db_watch, args=(DbHealth(app.db, s.db_url),), name="dbwatch", daemon=True).start()
+        self.health = DbHealth(app.db, s.db_url)
+        threading.Thread(target=self._db_watch, args=(self.health,), name="dbwatch", daemon=True).start()
         if self.watch:
             self.hot = HotFolder(
                 s.inbox_dir,
@@ -211,6 +213,11 @@ class Runner:
             self.intake_busy.set()
             if not self._room_to_take(path):
                 self.intake_busy.clear()
+                continue
+            if self.health is not None and not self.health.quick() and self._db_error_seen():
+                # The SQLite file was moved or replaced a moment ago: never write into the moved one.
+                self.intake_busy.clear()
+                self.hot.done(path, look_again=True)
                 continue
             try:
                 result = self.app.intake.take(path, source="hotfolder", remove=True)
@@ -352,6 +359,9 @@ class Runner:
     def _fill(self, pool: WorkerPool) -> None:
         idle = pool.idle()
         if idle <= 0:
+            return
+        if self.health is not None and not self.health.quick():
+            self.db_suspect.set()  # the SQLite file moved or replaced: the watcher checks first
             return
         try:
             claimed = jobs.claim(self.app.db, self.worker, limit=idle, lease_s=self.settings.ocr.page_timeout_s * 2)
