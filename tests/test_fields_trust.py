@@ -290,6 +290,32 @@ def test_a_place_repeated_on_the_page_in_another_case_is_flagged_and_changed_onl
     assert fields["signed_place_date"].needs_review
 
 
+def test_a_small_one_shape_letter_read_at_the_start_of_a_value_stays_flagged() -> None:
+    # a small "x" read where the recogniser leans to a capital is evidence: the other fields'
+    # "Xã" does not change it (a quê quán typed by hand beside residences from the database)
+    from indexer.fields.crosscheck import consensus
+
+    types = {"child_hometown": "place", "mother_residence": "place", "father_residence": "place"}
+    fields = {
+        "child_hometown": read("xã Mão Điền, thị xã Thuận Thành, tỉnh Bắc Ninh", "place"),
+        "mother_residence": read("Thôn 12, Xã Mão Điền, Thị xã Thuận Thành, Tỉnh Bắc Ninh", "place"),
+        "father_residence": read("Thôn 12, Xã Mão Điền, Thị xã Thuận Thành, Tỉnh Bắc Ninh", "place"),
+    }
+    consensus(fields, types)
+    assert fields["child_hometown"].value == "xã Mão Điền, thị xã Thuận Thành, tỉnh Bắc Ninh"
+    assert fields["child_hometown"].needs_review and not fields["child_hometown"].corrections
+
+
+def test_a_unit_name_with_a_small_word_inside_is_read_whole() -> None:
+    # "Nông trường Liên Sơn" is one town's name; the capitals alone would cut it after "Nông"
+    text = "Thị trấn Nông trường Liên Sơn, Huyện Văn Chấn, Tỉnh Yên Bái"
+    p = read_place(text)
+    assert p.text == text and not p.changes and not p.problems
+    assert any(u["name"] == "Thị trấn Nông trường Liên Sơn" for u in p.units)
+    p = read_place("Thị trấn Nông tường Liên Sơn, huyện Văn Chấn")  # one letter lost: shown
+    assert p.text == "Thị trấn Nông trường Liên Sơn, huyện Văn Chấn" and p.problems
+
+
 def test_thi_xa_is_one_unit_word_and_a_glued_comma_gets_its_space() -> None:
     text = "Thôn 12, Xã Mão Điền, Thị xã Thuận Thành, Tỉnh Bắc Ninh"
     assert read_place(text).text == text

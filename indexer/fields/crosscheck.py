@@ -286,7 +286,9 @@ def _same_case(fields: dict[str, FieldReading], occ: list[tuple[str, str]], valu
     capital there on purpose, so the copy at the start of a value is flagged when the copies read
     inside addresses agree on another case. It is changed to their case (still flagged, the
     reading kept as raw) only when its first letter has one shape in both cases (c, o, s, v, w, x,
-    z: ``Xã``/``xã``), where the reading's case is no evidence; ``Phường``/``phường`` never."""
+    z: ``Xã``/``xã``) and was read as a capital: at the start of a line the recogniser's language
+    model leans to a capital, so a capital read there is no evidence, while a small letter read
+    there is (it stays, flagged). ``Phường``/``phường`` never."""
     inner = {s for fid, s in occ if (fid, s) not in value_start}
     if len(inner) != 1:
         return
@@ -294,7 +296,7 @@ def _same_case(fields: dict[str, FieldReading], occ: list[tuple[str, str]], valu
     for fid, s in occ:
         if s != best and (fid, s) in value_start:
             f = fields[fid]
-            if fold(s[:1]) in _ONE_SHAPE and s[1:] == best[1:] and f.value.startswith(s):
+            if fold(s[:1]) in _ONE_SHAPE and s[:1].isupper() and s[1:] == best[1:] and f.value.startswith(s):
                 f.correct(
                     best + f.value[len(s) :], f"“{s[:1]}” hay “{best[:1]}”: chữ một dáng, theo “{best}” ở trường khác"
                 )

@@ -365,6 +365,10 @@ def _resolve_names(rep: Repair, parts: list[_Part], schemes: tuple[str, ...], pe
                     rep.words[k] = pre + fixed + post
                     rep.changes.append(f"{core} → {fixed} (chữ hoa đọc thành chữ thường, theo danh mục)")
             name = cased
+        if not any(g.named(name, lv, schemes) for lv in p.levels):
+            longer = _longer_name(rep.words, p, g, schemes)
+            if longer is not None:  # ``Thị trấn Nông trường Liên Sơn``: a small word inside the name
+                p.k, name = longer
         for level in p.levels:
             hits = g.named(name, level, schemes)
             if hits:
@@ -403,6 +407,27 @@ def _resolve_names(rep: Repair, parts: list[_Part], schemes: tuple[str, ...], pe
         rep.problems.append(f"“{name}” không có trong danh mục, sửa thành “{short}” ({how})")
         p.found = units
         context = units
+
+
+def _longer_name(
+    words: list[str], p: _Part, g: gazetteer.Gazetteer, schemes: tuple[str, ...]
+) -> tuple[int, str] | None:
+    """The unit name that runs on past a small word (``Nông trường Liên Sơn``, which the capitals
+    alone cut after ``Nông``) up to the next comma: the longest such run that is a unit's name."""
+    end = p.k
+    while end < len(words) and _core(words[end])[1] and not _core(words[end - 1])[2]:
+        if fold(_core(words[end])[1]) in _UNIT_WORDS and words[end][:1].islower():
+            break
+        end += 1
+    for k in range(end, p.k, -1):
+        name = " ".join(_core(w)[1] for w in words[p.j : k])
+        if any(g.named(name, lv, schemes) for lv in p.levels):
+            return k, name
+    if end > p.k + 1:  # ``Nông tường Liên Sơn``: the whole run one letter from one unit's name
+        name = " ".join(_core(w)[1] for w in words[p.j : end])
+        if len(fold(name)) >= 12 and _candidate(name, p.levels, schemes, []) is not None:
+            return end, name
+    return None
 
 
 _LEVEL_VI = {"province": "tỉnh/thành phố", "district": "quận/huyện", "commune": "xã/phường"}
