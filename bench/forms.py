@@ -3,13 +3,15 @@
 
     python -m bench.forms [--families standard vendor_a ...] [--split tune|holdout|all] [--n 8]
                           [--workers 2] [--dev] [--out bench/out/forms] [--errors]
+                          [--aug photocopy fax print_scan folding | all]
 
 Columns: fields exact % (the scorer's exact match), value-in-text recall % (the truth value is
 found verbatim in sohoa's text: an upper bound for the reader), unflagged-right % (share of
 fields sohoa did not mark for review that are right; the number of unflagged fields beside it),
 flagged-but-right (fields marked for review that were already right). ``--dev`` also runs the dev
 set's 16 form pages and shows them side by side. Hold-out families are for measuring only: never
-tune on them (see bench/README.md).
+tune on them (see bench/README.md). ``--aug`` delivers every page once per augraphy recipe
+(``aug_<recipe>`` in the per-copy table) instead of as its family's own copy.
 
 Scoring: ``../shared/bench/score.py`` on each set (its overall field accuracy is checked against
 this table's), review flags as in ``bench.fields_calibration``. Outputs under ``--out``

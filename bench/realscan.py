@@ -5,7 +5,8 @@ Sets:
 
 * ``real-dev``: the four real scans in ``/work/shared/bench/real-dev`` (images + text truth);
 * ``tune`` and ``holdout``: pages drawn by ``bench.realscan_pages`` and damaged by
-  ``bench.realscan_degrade`` (every kind on every page), generated now into
+  ``bench.realscan_degrade`` or, for the ``aug_*`` kinds, by augraphy (``bench.augraphy_kinds``,
+  in ``.venv-augraphy``) (every kind on every page), generated now into
   ``bench/out/realscan/<set>/`` from fixed seeds. The two use disjoint sentence templates and
   seeds; ``tune`` is what the OCR was developed against, ``holdout`` is only measured.
 

@@ -13,9 +13,10 @@ Each kind turns the 300-dpi master into the file a commune would actually receiv
 | ``photocopy`` | 200 dpi bilevel: toner speckle, roller streaks, low-ink dropouts, grey cast, blur |
 | ``fax`` | 200×100 dpi fax standard resolution stretched back, bilevel, line jitter, speckle |
 
-The noise is our own (numpy/OpenCV), seeded: ``augraphy`` (the suggested degradation library)
-installs ``opencv-python`` beside the project's ``opencv-python-headless`` (two wheels writing
-one ``cv2`` package) plus numba/scikit-learn/matplotlib, so it is not a dependency.
+The noise is our own (numpy/OpenCV), seeded. augraphy's recipes are the ``aug_*`` kinds of
+``bench.realscan`` (``bench.augraphy_kinds``): augraphy installs ``opencv-python``, which must not
+sit beside the project's ``opencv-python-headless`` (two wheels writing one ``cv2`` package), so
+it runs in its own venv (``.venv-augraphy``) as a subprocess.
 
 Guarantees: deterministic for a given page and seed; never changes the truth (seals,
 signatures and handwriting are not text the truth holds).

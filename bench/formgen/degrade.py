@@ -1,6 +1,7 @@
-"""Scan degradations for generated form pages, made with NumPy and OpenCV (our own noise models:
-augraphy 8.2.6 would pull in ``opencv-python`` beside our ``opencv-python-headless`` — two packages
-writing the same ``cv2`` module — plus numba, scikit-learn, scipy and matplotlib).
+"""Scan degradations for generated form pages, made with NumPy and OpenCV (our own noise models).
+augraphy's recipes are applied separately (``bench.forms --aug``, ``bench.augraphy_kinds``): augraphy
+needs ``opencv-python``, which must not sit beside our ``opencv-python-headless`` (two packages
+writing the same ``cv2`` module), so it runs in its own venv on ``master``'s clean page.
 
 Kinds: ``clean`` (no noise, lossless), ``scan`` (as the dev set: paper tint, uneven light, blur,
 noise, JPEG), ``photocopy`` (high contrast, toner specks, a dark edge, streaks), ``fax`` (sampled at
