@@ -436,3 +436,31 @@ def test_a_label_that_does_not_name_a_number_is_not_bound_to_a_number_field() ->
     labels = [(("so", "giay", "to", "tuy", "than"), "applicant_personal_id")]
     assert fuzzy_label(("giay", "to", "tuy", "than"), labels) is None
     assert fuzzy_label(("so", "giay", "to", "tuy", "thn"), labels) == "applicant_personal_id"
+
+
+def test_the_rest_of_a_long_label_is_not_taken_into_the_value() -> None:
+    """A long wording matched only by its first words — its colon misread or read early — goes on
+    after them: those words are the label's, not the value's."""
+    words = words_from_lines(
+        [
+            *HEADER,
+            "TỜ KHAI ĐĂNG KÝ KHAI TỬ",
+            "HỌ, CHỮ ĐỆM, TÊN NGƯỜI YÊU CẦU: ĐINH VĂN HÙNG",
+            "HỌ, CHỮ ĐỆM, TÊN: ĐINH VĂN LỢI",
+            "SỐ GIẤY BÁO TỬ/ GIẤY TỜ THAY THẾ GIẤY BÁO TỬ; 217/GBT, ngày 08/06/2024",
+        ]
+    )
+    r = read_document(words)
+    assert r.values()["death_notice"] == "217/GBT, ngày 08/06/2024"
+    words = words_from_lines(
+        [
+            *HEADER,
+            "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+            "Mã hồ sơ: 000.31.22.H56-240312-0007",
+            "THỜI GIAN GIẢI QUYẾT HỒ SƠ:THEO QUY ĐỊNH 15 ngày làm việc",
+            "Ngày hẹn trả: 14 giờ 00 phút, ngày 15/03/2024",
+        ]
+    )
+    r = read_document(words)
+    assert r.values()["processing_time"] == "15 ngày làm việc"
+    assert "QUY ĐỊNH" in r.fields["processing_time"].label  # the label keeps its printed words

@@ -419,3 +419,9 @@ def test_a_box_rule_read_as_a_letter_after_the_value_is_dropped_and_shown() -> N
     assert f.value == "Việt Nam" and f.corrections
     near = [Tok("Tổ", 95, 0, 0, 40, 30), Tok("I", 95, 55, 0, 62, 30)]  # a Roman numeral beside the word stays
     assert values.read(RawField("x", "text", near)).value == "Tổ I"
+
+
+def test_an_unclosed_bracket_before_a_phone_number_is_a_box_rule_dropped_and_shown() -> None:
+    f = read("(0806686739", "phone")
+    assert f.value == "0806686739" and f.raw == "(0806686739" and f.corrections
+    assert read("0806686739", "phone").value == "0806686739"

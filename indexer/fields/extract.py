@@ -21,6 +21,8 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 from indexer.fields.catalogue import Catalogue, DocType, FieldSpec
 from indexer.fields.classify import title_score
 from indexer.fields.labels import LabelHit, find_labels, fuzzy_label, settle, starts_with
@@ -198,6 +200,8 @@ def extract_form(
             end = info.hits[k + 1].start if k + 1 < len(info.hits) else len(info.line.toks)
             toks = _cut_at_gap(list(info.line.toks[hit.end : end]), page)
             label_toks = list(info.line.toks[hit.start : hit.end])
+            toks, rest = _label_rest(toks, tuple(a for t in label_toks for a in t.atoms), spec, dt)
+            label_toks += rest
             label = " ".join(t.text for t in label_toks)
             if spec.position == "below":
                 toks = _name_below(infos, i, info.line.toks[hit.start], info.line.toks[hit.end - 1], page)
@@ -215,6 +219,31 @@ def extract_form(
 
 
 _PLACE_DATE = re.compile(r"^[^\d:;]{2,60}, ngay \d{1,2} thang \d{1,2} nam \d{4}$")
+
+
+def _label_rest(toks: list[Tok], atoms: tuple[str, ...], spec: FieldSpec, dt: DocType) -> tuple[list[Tok], list[Tok]]:
+    """(value, rest of the label): a label matched only by its first words (``SỐ GIẤY BÁO TỬ/``,
+    ``THỜI GIAN GIẢI QUYẾT HỒ SƠ:``) whose longer wording of the same field goes on in the first
+    tokens after it (``GIẤY TỜ THAY THẾ GIẤY BÁO TỬ``, ``THEO QUY ĐỊNH LÀ``) — a colon misread or a
+    line break inside the label: those tokens are label, not value. At least two of the wording's
+    remaining words must match in order (the last may be lost); whole tokens only."""
+    best: list[Tok] = []
+    for lab, specs in dt.label_index.items():
+        if spec not in specs or len(lab) < len(atoms) + 2 or lab[: len(atoms)] != atoms:
+            continue
+        rest = lab[len(atoms) :]
+        n_atoms, n_toks = 0, 0
+        for t in toks:
+            ta = t.atoms
+            if not ta or n_atoms + len(ta) > len(rest):
+                break
+            if any(Levenshtein.normalized_similarity(a, b) < 0.75 for a, b in zip(ta, rest[n_atoms:], strict=False)):
+                break
+            n_atoms += len(ta)
+            n_toks += 1
+        if n_atoms >= 2 and n_atoms >= len(rest) - 1 and n_toks < len(toks) and n_toks > len(best):
+            best = toks[:n_toks]
+    return toks[len(best) :], best
 
 
 def _place_date_line(infos: list[LineInfo], page: Page) -> list[Tok]:

@@ -341,9 +341,13 @@ def read_dossier_code_field(r: FieldReading, raw: RawField) -> None:
 def read_phone_field(r: FieldReading, raw: RawField) -> None:
     """``0912.345.678`` stays as printed; the bare digits go in ``normalized``."""
     printed = clean(normalize_digits(r.raw))
+    changes = []
+    if re.fullmatch(r"[(\[|]\s*0[\d\s.\-]{8,14}", printed):  # ``(0806686739``: a box's rule before it
+        changes.append(f"bỏ “{printed[0]}” không đóng trước số điện thoại (đường kẻ ô)")
+        printed = printed[1:].strip()
     digits = re.sub(r"[\s.\-]", "", printed)
     problems = [] if re.fullmatch(r"0\d{9,10}", digits) else ["số điện thoại không đúng dạng"]
-    _apply(r, printed if re.fullmatch(r"[\d\s.\-]+", printed) else digits, [], problems)
+    _apply(r, printed if re.fullmatch(r"[\d\s.\-]+", printed) else digits, changes, problems)
     r.normalized = digits
 
 
