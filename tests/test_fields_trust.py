@@ -425,3 +425,10 @@ def test_an_unclosed_bracket_before_a_phone_number_is_a_box_rule_dropped_and_sho
     f = read("(0806686739", "phone")
     assert f.value == "0806686739" and f.raw == "(0806686739" and f.corrections
     assert read("0806686739", "phone").value == "0806686739"
+
+
+def test_a_box_rule_read_before_a_date_is_dropped_and_flagged() -> None:
+    f = read("L: | 31/10/2016", "date")
+    assert f.value == "31/10/2016" and f.needs_review and f.normalized == "2016-10-31"
+    assert read("31/10/2016", "date").value == "31/10/2016"
+    assert read("ngày 31/10/2016", "date").value == "ngày 31/10/2016"  # a word is not a rule mark

@@ -25,7 +25,7 @@ _EDGE_JUNK = '|¦`~^*°=_…·‥•"“”‘’[]{}<>«»!¡?¿'
 _ATOM = re.compile(r"[0-9a-zđ]+")
 # dots or commas+dots glued between two words ("Nam,.xã.Phước") are leaders, not text
 _DOT_BETWEEN = re.compile(r"(?<=[^\W\d_]),?[.…·]+(?=[^\W_])|,[.…·]+(?=\S)|^[.…·]+(?=[^\W\d_])")
-_BAR_AFTER_LETTER = re.compile(r"(?<=[^\W\d_])[|¦](?=\w)")
+_BAR_AFTER_LETTER = re.compile(r"(?<=[^\W\d_])[;:,.]?[|¦](?=\w)")
 _BAR_INSIDE = re.compile(r"(?<=\w)[|¦](?=\w)")
 _COLON_SPLIT = re.compile(r"^(.*?[^\W\d_][^:]*?):+(?=\S)(.+)$")
 

@@ -128,6 +128,10 @@ def read_date_field(r: FieldReading, raw: RawField) -> None:
     if m and d.date:
         text = m.group(1)
         d.problems.append(f"bỏ phần thừa sau ngày: “{m.group(2)}”")
+    m = re.match(r"^([^\w\s]*\w?[^\w\s]*(?:\s+[|:;.,]+)*)\s+(\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4})$", text)
+    if m and d.date:  # ``L: | 31/10/2016``: a box's rules read before the date
+        text = m.group(2)
+        d.problems.append(f"bỏ phần thừa trước ngày: “{m.group(1)}”")
     _apply(r, text, d.changes, d.problems)
     r.normalized = d.iso
 
