@@ -29,6 +29,7 @@ INK_LEVEL = 150  # darker than this after background normalisation is ink, not b
 DARK_LEVEL = 110  # a line of print has blobs at least this dark
 MIN_LINE_BLOBS = 3
 MIN_TEXT_COMPONENTS = 25  # this many character-sized blobs are text, whatever their layout
+MIN_FAINT_LINES = 3  # lines of grey character-sized blobs that make a page worth a reading
 DARK_PAGE = 128  # a page whose median is darker than this (a photo, a black cover) is never blank
 
 
@@ -94,7 +95,30 @@ def detect_blank(gray: np.ndarray, dpi: int) -> BlankResult:
         _lines(pos[tl], cross[tl], length[tl], thick[tl])
         for pos, cross, length, thick in ((xs, ys, ws, hs), (ys, xs, hs, ws))
     )
-    return BlankResult(blank=not lines, ink_ratio=float(ink.mean()), text_components=count, large_marks=large)
+    faint = False if lines else _faint_lines(core, px)
+    return BlankResult(
+        blank=not lines, ink_ratio=float(ink.mean()), text_components=count, large_marks=large, faint_lines=faint
+    )
+
+
+def _faint_lines(core: np.ndarray, px: float) -> bool:
+    """Lines of character-sized blobs in ink lighter than print (the page's own Otsu threshold,
+    not ``INK_LEVEL``): faint print — a worn toner cartridge, a light photocopy — or the other
+    side showing through. Only a reading tells them apart."""
+    t, _ = cv2.threshold(core, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if t >= 245 or float(core.min()) > t - 15:
+        return False  # no second level of grey: paper only
+    ink = (core < min(t, 240)).astype(np.uint8)
+    _n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    xs, ys, ws, hs, areas = (stats[1:, i] for i in range(5))
+    disc = (ws >= 3 * px) & (hs >= 3 * px) & (areas >= 0.6 * ws * hs)
+    grey = (hs >= 1.2 * px) & (hs <= 8 * px) & (ws <= 15 * px) & (areas >= 4) & ~disc
+    if int(grey.sum()) < MIN_TEXT_COMPONENTS:
+        return False
+    g = np.flatnonzero(grey)
+    across = _lines(xs[g], ys[g], ws[g], hs[g])
+    down = _lines(ys[g], xs[g], hs[g], ws[g])
+    return max(len(across), len(down)) >= MIN_FAINT_LINES
 
 
 def is_blank_back(gray: np.ndarray, dpi: int) -> bool:

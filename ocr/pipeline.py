@@ -37,7 +37,7 @@ from ocr.layout import is_junk, order_text
 from ocr.load import load_page
 from ocr.orient import detect_orientation
 from ocr.pdf import write_searchable_pdf_hashed
-from ocr.quality import Quality, assess, needs_retry
+from ocr.quality import Quality, assess, needs_retry, word_kind
 from ocr.resolution import (
     TAG_TOLERANCE,
     Resolution,
@@ -134,16 +134,23 @@ def process_loaded(
     blank = detect_blank(small, sdpi)
     clock.lap("blank")
     dpi_tag = page.dpi if page.dpi_source == "tag" else None
-    if blank.blank:
+
+    def blank_page(passes: list[str]) -> PageResult:
         written: dict[str, str] = {}
         if pdf_out is not None:
             written = _write_archive(page.image, [], dpi, pdf_out, options.thumbnail)
             clock.lap("pdf")
-        h, w = gray.shape
+        h, w = page.gray.shape
         return PageResult(
             "", [], None, 0, None, 0.0, True, w, h, dpi, engine.name, clock.timings,
-            dpi_source=source, dpi_tag=dpi_tag, x_height_px=size.x_height, archive_sha256=written,
+            dpi_source=source, dpi_tag=dpi_tag, x_height_px=size.x_height, archive_sha256=written, passes=passes,
         )  # fmt: skip
+
+    # Lines of grey blobs and no ink: faint print or the other side showing through. It is read
+    # (a page wrongly called blank is lost to the index); kept blank when the reading has no text.
+    probe = blank.blank and blank.faint_lines
+    if blank.blank and not probe:
+        return blank_page([])
 
     orientation = detect_orientation(small, sdpi, engine, options.osd_min_confidence)
     gray = turn(gray, orientation.rotation)
@@ -172,6 +179,8 @@ def process_loaded(
                 break
         clock.lap("retry")
     best = max(tried, key=lambda r: r.quality.score)
+    if probe and not reads_as_text(best.words, best.quality):
+        return blank_page(["faint-probe:" + best.name])
     words = best.words
     if best.scale != 1.0:
         words = [_scale_word(w, 1.0 / best.scale) for w in words]
@@ -216,6 +225,18 @@ def _write_archive(image: np.ndarray, words: list[Word], dpi: int, pdf_out: Path
         thumb = thumbnail_path(pdf_out)
         written[thumb.name] = write_thumbnail(image, thumb)
     return written
+
+
+FAINT_MIN_WORDS = 8  # sure Vietnamese syllables that make a faint page text, not show-through
+FAINT_VALID_SHARE = 0.5  # ... and the share of all it read that are syllables (mirrored print: ~0.1)
+
+
+def reads_as_text(words: list[Word], quality: Quality) -> bool:
+    """Whether a reading of a faint page found text: print read the right way round is mostly
+    sure syllables; the other side's print, mirrored, gives letters that make few (a handful by
+    chance: ``em``, ``ôn``)."""
+    sure = sum(1 for w in words if w.conf >= 70 and word_kind(w.text) == "valid")
+    return sure >= FAINT_MIN_WORDS and quality.valid_share >= FAINT_VALID_SHARE
 
 
 def _usable_x_height(size: TextSize, res: Resolution, dpi: int) -> float | None:

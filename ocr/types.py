@@ -59,6 +59,9 @@ class BlankResult:
     ink_ratio: float
     text_components: int
     large_marks: int = 0  # signature-, stamp- or drawing-sized marks (``ocr.blank``)
+    # lines of character-sized blobs none of which is dark like ink: faint print, or the other
+    # side's print showing through — only a reading can tell (``ocr.pipeline``)
+    faint_lines: bool = False
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,24 @@ def test_separator_sheet_is_blank(dpi: int, seed: int, bleed: int) -> None:
     assert res.blank, res
 
 
+def test_faint_print_is_read_and_show_through_alone_stays_blank(engine: OcrEngine) -> None:
+    """Grey print with no black anywhere (a worn toner cartridge, a light copy) was called blank
+    and lost to the index: lines of grey blobs now make the page read, and it stays blank only
+    when the reading finds no text — as for the other side's print showing through, mirrored."""
+    dpi = 200
+    page = np.asarray(render(PROSE * 2, dpi=dpi))
+    faint = np.where(page < 128, 200, 246).astype(np.uint8)  # print at grey 200 on light paper
+    assert detect_blank(faint, dpi).blank and detect_blank(faint, dpi).faint_lines  # no ink: only grey
+    res = process_loaded(LoadedPage(faint, dpi), OcrOptions(thumbnail=False), engine)
+    assert not res.blank
+    assert sum(w in res.text for w in ("Ủy ban nhân dân", "hồ sơ", "khai sinh", "Bệnh viện", "pháp luật")) >= 4, (
+        res.text
+    )
+    sheet = as_array(_separator_sheet(dpi, 1, 200))  # the same grey, mirrored: show-through
+    res = process_loaded(LoadedPage(sheet, dpi), OcrOptions(thumbnail=False), engine)
+    assert res.blank and res.text == "" and res.passes and res.passes[0].startswith("faint-probe")
+
+
 @pytest.mark.parametrize("line", ["Trang 2", "Hết", "Ghi chú: bản sao"])
 @pytest.mark.parametrize("turned", [0, 90])
 def test_one_short_line_is_not_blank(line: str, turned: int) -> None:
