@@ -4,7 +4,8 @@
 
 1. A SQLite data folder with ``--entries`` register entries (``bench.api.fill``: bulk inserts, the
    people index, ledger pages of text), so the desk answers at the size of a real archive.
-2. A new ledger book (khai sinh) of ``--pages`` generated handwritten pages (``bench.ledgergen``,
+2. A new ledger book (khai sinh; ``make_book`` also makes khai tử and kết hôn books from the
+   families drawn with the catalogue's columns) of ``--pages`` generated handwritten pages (``bench.ledgergen``,
    family ``hand-ks``: a hand-like font, hand-drawn rules, scan noise), each page stored as a
    document as the OCR worker leaves it (searchable PDF, no text: handwriting is not read), one
    entry per row with its row box and cells, the number pre-filled as the OCR would read it.
@@ -102,6 +103,7 @@ def make_book(
     from indexer.registers.vocabulary import BOOK_TYPES
 
     fam = ledger_family(family)
+    assert not fam.local, f"{family}: a locality's own columns, not the catalogue's: nothing to key them into"
     truths = [ledger_page(fam, first + i) for i in range(pages)]
     first = typed_date(truths[0].values[0][1])
     year = first.year if first else 1990

@@ -1,8 +1,9 @@
 """Generated handwritten ledger pages (sổ kẻ cột) with their truth: each entry's row band and each
 column's cell, for ``bench.ledgerrows`` and the row tests.
 
-A page is a landscape A4 ledger of a book type: a printed header (the column labels of the book
-type and the numbered markers ``(1) (2) …``) in a ruled box, then rows of invented entries written
+A page is a landscape A4 ledger of a book type: a printed header (the column titles of the book
+type's ledger in the catalogue — khai sinh 8 columns, khai tử 10, kết hôn 8 — or, for the families
+marked ``local``, a locality's own columns; and the numbered markers ``(1) (2) …``) in a ruled box, then rows of invented entries written
 in a hand-like font (Dancing Script, ``fonts-dancingscript``) with a pen's jitter in size, slant
 and baseline, sometimes a word running over the rule. The rules of the body are one of:
 
@@ -45,18 +46,68 @@ RULES = ("clean", "faint", "broken", "worn", "hand", "absent")
 
 Box = tuple[int, int, int, int]
 
-# Columns per book type: (header label, value kind, width share).
-COLUMNS: dict[str, list[tuple[str, str, float]]] = {
+# Columns per book type, in the catalogue's order: (register column id, value kind, width share). The
+# header printed above each is the column's title in the catalogue (``indexer/fields/doc_types.yaml``,
+# the book type's ledger page type), so a generated page is the ledger the reader and the desk expect.
+LAYOUT: dict[str, list[tuple[str, str, float]]] = {
     "khai_sinh": [
-        ("Số", "so", 0.05),
-        ("Ngày, tháng, năm đăng ký", "date", 0.10),
-        ("Họ, chữ đệm, tên người được khai sinh", "name", 0.17),
-        ("Ngày, tháng, năm sinh", "birth", 0.10),
-        ("Giới tính", "sex", 0.06),
-        ("Nơi sinh", "place", 0.18),
-        ("Họ, chữ đệm, tên người mẹ", "fname", 0.17),
-        ("Họ, chữ đệm, tên người cha", "mname", 0.17),
+        ("so", "so", 0.05),
+        ("registration_date", "date", 0.10),
+        ("child_name", "name", 0.17),
+        ("child_birth_date", "birth", 0.10),
+        ("child_sex", "sex", 0.06),
+        ("child_birth_place", "place", 0.18),
+        ("mother_name", "fname", 0.17),
+        ("father_name", "mname", 0.17),
     ],
+    "khai_tu": [
+        ("so", "so", 0.045),
+        ("registration_date", "date", 0.09),
+        ("deceased_name", "deceased", 0.14),
+        ("deceased_birth_date", "old", 0.09),
+        ("deceased_sex", "sex", 0.05),
+        ("deceased_residence", "place", 0.15),
+        ("death_date", "death", 0.09),
+        ("death_place", "deathplace", 0.12),
+        ("death_cause", "cause", 0.095),
+        ("declarant_name", "name", 0.13),
+    ],
+    "ket_hon": [
+        ("so", "so", 0.06),
+        ("registration_date", "date", 0.12),
+        ("wife_name", "fname", 0.16),
+        ("wife_birth_date", "adult", 0.11),
+        ("wife_residence", "place", 0.14),
+        ("husband_name", "man", 0.16),
+        ("husband_birth_date", "adult", 0.11),
+        ("husband_residence", "place", 0.14),
+    ],
+}
+_CAUSES = ("Bệnh già", "Ốm đau", "Tai nạn giao thông", "Bệnh tim", "Tai biến", "Đuối nước", "Sốt rét")
+_DEATH_PLACES = ("Tại nhà", "Trạm y tế xã", "Bệnh viện huyện", "Bệnh viện tỉnh")
+
+
+def _columns(book: str) -> list[tuple[str, str, float]]:
+    """(header printed, value kind, width share) per column of the book type's ledger."""
+    from indexer.fields.catalogue import load
+    from indexer.registers.vocabulary import BOOK_TYPES
+
+    ledger = BOOK_TYPES[book].ledger_type
+    dt = load().get(ledger) if ledger else None
+    assert dt is not None and dt.register is not None, f"the catalogue has no ledger for {book}"
+    title = {c.id: c.title for c in dt.register.columns}
+    layout = LAYOUT[book]
+    assert [c for c, _k, _s in layout] == [c.id for c in dt.register.columns], f"{book}: not the catalogue's columns"
+    assert abs(sum(s for _c, _k, s in layout) - 1) < 1e-9, f"{book}: the widths do not fill the page"
+    return [(title[c], kind, share) for c, kind, share in layout]
+
+
+COLUMNS: dict[str, list[tuple[str, str, float]]] = {b: _columns(b) for b in LAYOUT}
+
+# A locality's own ledgers (pre-2006 books vary by locality, domain.md §3): other columns than the
+# catalogue's, for the row and cell benches only (the reader binds the catalogue's columns). The first
+# khai tử and kết hôn families were drawn with these, and keep them so their numbers stay comparable.
+LOCAL: dict[str, list[tuple[str, str, float]]] = {
     "khai_tu": [
         ("Số", "so", 0.06),
         ("Ngày, tháng, năm đăng ký", "date", 0.12),
@@ -95,6 +146,7 @@ class Family:
     hand_mm: tuple[float, float] = (3.6, 4.4)  # height of the handwriting
     warp_mm: float = 0.0  # a bound book's page bending near its spine: how far the rules drop there
     jpeg: int | None = None  # saved as JPEG of this quality
+    local: bool = False  # the locality's own columns (LOCAL), not the catalogue's: row and cell benches only
     pages: int = 12
 
 
@@ -104,22 +156,39 @@ FAMILIES: tuple[Family, ...] = (
     Family("broken-ks", "tune", "broken"),
     Family("hand-ks", "tune", "hand"),
     Family("absent-ks", "tune", "absent"),
-    Family("clean-kt", "holdout", "clean", "khai_tu", dpi=150, rows=(10, 16), row_mm=11.0, skew=1.0, noise=8.0),
-    Family("faint-kt", "holdout", "faint", "khai_tu", dpi=150, rows=(10, 16), row_mm=11.0, skew=1.0, noise=8.0),
-    Family("broken-kh", "holdout", "broken", "ket_hon", dpi=300, rows=(6, 10), row_mm=16.0, skew=1.2, noise=9.0),
-    Family("hand-kh", "holdout", "hand", "ket_hon", dpi=300, rows=(6, 10), row_mm=16.0, skew=1.2, noise=9.0),
-    Family("faint-kh-noisy", "holdout", "faint", "ket_hon", dpi=200, rows=(9, 14), noise=12.0, skew=1.5),
+    Family(
+        "clean-kt", "holdout", "clean", "khai_tu", dpi=150, rows=(10, 16), row_mm=11.0, skew=1.0, noise=8.0, local=True
+    ),
+    Family(
+        "faint-kt", "holdout", "faint", "khai_tu", dpi=150, rows=(10, 16), row_mm=11.0, skew=1.0, noise=8.0, local=True
+    ),
+    Family(
+        "broken-kh", "holdout", "broken", "ket_hon", dpi=300, rows=(6, 10), row_mm=16.0, skew=1.2, noise=9.0, local=True
+    ),
+    Family(
+        "hand-kh", "holdout", "hand", "ket_hon", dpi=300, rows=(6, 10), row_mm=16.0, skew=1.2, noise=9.0, local=True
+    ),
+    Family("faint-kh-noisy", "holdout", "faint", "ket_hon", dpi=200, rows=(9, 14), noise=12.0, skew=1.5, local=True),
     Family("broken-ks-dense", "holdout", "broken", "khai_sinh", dpi=200, rows=(12, 18), row_mm=10.0, empty_rows=4),
-    Family("absent-kt", "holdout", "absent", "khai_tu", dpi=200, rows=(7, 12), vertical=False, skew=1.0),
+    Family("absent-kt", "holdout", "absent", "khai_tu", dpi=200, rows=(7, 12), vertical=False, skew=1.0, local=True),
     Family("ghost-ks", "holdout", "faint", "khai_sinh", dpi=150, noise=10.0, skew=1.5, faint_grey=(200, 225)),
     # harder: worn (faint and broken), pages bent at the spine, writing across the rules, low resolution
     Family("worn-ks", "tune", "worn", skew=1.0, noise=8.0),
     Family("warp-ks", "tune", "hand", warp_mm=4.0, skew=1.0),
     Family("cross-ks", "tune", "broken", row_mm=8.5, hand_mm=(4.2, 5.0), rows=(12, 18)),
-    Family("worn-kt-lowres", "holdout", "worn", "khai_tu", dpi=100, jpeg=40, noise=8.0, skew=1.5),
-    Family("warp-kh", "holdout", "faint", "ket_hon", dpi=300, warp_mm=7.0, skew=1.0, noise=9.0),
-    Family("cross-kh", "holdout", "faint", "ket_hon", row_mm=9.0, hand_mm=(4.4, 5.2), rows=(12, 18), skew=1.2),
+    Family("worn-kt-lowres", "holdout", "worn", "khai_tu", dpi=100, jpeg=40, noise=8.0, skew=1.5, local=True),
+    Family("warp-kh", "holdout", "faint", "ket_hon", dpi=300, warp_mm=7.0, skew=1.0, noise=9.0, local=True),
+    Family(
+        "cross-kh", "holdout", "faint", "ket_hon", row_mm=9.0, hand_mm=(4.4, 5.2), rows=(12, 18), skew=1.2, local=True
+    ),
     Family("worn-ks-ghost", "holdout", "worn", "khai_sinh", dpi=150, noise=10.0, skew=1.5, faint_grey=(195, 220)),
+    # the catalogue's khai tử (10 columns) and kết hôn (8 columns) ledgers, as the reader and the desk take them
+    Family("hand-kt", "holdout", "hand", "khai_tu", dpi=200, rows=(8, 13), skew=1.0, noise=7.0),
+    Family("faint-kt10", "holdout", "faint", "khai_tu", dpi=150, rows=(10, 16), row_mm=11.0, skew=1.0, noise=8.0),
+    Family("absent-kt10", "holdout", "absent", "khai_tu", dpi=200, rows=(7, 12), vertical=False, skew=1.0),
+    Family("worn-kt10-lowres", "holdout", "worn", "khai_tu", dpi=100, jpeg=40, noise=8.0, skew=1.5),
+    Family("hand-kh8", "holdout", "hand", "ket_hon", dpi=300, rows=(6, 10), row_mm=16.0, skew=1.2, noise=9.0),
+    Family("faint-kh8", "holdout", "faint", "ket_hon", dpi=200, rows=(9, 14), noise=10.0, skew=1.2),
 )
 
 
@@ -143,14 +212,17 @@ class LedgerTruth:
 # -- values -----------------------------------------------------------------------------------------
 
 
-def _values(book: str, rng: random.Random, names: NameGen, year: int, first: int, n: int) -> list[list[str]]:
+def _values(
+    book: str, cols: list[tuple[str, str, float]], rng: random.Random, names: NameGen, year: int, first: int, n: int
+) -> list[list[str]]:
     out = []
     day = rng.randint(1, 20)
     for i in range(n):
         day = min(day + rng.randint(0, 3), 330)
         reg = f"{(day % 28) + 1:02d}/{day // 28 + 1:02d}/{year}"
-        row = []
-        for _label, kind, _w in COLUMNS[book]:
+        row: list[str] = []
+        male: bool | None = None  # the deceased's sex, for the sex column
+        for _label, kind, _w in cols:
             if kind == "so":
                 row.append(str(first + i))
             elif kind == "date":
@@ -158,14 +230,31 @@ def _values(book: str, rng: random.Random, names: NameGen, year: int, first: int
             elif kind == "birth":
                 by = year - (0 if book == "khai_sinh" else rng.randint(18, 80))
                 row.append(f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{by}")
+            elif kind in ("old", "adult"):  # the deceased's birth (old books: often the year alone); a spouse's
+                by = year - (rng.randint(1, 95) if kind == "old" else rng.randint(18, 45))
+                whole = kind == "adult" or rng.random() < 0.7
+                row.append(f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{by}" if whole else str(by))
+            elif kind == "death":  # a few days before it was registered
+                dd = max(0, day - rng.randint(0, 12))
+                row.append(f"{(dd % 28) + 1:02d}/{dd // 28 + 1:02d}/{year}")
+            elif kind == "deathplace":
+                where = rng.choice(_DEATH_PLACES)
+                row.append(where if where != "Trạm y tế xã" else f"{where} {rng.choice(COMMUNES)}")
+            elif kind == "cause":
+                row.append(rng.choice(_CAUSES))
             elif kind == "name":
                 row.append(names.full_name(rng.random() < 0.5))
             elif kind == "mname":
                 row.append(names.full_name(True) if rng.random() > 0.05 else "")
+            elif kind == "man":
+                row.append(names.full_name(True))
             elif kind == "fname":
                 row.append(names.full_name(False))
+            elif kind == "deceased":
+                male = rng.random() < 0.5
+                row.append(names.full_name(male))
             elif kind == "sex":
-                row.append(rng.choice(["Nam", "Nữ"]))
+                row.append(rng.choice(["Nam", "Nữ"]) if male is None else ("Nam" if male else "Nữ"))
             elif kind == "place":
                 row.append(
                     f"xã {rng.choice(COMMUNES)}" + (f", huyện {rng.choice(COMMUNES)}" if rng.random() < 0.6 else "")
@@ -329,7 +418,7 @@ def ledger_page(fam: Family, index: int) -> LedgerTruth:
     im = Image.new("L", (w, h), 255)
     d = ImageDraw.Draw(im)
     year = rng.randint(1975, 2015)
-    cols = COLUMNS[fam.book]
+    cols = LOCAL[fam.book] if fam.local else COLUMNS[fam.book]
     title, head, body = (
         _font(SERIF_BOLD, round(5.5 * mm)),
         _font(SERIF_BOLD, round(2.9 * mm)),
@@ -353,7 +442,7 @@ def ledger_page(fam: Family, index: int) -> LedgerTruth:
     body_top = top + head_h + mark_h
     room = h - body_top - 12 * mm  # the page's foot margin
     n = min(n, int(room / (row_h if fam.rules != "absent" else 2.0 * hsize * 1.25)))
-    values = _values(fam.book, rng, names, year, rng.randint(1, 400), n)
+    values = _values(fam.book, cols, rng, names, year, rng.randint(1, 400), n)
     rows: list[tuple[float, float]] = []  # entry bands before the turn
     line_pitch = hsize * 1.25
     text_spans: list[tuple[float, float]] = []  # unruled: where each entry's lines are

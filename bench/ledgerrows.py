@@ -12,9 +12,9 @@ cell at least 50 % (intersection over union). The table gives, per family and sp
 exact, rows found, rows too many, cells found; then per rule kind, tune and hold-out side by side.
 Target: ≥ 99 % rows found on faint and on broken rules, in both splits.
 
-``--ocr`` reads the same pages through the real OCR worker instead (the khai sinh families, the
-only ledger the catalogue has): a truth row is found when one entry of the reading has its region
-on it — the column binding, the header and the empty-row rules of ``indexer.registers.ledger``
+``--ocr`` reads the same pages through the real OCR worker instead (the book types the catalogue
+has a ledger for, drawn with its columns: khai sinh, khai tử, kết hôn): a truth row is found when one entry of the
+reading has its region on it — the column binding, the header and the empty-row rules of ``indexer.registers.ledger``
 included. The worker deskews the page about its centre, where the truth bands are measured.
 """
 
@@ -139,14 +139,17 @@ def run(families: list[Family], pages: int | None) -> list[Score]:
 def run_ocr(families: list[Family], pages: int | None, tmp: Path) -> list[Score]:
     """The same pages through the real OCR worker (``sohoa.tasks.run_page_task``): the entries of
     the reading, each with its row's region, against the truth rows. Only the books the catalogue
-    has a ledger page type for (khai sinh) are read."""
+    has a ledger page type for (khai sinh, khai tử, kết hôn), drawn with the catalogue's columns, are
+    read; a page the worker does not take for its book's ledger gives no rows."""
+    from indexer.registers.vocabulary import BOOK_TYPES
     from ocr.pipeline import OcrOptions
     from ocr.types import PageSource
     from sohoa.tasks import PageTask, run_page_task
 
     out = []
     for fam in families:
-        if fam.book != "khai_sinh":
+        ledger = BOOK_TYPES[fam.book].ledger_type
+        if ledger is None or fam.local:  # a locality's own columns are not the catalogue's
             continue
         sc = Score(fam.name, fam.split, fam.rules)
         for i in range(pages if pages is not None else fam.pages):
@@ -157,7 +160,8 @@ def run_ocr(families: list[Family], pages: int | None, tmp: Path) -> list[Score]
             got = run_page_task(PageTask(PageSource(path, "image/png", 0), OcrOptions()))
             sc.seconds += time.perf_counter() - t
             # the reading types its entries as text; a ledger entry also carries its region and cells
-            entries: list[dict[str, Any]] = list(got.reading.register_entries) if got.reading is not None else []
+            r = got.reading
+            entries: list[dict[str, Any]] = list(r.register_entries) if r is not None and r.doc_type == ledger else []
             found = [(int(e["region"][1]), int(e["region"][1] + e["region"][3])) for e in entries]
 
             def cells_of(k: int, entries: list[dict[str, Any]] = entries) -> list[Box]:
@@ -206,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--family", action="append", default=[], help="only these families")
     ap.add_argument("--split", choices=("tune", "holdout"), default=None)
     ap.add_argument("--json", type=Path, default=None, help="write the scores as JSON")
-    ap.add_argument("--ocr", action="store_true", help="through the real OCR worker (khai sinh families; ~5 s/page)")
+    ap.add_argument("--ocr", action="store_true", help="through the real OCR worker (~5 s/page)")
     args = ap.parse_args(argv)
     fams = [
         f for f in FAMILIES if (not args.family or f.name in args.family) and (not args.split or f.split == args.split)

@@ -81,6 +81,7 @@ class Table:
 class RegisterColumn:
     id: str
     headers: tuple[tuple[str, ...], ...]
+    title: str = ""  # the column's printed title as written in the catalogue (its first header), NFC
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,14 @@ def _load(path: Path, overlay: Path | None = None) -> Catalogue:
             r = d["register"]
             register = Register(
                 tuple(r.get("markers", [])),
-                tuple(RegisterColumn(c["id"], tuple(atoms(h) for h in c.get("headers", []))) for c in r["columns"]),
+                tuple(
+                    RegisterColumn(
+                        c["id"],
+                        tuple(atoms(h) for h in c.get("headers", [])),
+                        nfc(c.get("title") or (c.get("headers") or [""])[0]),
+                    )
+                    for c in r["columns"]
+                ),
             )
         checks = tuple(Check(c["kind"], c["field"], c.get("than"), c.get("sex")) for c in d.get("checks", []))
         dt = DocType(

@@ -179,6 +179,14 @@ def _entry_people(
     for role, name in (("mother", mother), ("father", father)):
         if name:
             out.append(record(name, role, seq0 + len(out)))
+    # the other ledgers' people (khai tử: deceased, declarant; kết hôn: wife, husband), by their name columns
+    for col, value in e.items():
+        m = _NAME_FIELD.match(col)
+        other = m.group(1) if m else ""
+        who = value.strip() if isinstance(value, str) else ""
+        if other in PERSON_ROLES and other not in ("child", "mother", "father") and who:
+            birth = e.get(f"{other}_birth_date")
+            out.append(record(who, other, seq0 + len(out), birth if isinstance(birth, str) and birth else None))
     return out
 
 

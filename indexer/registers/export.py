@@ -303,23 +303,6 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines or [""]
 
 
-LEDGER_COLUMNS = {
-    "khai_sinh": [
-        "so",
-        "ngayDangKy",
-        "nksHoTen",
-        "nksNgaySinh",
-        "nksGioiTinh",
-        "nksNoiSinh",
-        "meHoTen",
-        "chaHoTen",
-        "ghiChu",
-    ],
-    "ket_hon": ["so", "ngayDangKy", "chongHoTen", "chongNgaySinh", "voHoTen", "voNgaySinh", "ghiChu"],
-    "khai_tu": ["so", "ngayDangKy", "nktHoTen", "nktNgaySinh", "nktGioiTinh", "nktNgayChet", "nktNoiChet", "ghiChu"],
-}
-
-
 def print_pdf(db: Database, book_ref: str | int, out: Path, *, entry_ids: list[int] | None = None) -> Path:
     """Print-ready register pages (A4) of a book's entries (or of some of them)."""
     from reportlab.lib.pagesizes import A4, landscape
@@ -391,8 +374,12 @@ def print_pdf(db: Database, book_ref: str | int, out: Path, *, entry_ids: list[i
             width, height = size
             c = canvas.Canvas(str(tmp), pagesize=size)
             c.setTitle(f"{bt.label} — quyển số {book.volume} năm {book.year}")
-            cols = LEDGER_COLUMNS.get(bt.id) or (["so", "ngayDangKy"] + [k.key for k in bt.keys[:5]] + ["ghiChu"])
-            heads = [bt.label_of(k) for k in cols]
+            # the columns and titles of the book type's ledger in the catalogue, as the keying desk has them
+            from indexer.registers.keying import columns as ledger_columns
+            from indexer.registers.keying import titles
+
+            cols = [k.key for k in ledger_columns(bt)]
+            heads = [titles(bt)[k] for k in cols]
             weights = [0.6 if k == "so" else 1.0 if ("Ngay" in k or "GioiTinh" in k) else 1.8 for k in cols]
             left, right = 12 * mm, width - 12 * mm
             unit = (right - left) / sum(weights)

@@ -77,6 +77,20 @@ def columns(bt: BookType) -> list[Key]:
     return [k for k in out if k is not None]
 
 
+def titles(bt: BookType) -> dict[str, str]:
+    """Vocabulary key → the title the desk shows for it: the column's title as printed on the
+    book type's ledger (the catalogue's register column, what the archivist reads on the paper),
+    else the vocabulary's Vietnamese label."""
+    dt = load().get(bt.ledger_type) if bt.ledger_type else None
+    out: dict[str, str] = {}
+    if dt is not None and dt.register is not None:
+        for c in dt.register.columns:
+            k = bt.fields.get(c.id)
+            if k and c.title and k not in out:
+                out[k] = c.title
+    return {k.key: out.get(k.key, k.label) for k in columns(bt)}
+
+
 def as_typed(text: Any) -> str:
     """A keyed value as kept: NFC (Telex/VNI input methods may send decomposed marks), single spaces."""
     return " ".join(nfc(str(text or "")).split())

@@ -54,7 +54,15 @@ Box = tuple[int, int, int, int]
 _MARK = re.compile(r"^[(\[{|]?\s*(\d{1,2})\s*[)\]}|]?$")
 _NUMBER = re.compile(r"^\d{1,5}$")
 NUMBER_COLUMNS = {"so"}
-NAME_COLUMNS = {"child_name", "mother_name", "father_name", "deceased_name", "wife_name", "husband_name"}
+NAME_COLUMNS = {
+    "child_name",
+    "mother_name",
+    "father_name",
+    "deceased_name",
+    "wife_name",
+    "husband_name",
+    "declarant_name",
+}
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 LOW_CONF = 55.0
 

@@ -295,6 +295,7 @@ KHAI_TU = BookType(
         **_REQ_FIELDS,
         "deceased_last_residence": "nktNoiCuTru",
         "death_datetime": "nktNgayChet",
+        "death_date": "nktNgayChet",
         "death_place": "nktNoiChet",
         "death_cause": "nktNguyenNhanChet",
         "death_notice": "gbtSo",

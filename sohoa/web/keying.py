@@ -76,19 +76,20 @@ def _shown_date(value: str) -> str:
 
 
 def _entry_context(app: Any, book: Any, pos: Any, user: UserInfo, typed: dict[str, str] | None) -> dict[str, Any]:
-    from indexer.registers.keying import columns, keying_view
+    from indexer.registers.keying import columns, keying_view, titles
 
     bt = book.type
     v = keying_view(app.db, book.id, pos, user.username, near_end=PREFETCH_ROWS)
     values, ocr = (typed, set()) if typed is not None else (v.values, v.ocr)
     pic = row_picture(app, pos.entry_id)
     cols = []
+    title = titles(bt)
     for k in columns(bt):
         kind, value = _kind(bt, k.key), values.get(k.key, "")
         shown = _shown_date(value) if kind == "date" else ""
         cell = pic.cell_in_row(k.key) if pic is not None else ""
         cols.append(
-            Column(k.key, k.label, kind, value, k.key in ocr and bool(value), v.prev.get(k.key, ""), shown, cell)
+            Column(k.key, title[k.key], kind, value, k.key in ocr and bool(value), v.prev.get(k.key, ""), shown, cell)
         )
     return {
         "book": book,
