@@ -131,7 +131,7 @@ def reread_doubtful(done: OcrPage, reading: DocumentReading, engine: OcrEngine) 
     the OCR stage had. The reader takes a second read that passes the checks the first failed,
     and a second read that agrees with a digit repair confirms it
     (indexer.fields.reader.apply_reread). Returns how many second reads were taken."""
-    from indexer.fields.reader import apply_reread, reread_candidates
+    from indexer.fields.reader import apply_reread, reread_agrees, reread_candidates
     from ocr.regions import reread_region
 
     ids = reread_candidates(reading)
@@ -144,6 +144,8 @@ def reread_doubtful(done: OcrPage, reading: DocumentReading, engine: OcrEngine) 
             if apply_reread(reading, fid, rec.text, rec.mean_conf):
                 taken += 1
                 break
+            if reread_agrees(reading, fid, rec.text):
+                break  # read the same again: no later, other read replaces it
     return taken
 
 

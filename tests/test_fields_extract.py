@@ -405,3 +405,22 @@ def test_a_second_read_confirms_a_repair_or_leaves_the_disagreement_to_a_person(
     f = r.fields["deceased_birth_date"]
     assert not apply_reread(r, "deceased_birth_date", "25/08/1980", 90.0)  # agrees: the repair is confirmed
     assert f.value == "25/08/1980" and "đọc lại vùng ảnh khớp" in f.confirmed and not f.needs_review
+
+
+def test_a_second_read_that_loses_a_word_of_the_first_is_not_taken() -> None:
+    from indexer.fields.reader import apply_reread, reread_agrees
+
+    words = words_from_lines(
+        [
+            "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+            "Mã hồ sơ: 000.31.22.H56-240312-0007",
+            "Số lượng hồ sơ: 02 (bộ)",
+        ]
+    )
+    r = read_document(words)
+    f = r.fields["dossier_count"]
+    assert f.value == "02 (bộ)"
+    assert not apply_reread(r, "dossier_count", "02", 95.0)  # "(bộ)" read surely, lost: a narrower look
+    assert f.value == "02 (bộ)"
+    # a second read that agrees ends the look: the worker tries no further read after it
+    assert reread_agrees(r, "dossier_count", "02 (bộ)") and not reread_agrees(r, "dossier_count", "02. (bộ)")

@@ -388,3 +388,26 @@ def test_thumbnail_beside_the_pdf_is_the_upright_page(tmp_path: Path) -> None:
         # text rows are horizontal: dark pixels vary far more from row to row than from column to column
         g = np.asarray(t.convert("L"), dtype=float)
         assert g.mean(axis=1).std() > 2 * g.mean(axis=0)[20:-20].std()
+
+
+def test_a_second_look_takes_in_characters_the_first_read_lost_but_not_the_label() -> None:
+    """``17/11/1993`` whose first read kept only ``/11/1993`` boxes: the crop for the second look
+    widens over ink closer than a word space (the lost ``17``), and stops at the space before it
+    (the label ``sinh:`` stays out) and at a cell's rule a space away."""
+    from ocr.regions import crop_boxes
+
+    f = ImageFont.truetype(SANS, 40)
+    im = Image.new("L", (1200, 120), 255)
+    d = ImageDraw.Draw(im)
+    d.text((40, 90), "sinh:", font=f, fill=0, anchor="ls")
+    x_date = 40 + f.getlength("sinh: ")
+    d.text((x_date, 90), "17/11/1993", font=f, fill=0, anchor="ls")
+    d.line([(1100, 0), (1100, 119)], fill=0, width=3)  # a cell's rule
+    x_lost = int(x_date + f.getlength("17"))
+    x_end = int(x_date + f.getlength("17/11/1993"))
+    a = np.asarray(im)
+    crop = crop_boxes(a, [(x_lost, 55, x_end - x_lost, 45)])
+    assert crop is not None
+    pad = 45 // 3
+    width = crop.shape[1] - 2 * pad
+    assert abs(width - (x_end - x_date)) <= 6  # the whole date, from its first "1" to its last "3"

@@ -78,6 +78,35 @@ def reread_candidates(reading: DocumentReading, catalogue: Catalogue | None = No
     return out[:limit]
 
 
+SURE_WORDS = 60.0  # a first read whose every word is this sure keeps its syllables against a second
+
+
+def _drops_words(first: str, second: str) -> bool:
+    """Whether a second read lacks a Vietnamese syllable the first had (its letters, any marks)."""
+    from indexer.fields.syllables import is_valid
+    from indexer.vntext import fold
+
+    words = {fold(w.strip("()[].,:;")) for w in second.split()}
+    return any(
+        is_valid(c) and len(c) > 1 and fold(c) not in words for c in (w.strip("()[].,:;") for w in first.split())
+    )
+
+
+def reread_agrees(reading: DocumentReading, field_id: str, text: str, catalogue: Catalogue | None = None) -> bool:
+    """Whether a second read gives the value the field has: the look is over, no later read may
+    replace it (``02 (bộ)`` read again as ``02 (bộ)``, then as ``02. (bộ)``)."""
+    from indexer.fields.extract import RawField
+    from indexer.fields.layout import Tok
+
+    dtype = (catalogue or load()).get(reading.doc_type)
+    old = reading.fields.get(field_id)
+    if dtype is None or old is None or not text.strip():
+        return False
+    toks = [Tok(t, 90.0, 0, 0, 10, 10) for t in text.split()]
+    new = values.read(RawField(field_id, dtype.field_type(field_id) or "text", toks, old.label, old.section))
+    return new.value == old.value
+
+
 def apply_reread(
     reading: DocumentReading, field_id: str, text: str, conf: float | None, catalogue: Catalogue | None = None
 ) -> bool:
@@ -92,6 +121,8 @@ def apply_reread(
     old = reading.fields.get(field_id)
     if dtype is None or old is None or not text.strip():
         return False
+    if (old.min_word_conf or 0) >= SURE_WORDS and _drops_words(old.raw, text):
+        return False  # ``02 (bộ)`` read surely, again as ``02``: a narrower look, not a better one
     x, y, w, h = old.boxes[0]
     toks = [Tok(t, conf if conf is not None else 80.0, x, y, x + w, y + h) for t in text.split()]
     raw = RawField(field_id, dtype.field_type(field_id) or "text", toks, old.label, old.section)
@@ -104,6 +135,8 @@ def apply_reread(
     if hard:
         return False
     repaired = any("chữ số" in c for c in old.corrections)
+    if new.value == old.value and old.normalized is None:
+        return False  # the same value read again
     if old.normalized is not None and new.value == old.value:
         if repaired:  # a second, independent read agrees with the repair: it is confirmed
             old.confirmed.append("đọc lại vùng ảnh khớp")
