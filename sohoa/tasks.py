@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from indexer.fields import DocumentReading, catalogue, read_document
 from indexer.fields.handwriting import handwriting_boxes, mark_hand_filled, mark_handwritten
+from ocr.doubt import SURE_CONF, Aside
 from ocr.engine import OcrEngine, make_engine
 from ocr.handprint import baseline_spread
+from ocr.layout import order_text
 from ocr.pipeline import OcrOptions, OcrPage, ocr_page
 from ocr.types import PageResult, PageSource, Word
 
@@ -119,11 +121,46 @@ def read_page(result: PageResult, upright_gray: np.ndarray | None = None) -> Doc
         mark_handwritten(reading, handwriting_boxes(result.set_aside))  # "viết tay — cần nhập"
         if upright_gray is not None and reading.fields:
             spreads = {fid: baseline_spread(upright_gray, f.boxes) for fid, f in reading.fields.items()}
-            mark_hand_filled(reading, spreads)
+            if mark_hand_filled(reading, spreads):
+                reading.notes.append(HAND_FILLED_NOTE)
         return reading
     except Exception as exc:
         log.warning("could not read the fields of a page: %s", exc.__class__.__name__)
         return None
+
+
+HAND_FILLED_NOTE = "tờ khai điền tay"
+
+
+def hand_words_aside(result: PageResult, reading: DocumentReading | None) -> PageResult:
+    """On a form filled in by hand, the unsure words of its values go out of the text (and so
+    out of the search index) as handwriting, as ``ocr.doubt`` does with a word it sees is
+    handwritten: a hand read unsurely is junk in the index. Sure words stay (a clear hand read
+    right is found by search); the fields keep their readings, marked "viết tay — cần nhập"."""
+    if reading is None or HAND_FILLED_NOTE not in reading.notes:
+        return result
+    boxes = [b for f in reading.fields.values() for b in f.boxes]
+    out = [w for w in result.words if w.conf < SURE_CONF and _in_any(w, boxes)]
+    if not out:
+        return result
+    gone = {id(w) for w in out}
+    kept = [w for w in result.words if id(w) not in gone]
+    aside = [Aside(w, "handwriting").as_dict() for w in out]
+    return replace(
+        result,
+        words=kept,
+        text=order_text(kept, [], result.width, result.dpi),
+        set_aside=[*result.set_aside, *aside],
+    )
+
+
+def _in_any(w: Word, boxes: list[tuple[int, int, int, int]]) -> bool:
+    for bx, by, bw, bh in boxes:
+        iw = min(w.left + w.width, bx + bw) - max(w.left, bx)
+        ih = min(w.top + w.height, by + bh) - max(w.top, by)
+        if iw > 0 and ih > 0 and iw * ih >= 0.5 * w.width * w.height:
+            return True
+    return False
 
 
 def reread_doubtful(done: OcrPage, reading: DocumentReading, engine: OcrEngine) -> int:
@@ -168,6 +205,7 @@ def run_page_task(task: PageTask) -> PageOutcome:
             refine_reading(done, reading, engine)
         except Exception as exc:
             log.warning("could not read the ledger grid: %s", exc.__class__.__name__)
+    result = hand_words_aside(result, reading)
     cards: list[dict[str, str]] = []
     if not result.blank:
         try:

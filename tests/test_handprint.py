@@ -114,3 +114,30 @@ def test_generated_forms_typed_or_filled_by_hand(tmp_path, engine, family, index
         assert marked == list(reading.fields)
     else:
         assert marked == []
+
+
+def test_on_a_hand_filled_form_the_unsure_value_words_stay_out_of_the_text(tmp_path) -> None:
+    from sohoa.tasks import HAND_FILLED_NOTE, PageTask, run_page_task
+
+    path = _page(tmp_path, "hand_elastic", 2, "photocopy")
+    out = run_page_task(
+        PageTask(PageSource(path, "image/jpeg" if path.suffix == ".jpg" else "image/png"), OcrOptions(thumbnail=False))
+    )
+    assert out.reading is not None and HAND_FILLED_NOTE in out.reading.notes
+    boxes = [b for f in out.reading.fields.values() for b in f.boxes]
+
+    def inside(w) -> bool:
+        return any(
+            min(w.left + w.width, x + bw) - max(w.left, x) > 0.5 * w.width
+            and min(w.top + w.height, y + bh) - max(w.top, y) > 0.5 * w.height
+            for x, y, bw, bh in boxes
+        )
+
+    assert all(w.conf >= 70 for w in out.result.words if inside(w))  # only sure hand words are text
+    aside = [a for a in out.result.set_aside if a["reason"] == "handwriting"]
+    assert aside  # the unsure ones are kept as handwriting regions, not lost
+    assert out.reading.fields  # and the fields keep their readings
+    typed_path = _page(tmp_path, "standard", 1, "scan")
+    media = "image/jpeg" if typed_path.suffix == ".jpg" else "image/png"
+    typed = run_page_task(PageTask(PageSource(typed_path, media), OcrOptions(thumbnail=False)))
+    assert typed.reading is not None and HAND_FILLED_NOTE not in typed.reading.notes
