@@ -80,6 +80,16 @@ def _files(root: Path) -> dict[str, Path]:
     return out
 
 
+def _hash_archive(rep: FixityReport, key: str, path: Path) -> str | None:
+    """The archive file's SHA-256, counted as checked; None (and listed missing) when unreadable."""
+    rep.archive_files += 1
+    try:
+        return sha256_file(path)
+    except OSError:
+        rep.missing.append(f"archive/{key}")
+        return None
+
+
 def _young(path: Path, now: float) -> bool:
     try:
         return now - os.lstat(path).st_mtime < YOUNG_S
@@ -131,13 +141,10 @@ def check(app: App, *, verify_audit: bool = True) -> FixityReport:
             if not key.endswith(THUMB_SUFFIX):  # a thumbnail is drawn again from its PDF (not backed up)
                 rep.missing.append(f"archive/{key}")
             continue
-        rep.archive_files += 1
-        try:
-            actual = sha256_file(p)
-        except OSError:
-            rep.missing.append(f"archive/{key}")
+        digest = _hash_archive(rep, key, p)
+        if digest is None:
             continue
-        if actual != sha and not _young(p, now):
+        if digest != sha and not _young(p, now):
             rep.altered.append(f"archive/{key}")
     for key in derived:
         on_disk.pop(key, None)
@@ -148,19 +155,16 @@ def check(app: App, *, verify_audit: bool = True) -> FixityReport:
         if p is None:
             rep.missing.append(f"archive/{key}")
             continue
-        rep.archive_files += 1
-        try:
-            actual = sha256_file(p)
-        except OSError:
-            rep.missing.append(f"archive/{key}")
+        digest = _hash_archive(rep, key, p)
+        if digest is None:
             continue
         seen = baseline.get(key)
         redone = indexed_at is not None and seen is not None and _utc(indexed_at) > seen.get("at", "")
-        if seen is not None and seen["sha256"] != actual and not redone:
+        if seen is not None and seen["sha256"] != digest and not redone:
             rep.altered.append(f"archive/{key}")
             new_baseline[key] = seen  # keep the first hash: still altered at the next check
         else:
-            new_baseline[key] = {"sha256": actual, "at": rep.at}
+            new_baseline[key] = {"sha256": digest, "at": rep.at}
     rep.unreferenced += [f"archive/{k}" for k, p in sorted(on_disk.items()) if not _young(p, now)]
     write_json(s.data_dir, ARCHIVE_HASHES, {"files": new_baseline})
     # -- the audit trail's chain

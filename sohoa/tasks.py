@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.fields import DocumentReading, catalogue, read_document
-from indexer.fields.handwriting import handwriting_boxes, mark_hand_filled, mark_handwritten
+from indexer.fields.handwriting import handwriting_boxes, mark_hand_filled, mark_handwritten, overlaps
 from ocr.doubt import SURE_CONF, Aside
 from ocr.engine import OcrEngine, make_engine
 from ocr.handprint import baseline_spread
@@ -140,7 +140,11 @@ def hand_words_aside(result: PageResult, reading: DocumentReading | None) -> Pag
     if reading is None or HAND_FILLED_NOTE not in reading.notes:
         return result
     boxes = [b for f in reading.fields.values() for b in f.boxes]
-    out = [w for w in result.words if w.conf < SURE_CONF and _in_any(w, boxes)]
+    out = [
+        w
+        for w in result.words
+        if w.conf < SURE_CONF and any(overlaps((w.left, w.top, w.width, w.height), b) for b in boxes)
+    ]
     if not out:
         return result
     gone = {id(w) for w in out}
@@ -152,15 +156,6 @@ def hand_words_aside(result: PageResult, reading: DocumentReading | None) -> Pag
         text=order_text(kept, [], result.width, result.dpi),
         set_aside=[*result.set_aside, *aside],
     )
-
-
-def _in_any(w: Word, boxes: list[tuple[int, int, int, int]]) -> bool:
-    for bx, by, bw, bh in boxes:
-        iw = min(w.left + w.width, bx + bw) - max(w.left, bx)
-        ih = min(w.top + w.height, by + bh) - max(w.top, by)
-        if iw > 0 and ih > 0 and iw * ih >= 0.5 * w.width * w.height:
-            return True
-    return False
 
 
 def reread_doubtful(done: OcrPage, reading: DocumentReading, engine: OcrEngine) -> int:

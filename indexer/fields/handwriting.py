@@ -25,7 +25,8 @@ HANDWRITTEN = "viết tay — cần nhập"
 Box = tuple[int, int, int, int]
 
 
-def _overlap(a: Box, b: Box) -> bool:
+def overlaps(a: Box, b: Box) -> bool:
+    """Whether two boxes share at least half of the smaller one."""
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
     w = min(ax + aw, bx + bw) - max(ax, bx)
@@ -81,7 +82,7 @@ def mark_handwritten(reading: DocumentReading, hand: list[Box]) -> list[str]:
     """Mark the fields whose value holds a handwritten word; returns their ids."""
     marked = []
     for fid, f in reading.fields.items():
-        if hand and any(_overlap(tuple(b), h) for b in f.boxes for h in hand):  # type: ignore[arg-type]
+        if hand and any(overlaps(tuple(b), h) for b in f.boxes for h in hand):  # type: ignore[arg-type]
             f.review(HANDWRITTEN)
             f.parsed["handwritten"] = True
             marked.append(fid)
