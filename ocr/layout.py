@@ -11,6 +11,8 @@
   as the left block, then the right block. Elsewhere, side-by-side parts of one line (e.g.
   "Giới tính: Nam   Dân tộc: Kinh", or the two signature columns) stay one line.
 * A title centred on the page and a note far to its side on the same baseline are two lines.
+* The foot of a letter ("Nơi nhận:" and the recipients on the left, the signer on the right) is
+  read block by block too (``ocr.signblock``).
 * Tokens that are specks or stroke remnants rather than print are dropped (``is_junk``).
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from ocr.signblock import recipients_first
 from ocr.structure import Table
 from ocr.types import Word
 
@@ -214,6 +217,7 @@ def order_text(words: Sequence[Word], tables: Sequence[Table], page_w: int, dpi:
         else:
             flow.setdefault((w.block, w.par, w.line), []).append(w)
     lines = _header_first([ln for ln in flow.values() if ln], page_w, mm)
+    lines = recipients_first(lines, page_w, mm)
     lines = [part for line in lines for part in _split_centred(line, page_w, mm)]
 
     pending = sorted(range(len(tables)), key=lambda t: tables[t].y0)
