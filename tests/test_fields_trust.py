@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from indexer.fields import dates, gazetteer, values
+from indexer.fields import confidence, dates, gazetteer, values
 from indexer.fields.extract import RawField
 from indexer.fields.layout import Tok
 from indexer.fields.names import read_name
@@ -175,6 +175,32 @@ def test_id_line_keeps_the_issuer_and_parses_beside() -> None:
         "issuer": "Cục Cảnh sát QLHC về TTXH",
         "issue_date": "2020-05-25",
     }
+
+
+@pytest.mark.parametrize(
+    ("printed", "read_as"),
+    [
+        (  # the CCCD issuer's fixed name: a lost mark in it is repaired from the phrase, and shown
+            "Căn cước công dân số 025191992716 do Cục Cảnh sát QLHC về TTXH cấp ngày 2/11/2021",
+            "Căn cước công dân số 025191992716 do Cục Cảnh sát QLHC vê TTXH cấp ngày 2/11/2021",
+        ),
+        (  # a CMND's issuer is a province's police: its name is read against the gazetteer
+            "CMND số 180699958 do Công an thành phố Hồ Chí Minh cấp ngày 14/11/2017",
+            "CMND số 180699958 do Công an thành phô Hô Chí Minh cấp ngày 14/11/2017",
+        ),
+    ],
+)
+def test_the_issuer_of_an_id_line_is_repaired_as_a_known_issuer_and_flagged(printed: str, read_as: str) -> None:
+    f = read(read_as, "id_doc")
+    assert f.value == printed and f.raw == read_as
+    assert f.needs_review and f.corrections
+
+
+def test_a_right_police_issuer_is_kept_and_parsed() -> None:
+    text = "CMND số 368443410 do Công an tỉnh Thái Bình cấp ngày 16/12/2019"
+    f = read(text, "id_doc")
+    assert f.value == text and not f.needs_review
+    assert f.parsed["issuer"] == "Công an tỉnh Thái Bình"
 
 
 @pytest.mark.parametrize(
@@ -432,3 +458,49 @@ def test_a_box_rule_read_before_a_date_is_dropped_and_flagged() -> None:
     assert f.value == "31/10/2016" and f.needs_review and f.normalized == "2016-10-31"
     assert read("31/10/2016", "date").value == "31/10/2016"
     assert read("ngày 31/10/2016", "date").value == "ngày 31/10/2016"  # a word is not a rule mark
+
+
+# -- a death notice's reference: number, initials and date ------------------------------------------
+
+
+def _notice(text: str) -> FieldReading:
+    toks = [Tok(w, 95.0, 10 * i, 0, 10 * i + 8, 10) for i, w in enumerate(text.split())]
+    f = values.read(RawField("death_notice", "paper_ref", toks, vocab="paper_initials"))
+    confidence.assess(f)  # as the reader does after the cross-checks
+    return f
+
+
+@pytest.mark.parametrize(
+    ("printed", "read_as"),
+    [
+        ("9/GBT, ngày 18/12/2020", "9/6BT, ngày 18/12/2020"),  # G read as 6
+        ("115/GBT, ngày 18/02/2023", "115/GBT, ngày 18/92/2023"),  # no month 92: 0 read as 9
+        ("46/GBT, ngày 04-11-2019", "46/GBT, ngày 94-11-2019"),
+    ],
+)
+def test_an_impossible_death_notice_reference_is_repaired_shown_and_flagged(printed: str, read_as: str) -> None:
+    f = _notice(read_as)
+    assert f.value == printed and f.raw == read_as
+    assert f.needs_review and f.corrections
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Số 216/GBT do Trạm Y tế thị trấn Ea Pốk cấp ngày 31/3/2021", "05/2021/GBT-BV, ngày 1/2/2020", "12/GBT"],
+)
+def test_a_possible_death_notice_reference_is_kept_as_printed(text: str) -> None:
+    f = _notice(text)
+    assert f.value == text and not f.needs_review and not f.corrections
+
+
+def test_the_death_notice_reference_is_parsed_beside_the_value() -> None:
+    f = _notice("Số 216/GBT do Trạm Y tế thị trấn Ea Pốk cấp ngày 31/3/2021")
+    assert f.parsed == {"number": "216/GBT", "date": "2021-03-31"}
+    assert _notice("05/2021/GBT-BV, ngày 1/2/2020").parsed["number"] == "05/2021/GBT-BV"
+
+
+def test_a_highland_place_s_own_spelling_is_no_misread_syllable() -> None:
+    # "Ea", "Pốk", "KBang" are how the gazetteer writes places of the Central Highlands
+    assert read_text("Trạm Y tế thị trấn Ea Pốk").problems == []
+    assert read_text("Thôn Cư KBang").problems == []
+    assert read_text("Thôn Câi").problems  # an impossible syllable no place has is still flagged

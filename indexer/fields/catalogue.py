@@ -135,6 +135,12 @@ class DocType:
             return f.type
         return next((r.type for fid, _c, r in self._table_cells() if fid == field_id), None)
 
+    def field_vocab(self, field_id: str) -> str | None:
+        f = self.field(field_id)
+        if f is not None:
+            return f.vocab
+        return next((r.vocab for fid, _c, r in self._table_cells() if fid == field_id), None)
+
     def label_vi(self, field_id: str) -> str:
         f = self.field(field_id)
         if f is not None:

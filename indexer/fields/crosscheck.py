@@ -241,7 +241,7 @@ def consensus(fields: dict[str, FieldReading], types: dict[str, str]) -> None:
         t = types.get(fid)
         if t == "name":
             groups["N:" + fold(f.value)].append((fid, f.value))
-        elif t in ("place", "place_date", "text") or t == "id_doc":
+        elif t in ("place", "place_date", "text", "paper_ref") or t == "id_doc":
             for n, part in enumerate(_SPLIT.split(f.value)):
                 if len(part.split()) >= 2 and not re.search(r"\d{3}", part):
                     groups["P:" + fold(part)].append((fid, part))

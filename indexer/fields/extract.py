@@ -32,7 +32,7 @@ from indexer.fields.syllables import is_valid
 from indexer.vntext import fold
 
 # Value types whose text may wrap onto a second printed line.
-WRAPPING = {"place", "text", "id_doc", "date_words", "datetime", "place_date"}
+WRAPPING = {"place", "text", "paper_ref", "id_doc", "date_words", "datetime", "place_date"}
 
 
 @dataclass

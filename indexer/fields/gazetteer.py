@@ -173,6 +173,13 @@ def schemes_for(date: dt.date | None) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def syllables() -> frozenset[str]:
+    """Every syllable of a unit's name, lower case: ``ea``, ``pốk``, ``kbang`` are how places of
+    the highlands are written, not misread Vietnamese syllables."""
+    return frozenset(w.lower() for u in load().units for w in canonical(u.short).split())
+
+
+@lru_cache(maxsize=1)
 def load() -> Gazetteer:
     units: list[Unit] = []
     for line in SNAPSHOT.read_text(encoding="utf-8").splitlines():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indexer.fields import gazetteer
 from indexer.fields.correct import syllable_candidates
 from indexer.fields.lexicon import Lexicon
 from indexer.fields.syllables import distance, is_valid
@@ -210,6 +211,8 @@ def repair_syllables(rep: Repair) -> Repair:
             continue
         if core.isupper() and len(core) <= 5 and all(c.isascii() for c in core):
             continue  # an abbreviation: CCCD, UBND, GBT
+        if core.lower() in gazetteer.syllables():
+            continue  # a place's own spelling: Ea Pốk, KBang
         cands = syllable_candidates(core, 3)
         if cands:
             new = cands[0][0]

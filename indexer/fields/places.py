@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -99,12 +98,6 @@ def _unit_key(words: list[str], i: int, n: int, raw: list[str] | None = None) ->
     return key
 
 
-@lru_cache(maxsize=1)
-def place_syllables() -> set[str]:
-    """Every syllable of a unit's name in the gazetteer, lower case."""
-    return {w.lower() for u in gazetteer.load().units for w in canonical(u.short).split()}
-
-
 # Letters whose capital has the small letter's shape: OCR often reads one for the other.
 _SAME_SHAPE = frozenset("cosuvwxzôơư")
 
@@ -125,7 +118,7 @@ def _capital_like(word: str) -> bool:
     if word[:1].isupper() or word[:1].isdigit():
         return True
     cap = _as_capital(word)
-    return cap != word and cap.lower() in place_syllables() and word[1:].islower()
+    return cap != word and cap.lower() in gazetteer.syllables() and word[1:].islower()
 
 
 def _capitalised(words: list[str]) -> list[str]:

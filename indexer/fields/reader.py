@@ -103,7 +103,8 @@ def reread_agrees(reading: DocumentReading, field_id: str, text: str, catalogue:
     if dtype is None or old is None or not text.strip():
         return False
     toks = [Tok(t, 90.0, 0, 0, 10, 10) for t in text.split()]
-    new = values.read(RawField(field_id, dtype.field_type(field_id) or "text", toks, old.label, old.section))
+    kind, vocab = dtype.field_type(field_id) or "text", dtype.field_vocab(field_id)
+    new = values.read(RawField(field_id, kind, toks, old.label, old.section, vocab))
     return new.value == old.value
 
 
@@ -125,7 +126,9 @@ def apply_reread(
         return False  # ``02 (bộ)`` read surely, again as ``02``: a narrower look, not a better one
     x, y, w, h = old.boxes[0]
     toks = [Tok(t, conf if conf is not None else 80.0, x, y, x + w, y + h) for t in text.split()]
-    raw = RawField(field_id, dtype.field_type(field_id) or "text", toks, old.label, old.section)
+    raw = RawField(
+        field_id, dtype.field_type(field_id) or "text", toks, old.label, old.section, dtype.field_vocab(field_id)
+    )
     new = values.read(raw)
     trial = dict(reading.fields)
     trial[field_id] = new

@@ -256,6 +256,7 @@ def read_id_doc_field(r: FieldReading, raw: RawField) -> None:
     if tail_text:
         t = read_text(tail_text)
         tail_text, changes, problems = t.text, changes + t.changes, problems + t.problems
+        tail_text = _police_issuer(tail_text, changes, problems)
         issuer = re.search(r"\b[Dd]o\s+(.+?)[\s,]+(?:c[aấ]p|ng[aà]y)\b", tail_text)
         if issuer:
             parsed["issuer"] = issuer.group(1).strip(STRIP)
@@ -267,6 +268,21 @@ def read_id_doc_field(r: FieldReading, raw: RawField) -> None:
     _apply(r, clean(out), changes, problems)
     r.normalized = number
     r.parsed = parsed
+
+
+def _police_issuer(text: str, changes: list[str], problems: list[str]) -> str:
+    """``do Công an thành phô Hô Chí Minh cấp``: a CMND's issuer is the police of a province, so its
+    name is read as a place (the unit word and the province's name against the gazetteer); taken
+    only when that reading names a province, with the place reader's repairs and flags."""
+    m = re.search(r"\b(C[oôố]ng\s+an\s+)(.+?)(?=[\s,]+(?:c[aấ]p|ng[aà]y)\b)", text)
+    if not m:
+        return text
+    place = read_place(m.group(2))
+    if place.text == m.group(2) or not any(u.get("level") == "province" for u in place.units):
+        return text
+    changes += place.changes
+    problems += place.problems
+    return text[: m.start(2)] + place.text + text[m.end(2) :]
 
 
 # The paper's abbreviation, by the number of digits that follows it.
@@ -379,6 +395,45 @@ def read_count_field(r: FieldReading, raw: RawField) -> None:
     r.normalized = str(int(n))
 
 
+# A digit read for a letter of a paper's initials (``9/6BT``): the letter each digit is mistaken for.
+_LETTER_OF_DIGIT = str.maketrans({"6": "G", "8": "B", "0": "O", "1": "I", "5": "S", "2": "Z"})
+_REF_DATE = re.compile(r"\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4}")
+
+
+def read_paper_ref_field(r: FieldReading, raw: RawField) -> None:
+    """``115/GBT, ngày 18/02/2023``, ``Số 216/GBT do Trạm Y tế … cấp ngày 31/3/2021``: another
+    paper's number and date, kept as printed. Besides the free text's repairs, the paper's initials
+    read with a digit for a letter (``9/6BT``) are re-spelt when that gives exactly one of the
+    field's known initials, and an impossible date is repaired by its digits; both shown and
+    flagged. The number and the ISO date go beside the value in ``parsed``."""
+    p = read_text(r.raw)
+    text, changes, problems = p.text, list(p.changes), list(p.problems)
+    known = set(vocab.load().vocab.get(raw.vocab or "", ()))
+    m = re.search(r"(\d+\s?/\s?)([A-ZĐ\d]*\d[A-ZĐ\d]*)\b", text)
+    if m and re.search(r"[A-ZĐ]", m.group(2)):
+        letters = m.group(2).translate(_LETTER_OF_DIGIT)
+        hits = {k for k in known if k in (letters, letters[1:], letters[:-1])}
+        if len(hits) == 1:
+            new = hits.pop()
+            changes.append(f"{m.group(2)} → {new} (chữ số đọc nhầm trong ký hiệu giấy tờ)")
+            problems.append(f"“{m.group(2)}” sửa thành “{new}” (ký hiệu giấy tờ)")
+            text = text[: m.start(2)] + new + text[m.end(2) :]
+    parsed: dict[str, str] = {}
+    num = re.search(r"(\d[\d/]*?)\s?/\s?([A-ZĐ][A-ZĐ\-]*)", text)
+    if num:
+        parsed["number"] = f"{num.group(1)}/{num.group(2)}"
+    dm = _REF_DATE.search(text)
+    if dm:
+        d = dates.read_numeric(dm.group(0))
+        if d.date is not None:
+            text = text[: dm.start()] + d.text + text[dm.end() :]
+            parsed["date"] = d.date.isoformat()
+        changes += d.changes
+        problems += d.problems  # a repaired digit is flagged by confidence.assess
+    _apply(r, clean(text), changes, problems)
+    r.parsed.update(parsed)
+
+
 READERS = {
     "name": read_name_field,
     "place": read_place_field,
@@ -394,4 +449,5 @@ READERS = {
     "dossier_code": read_dossier_code_field,
     "phone": read_phone_field,
     "count": read_count_field,
+    "paper_ref": read_paper_ref_field,
 }
