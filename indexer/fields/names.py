@@ -8,7 +8,10 @@ review reason, not applied. Only an impossible syllable is repaired, towards exa
 candidate, and the repair is recorded and flagged. One exception, also flagged: the first word of a
 name of two or more words that is no surname, with the letters of exactly one surname
 (``TRÂN THỊ THU THOA``, ``NGUYÊN VĂN AN``: the surname's place holds a near-closed class, and
-Tesseract loses stacked marks)."""
+Tesseract loses stacked marks). The lists are built from public name data (scripts/build_names.py)
+and carry weights; where several entries share the letters, one far commoner than the rest
+(``Hồ`` beside the rare ``Hơ``) still counts as the one, and a rare entry read where a far commoner
+spelling exists (``TIỀN`` beside ``Tiến``) is kept and the commoner one offered."""
 
 from __future__ import annotations
 
@@ -66,6 +69,36 @@ def _dropped_tone(word: str, lexicon_spellings: list[str]) -> list[str]:
     return [c for c in lexicon_spellings if split_tone(c)[0].lower() == bare.lower() and split_tone(c)[1]]
 
 
+# A spelling counts as far commoner than another when its source weight (population share of a
+# surname, number of dictionary names with a middle or given name) is at least this many times larger.
+FAR_COMMONER = 5.0
+
+
+def _dominant(cands: list[str], weights: dict[str, float]) -> list[str]:
+    """Of several spellings, the one far commoner than all others (``Hồ`` 1.5 % beside ``Hơ``
+    0.02 %), else all of them: a bigger list must not stop a repair only a rare entry contests."""
+    if len({c.lower() for c in cands}) < 2 or any(c not in weights for c in cands):
+        return cands
+    ranked = sorted(cands, key=lambda c: -weights[c])
+    top, rest = ranked[0], [c for c in ranked[1:] if c.lower() != ranked[0].lower()]
+    return [top] if all(weights[top] >= FAR_COMMONER * weights[c] for c in rest) else cands
+
+
+def _far_commoner(low: str, lexicon_spellings: list[str], weights: dict[str, float]) -> list[str]:
+    """A rare entry of this position's list (``Tiền`` in one dictionary name) read where a spelling
+    with the same letters, no fewer marks and far more names (``Tiến``) exists: offered, not applied."""
+    own = weights.get(next((c for c in lexicon_spellings if c.lower() == low), ""), 0.0)
+    return [
+        c
+        for c in lexicon_spellings
+        if c.lower() != low
+        and marks(c) >= marks(low)
+        and distance(low, c.lower()) < float("inf")
+        and own
+        and weights.get(c, 0.0) >= FAR_COMMONER * own
+    ]
+
+
 def read_name(text: str) -> NameRead:
     words = [_core(w)[1] for w in text.replace(",", " ").split()]
     parts = [part for w in words if w and any(c.isalpha() for c in w) for part in _unglue(w)]
@@ -91,12 +124,12 @@ def read_name(text: str) -> NameRead:
         if any(c.lower() == low for c in in_role):
             fixed.append(styled)
             out.known += 1
-            toned = _dropped_tone(w, in_role)
+            toned = _dropped_tone(w, in_role) or _far_commoner(low, in_role, role.weights)
             if toned:
                 out.problems.append(f"“{w}” có thể là {' / '.join(_styled(c, style) for c in toned[:3])}")
             continue
         if is_valid(w) and read_ok.get(w, True):
-            same = [c for c in in_role if distance(low, c.lower()) < float("inf")]
+            same = _dominant([c for c in in_role if distance(low, c.lower()) < float("inf")], role.weights)
             if i == 0 and len(words) >= 2 and len({c.lower() for c in same}) == 1:
                 # The surname's place is a near-closed class: a syllable that is no surname, with the
                 # letters of exactly one surname (TRÂN → TRẦN, NGUYÊN → NGUYỄN), is repaired — and
