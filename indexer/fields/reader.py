@@ -10,6 +10,7 @@ from indexer.fields.catalogue import Catalogue, load
 from indexer.fields.classify import classify
 from indexer.fields.crosscheck import check_ids, check_order, check_words, consensus
 from indexer.fields.extract import extract_form
+from indexer.fields.glyphs import LOST_DIGIT, lost_digit
 from indexer.fields.layout import build_page
 from indexer.fields.names import read_name
 from indexer.fields.placedate import unlabelled_place_date
@@ -42,6 +43,8 @@ def read_document(
     fields = {r.spec_id: values.read(r) for r in raws}
     for r in raws:
         fields[r.spec_id].label_box = r.label_box
+        if lost_digit(r):
+            fields[r.spec_id].review(LOST_DIGIT)
         if r.region and not fields[r.spec_id].boxes:
             fields[r.spec_id].boxes = [r.region]  # an empty table cell: where to read again
     types = {r.spec_id: r.type for r in raws}
@@ -73,7 +76,7 @@ def reread_candidates(reading: DocumentReading, catalogue: Catalogue | None = No
         return []
     out = []
     for fid, f in reading.fields.items():
-        if f.needs_review and f.boxes and dtype.field_type(fid) in REREAD_TYPES:
+        if f.needs_review and f.boxes and (dtype.field_type(fid) in REREAD_TYPES or LOST_DIGIT in f.review_reasons):
             out.append(fid)
     return out[:limit]
 
