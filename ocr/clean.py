@@ -3,6 +3,7 @@ dotted fill-in leaders (they fuse with the values written on them), no ruled lin
 or stamps (Tesseract reads them as ``|``, ``_`` and invented words); the tables found on the
 way give the reading order of their cells.
 
+A photocopier's roller streaks go first (``ocr.streaks``): they join the letters they cross.
 One Otsu threshold and one connected-component pass of the background-normalised page serve
 the border, the leader and the structure (rules, tables, signatures, stamps) removal.
 """
@@ -16,6 +17,7 @@ import numpy as np
 
 from ocr.imageops import normalize_background
 from ocr.leaders import remove_leaders
+from ocr.streaks import remove_streaks
 from ocr.structure import Table, find_structure
 
 BORDER_LEVEL = 90  # a scanner border is darker than this even after normalisation
@@ -55,7 +57,7 @@ class Cleaned:
 
 
 def clean_page(gray: np.ndarray, dpi: int, erase_structure: bool = True) -> Cleaned:
-    norm = normalize_background(gray, dpi)
+    norm, _streaks = remove_streaks(normalize_background(gray, dpi), dpi)
     _, ink = cv2.threshold(norm, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     comps = cv2.connectedComponentsWithStats(ink, connectivity=8)
     out = norm  # normalize_background returns a new array: paint in place

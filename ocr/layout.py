@@ -140,6 +140,10 @@ def _split_header_line(
     return best
 
 
+def _lone_mark(line: list[Word]) -> bool:
+    return len(line) == 1 and sum(ch.isalnum() for ch in line[0].text) <= 1
+
+
 def _header_first(lines: list[list[Word]], page_w: int, mm: float) -> list[list[Word]]:
     """Reorder the top lines of a two-block page header: left block, then right block.
 
@@ -147,7 +151,13 @@ def _header_first(lines: list[list[Word]], page_w: int, mm: float) -> list[list[
     and a right part (up to the first line that spans the middle without one). From the top, a
     line belongs to the header while it splits into parts lined up with those blocks, or sits
     wholly on one side lined up with that side's block, no farther than two line heights below
-    the previous header line."""
+    the previous header line. A speck read as a lone character among the top lines (a copy's
+    toner dot in the margin) is set before the header rather than breaking it."""
+    specks = [i for i, ln in enumerate(lines[:HEADER_LINES]) if _lone_mark(ln)]
+    if specks:
+        rest = [ln for i, ln in enumerate(lines) if i not in specks]
+        ordered = _header_first(rest, page_w, mm)
+        return lines if ordered is rest else [lines[i] for i in specks] + ordered
     refs: list[tuple[Extent, Extent]] = []
     for line in lines[:HEADER_LINES]:
         ext = _extent(line)

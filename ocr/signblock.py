@@ -25,10 +25,10 @@ from ocr.types import Word
 GAP_MM = 4.0  # a gap this wide on a line separates the two blocks
 LEFT_END = 0.55  # the recipients block ends left of this share of the page width
 RIGHT_START = 0.4  # the signer's block starts right of this share
-ANCHOR_WORDS = 3  # "Nơi nhận:" (or what is left of it) is this short
-# "Nơi nhận:" without its marks; the recogniser may lose "Nơi" or a letter of it, misread a
-# letter of either, or add a speck read as a mark.
-ANCHOR = re.compile(r"^\W*(?:\w{1,3}\W*\s+)?nh\w{1,2}n\W*(?:\s+\W+)?$")
+ANCHOR_WORDS = 2  # "Nơi nhận:" (or what is left of it) is this short
+# "Nơi nhận:" without its marks (and without tokens of marks only: specks); the recogniser may
+# lose "Nơi" or a letter of it, or misread a letter of either.
+ANCHOR = re.compile(r"^\W*(?:\w{1,3}\W*\s+)?nh\w{1,2}n\W*$")
 
 
 def _plain(text: str) -> str:
@@ -54,13 +54,17 @@ def split_blocks(line: Sequence[Word], page_w: int, gap: float) -> tuple[list[Wo
 
 
 def is_anchor(line: Sequence[Word], page_w: int, gap: float) -> bool:
-    """A line that starts with "Nơi nhận:" (alone or followed, across a wide gap, by the signer's
-    block)."""
-    parts = split_blocks(line, page_w, gap)
-    left = parts[0] if parts else sorted(line, key=lambda v: v.left)
-    if len(left) > ANCHOR_WORDS or _extent(left)[1] > LEFT_END * page_w:
-        return False
-    return bool(ANCHOR.match(_plain(" ".join(w.text for w in left))))
+    """A line that starts with "Nơi nhận:", alone or followed, across a wide gap, by anything
+    (the signer's block, specks read as letters)."""
+    words = [w for w in sorted(line, key=lambda v: v.left) if any(ch.isalnum() for ch in w.text)]
+    for k in range(1, min(ANCHOR_WORDS, len(words)) + 1):
+        head, rest = words[:k], words[k:]
+        end = _extent(head)[1]
+        if end > LEFT_END * page_w or (rest and rest[0].left - end < gap):
+            continue
+        if ANCHOR.match(_plain(" ".join(w.text for w in head))):
+            return True
+    return False
 
 
 def recipients_first(lines: list[list[Word]], page_w: int, mm: float) -> list[list[Word]]:
