@@ -100,6 +100,12 @@ class OcrPage:
         """The page in grey, turned upright and deskewed as the OCR stage did: the words' pixels."""
         return upright(self.page.gray, self.result.rotation, self.result.skew_deg)
 
+    def write_archive(self, result: PageResult, pdf_out: Path, thumbnail: bool) -> PageResult:
+        """The searchable PDF of ``result``: the words the later steps kept (a hand-filled
+        form's unsure values taken out) are the PDF's text, so it is written after them."""
+        shown = self.upright_gray if self.page.image.ndim == 2 and not result.blank else None
+        return write_archive(self.page, result, pdf_out, thumbnail, shown)
+
 
 def ocr_page(src: PageSource, options: OcrOptions, engine: OcrEngine, pdf_out: Path | None = None) -> OcrPage:
     """Load the page (``ocr.load``) and OCR it; the loaded page is handed on with the result."""
@@ -136,15 +142,12 @@ def process_loaded(
     dpi_tag = page.dpi if page.dpi_source == "tag" else None
 
     def blank_page(passes: list[str]) -> PageResult:
-        written: dict[str, str] = {}
-        if pdf_out is not None:
-            written = _write_archive(page.image, [], dpi, pdf_out, options.thumbnail)
-            clock.lap("pdf")
         h, w = page.gray.shape
-        return PageResult(
+        result = PageResult(
             "", [], None, 0, None, 0.0, True, w, h, dpi, engine.name, clock.timings,
-            dpi_source=source, dpi_tag=dpi_tag, x_height_px=size.x_height, archive_sha256=written, passes=passes,
+            dpi_source=source, dpi_tag=dpi_tag, x_height_px=size.x_height, passes=passes,
         )  # fmt: skip
+        return result if pdf_out is None else write_archive(page, result, pdf_out, options.thumbnail)
 
     # Lines of grey blobs and no ink: faint print or the other side showing through. It is read
     # (a page wrongly called blank is lost to the index); kept blank when the reading has no text.
@@ -184,16 +187,8 @@ def process_loaded(
     words = best.words
     if best.scale != 1.0:
         words = [_scale_word(w, 1.0 / best.scale) for w in words]
-    written = {}
-    if pdf_out is not None:
-        if page.image.ndim == 2:
-            shown = gray
-        else:
-            shown = rgb if rgb is not None else upright(page.image, orientation.rotation, skew)
-        written = _write_archive(shown, words, dpi, pdf_out, options.thumbnail)
-        clock.lap("pdf")
     h, w = gray.shape
-    return PageResult(
+    result = PageResult(
         text=best.text,
         words=words,
         mean_conf=best.rec.mean_conf,
@@ -214,17 +209,29 @@ def process_loaded(
         dpi_source=source,
         dpi_tag=dpi_tag,
         x_height_px=size.x_height,
-        archive_sha256=written,
     )
+    if pdf_out is None:
+        return result
+    shown = gray if page.image.ndim == 2 else rgb
+    return write_archive(page, result, pdf_out, options.thumbnail, shown)
 
 
-def _write_archive(image: np.ndarray, words: list[Word], dpi: int, pdf_out: Path, thumbnail: bool) -> dict[str, str]:
-    """The page's searchable PDF (and thumbnail); the sha256 of each by file name, as written."""
-    written = {pdf_out.name: write_searchable_pdf_hashed(image, words, dpi, pdf_out)}
+def write_archive(
+    page: LoadedPage, result: PageResult, pdf_out: Path, thumbnail: bool, shown: np.ndarray | None = None
+) -> PageResult:
+    """The page's searchable PDF (and thumbnail): the page as the OCR stage saw it (upright and
+    deskewed; a blank page as loaded) under an invisible text layer of exactly ``result.words``.
+    Returns ``result`` with the sha256 of each file by name, as written, and the time taken.
+    ``shown``: that image when the caller already has it."""
+    t = time.perf_counter()
+    if shown is None:
+        shown = page.image if result.blank else upright(page.image, result.rotation, result.skew_deg)
+    written = {pdf_out.name: write_searchable_pdf_hashed(shown, result.words, result.dpi, pdf_out)}
     if thumbnail:
         thumb = thumbnail_path(pdf_out)
-        written[thumb.name] = write_thumbnail(image, thumb)
-    return written
+        written[thumb.name] = write_thumbnail(shown, thumb)
+    timings = {**result.timings, "pdf": round(time.perf_counter() - t, 4)}
+    return replace(result, archive_sha256=written, timings=timings)
 
 
 FAINT_MIN_WORDS = 8  # sure Vietnamese syllables that make a faint page text, not show-through

@@ -183,10 +183,11 @@ def reread_doubtful(done: OcrPage, reading: DocumentReading, engine: OcrEngine) 
 
 def run_page_task(task: PageTask) -> PageOutcome:
     """OCR the page, read its fields, then look again at what was doubtful: every step after the
-    OCR stage uses the page it loaded (loaded and rendered once)."""
+    OCR stage uses the page it loaded (loaded and rendered once). The searchable PDF is written
+    last, once the words that stay text are known (``hand_words_aside``)."""
     engine = engine_for(task.options)
     catalogue.use_overlay(task.label_overlay)  # the reader sees the wordings accepted up to now
-    done = ocr_page(task.source, task.options, engine, task.pdf_out)
+    done = ocr_page(task.source, task.options, engine)  # the PDF waits for the words kept
     result = done.result
     reading = read_page(result, None if result.blank else done.upright_gray)
     if reading is not None and not result.blank:
@@ -201,6 +202,8 @@ def run_page_task(task: PageTask) -> PageOutcome:
         except Exception as exc:
             log.warning("could not read the ledger grid: %s", exc.__class__.__name__)
     result = hand_words_aside(result, reading)
+    if task.pdf_out is not None:  # its text layer holds exactly the words of the text
+        result = done.write_archive(result, task.pdf_out, task.options.thumbnail)
     cards: list[dict[str, str]] = []
     if not result.blank:
         try:

@@ -6,7 +6,11 @@ bench)."""
 
 from __future__ import annotations
 
+import hashlib
 import random
+import shutil
+import subprocess
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -116,12 +120,16 @@ def test_generated_forms_typed_or_filled_by_hand(tmp_path, engine, family, index
         assert marked == []
 
 
-def test_on_a_hand_filled_form_the_unsure_value_words_stay_out_of_the_text(tmp_path) -> None:
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_on_a_hand_filled_form_the_unsure_value_words_stay_out_of_the_text_and_the_pdf(tmp_path) -> None:
     from sohoa.tasks import HAND_FILLED_NOTE, PageTask, run_page_task
 
     path = _page(tmp_path, "hand_elastic", 2, "photocopy")
+    pdf = tmp_path / "page.pdf"
     out = run_page_task(
-        PageTask(PageSource(path, "image/jpeg" if path.suffix == ".jpg" else "image/png"), OcrOptions(thumbnail=False))
+        PageTask(
+            PageSource(path, "image/jpeg" if path.suffix == ".jpg" else "image/png"), OcrOptions(thumbnail=False), pdf
+        )
     )
     assert out.reading is not None and HAND_FILLED_NOTE in out.reading.notes
     boxes = [b for f in out.reading.fields.values() for b in f.boxes]
@@ -137,6 +145,13 @@ def test_on_a_hand_filled_form_the_unsure_value_words_stay_out_of_the_text(tmp_p
     aside = [a for a in out.result.set_aside if a["reason"] == "handwriting"]
     assert aside  # the unsure ones are kept as handwriting regions, not lost
     assert out.reading.fields  # and the fields keep their readings
+    # The PDF's invisible text is the text's words, no hand word set aside: its characters
+    # (word breaks aside: pdftotext joins words whose boxes touch) are the kept words' own.
+    layer = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert Counter("".join(layer.split())) == Counter("".join(w.text for w in out.result.words))
+    assert out.result.archive_sha256 == {pdf.name: hashlib.sha256(pdf.read_bytes()).hexdigest()}
     typed_path = _page(tmp_path, "standard", 1, "scan")
     media = "image/jpeg" if typed_path.suffix == ".jpg" else "image/png"
     typed = run_page_task(PageTask(PageSource(typed_path, media), OcrOptions(thumbnail=False)))
