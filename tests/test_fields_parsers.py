@@ -335,3 +335,11 @@ def test_a_date_with_a_gap_inside_is_kept_as_read_and_flagged() -> None:
     assert d.date is not None and d.date.isoformat() == "2016-05-27"
     assert "27.05. 2016" in d.text and any("khoảng trắng" in p for p in d.problems)
     assert dates.read_numeric("cấp ngày 27.05.2016").problems == []
+
+
+def test_an_id_whose_birth_year_is_still_to_come_is_a_misread_century_digit() -> None:
+    # 051 0 91 …: a man born 1991; read with the century digit 9 it says 2491
+    r = personal_id.check_id12("051991366112")
+    assert r.number == "051091366112" and r.changes  # repaired, and shown
+    assert personal_id.check_id12("051091366112").changes == []
+    assert personal_id.check_id12("001325123456").problems == []  # born 2025: possible

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from indexer.fields import gazetteer
 from indexer.fields.correct import digit_variants, normalize_digits
+from indexer.fields.dates import today
 
 SEX_OF_DIGIT = {str(d): ("Nam" if d % 2 == 0 else "Nữ") for d in range(10)}
 CENTURY_OF_DIGIT = {str(d): 1900 + 100 * (d // 2) for d in range(10)}
@@ -44,6 +45,9 @@ def problems_id12(number: str, sex: str | None = None, birth_year: int | None = 
     if gazetteer.load().province_by_prefix(number[:3]) is None:
         out.append(f"mã tỉnh {number[:3]} không có trong danh mục")
     g = number[3]
+    born = CENTURY_OF_DIGIT[g] + int(number[4:6])
+    if born > today().year:  # a century digit 8 or 9 (2400s) is read for a 0 or 1 more often than issued
+        out.append(f"năm sinh trong số ({born}) chưa tới")
     if sex and SEX_OF_DIGIT[g] != sex:
         out.append(f"chữ số thế kỷ/giới tính {g} không khớp giới tính {sex}")
     if birth_year is not None:

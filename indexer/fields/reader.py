@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from indexer.fields import confidence, values
+from indexer.fields import confidence, sanity, values
 from indexer.fields.catalogue import Catalogue, load
 from indexer.fields.classify import classify
 from indexer.fields.crosscheck import check_ids, check_order, check_words, consensus
@@ -45,6 +45,8 @@ def read_document(
         fields[r.spec_id].label_box = r.label_box
         if lost_digit(r):
             fields[r.spec_id].review(LOST_DIGIT)
+        spec = dtype.field(r.spec_id)
+        sanity.check(fields[r.spec_id], r.type, spec.labels if spec else ())
         if r.region and not fields[r.spec_id].boxes:
             fields[r.spec_id].boxes = [r.region]  # an empty table cell: where to read again
     types = {r.spec_id: r.type for r in raws}

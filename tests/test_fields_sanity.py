@@ -1,0 +1,82 @@
+"""Shape checks: a value no printed value of its kind looks like is flagged with why, and kept as
+read. The flagged examples are what damaged copies (augraphy fold, photocopy, fax) of the tune
+forms produced and the reader passed unflagged; the kept ones are right values of the same kinds."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.fields import sanity
+from indexer.fields.catalogue import load
+from indexer.fields.reading import FieldReading
+
+NOTICE_LABELS = load().get("to_khai_dang_ky_khai_tu").field("death_notice").labels  # type: ignore[union-attr]
+
+
+def _check(value: str, kind: str, labels: tuple[str, ...] = ()) -> FieldReading:
+    f = FieldReading("x", value, value)
+    sanity.check(f, kind, labels)
+    return f
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "why"),
+    [
+        ("10 giờ lờ 10 phút, ngày 06/09/2018", "datetime", "chữ lạ trong ngày giờ"),
+        ("(21/03/1988", "date", "dấu ngoặc lẻ"),
+        ("014098204451, cấp ngày Í 11/09/2020", "id_doc", "giữa “ngày” và ngày tháng"),
+        ("CCCD: số 084066485709, cấp ngày 09/12/2017", "id_doc", "dấu “:” lạ"),
+        ("số 089196340483, cấp ngày 24/04/2016", "id_doc", "không thấy loại giấy tờ"),
+        ("CCCD Số 004090759869, cấp ngày 09/02/2017", "id_doc", "chữ hoa/thường chưa chắc"),
+        ("CCCD số 001180255827, cấp 014098204451, cấp ngày 21/08/2018", "id_doc", "hai số giấy tờ"),
+        ("Bản 12, Xã Na Loi, Huyện Kỳ Sơn, Tỉnh", "place", "thiếu tên"),
+        ("Bệnh viện Đa khoa tỉnh Sơn-La", "place", "gạch nối lạ"),
+        ("Số 219, ngõ 79, Tổ dân phố 24, Số 219, ngõ 79, Tổ dân phố phường Đoàn Kết", "place", "lặp lại"),
+        ("xã Tân Hội, huyện, ngày 02 tháng 3 năm 2020", "place_date", "thiếu tên"),
+    ],
+)
+def test_a_value_no_print_looks_like_is_flagged_and_kept(value: str, kind: str, why: str) -> None:
+    f = _check(value, kind)
+    assert f.value == value
+    assert f.needs_review and any(why in r for r in f.review_reasons), f.review_reasons
+
+
+def test_the_label_s_own_words_taken_as_the_value_are_flagged() -> None:
+    f = _check("Giấy tờ thay thế", "paper_ref", NOTICE_LABELS)
+    assert any("chữ của nhãn" in r for r in f.review_reasons)
+    assert any("không thấy số giấy tờ" in r for r in f.review_reasons)
+
+
+def test_a_death_notice_starting_with_a_small_so_is_case_unsure() -> None:
+    f = _check("số 62/GBT do Trạm Y tế xã Liên Hợp cấp ngày 08/08/2018", "paper_ref", NOTICE_LABELS)
+    assert any("chữ hoa/thường" in r for r in f.review_reasons)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("08 giờ 30 phút, ngày 30/03/2023", "datetime"),
+        ("8h30 ngày 30/3/2023", "datetime"),
+        ("10 giờ 15 phút, Thứ Năm, ngày 05/06/2025", "datetime"),
+        ("21/03/1988", "date"),
+        ("01 (bộ)", "count"),
+        ("(028) 3823 4567", "phone"),
+        ("Thẻ CCCD số 027177435539 do Cục Cảnh sát QLHC về TTXH cấp ngày 25/05/2020", "id_doc"),
+        ("CMND số 368443410 do Công an tỉnh Thái Bình cấp ngày 16/12/2019", "id_doc"),
+        ("014098204451, cấp ngày 11/09/2020", "id_doc"),
+        ("Số 219, ngõ 79, Tổ dân phố 24, phường Đoàn Kết, thị xã Ayun Pa, tỉnh Gia Lai", "place"),
+        ("phường Phan Rang-Tháp Chàm, tỉnh Ninh Thuận", "place"),
+        ("thành phố Cà Mau, tỉnh Cà Mau", "place"),
+        ("xã Thạch Bàn, huyện Cam Lộ, tỉnh Quảng Trị", "place"),
+        ("xã Vĩnh Hậu, ngày 10 tháng 11 năm 2019", "place_date"),
+    ],
+)
+def test_right_values_of_each_kind_are_not_flagged(value: str, kind: str) -> None:
+    assert _check(value, kind, NOTICE_LABELS).review_reasons == []
+
+
+def test_a_right_death_notice_is_not_its_label() -> None:
+    assert (
+        _check("Số 62/GBT do Trạm Y tế xã Liên Hợp cấp ngày 08/08/2018", "paper_ref", NOTICE_LABELS).review_reasons
+        == []
+    )
