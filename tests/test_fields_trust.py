@@ -504,3 +504,37 @@ def test_a_highland_place_s_own_spelling_is_no_misread_syllable() -> None:
     assert read_text("Trạm Y tế thị trấn Ea Pốk").problems == []
     assert read_text("Thôn Cư KBang").problems == []
     assert read_text("Thôn Câi").problems  # an impossible syllable no place has is still flagged
+
+
+# -- a stacked mark's usual misreadings, undone only on an impossible word -----------------------
+
+
+@pytest.mark.parametrize(
+    ("read_as", "printed"),
+    [
+        ("Thiêtf", "Thiết"),  # the acute of ế drifted right, read as f
+        ("môtf", "mốt"),
+        ("Tiếa", "Tiến"),  # the n after a stacked vowel read as a
+        ("Cầah", "Cần"),
+        ("TRẦAH", "TRẦN"),
+        ("Đồag", "Đồng"),  # ng read as ag
+    ],
+)
+def test_a_stacked_mark_misreading_is_undone(read_as: str, printed: str) -> None:
+    from indexer.fields.correct import stacked_mark
+
+    assert stacked_mark(read_as) == printed
+
+
+@pytest.mark.parametrize("word", ["Tiến", "Nam", "Hoa", "Thiết", "Xa", "Cầu", "bôá"])
+def test_a_valid_or_unexplained_word_is_no_stacked_mark_misreading(word: str) -> None:
+    from indexer.fields.correct import stacked_mark
+
+    assert stacked_mark(word) is None
+
+
+def test_stacked_mark_repairs_in_values_are_shown_and_flagged() -> None:
+    f = read("Xóm Phan Thiêtf, xã Lưỡng Vượng, thành phố Tuyên Quang, tỉnh Tuyên Quang", "place")
+    assert f.value.startswith("Xóm Phan Thiết,") and f.needs_review and f.corrections
+    n = read("Trầah Ngọc Lai", "name")
+    assert n.value == "Trần Ngọc Lai" and n.needs_review

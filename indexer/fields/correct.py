@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from indexer.fields import syllables
+from indexer.vntext import canonical
 
 DIGIT_CONFUSIONS: dict[str, str] = {
     "0": "869",
@@ -90,10 +91,45 @@ def tr_for_u(word: str) -> str | None:
     return None
 
 
+# A vowel with a circumflex or breve under a stacked tone mark (ấ, ề, ỗ …) tops the line: Tesseract
+# reads the mark that drifted right as a letter after the word (``Thiêtf``, ``môtf``: an acute read
+# as ``f``), and the ``n`` after such a vowel as ``a``/``ah`` (``Tiếa``, ``Cầah``, ``Trầah``) or
+# ``ng`` as ``ag`` (``Đồag``). Each undo is tried only on an impossible word and kept only when it
+# gives a valid syllable.
+_STACKED = re.compile(r"^(.*[âăêôÂĂÊÔ])([^\W\d_]*?)[fF]$")
+_LOST_N = re.compile(r"^(.*[ấầẩẫậắằẳẵặếềểễệốồổỗộẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘ])(ah|ag|a)$", re.IGNORECASE)
+
+
+def stacked_mark(word: str) -> str | None:
+    """The syllable an impossible word is with a stacked mark's usual misreadings undone, or None."""
+    if syllables.is_valid(word):
+        return None
+    m = _STACKED.match(word)
+    if m:
+        head = unicodedata.normalize("NFD", m.group(1))
+        if not any(
+            c in head for c in (syllables.ACUTE, syllables.GRAVE, syllables.HOOK, syllables.TILDE, syllables.DOT)
+        ):
+            cand = unicodedata.normalize("NFC", head + syllables.ACUTE) + m.group(2)
+            cand = canonical(cand)
+            if syllables.is_valid(cand):
+                return cand
+    m = _LOST_N.match(word)
+    if m:
+        tail = {"ah": "n", "a": "n", "ag": "ng"}[m.group(2).lower()]
+        cand = m.group(1) + (tail.upper() if m.group(2).isupper() else tail)
+        if syllables.is_valid(cand):
+            return cand
+    return None
+
+
 def syllable_candidates(word: str, limit: int = 5) -> list[tuple[str, float]]:
     """Valid syllables a damaged word may have been (nearest first), the word itself included when valid."""
     out = syllables.variants(word, limit)
     tr = tr_for_u(word)
     if tr:
         out.insert(0, (tr, 0.4))
+    st = stacked_mark(word)
+    if st:
+        out.insert(0, (st, 0.4))
     return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indexer.fields.correct import stacked_mark
 from indexer.fields.lexicon import given_names, middle_names, name_syllables, surnames
 from indexer.fields.phrases import _core
 from indexer.fields.syllables import distance, is_valid, marks, split_tone, variants
@@ -155,7 +156,8 @@ def read_name(text: str) -> NameRead:
         # An impossible syllable: repaired only towards exactly one nearest candidate, and flagged.
         scored = sorted({(distance(low, c.lower()), c.lower()) for c in cands if is_valid(c)})
         if not scored:
-            scored = sorted({(d, v.lower()) for v, d in variants(w, 3)})
+            stacked = stacked_mark(w)  # ``TRẦAH``: the n after a stacked mark read as ``ah``
+            scored = [(0.4, stacked.lower())] if stacked else sorted({(d, v.lower()) for v, d in variants(w, 3)})
         out.unknown.append(styled)
         if scored and scored[0][0] < float("inf") and (len(scored) == 1 or scored[1][0] - scored[0][0] >= 0.2):
             new = _styled(scored[0][1], style)
