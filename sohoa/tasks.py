@@ -121,7 +121,10 @@ def read_page(result: PageResult, upright_gray: np.ndarray | None = None) -> Doc
         mark_handwritten(reading, handwriting_boxes(result.set_aside))  # "viết tay — cần nhập"
         if upright_gray is not None and reading.fields:
             spreads = {fid: baseline_spread(upright_gray, f.boxes) for fid, f in reading.fields.items()}
-            if mark_hand_filled(reading, spreads):
+            labels = {
+                fid: baseline_spread(upright_gray, [f.label_box]) for fid, f in reading.fields.items() if f.label_box
+            }
+            if mark_hand_filled(reading, spreads, labels):
                 reading.notes.append(HAND_FILLED_NOTE)
         return reading
     except Exception as exc:

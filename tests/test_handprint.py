@@ -69,6 +69,16 @@ def test_a_page_is_hand_filled_only_when_most_values_waver() -> None:
     assert not hand_filled({"a": 0.09, "b": 0.08, "c": None})  # too few values to judge a page
 
 
+def test_a_copy_that_bends_the_printed_labels_as_much_as_the_values_is_no_hand() -> None:
+    # spreads measured on augraphy copies of typed tune forms and on hand_elastic pages
+    folded = {f"f{i}": 0.073 + 0.002 * i for i in range(10)}
+    assert hand_filled(folded)  # the values alone look like a hand's
+    assert not hand_filled(folded, {f"l{i}": 0.070 + 0.002 * i for i in range(10)})  # the labels bend alike
+    hand = {f"f{i}": 0.042 + 0.002 * i for i in range(10)}
+    assert hand_filled(hand, {f"l{i}": 0.0 for i in range(10)})  # printed labels straight: a hand
+    assert hand_filled(hand, {"l0": 0.05, "l1": None})  # too few labels to judge: the values decide
+
+
 def test_on_a_hand_filled_page_every_field_is_marked_and_its_reading_kept() -> None:
     r = DocumentReading("to_khai_dang_ky_khai_sinh")
     r.fields = {
