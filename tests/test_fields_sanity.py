@@ -33,6 +33,7 @@ def _check(value: str, kind: str, labels: tuple[str, ...] = ()) -> FieldReading:
         ("Bệnh viện Đa khoa tỉnh Sơn-La", "place", "gạch nối lạ"),
         ("Số 219, ngõ 79, Tổ dân phố 24, Số 219, ngõ 79, Tổ dân phố phường Đoàn Kết", "place", "lặp lại"),
         ("xã Tân Hội, huyện, ngày 02 tháng 3 năm 2020", "place_date", "thiếu tên"),
+        ("Thân 6, Xã Mỹ Sơn, Huyện Đô Lương, Tỉnh Nghệ An", "place", "có thể là thôn"),  # a valid word, not a unit
     ],
 )
 def test_a_value_no_print_looks_like_is_flagged_and_kept(value: str, kind: str, why: str) -> None:
@@ -69,6 +70,8 @@ def test_a_death_notice_starting_with_a_small_so_is_case_unsure() -> None:
         ("thành phố Cà Mau, tỉnh Cà Mau", "place"),
         ("xã Thạch Bàn, huyện Cam Lộ, tỉnh Quảng Trị", "place"),
         ("xã Vĩnh Hậu, ngày 10 tháng 11 năm 2019", "place_date"),
+        ("Thôn 6, Xã Mỹ Sơn, Huyện Đô Lương, Tỉnh Nghệ An", "place"),
+        ("Lô 5, Khu phố 11, phường 6, quận 3", "place"),
     ],
 )
 def test_right_values_of_each_kind_are_not_flagged(value: str, kind: str) -> None:

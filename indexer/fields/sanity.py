@@ -46,6 +46,24 @@ TIME_WORDS = frozenset(
 )
 # A part of an address that is only a unit word: the name after it was lost.
 BARE_UNIT = re.compile(r"(?i)^(xã|phường|huyện|quận|tỉnh|thị trấn|thị xã|thành phố)$")
+# Unit words a number follows at the start of an address part (Thôn 6, Tổ 3, Số 167, ngõ 50).
+NUMBERED_UNITS = (
+    "số",
+    "thôn",
+    "tổ",
+    "ấp",
+    "xóm",
+    "bản",
+    "khu",
+    "khóm",
+    "ngõ",
+    "ngách",
+    "hẻm",
+    "đội",
+    "buôn",
+    "làng",
+    "phố",
+)
 NUMBER_TYPES = frozenset({"date", "year", "id12", "phone", "dossier_code", "count"})
 
 
@@ -84,11 +102,21 @@ def _id_doc(value: str) -> list[str]:
     return out
 
 
+def _one_letter(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
 def _place(value: str) -> list[str]:
     out = []
     last = value.rstrip(" .,;:").split(",")[-1].strip()
     if BARE_UNIT.match(last):
         out.append(f"địa chỉ dừng ở “{last}”: thiếu tên")
+    for part in value.split(","):  # ``Thân 6``: a part numbered like a hamlet, not named by a unit word
+        m = re.match(r"\s*([^\W\d_]+)\s+\d", part)
+        if m:
+            near = [u for u in NUMBERED_UNITS if u != m.group(1).lower() and _one_letter(m.group(1).lower(), u)]
+            if m.group(1).lower() not in NUMBERED_UNITS and near:
+                out.append(f"“{m.group(1)}” trước số: có thể là {' / '.join(near)}")
     g = gazetteer.load()
     for m in re.finditer(r"([^\W\d_]+)-([^\W\d_]+)", value):  # ``Sơn-La``: a speck read as a hyphen
         units = g.named(f"{m.group(1)} {m.group(2)}")
