@@ -83,3 +83,22 @@ def test_a_right_death_notice_is_not_its_label() -> None:
         _check("Số 62/GBT do Trạm Y tế xã Liên Hợp cấp ngày 08/08/2018", "paper_ref", NOTICE_LABELS).review_reasons
         == []
     )
+
+
+def test_two_people_who_cannot_be_one_read_alike_are_both_flagged() -> None:
+    from indexer.fields.crosscheck import check_order
+
+    dtype = load().get("giay_tiep_nhan_ho_so")
+    assert dtype is not None
+    same = {
+        "applicant": FieldReading("applicant", "Trần Ngọc Lai", "Trần Ngọc Lai"),
+        "receiver": FieldReading("receiver", "TRẦN NGỌC LAI", "TRẦN NGỌC LAI"),  # the citizen's name, not the clerk's
+    }
+    check_order(same, dtype)
+    assert all(any("trùng với" in r for r in f.review_reasons) for f in same.values())
+    other = {
+        "applicant": FieldReading("applicant", "Trần Ngọc Lai", "Trần Ngọc Lai"),
+        "receiver": FieldReading("receiver", "Nguyễn Thị Kim Thắm", "Nguyễn Thị Kim Thắm"),
+    }
+    check_order(other, dtype)
+    assert not any(f.review_reasons for f in other.values())

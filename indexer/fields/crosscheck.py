@@ -152,6 +152,12 @@ def check_order(fields: dict[str, FieldReading], dtype: DocType) -> None:
             if da and db and da < db:
                 a.review(f"ngày sớm hơn {dtype.label_vi(c.than or '')}")  # type: ignore[union-attr]
                 b.review(f"ngày muộn hơn {dtype.label_vi(c.field)}")  # type: ignore[union-attr]
+        elif c.kind == "differ" and a is not None and b is not None:
+            # two people who cannot be one (the clerk and the citizen, the deceased and who declares
+            # the death): the same value under both labels was read for one of them from the other's place
+            if a.value.strip() and fold(a.value) == fold(b.value):
+                a.review(f"trùng với {dtype.label_vi(c.than or '')}: có thể đọc nhầm chỗ")
+                b.review(f"trùng với {dtype.label_vi(c.field)}: có thể đọc nhầm chỗ")
         elif c.kind == "code_date" and a is not None and b is not None:
             _repair_code_date(a, b)
             if not a.normalized:
