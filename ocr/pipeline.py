@@ -7,7 +7,8 @@ Resolutions: the page's resolution is the file's tag only when its text agrees
 (``ocr.resolution`` measures the x-height; a 300-dpi scan tagged 72 is processed at 300).
 Blank, orientation and skew are judged on one ~150 dpi copy; cleaning and recognition run at
 the scale that brings the body text's x-height to ``target_x_height`` pixels (small text is
-enlarged, large text reduced; without a measurement, ``ocr_dpi``). The PDF shows the page at
+enlarged, large text reduced; without a measurement, ``ocr_dpi``). Blurred print is sharpened
+(``ocr.sharpen``) on that working copy, only on pages that show it. The PDF shows the page at
 its own resolution, upright and deskewed, with the words scaled back onto it.
 
 Never worse than plain Tesseract: a first reading that looks failed by measures that need no
@@ -48,6 +49,7 @@ from ocr.resolution import (
     recognition_scale,
     resize,
 )
+from ocr.sharpen import is_blurred, unsharp
 from ocr.structure import Table
 from ocr.thumbnail import thumbnail_path, write_thumbnail
 from ocr.types import LoadedPage, PageResult, PageSource, Recognition, Word
@@ -172,11 +174,14 @@ def process_loaded(
     xh = _usable_x_height(size, res, dpi)
     f = recognition_scale(xh, dpi, options.target_x_height, options.ocr_dpi, gray.shape[0] * gray.shape[1])
     work = resize(gray, f)
+    blurred = is_blurred(small, sdpi)  # soft print in a grey rim: its letters and lines run together
+    if blurred:
+        work = unsharp(work, dpi * f)
     reading = _read(work, f, dpi, options, engine, clean=True, psm=options.psm, ink_letters=size.letters)
     clock.lap("ocr")
     tried = [reading]
     if options.retry and needs_retry(reading.quality):
-        for alt in _alternatives(gray, dpi, f, options, engine, size.letters):
+        for alt in _alternatives(work, dpi, f, options, engine, size.letters):
             tried.append(alt)
             if not needs_retry(alt.quality):
                 break
@@ -202,7 +207,7 @@ def process_loaded(
         engine=best.rec.engine,
         timings=clock.timings,
         ocr_dpi=dpi * best.scale,
-        passes=[best.name] + [r.name for r in tried if r is not best],
+        passes=[best.name] + [r.name for r in tried if r is not best] + (["unsharp"] if blurred else []),
         quality=best.quality.as_dict(),
         marks=marks,
         set_aside=[Aside(_scale_word(a.word, 1.0 / best.scale), a.reason).as_dict() for a in best.aside],
@@ -297,12 +302,11 @@ def _read(
 
 
 def _alternatives(
-    gray: np.ndarray, dpi: int, f: float, options: OcrOptions, engine: OcrEngine, ink_letters: int
+    work: np.ndarray, dpi: int, f: float, options: OcrOptions, engine: OcrEngine, ink_letters: int
 ) -> Iterator[_Reading]:
     """Second opinions on a doubtful page, likeliest first; the caller stops at the first that
     no longer looks doubtful. Uncleaned with Tesseract's own segmentation (what plain Tesseract
-    does, at the chosen scale), then cleaned with it."""
-    work = resize(gray, f)
+    does, at the chosen scale), then cleaned with it. ``work``: the page at that scale."""
     for clean, psm in ((False, 3), (True, 3)):
         yield _read(work, f, dpi, options, engine, clean=clean, psm=psm, ink_letters=ink_letters)
 

@@ -1,0 +1,54 @@
+"""What a print-scan copy does to a drawn letter (``bench.realscan_pages``), undone before
+recognition: blurred print sharpened (``ocr.sharpen``). Real Tesseract vie, no mocks of the OCR."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import cv2
+import numpy as np
+import pytest
+
+import ocr.pipeline
+from ocr.engine import OcrEngine, make_engine
+from ocr.imageops import downscale
+from ocr.pipeline import OcrOptions, process_loaded
+from ocr.sharpen import BLURRED_RIM, rim_ratio
+from ocr.types import LoadedPage
+from tests.test_ocr_streaks import SEED, _kept, _page_200
+
+DPI = 200
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[OcrEngine]:
+    e = make_engine()
+    yield e
+    e.close()
+
+
+def _soft_print(gray: np.ndarray, sigma: float) -> np.ndarray:
+    """Print gone soft and grey on mottled paper, as a print-scan copy has it."""
+    g = cv2.GaussianBlur(gray.astype(np.float32), (0, 0), sigma)
+    g = 255 - (255 - g) * 0.75
+    g += cv2.GaussianBlur(np.random.default_rng(5).normal(0, 25, g.shape).astype(np.float32), (0, 0), 3)
+    return np.clip(g, 0, 255).astype(np.uint8)
+
+
+def _rim(gray: np.ndarray, dpi: int) -> float | None:
+    small, f = downscale(gray, dpi, 150)
+    return rim_ratio(small, round(dpi * f))
+
+
+def test_blurred_print_is_sharpened_and_read_better(engine: OcrEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    gray, truth = _page_200(SEED)
+    rim = _rim(gray, 200)
+    assert rim is not None and rim < BLURRED_RIM  # print in focus is left alone
+    soft = _soft_print(gray, 3.0)  # about 0.4 mm of blur
+    rim = _rim(soft, 200)
+    assert rim is not None and rim > BLURRED_RIM
+    res = process_loaded(LoadedPage(soft, 200), OcrOptions(thumbnail=False), engine)
+    assert "unsharp" in res.passes
+    monkeypatch.setattr(ocr.pipeline, "is_blurred", lambda *_: False)
+    plain = process_loaded(LoadedPage(soft, 200), OcrOptions(thumbnail=False), engine)
+    assert _kept(truth, res.text) >= _kept(truth, plain.text) + 10, (res.text, plain.text)
