@@ -8,8 +8,9 @@ Resolutions: the page's resolution is the file's tag only when its text agrees
 Blank, orientation and skew are judged on one ~150 dpi copy; cleaning and recognition run at
 the scale that brings the body text's x-height to ``target_x_height`` pixels (small text is
 enlarged, large text reduced; without a measurement, ``ocr_dpi``). Blurred print is sharpened
-(``ocr.sharpen``) on that working copy, only on pages that show it. The PDF shows the page at
-its own resolution, upright and deskewed, with the words scaled back onto it.
+(``ocr.sharpen``) and rippled lines straightened (``ocr.dewarp``) on that working copy, only on
+pages that show them. The PDF shows the page at its own resolution, upright and deskewed, with
+the words scaled (and, on a straightened page, mapped) back onto it.
 
 Never worse than plain Tesseract: a first reading that looks failed by measures that need no
 truth (``ocr.quality``: valid syllables, confidence) is read again without cleaning and with
@@ -31,6 +32,7 @@ from ocr.blank import detect_blank
 from ocr.clean import clean_page
 from ocr.colour import colour_marks, drop_colour_ink
 from ocr.deskew import estimate_skew
+from ocr.dewarp import Warp, find_warp
 from ocr.doubt import Aside, set_aside
 from ocr.engine import OcrEngine
 from ocr.imageops import downscale, rotate_small, turn
@@ -177,6 +179,9 @@ def process_loaded(
     blurred = is_blurred(small, sdpi)  # soft print in a grey rim: its letters and lines run together
     if blurred:
         work = unsharp(work, dpi * f)
+    warp = find_warp(work, int(round(dpi * f)))  # rippled lines, read straightened
+    if warp is not None:
+        work = warp.apply(work)
     reading = _read(work, f, dpi, options, engine, clean=True, psm=options.psm, ink_letters=size.letters)
     clock.lap("ocr")
     tried = [reading]
@@ -189,7 +194,10 @@ def process_loaded(
     best = max(tried, key=lambda r: r.quality.score)
     if probe and not reads_as_text(best.words, best.quality):
         return blank_page(["faint-probe:" + best.name])
-    words = best.words
+    words, aside = best.words, [a.word for a in best.aside]
+    if warp is not None:  # boxes back onto the page as it is
+        dy = warp.field(work.shape[:2])
+        words, aside = _unwarp(words, warp, dy), _unwarp(aside, warp, dy)
     if best.scale != 1.0:
         words = [_scale_word(w, 1.0 / best.scale) for w in words]
     h, w = gray.shape
@@ -207,10 +215,13 @@ def process_loaded(
         engine=best.rec.engine,
         timings=clock.timings,
         ocr_dpi=dpi * best.scale,
-        passes=[best.name] + [r.name for r in tried if r is not best] + (["unsharp"] if blurred else []),
+        passes=[best.name]
+        + [r.name for r in tried if r is not best]
+        + (["unsharp"] if blurred else [])
+        + (["dewarp"] if warp is not None else []),
         quality=best.quality.as_dict(),
         marks=marks,
-        set_aside=[Aside(_scale_word(a.word, 1.0 / best.scale), a.reason).as_dict() for a in best.aside],
+        set_aside=[Aside(_scale_word(w, 1.0 / best.scale), a.reason).as_dict() for w, a in zip(aside, best.aside)],
         dpi_source=source,
         dpi_tag=dpi_tag,
         x_height_px=size.x_height,
@@ -309,6 +320,15 @@ def _alternatives(
     does, at the chosen scale), then cleaned with it. ``work``: the page at that scale."""
     for clean, psm in ((False, 3), (True, 3)):
         yield _read(work, f, dpi, options, engine, clean=clean, psm=psm, ink_letters=ink_letters)
+
+
+def _unwarp(words: list[Word], warp: Warp, dy: np.ndarray) -> list[Word]:
+    """Words read on the straightened page, with the boxes they cover on the page itself."""
+    out = []
+    for w in words:
+        left, top, width, height = warp.unmap_box((w.left, w.top, w.width, w.height), dy)
+        out.append(replace(w, left=left, top=top, width=width, height=height))
+    return out
 
 
 def _scale_word(w: Word, k: float) -> Word:

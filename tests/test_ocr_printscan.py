@@ -1,5 +1,6 @@
 """What a print-scan copy does to a drawn letter (``bench.realscan_pages``), undone before
-recognition: blurred print sharpened (``ocr.sharpen``). Real Tesseract vie, no mocks of the OCR."""
+recognition: blurred print sharpened (``ocr.sharpen``), rippled lines straightened
+(``ocr.dewarp``). Real Tesseract vie, no mocks of the OCR."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import numpy as np
 import pytest
 
 import ocr.pipeline
+from ocr.dewarp import find_warp
 from ocr.engine import OcrEngine, make_engine
 from ocr.imageops import downscale
-from ocr.pipeline import OcrOptions, process_loaded
+from ocr.pipeline import OcrOptions, process_loaded, upright
 from ocr.sharpen import BLURRED_RIM, rim_ratio
 from ocr.types import LoadedPage
 from tests.test_ocr_streaks import SEED, _kept, _page_200
@@ -52,3 +54,28 @@ def test_blurred_print_is_sharpened_and_read_better(engine: OcrEngine, monkeypat
     monkeypatch.setattr(ocr.pipeline, "is_blurred", lambda *_: False)
     plain = process_loaded(LoadedPage(soft, 200), OcrOptions(thumbnail=False), engine)
     assert _kept(truth, res.text) >= _kept(truth, plain.text) + 10, (res.text, plain.text)
+
+
+def _rippled(gray: np.ndarray, amplitude_mm: float, period_mm: float) -> np.ndarray:
+    """The page with its rows moved up and down along the page, as a rippled sheet copies."""
+    h, w = gray.shape
+    mm = DPI / 25.4
+    xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    wave = amplitude_mm * mm * np.sin(2 * np.pi * xs / (period_mm * mm) + ys / (60 * mm))
+    return cv2.remap(gray, xs, ys + wave.astype(np.float32), cv2.INTER_LINEAR, borderValue=255)
+
+
+def test_rippled_lines_straightened_and_read(engine: OcrEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    gray, truth = _page_200(SEED)
+    assert find_warp(gray, DPI) is None  # straight lines are left alone
+    wavy = _rippled(gray, 2.5, 70)
+    assert find_warp(wavy, DPI) is not None
+    res = process_loaded(LoadedPage(wavy, DPI), OcrOptions(thumbnail=False), engine)
+    assert "dewarp" in res.passes
+    # The words' boxes are on the page as it is (rippled, upright): each box holds ink.
+    ink = upright(wavy, res.rotation, res.skew_deg) < 128
+    inked = [ink[w.top : w.top + w.height, w.left : w.left + w.width].mean() for w in res.words if len(w.text) >= 3]
+    assert np.mean([v > 0.05 for v in inked]) > 0.95
+    monkeypatch.setattr(ocr.pipeline, "find_warp", lambda *_: None)
+    plain = process_loaded(LoadedPage(wavy, DPI), OcrOptions(thumbnail=False), engine)
+    assert _kept(truth, res.text) >= _kept(truth, plain.text) + 40, (res.text, plain.text)
