@@ -166,12 +166,16 @@ def reread_doubtful(done: OcrPage, reading: DocumentReading, engine: OcrEngine) 
     the OCR stage had. The reader takes a second read that passes the checks the first failed,
     and a second read that agrees with a digit repair confirms it
     (indexer.fields.reader.apply_reread). Returns how many second reads were taken."""
-    from indexer.fields.reader import apply_reread, reread_agrees, reread_candidates
+    from indexer.fields.reader import (
+        apply_reread,
+        confirm_by_reread,
+        confirm_candidates,
+        reread_agrees,
+        reread_candidates,
+    )
     from ocr.regions import reread_region
 
     ids = reread_candidates(reading)
-    if not ids:
-        return 0
     gray, result = done.upright_gray, done.result
     taken = 0
     for fid in ids:
@@ -181,6 +185,12 @@ def reread_doubtful(done: OcrPage, reading: DocumentReading, engine: OcrEngine) 
                 break
             if reread_agrees(reading, fid, rec.text):
                 break  # read the same again: no later, other read replaces it
+    for fid in confirm_candidates(reading, ids):  # doubted only for confidence: the first second look may confirm
+        again = next(
+            (r for r in reread_region(gray, reading.fields[fid].boxes, result.dpi, engine) if r.text.strip()), None
+        )
+        if again is not None and reread_agrees(reading, fid, again.text):
+            confirm_by_reread(reading, fid)
     return taken
 
 

@@ -34,12 +34,27 @@ def _check(value: str, kind: str, labels: tuple[str, ...] = ()) -> FieldReading:
         ("Số 219, ngõ 79, Tổ dân phố 24, Số 219, ngõ 79, Tổ dân phố phường Đoàn Kết", "place", "lặp lại"),
         ("xã Tân Hội, huyện, ngày 02 tháng 3 năm 2020", "place_date", "thiếu tên"),
         ("Thân 6, Xã Mỹ Sơn, Huyện Đô Lương, Tỉnh Nghệ An", "place", "có thể là thôn"),  # a valid word, not a unit
+        ("số 194, tổ 6, phường Tân Hòa, thành phố guôn Ma Thuột, tỉnh Đắk Lắk", "place", "không viết hoa"),
+        ("Số 216/GBT do Trạm Y tế phường Tân Hòa cấp ngày ö7/06/2016", "paper_ref", "chữ dính vào ngày"),
     ],
 )
 def test_a_value_no_print_looks_like_is_flagged_and_kept(value: str, kind: str, why: str) -> None:
     f = _check(value, kind)
     assert f.value == value
     assert f.needs_review and any(why in r for r in f.review_reasons), f.review_reasons
+
+
+def test_a_residence_with_no_commune_district_or_province_was_cut() -> None:
+    f = FieldReading("applicant_address", "Ấp Hòa", "Ấp Hòa")
+    sanity.check(f, "place")
+    assert any("có thể bị cắt" in r for r in f.review_reasons)
+    whole = "Ấp Hòa Bình, xã Bông Trang, huyện Xuyên Mộc, tỉnh Bà Rịa - Vũng Tàu"
+    g = FieldReading("applicant_address", whole, whole)
+    sanity.check(g, "place")
+    assert g.review_reasons == []
+    birth = FieldReading("child_birth_place", "Tại nhà", "Tại nhà")  # a place, not an address: no unit needed
+    sanity.check(birth, "place")
+    assert birth.review_reasons == []
 
 
 def test_the_label_s_own_words_taken_as_the_value_are_flagged() -> None:
@@ -72,6 +87,8 @@ def test_a_death_notice_starting_with_a_small_so_is_case_unsure() -> None:
         ("xã Vĩnh Hậu, ngày 10 tháng 11 năm 2019", "place_date"),
         ("Thôn 6, Xã Mỹ Sơn, Huyện Đô Lương, Tỉnh Nghệ An", "place"),
         ("Lô 5, Khu phố 11, phường 6, quận 3", "place"),
+        ("thị trấn Nông trường Liên Sơn, huyện Văn Chấn", "place"),
+        ("xã Ia RVê, huyện Ea Súp, tỉnh Đắk Lắk", "place"),
     ],
 )
 def test_right_values_of_each_kind_are_not_flagged(value: str, kind: str) -> None:
@@ -102,3 +119,21 @@ def test_two_people_who_cannot_be_one_read_alike_are_both_flagged() -> None:
     }
     check_order(other, dtype)
     assert not any(f.review_reasons for f in other.values())
+
+
+def test_a_field_doubted_only_for_confidence_is_confirmed_by_an_agreeing_second_read() -> None:
+    from indexer.fields.reader import REREAD_CONFIRMED, confirm_by_reread, confirm_candidates, reread_agrees
+    from indexer.fields.reading import DocumentReading
+
+    r = DocumentReading("giay_tiep_nhan_ho_so")
+    unsure = FieldReading("processing_time", "03 ngày làm việc", "03 ngày làm việc", boxes=[(10, 10, 200, 30)])
+    unsure.review("có chữ nhận dạng kém")
+    repaired = FieldReading("applicant", "Trần Ngọc Lai", "Trần Ngọc Lai", boxes=[(10, 50, 200, 30)])
+    repaired.review("“Trầah” không phải âm tiết tiếng Việt, sửa thành “Trần”")
+    r.fields = {"processing_time": unsure, "applicant": repaired}
+    assert confirm_candidates(r) == ["processing_time"]  # a repair is never lifted by a second read
+    assert not reread_agrees(r, "processing_time", "93 ngày làm việc")  # another value: no confirmation
+    assert reread_agrees(r, "processing_time", "03 ngày làm việc")
+    assert confirm_by_reread(r, "processing_time")
+    assert not unsure.needs_review and REREAD_CONFIRMED in unsure.confirmed
+    assert not confirm_by_reread(r, "applicant") and repaired.needs_review

@@ -14,7 +14,7 @@ from indexer.fields.glyphs import LOST_DIGIT, lost_digit
 from indexer.fields.layout import build_page
 from indexer.fields.names import read_name
 from indexer.fields.placedate import unlabelled_place_date
-from indexer.fields.reading import DocumentReading
+from indexer.fields.reading import DocumentReading, FieldReading
 from indexer.fields.register import extract_register
 from indexer.fields.table import find_table
 
@@ -81,6 +81,35 @@ def reread_candidates(reading: DocumentReading, catalogue: Catalogue | None = No
         if f.needs_review and f.boxes and (dtype.field_type(fid) in REREAD_TYPES or LOST_DIGIT in f.review_reasons):
             out.append(fid)
     return out[:limit]
+
+
+def confirm_candidates(reading: DocumentReading, skip: Sequence[str] = (), limit: int = 8) -> list[str]:
+    """Ids of fields doubted only for the recogniser's confidence: a second read of their region may
+    confirm them (never replace them: ``confirm_by_reread``)."""
+    return [fid for fid, f in reading.fields.items() if f.boxes and only_unsure(f) and fid not in skip][:limit]
+
+
+# Review reasons that say only that the recogniser was unsure (confidence.assess), nothing the
+# value itself fails.
+UNSURE = ("độ tin cậy thấp", "có chữ nhận dạng kém")
+REREAD_CONFIRMED = "đọc lại vùng ảnh khớp"
+
+
+def only_unsure(f: FieldReading) -> bool:
+    return bool(f.review_reasons) and all(r in UNSURE for r in f.review_reasons)
+
+
+def confirm_by_reread(reading: DocumentReading, field_id: str) -> bool:
+    """A field doubted only for the recogniser's confidence, whose region read again (another crop
+    and scale) gives the same value: the two reads confirm it, and the doubt is lifted. A field
+    with any other doubt (a repair, a failed check) keeps it."""
+    f = reading.fields.get(field_id)
+    if f is None or not only_unsure(f):
+        return False
+    f.confirmed.append(REREAD_CONFIRMED)
+    f.review_reasons = []
+    f.needs_review = False
+    return True
 
 
 SURE_WORDS = 60.0  # a first read whose every word is this sure keeps its syllables against a second

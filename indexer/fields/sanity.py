@@ -46,6 +46,11 @@ TIME_WORDS = frozenset(
 )
 # A part of an address that is only a unit word: the name after it was lost.
 BARE_UNIT = re.compile(r"(?i)^(xã|phường|huyện|quận|tỉnh|thị trấn|thị xã|thành phố)$")
+# A unit word and the word after it, when that is no unit word: a unit's name is capitalised.
+UNIT_THEN_SMALL = re.compile(
+    r"(?i:\b(xã|phường|huyện|quận|tỉnh|thị trấn|thị xã|thành phố))\s+"
+    r"(?!(?:xã|phường|huyện|quận|tỉnh|thị|thành|đặc|số|ngõ)\b)([^\W\d_][^\s,]*)"
+)
 # Unit words a number follows at the start of an address part (Thôn 6, Tổ 3, Số 167, ngõ 50).
 NUMBERED_UNITS = (
     "số",
@@ -117,6 +122,10 @@ def _place(value: str) -> list[str]:
             near = [u for u in NUMBERED_UNITS if u != m.group(1).lower() and _one_letter(m.group(1).lower(), u)]
             if m.group(1).lower() not in NUMBERED_UNITS and near:
                 out.append(f"“{m.group(1)}” trước số: có thể là {' / '.join(near)}")
+    for m in UNIT_THEN_SMALL.finditer(value):  # ``thành phố guôn Ma Thuột``: a unit's name starts with a capital
+        if m.group(2)[0].islower():
+            out.append(f"tên sau “{m.group(1)}” không viết hoa: “{m.group(2)}” chưa chắc")
+            break
     g = gazetteer.load()
     for m in re.finditer(r"([^\W\d_]+)-([^\W\d_]+)", value):  # ``Sơn-La``: a speck read as a hyphen
         units = g.named(f"{m.group(1)} {m.group(2)}")
@@ -150,12 +159,22 @@ def _own_label(value: str, labels: tuple[str, ...]) -> list[str]:
     return []
 
 
+# A letter glued to a date's first digit (``ngày ö7/06/2016``: a 0 read as ö).
+GLUED_DATE = re.compile(r"[^\W\d_](\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})")
+UNITS_NAMED = re.compile(r"(?i)\b(xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh|đặc khu)\b")
+
+
 def check(f: FieldReading, field_type: str, labels: tuple[str, ...] = ()) -> None:
     """Flag ``f`` for every shape no printed value of ``field_type`` has."""
     value = f.value.strip()
     if not value:
         return
     problems: list[str] = []
+    glued = GLUED_DATE.search(value)
+    if glued:
+        problems.append(f"chữ dính vào ngày “{glued.group(0)}”")
+    if f.field_id.endswith(("_residence", "_address")) and not UNITS_NAMED.search(value):
+        problems.append("địa chỉ không có xã/phường, huyện hay tỉnh: có thể bị cắt")
     run = repeated_run(value)
     if run:
         problems.append(f"cụm “{run}” lặp lại: có thể lẫn dòng khác")
