@@ -7,9 +7,9 @@ Resolutions: the page's resolution is the file's tag only when its text agrees
 (``ocr.resolution`` measures the x-height; a 300-dpi scan tagged 72 is processed at 300).
 Blank, orientation and skew are judged on one ~150 dpi copy; cleaning and recognition run at
 the scale that brings the body text's x-height to ``target_x_height`` pixels (small text is
-enlarged, large text reduced; without a measurement, ``ocr_dpi``). Blurred print is sharpened
-(``ocr.sharpen``) and rippled lines straightened (``ocr.dewarp``) on that working copy, only on
-pages that show them. The PDF shows the page at its own resolution, upright and deskewed, with
+enlarged, large text reduced; without a measurement, ``ocr_dpi``). Rippled lines are
+straightened on that working copy (``ocr.dewarp``), and a page of blurred print is read
+sharpened as well (``ocr.sharpen``), only on pages that show them. The PDF shows the page at its own resolution, upright and deskewed, with
 the words scaled (and, on a straightened page, mapped) back onto it.
 
 Never worse than plain Tesseract: a first reading that looks failed by measures that need no
@@ -176,17 +176,23 @@ def process_loaded(
     xh = _usable_x_height(size, res, dpi)
     f = recognition_scale(xh, dpi, options.target_x_height, options.ocr_dpi, gray.shape[0] * gray.shape[1])
     work = resize(gray, f)
-    blurred = is_blurred(small, sdpi)  # soft print in a grey rim: its letters and lines run together
-    if blurred:
-        work = unsharp(work, dpi * f)
     warp = find_warp(work, int(round(dpi * f)))  # rippled lines, read straightened
     if warp is not None:
         work = warp.apply(work)
     reading = _read(work, f, dpi, options, engine, clean=True, psm=options.psm, ink_letters=size.letters)
-    clock.lap("ocr")
     tried = [reading]
+    tag = ""
+    if is_blurred(small, sdpi):  # soft print in a grey rim: also read sharpened, keep the better
+        sharp = unsharp(work, dpi * f)
+        alt = _read(
+            sharp, f, dpi, options, engine, clean=True, psm=options.psm, ink_letters=size.letters, tag="+unsharp"
+        )
+        tried.append(alt)
+        if alt.quality.score > reading.quality.score:
+            reading, work, tag = alt, sharp, "+unsharp"
+    clock.lap("ocr")
     if options.retry and needs_retry(reading.quality):
-        for alt in _alternatives(work, dpi, f, options, engine, size.letters):
+        for alt in _alternatives(work, dpi, f, options, engine, size.letters, tag):
             tried.append(alt)
             if not needs_retry(alt.quality):
                 break
@@ -215,10 +221,7 @@ def process_loaded(
         engine=best.rec.engine,
         timings=clock.timings,
         ocr_dpi=dpi * best.scale,
-        passes=[best.name]
-        + [r.name for r in tried if r is not best]
-        + (["unsharp"] if blurred else [])
-        + (["dewarp"] if warp is not None else []),
+        passes=[best.name] + [r.name for r in tried if r is not best] + (["dewarp"] if warp is not None else []),
         quality=best.quality.as_dict(),
         marks=marks,
         set_aside=[Aside(_scale_word(w, 1.0 / best.scale), a.reason).as_dict() for w, a in zip(aside, best.aside)],
@@ -294,6 +297,7 @@ def _read(
     clean: bool,
     psm: int,
     ink_letters: int | None = None,
+    tag: str = "",
 ) -> _Reading:
     """One recognition pass over a working copy (the page scaled by ``scale``)."""
     wdpi = dpi * scale
@@ -308,18 +312,19 @@ def _read(
     quality = assess(words, ink_letters)  # all the recogniser said, before anything is set aside
     kept, aside = set_aside(words, image)
     text = order_text(kept, tables, work.shape[1], wdpi)
-    name = f"{'clean' if clean else 'raw'}-psm{psm}@{idpi}"
+    name = f"{'clean' if clean else 'raw'}-psm{psm}@{idpi}{tag}"
     return _Reading(name, scale, rec, kept, text, quality, aside)
 
 
 def _alternatives(
-    work: np.ndarray, dpi: int, f: float, options: OcrOptions, engine: OcrEngine, ink_letters: int
+    work: np.ndarray, dpi: int, f: float, options: OcrOptions, engine: OcrEngine, ink_letters: int, tag: str = ""
 ) -> Iterator[_Reading]:
     """Second opinions on a doubtful page, likeliest first; the caller stops at the first that
     no longer looks doubtful. Uncleaned with Tesseract's own segmentation (what plain Tesseract
-    does, at the chosen scale), then cleaned with it. ``work``: the page at that scale."""
+    does, at the chosen scale), then cleaned with it. ``work``: the page at that scale (``tag``
+    names what was done to it)."""
     for clean, psm in ((False, 3), (True, 3)):
-        yield _read(work, f, dpi, options, engine, clean=clean, psm=psm, ink_letters=ink_letters)
+        yield _read(work, f, dpi, options, engine, clean=clean, psm=psm, ink_letters=ink_letters, tag=tag)
 
 
 def _unwarp(words: list[Word], warp: Warp, dy: np.ndarray) -> list[Word]:
