@@ -7,8 +7,9 @@ told by that rim, on the ~150 dpi analysis copy with the background divided out:
 halfway between ink and paper next to the ink, per pixel of the ink's outline (``rim_ratio``).
 Print scanned in focus measured 0.6-1.1 on the bench's drawn pages of every kind and
 resolution (bilevel copies included) and 1.0-1.1 on the real-dev scans; the blurred page 2.4.
-Only a page above ``BLURRED_RIM`` is sharpened, with an unsharp mask of about 0.25 mm on the
-working copy (``unsharp``) that every reading of the page uses."""
+Only a page above ``BLURRED_RIM`` is read a second time from the working copy sharpened with an
+unsharp mask of about 0.25 mm (``unsharp``); ``ocr.pipeline`` keeps the better-looking reading
+(``ocr.quality``), so a page the mask does not help keeps its plain one."""
 
 from __future__ import annotations
 
