@@ -538,3 +538,22 @@ def test_stacked_mark_repairs_in_values_are_shown_and_flagged() -> None:
     assert f.value.startswith("Xóm Phan Thiết,") and f.needs_review and f.corrections
     n = read("Trầah Ngọc Lai", "name")
     assert n.value == "Trần Ngọc Lai" and n.needs_review
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("Ông NGUYỄN VĂN AN", "NGUYỄN VĂN AN"),
+        ("Bà Trần Thị Bình", "Trần Thị Bình"),
+        ("Ông (Bà) Nguyễn Văn An", "Nguyễn Văn An"),
+        ("Ông/Bà: Lê Văn Tám", "Lê Văn Tám"),
+    ],
+)
+def test_a_title_printed_before_a_name_is_no_part_of_it_and_is_shown(printed: str, name: str) -> None:
+    n = read_name(printed)
+    assert n.text == name and any("danh xưng" in c for c in n.changes)
+
+
+@pytest.mark.parametrize("printed", ["ÔNG VĂN DŨNG", "Ông Ích Khiêm", "BÀ TRIỆU", "NGUYỄN VĂN AN"])
+def test_a_surname_that_is_also_a_title_stays(printed: str) -> None:
+    assert read_name(printed).text == printed  # Ông and Bà are also surnames: only before a common one is it a title

@@ -100,6 +100,26 @@ def _far_commoner(low: str, lexicon_spellings: list[str], weights: dict[str, flo
     ]
 
 
+# Titles a form may print before a person's name (``Tiếp nhận hồ sơ của: Ông (Bà) NGUYỄN VĂN AN``),
+# folded; and the surname share (% of the population) the next word must have for them to be taken
+# as a title: Ông and Bà are also (rare) surnames.
+TITLES = frozenset({"ong", "ba", "ong/ba", "ba/ong", "anh", "chi"})
+COMMON_SURNAME = 0.1
+
+
+def _title_words(words: list[str]) -> int:
+    """How many leading words are a title before a common surname, leaving two words or more."""
+    k = 0
+    while k < len(words) - 2 and fold(words[k]) in TITLES:
+        k += 1
+    if (
+        k
+        and max((surnames().weights.get(s, 0.0) for s in surnames().spellings(words[k])), default=0.0) >= COMMON_SURNAME
+    ):
+        return k
+    return 0
+
+
 def read_name(text: str) -> NameRead:
     words = [_core(w)[1] for w in text.replace(",", " ").split()]
     parts = [part for w in words if w and any(c.isalpha() for c in w) for part in _unglue(w)]
@@ -109,10 +129,14 @@ def read_name(text: str) -> NameRead:
     words = [canonical(part) for part in parts]
     while len(words) > 2 and len(words[-1]) == 1 and not is_valid(words[-1]):
         words.pop()  # a stray letter after the name (a stroke of the signature, a stamp)
+    titles = _title_words(words)
+    title, words = " ".join(words[:titles]), words[titles:]
     if not words:
         return NameRead("", problems=["không đọc được họ tên"])
     style = _style(words)
     out = NameRead("")
+    if title:
+        out.changes.append(f"bỏ danh xưng “{title}” trước họ tên")
     fixed = []
     for i, w in enumerate(words):
         role = surnames() if i == 0 else (given_names() if i == len(words) - 1 else middle_names())
