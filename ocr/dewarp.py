@@ -103,7 +103,11 @@ def trace_lines(ink: np.ndarray, dpi: float) -> list[tuple[np.ndarray, np.ndarra
         tall = TALL_BLOB * float(np.median([b[3] for b in blobs]))  # ink down a column, not the box
         blobs = [b for b in blobs if b[3] <= tall]
     blobs.sort(key=lambda b: int(b[0][0]))
-    used = [False] * len(blobs)
+    # Where each blob starts (column, height) and its box height, for the chaining below.
+    start_x = np.array([int(b[0][0]) for b in blobs])
+    start_y = np.array([float(np.mean(b[1][: max(2, len(b[1]) // 6)])) for b in blobs])
+    height = np.array([b[2] for b in blobs], dtype=np.float64)
+    used = np.zeros(len(blobs), dtype=bool)
     lines = []
     for i, (xs, ys, h, _) in enumerate(blobs):
         if used[i]:
@@ -112,24 +116,13 @@ def trace_lines(ink: np.ndarray, dpi: float) -> list[tuple[np.ndarray, np.ndarra
         cx, cy = [xs], [ys]
         end_x, end_y, lh = int(xs[-1]), float(np.mean(ys[-max(2, len(ys) // 6) :])), h
         while True:
-            best, best_d = -1, None
-            for j in range(i + 1, len(blobs)):
-                if used[j]:
-                    continue
-                bx, by, bh, _ = blobs[j]
-                gap = int(bx[0]) - end_x
-                if gap > 4 * mm:
-                    if int(bx[0]) > end_x + 40 * mm:
-                        break
-                    continue
-                if gap < -1:
-                    continue
-                start_y = float(np.mean(by[: max(2, len(by) // 6)]))
-                d = abs(start_y - end_y)
-                if d < 0.45 * max(lh, bh) and (best_d is None or d < best_d):
-                    best, best_d = j, d
-            if best < 0:
+            # The next blob: unused, starting just after this end (within 4 mm), at its height.
+            gap = start_x - end_x
+            d = np.abs(start_y - end_y)
+            ok = ~used & (gap >= -1) & (gap <= 4 * mm) & (d < 0.45 * np.maximum(lh, height))
+            if not ok.any():
                 break
+            best = int(np.flatnonzero(ok)[np.argmin(d[ok])])
             used[best] = True
             bx, by, bh, _ = blobs[best]
             cx.append(bx)
