@@ -189,6 +189,29 @@ FAMILIES: tuple[Family, ...] = (
     Family("worn-kt10-lowres", "holdout", "worn", "khai_tu", dpi=100, jpeg=40, noise=8.0, skew=1.5),
     Family("hand-kh8", "holdout", "hand", "ket_hon", dpi=300, rows=(6, 10), row_mm=16.0, skew=1.2, noise=9.0),
     Family("faint-kh8", "holdout", "faint", "ket_hon", dpi=200, rows=(9, 14), noise=10.0, skew=1.2),
+    # tune: the catalogue's khai tử and kết hôn ledgers unruled (entries filling the page, short
+    # values wrapped alone onto a second line), dense broken and worn rules, tall two-line rows
+    Family(
+        "absent-kt10-hi",
+        "tune",
+        "absent",
+        "khai_tu",
+        dpi=250,
+        rows=(8, 13),
+        vertical=False,
+        skew=0.8,
+        hand_mm=(3.8, 4.6),
+    ),
+    Family("absent-kh8", "tune", "absent", "ket_hon", rows=(7, 12), vertical=False, skew=1.0),
+    Family("absent-kt10-cols", "tune", "absent", "khai_tu", rows=(7, 12), skew=1.0, noise=7.0),
+    Family(
+        "broken-kt10-dense", "tune", "broken", "khai_tu", dpi=250, rows=(12, 18), row_mm=10.5, empty_rows=4, skew=0.8
+    ),
+    Family("worn-kt10-dense", "tune", "worn", "khai_tu", rows=(12, 18), row_mm=10.0, empty_rows=4, skew=1.0, noise=8.0),
+    Family("tall-kt10", "tune", "hand", "khai_tu", dpi=250, rows=(6, 10), row_mm=17.0, skew=0.8, noise=7.0),
+    Family("worn-ks-lowres", "tune", "worn", dpi=100, jpeg=45, noise=7.0, skew=1.2),
+    Family("faint-kh8-lowres", "tune", "faint", "ket_hon", dpi=100, jpeg=50, rows=(9, 14), noise=8.0, skew=1.0),
+    Family("worn-kt10-100", "tune", "worn", "khai_tu", dpi=100, jpeg=45, rows=(9, 14), noise=7.0, skew=1.2),
 )
 
 
@@ -459,8 +482,11 @@ def ledger_page(fam: Family, index: int) -> LedgerTruth:
             lines_of.append(min(2, k))
         spans = text_spans
         for k in lines_of:
+            if y + k * line_pitch + gap > body_top + room:  # the entries that fit above the page's foot
+                break
             spans.append((y, y + k * line_pitch))
             y += k * line_pitch + gap
+        del values[len(spans) :]
         for i, (a, b) in enumerate(spans):
             lo = body_top if i == 0 else (spans[i - 1][1] + a) / 2
             hi = b + gap / 2

@@ -8,6 +8,8 @@ indexer's business (``indexer.registers.ledger``); this module only looks at the
   grid of the upright page (``ocr.structure.rule_mask``: long thin openings, the largest table of
   ``ocr.structure.find_tables``). Its horizontal separators are the row edges, its vertical ones
   the column edges of each row.
+* **Scale.** The page's resolution as the file tags it where the OCR stage's measurement from
+  the text size overruled the tag (:func:`grid_dpi`: handwriting is no ruler).
 * **A cell alone.** The cell is cropped inside its rules; an empty cell (almost no ink, or flat)
   is not read; otherwise it is read at twice its size as one block of text.
 
@@ -24,7 +26,21 @@ import numpy as np
 
 from ocr.engine import OcrEngine
 from ocr.ledgerrows import LedgerRows, find_rows
+from ocr.resolution import SCREEN_TAGS
 from ocr.structure import Table, find_tables, rule_mask
+
+
+def grid_dpi(dpi: float, source: str, tag: int | None) -> float:
+    """The resolution to find a ledger's grid at, from the OCR result's (``PageResult.dpi``,
+    ``dpi_source``, ``dpi_tag``). The OCR stage reads a page's resolution off its text, with
+    printed body type for a ruler (``ocr.resolution``); a ledger's entries are handwriting, far
+    larger than type, so on a ledger that measurement overstates the resolution (a 200-dpi page
+    taken for 400: every millimetre of the grid finder twice too long). The file's own tag, when
+    the measurement overruled it, is the better ruler here, unless it is a screen default
+    (72, 96 dpi), which says nothing about the scan."""
+    if source == "measured" and tag is not None and tag not in SCREEN_TAGS and tag >= 100:
+        return float(tag)
+    return float(dpi)
 
 
 def find_grid(gray: np.ndarray, dpi: float) -> Table | None:

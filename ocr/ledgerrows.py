@@ -390,7 +390,8 @@ def _split(rows: LedgerRows, band: Band, ink: np.ndarray, slope: float, mm: floa
         if first is None or i == 0:
             starts.append(i)
             continue
-        part = ink[a:b, int(first[0] + 0.8 * mm) : int(first[1] - 0.8 * mm)]
+        dy = int(round(slope * ((first[0] + first[1]) / 2 - rows.xc)))  # the line's height at the first column
+        part = ink[max(0, a + dy) : max(0, b + dy), int(first[0] + 0.8 * mm) : int(first[1] - 0.8 * mm)]
         if part.size and part.mean() > 0.004:
             starts.append(i)
     xc = rows.xc
@@ -400,6 +401,32 @@ def _split(rows: LedgerRows, band: Band, ink: np.ndarray, slope: float, mm: floa
         edges.append(_straight(y, slope, xc))
     edges.append(band.bottom)
     return [Band(t, b) for t, b in zip(edges, edges[1:])]
+
+
+def _mend(body: list[Band], xc: float) -> list[Band]:
+    """Rows cut by a rule that is none (a line of writing, blurred at a low resolution, taken for a
+    worn rule) made whole: a band under 0.45 of the usual row is joined to the neighbour that
+    makes the joined band nearest the usual row, when that is no taller than 1.3 of it."""
+    if len(body) < 3:
+        return body
+
+    def height(b: Band) -> float:
+        return b.bottom.at(xc) - b.top.at(xc)
+
+    usual = float(np.percentile([height(b) for b in body], 75))  # as many rows may be cut as whole
+    out = list(body)
+    i = 0
+    while i < len(out):
+        if height(out[i]) < 0.45 * usual:
+            pairs = [j for j in (i - 1, i) if j >= 0 and j + 1 < len(out)]
+            pairs = [j for j in pairs if height(out[j]) + height(out[j + 1]) <= 1.3 * usual]
+            if pairs:
+                j = min(pairs, key=lambda j: abs(height(out[j]) + height(out[j + 1]) - usual))
+                out[j : j + 2] = [Band(out[j].top, out[j + 1].bottom)]
+                i = j
+                continue
+        i += 1
+    return out
 
 
 def find_rows(gray: np.ndarray, dpi: float) -> LedgerRows:
@@ -445,11 +472,11 @@ def find_rows(gray: np.ndarray, dpi: float) -> LedgerRows:
             if len(bands) > 3 and heights[1] < 0.8 * float(np.median(heights[2:])):
                 head = 2
     rows.header = bands[:head]
-    body = bands[head:]
+    body = _mend(bands[head:], xc)
     # writing below the last rule (entries never ruled off at the foot): one band down to it
     last = hr[-1]
     below = _straight(last.at(xc), slope, xc)
-    foot = Band(last, _straight(last.at(xc) + 0.6 * (gray.shape[0] - last.at(xc)), slope, xc))
+    foot = Band(last, _straight(gray.shape[0] - margin, slope, xc))
     lines_below = _text_lines(ink, foot, x0, x1, slope, mm) if foot.bottom.at(xc) - last.at(xc) > 5 * mm else []
     if lines_below and (not body or lines_below[0][0] - last.at(xc) < 0.5 * max(heights, default=0.0)):
         end = lines_below[-1][1]

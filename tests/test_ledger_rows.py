@@ -32,6 +32,7 @@ from indexer.registers import digitise
 from indexer.registers.books import create_book
 from indexer.registers.entries import book_entries, get_entry
 from ocr.ledgerrows import LedgerRows, find_rows
+from ocr.types import PageResult
 from sohoa import bookfiles
 from sohoa.app import App
 from tests.registerpages import ledger_page as printed_ledger_page
@@ -199,6 +200,25 @@ def test_digitising_keeps_the_cells_under_the_vocabulary_keys(any_app: App, tmp_
     assert rep.entries == 3 and any("không rõ vị trí" in p for p in rep.problems)
 
 
+def _worker_rows(page: LedgerTruth, tmp_path: Path) -> tuple[PageResult, list[dict[str, Any]]]:
+    """A khai sinh ledger page through the real OCR worker: its result and the reading's entries,
+    asserted one per truth row, each entry's region on its row (the worker deskews about the
+    page's centre, where the truth bands are measured)."""
+    from ocr.pipeline import OcrOptions
+    from ocr.types import PageSource
+    from sohoa.tasks import PageTask, run_page_task
+
+    path = tmp_path / "trang-001.png"
+    page.image.save(path, dpi=(page.dpi, page.dpi))
+    outcome = run_page_task(PageTask(PageSource(path, "image/png", 0), OcrOptions()))
+    assert outcome.reading is not None and outcome.reading.doc_type == "so_dang_ky_khai_sinh_trang"
+    got: list[dict[str, Any]] = list(outcome.reading.register_entries)
+    spans = [(e["region"][1], e["region"][1] + e["region"][3]) for e in got]
+    hits = match(page.rows, spans)
+    assert len(got) == len(page.rows) and None not in hits, (spans, page.rows)
+    return outcome.result, got
+
+
 @pytest.mark.parametrize(
     ("name", "index"), [("faint-ks", 0), ("absent-ks", 0), ("cross-ks", 1), ("worn-ks", 1), ("worn-ks", 3)]
 )
@@ -208,20 +228,8 @@ def test_the_ocr_worker_gives_one_entry_per_handwritten_row(name: str, index: in
     cells one per column of the book. cross-ks#1 has empty ruled rows whose specks the OCR reads
     as text (never an entry); worn-ks#1 has column rules worn into pieces (still every column);
     on worn-ks#3 the OCR reads nothing of one row (still an entry, to be keyed)."""
-    from ocr.pipeline import OcrOptions
-    from ocr.types import PageSource
-    from sohoa.tasks import PageTask, run_page_task
-
     page = ledger_page(family(name), index)
-    path = tmp_path / "trang-001.png"
-    page.image.save(path, dpi=(page.dpi, page.dpi))
-    outcome = run_page_task(PageTask(PageSource(path, "image/png", 0), OcrOptions()))
-    assert outcome.reading is not None and outcome.reading.doc_type == "so_dang_ky_khai_sinh_trang"
-    got: list[dict[str, Any]] = list(outcome.reading.register_entries)
-    # the worker deskews about the page's centre, where the truth bands are measured
-    spans = [(e["region"][1], e["region"][1] + e["region"][3]) for e in got]
-    hits = match(page.rows, spans)
-    assert len(got) == len(page.rows) and None not in hits, (spans, page.rows)
+    got = _worker_rows(page, tmp_path)[1]
     for e in got:
         assert len(e["cells"]) == len(page.headers)
 
@@ -235,4 +243,63 @@ def test_the_scanner_s_dark_edges_make_no_rows(name: str) -> None:
     gray[:, :30] = 25
     gray[:, -60:-50] = 60  # the facing page's edge
     rows = find_rows(gray, page.dpi)
+    _assert_rows(page, rows)
+
+
+@pytest.mark.parametrize(("name", "index"), [("absent-kt10-hi", 0), ("absent-kt10-hi", 1), ("absent-kh8", 0)])
+def test_unruled_entries_are_found_down_to_the_page_s_foot(name: str, index: int) -> None:
+    """Without rules between the entries, the writing under the header is read down to the page's
+    foot margin: a page the entries fill to the bottom keeps its last entries (the band looked at
+    once stopped at 60 % of the page below the header, and the entries under it were lost)."""
+    page = ledger_page(family(name), index)
+    rows = _found(page)
+    assert rows.method == "lines"
+    below_header = page.rows[0][0]
+    assert page.rows[-1][1] > below_header + 0.6 * (page.image.height - below_header)  # the page is full
+    _assert_rows(page, rows)
+
+
+@pytest.mark.parametrize("index", [3, 4])
+def test_an_entry_s_number_is_looked_for_where_its_line_runs_on_a_turned_page(index: int) -> None:
+    """Unruled entries, ruled columns, a page turned by up to a degree: whether a text line starts
+    an entry is judged by the ink of the number column where that line crosses it (the line's
+    height at the table's centre, moved by the page's slope), not at the centre's height, which
+    on the left edge of a turned page is a line's height away and saw the number of the line
+    above in a wrapped value's second line."""
+    page = ledger_page(family("absent-kt10-cols"), index)
+    rows = _found(page)
+    assert rows.method == "lines"
+    _assert_rows(page, rows)
+
+
+def test_the_grid_is_found_at_the_file_s_resolution_not_the_handwriting_s() -> None:
+    from ocr.ledgergrid import grid_dpi
+
+    assert grid_dpi(400, "measured", 200) == 200  # the text ruler overruled the tag: handwriting
+    assert grid_dpi(300, "tag", 300) == 300
+    assert grid_dpi(300, "measured", 72) == 300  # a screen default says nothing of the scan
+    assert grid_dpi(250, "measured", None) == 250
+
+
+@pytest.mark.parametrize(("name", "index"), [("worn-ks", 7), ("cross-ks", 7)])
+def test_the_ocr_worker_finds_the_rows_of_a_page_its_text_ruler_misjudged(
+    name: str, index: int, tmp_path: Path
+) -> None:
+    """Through the real worker: the OCR stage reads these 200-dpi pages' resolution off the
+    handwriting's size (for printed type: 400 dpi). The grid is found at the file's 200 dpi
+    (``ocr.ledgergrid.grid_dpi``); at 400 every millimetre of the row finder was twice too long,
+    and the first entry lost its upper half to the header (worn-ks#7) or an empty ruled row at
+    the foot became an entry (cross-ks#7)."""
+    page = ledger_page(family(name), index)
+    result = _worker_rows(page, tmp_path)[0]
+    assert result.dpi_source == "measured" and result.dpi > 1.8 * page.dpi  # the scale the text ruler gave
+
+
+@pytest.mark.parametrize(("name", "index"), [("worn-kt10-100", 1), ("worn-kt10-100", 2), ("faint-kh8-lowres", 1)])
+def test_a_row_cut_by_a_false_rule_is_made_whole(name: str, index: int) -> None:
+    """At 100 dpi (JPEG, worn or faint rules) a line of writing blurs into a long dark run and is
+    taken for a worn rule inside a row: the sliver it leaves (under 0.45 of the usual row) is
+    joined to the neighbour that makes a row of the usual height, not counted as an entry."""
+    page = ledger_page(family(name), index)
+    rows = _found(page)
     _assert_rows(page, rows)

@@ -41,7 +41,7 @@ from indexer.fields.names import read_name
 from indexer.fields.reading import DocumentReading
 from indexer.fields.register import extract_register
 from indexer.vntext import is_syllable
-from ocr.ledgergrid import LedgerImage
+from ocr.ledgergrid import LedgerImage, grid_dpi
 from ocr.structure import Table
 from ocr.types import Word
 
@@ -418,7 +418,7 @@ def refine_reading(done: OcrPage, reading: DocumentReading, engine: OcrEngine) -
     dt = load().get(reading.doc_type)
     if dt is None or dt.register is None or result.blank:
         return False
-    image = LedgerImage(done.upright_gray, result.dpi, engine)
+    image = LedgerImage(done.upright_gray, grid_dpi(result.dpi, result.dpi_source, result.dpi_tag), engine)
     got = read_ledger(image, result.words, dt, width=result.width, height=result.height)
     if not got.rows:
         return False
