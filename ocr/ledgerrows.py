@@ -450,7 +450,8 @@ def find_rows(gray: np.ndarray, dpi: float) -> LedgerRows:
     vr = [_transpose(r) for r in _chains(vmask, mm, max(0, int(y_top - 2 * mm)), int(y_bot + 60 * mm), 4.0)]
     reach = STRIP_MM * mm  # the rules' ends are known to a strip: the table's edges are its outer column rules
     y_mid = (y_top + y_bot) / 2
-    vr = [r for r in _merge(vr, y_mid, 2.0 * mm) if x0 - reach <= r.at(y_top) <= x1 + reach]
+    # no ledger column is narrower than 3 mm: two column rules closer than that are one, seen twice
+    vr = [r for r in _merge(vr, y_mid, 3.0 * mm) if x0 - reach <= r.at(y_top) <= x1 + reach]
     if vr and abs(vr[0].at(y_mid) - x0) < reach:
         x0 = vr[0].at(y_mid)
     if vr and abs(vr[-1].at(y_mid) - x1) < reach:

@@ -200,8 +200,10 @@ def test_digitising_keeps_the_cells_under_the_vocabulary_keys(any_app: App, tmp_
     assert rep.entries == 3 and any("không rõ vị trí" in p for p in rep.problems)
 
 
-def _worker_rows(page: LedgerTruth, tmp_path: Path) -> tuple[PageResult, list[dict[str, Any]]]:
-    """A khai sinh ledger page through the real OCR worker: its result and the reading's entries,
+def _worker_rows(
+    page: LedgerTruth, tmp_path: Path, doc_type: str = "so_dang_ky_khai_sinh_trang"
+) -> tuple[PageResult, list[dict[str, Any]]]:
+    """A ledger page (khai sinh by default) through the real OCR worker: its result and the reading's entries,
     asserted one per truth row, each entry's region on its row (the worker deskews about the
     page's centre, where the truth bands are measured)."""
     from ocr.pipeline import OcrOptions
@@ -211,7 +213,7 @@ def _worker_rows(page: LedgerTruth, tmp_path: Path) -> tuple[PageResult, list[di
     path = tmp_path / "trang-001.png"
     page.image.save(path, dpi=(page.dpi, page.dpi))
     outcome = run_page_task(PageTask(PageSource(path, "image/png", 0), OcrOptions()))
-    assert outcome.reading is not None and outcome.reading.doc_type == "so_dang_ky_khai_sinh_trang"
+    assert outcome.reading is not None and outcome.reading.doc_type == doc_type
     got: list[dict[str, Any]] = list(outcome.reading.register_entries)
     spans = [(e["region"][1], e["region"][1] + e["region"][3]) for e in got]
     hits = match(page.rows, spans)
@@ -303,3 +305,13 @@ def test_a_row_cut_by_a_false_rule_is_made_whole(name: str, index: int) -> None:
     page = ledger_page(family(name), index)
     rows = _found(page)
     _assert_rows(page, rows)
+
+
+def test_a_column_rule_seen_twice_is_one_column(tmp_path: Path) -> None:
+    """Through the real worker, a 100-dpi JPEG khai tử page: on the deskewed page one worn column
+    rule is followed as two, 2.3 mm apart; no ledger column is that narrow (3 mm is the least), so
+    they are one rule, the grid has the catalogue's ten columns and every row is an entry with its
+    cells (with eleven columns the reader found no grid that fitted and lost the page's regions)."""
+    page = ledger_page(family("worn-kt10-100"), 6)
+    got = _worker_rows(page, tmp_path, "so_dang_ky_khai_tu_trang")[1]
+    assert all(len(e["cells"]) == len(page.headers) for e in got)
